@@ -1,0 +1,22 @@
+"""rolelens: which AI role a posting, CV or brief really describes, judged by the work."""
+
+from rolelens.api import read_posting
+from rolelens.core.models import Evidence, Reading, TitleReading
+from rolelens.core.reader import PostingReader
+from rolelens.errors import RolelensError
+from rolelens.taxonomy.loader import load_taxonomy
+from rolelens.taxonomy.schema import Taxonomy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Evidence",
+    "PostingReader",
+    "Reading",
+    "RolelensError",
+    "Taxonomy",
+    "TitleReading",
+    "__version__",
+    "load_taxonomy",
+    "read_posting",
+]

@@ -1,0 +1,112 @@
+"""Read JSONL postings one line at a time: one result per line, in order, errors included.
+
+:func:`parse_row` checks one line and :func:`read_lines` streams a whole file through a
+reader; neither opens files, so the CLI, the HTTP API and the market engines share them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from rolelens.core.models import Reading
+from rolelens.core.reader import PostingReader
+from rolelens.errors import (
+    EmptyInput,
+    EncodingError,
+    InputError,
+    InputTooLarge,
+    MissingField,
+    NotAnObject,
+    NotJson,
+    WrongType,
+)
+
+MAX_LINE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A posting row that passed the checks."""
+
+    id: str | None
+    title: str | None
+    text: str
+    company: str | None
+    extra: dict[str, Any]
+
+
+def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = ("description", "text")) -> Row:
+    """One JSONL line as a :class:`Row` (an :class:`InputError` subclass if it is not one)."""
+    if isinstance(line, bytes):
+        if len(line) > MAX_LINE_BYTES:
+            raise InputTooLarge(f"line is {len(line):,} bytes; the limit is {MAX_LINE_BYTES:,}")
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(f"line is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    elif len(line) > MAX_LINE_BYTES:
+        raise InputTooLarge(f"line is {len(line):,} characters; the limit is {MAX_LINE_BYTES:,}")
+    if not line.strip():
+        raise EmptyInput("blank line")
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise NotJson(f"not JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise NotAnObject(f"expected a JSON object, got {type(obj).__name__}")
+    row_id = obj.get("id")
+    if isinstance(row_id, bool) or not isinstance(row_id, str | int | None):
+        raise WrongType("'id' must be a string or an integer")
+    for name in ("title", "company"):
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            raise WrongType(f"'{name}' must be a string")
+    text = None
+    for name in text_fields:
+        value = obj.get(name)
+        if value is not None:
+            if not isinstance(value, str):
+                raise WrongType(f"'{name}' must be a string")
+            text = value
+            break
+    if text is None:
+        raise MissingField(f"the row has no {' or '.join(repr(f) for f in text_fields)}")
+    if not text.strip():
+        raise EmptyInput(f"'{text_fields[0]}' is empty")
+    return Row(
+        id=None if row_id is None else str(row_id),
+        title=obj.get("title"),
+        text=text,
+        company=obj.get("company"),
+        extra=obj,
+    )
+
+
+def error_record(line_no: int, error: InputError, line: bytes | str) -> dict[str, Any]:
+    """The output record for a line that could not be read."""
+    return {"line": line_no, "id": _id_if_known(line), "error": error.to_dict()}
+
+
+def _id_if_known(line: bytes | str) -> str | None:
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(obj, dict) and isinstance(obj.get("id"), str | int):
+        return str(obj["id"])
+    return None
+
+
+def read_lines(
+    reader: PostingReader, lines: Iterable[bytes | str]
+) -> Iterator[Reading | dict[str, Any]]:
+    """A reading, or an error record, for each line in order; never raises for a bad line."""
+    for line_no, line in enumerate(lines, start=1):
+        try:
+            row = parse_row(line)
+        except InputError as exc:
+            yield error_record(line_no, exc, line)
+            continue
+        yield reader.read(row.text, title=row.title, id=row.id)

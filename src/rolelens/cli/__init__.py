@@ -1,0 +1,58 @@
+"""The ``rolelens`` command: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from rolelens.cli import eval as eval_cmd
+from rolelens.cli import read as read_cmd
+from rolelens.cli import taxonomy as taxonomy_cmd
+from rolelens.errors import RolelensError
+
+app = typer.Typer(
+    name="rolelens",
+    help="Which AI role does a posting really describe? Judged by the work, with the evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("read")(read_cmd.read)
+app.add_typer(eval_cmd.app, name="eval")
+app.add_typer(taxonomy_cmd.app, name="taxonomy")
+
+
+@app.command("schema")
+def schema(
+    name: str = typer.Argument("reading", help="which schema: reading, row-error"),
+) -> None:
+    """Print a published JSON Schema of rolelens output."""
+    from rolelens.schemas import schema_text
+
+    try:
+        typer.echo(schema_text(name), nl=False)
+    except KeyError as exc:
+        raise typer.BadParameter(f"no schema {name!r}") from exc
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        from rolelens import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Console-script entry point: domain errors become a message and an exit code."""
+    try:
+        app()
+    except RolelensError as exc:
+        typer.echo(f"rolelens: {exc.code}: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:  # `rolelens read --jsonl big | head`
+        sys.exit(0)

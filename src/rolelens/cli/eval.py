@@ -1,0 +1,103 @@
+"""``rolelens eval``: score readings against a labelled file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from rolelens.batch import parse_row
+from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
+from rolelens.core.evaluate import ClassificationReport
+from rolelens.core.labelled import evaluate_postings
+from rolelens.errors import InputError
+
+app = typer.Typer(help="Measure rolelens on a labelled file.", no_args_is_help=True)
+
+
+@app.command("postings")
+def postings(
+    file: str = typer.Argument(..., help="Labelled JSONL: id, title, description, label, ..."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    taxonomy: list[Path] = TaxonomyOption,
+    errors: bool = typer.Option(False, "--errors", help="List the postings read wrongly."),
+) -> None:
+    """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R — and the title-only baseline."""
+    reader = reader_from(taxonomy)
+    rows = []
+    skipped: list[dict[str, object]] = []
+    with open_binary(file) as stream:
+        for n, line in enumerate(stream, start=1):
+            try:
+                row = parse_row(line)
+                label = row.extra.get("label")
+                if not isinstance(label, str):
+                    raise InputError("the row has no 'label'")
+                rows.append(row)
+            except InputError as exc:
+                skipped.append({"line": n, "error": exc.to_dict()})
+    report = evaluate_postings(reader, rows)
+    if as_json:
+        out = report.model_dump(mode="json")
+        out["skipped"] = skipped
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{report.n} labelled postings[/] (taxonomy {report.taxonomy_version})")
+    summary = Table("reading", "accuracy", "lenient acc.", "macro-F1")
+    summary.add_row(
+        "by the work", f"{report.work.accuracy:.3f}", f"{report.lenient_accuracy:.3f}",
+        f"{report.work.macro_f1:.3f}",
+    )  # fmt: skip
+    summary.add_row(
+        "title only", f"{report.title_only.accuracy:.3f}", "", f"{report.title_only.macro_f1:.3f}"
+    )
+    console.print(summary)
+    _per_role(console, report.work)
+    _confusion(console, report.work)
+    flags = Table("flag", "precision", "recall", "F1", "TP", "FP", "FN")
+    for name, f in (("mismatch", report.mismatch), ("hybrid", report.hybrid)):
+        flags.add_row(
+            name, f"{f.precision:.3f}", f"{f.recall:.3f}", f"{f.f1:.3f}",
+            str(f.true_positive), str(f.false_positive), str(f.false_negative),
+        )  # fmt: skip
+    console.print(flags)
+    c = report.calibration
+    console.print(
+        f"title role accuracy {report.title_role_accuracy:.3f} · calibration: log loss {c.log_loss:.3f},"
+        f" Brier {c.brier:.3f}, ECE {c.ece:.3f}"
+    )
+    if skipped:
+        console.print(f"[yellow]{len(skipped)} row(s) skipped as unreadable[/]")
+    if errors:
+        for e in report.errors:
+            console.print(f"{e.id}: gold {e.gold}, read {e.predicted} ({e.confidence:.2f}) — {e.title}")
+
+
+def _per_role(console: object, report: ClassificationReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    assert isinstance(console, Console)
+    table = Table("role", "precision", "recall", "F1", "support", "predicted")
+    for role, m in report.per_role.items():
+        table.add_row(
+            role, f"{m.precision:.3f}", f"{m.recall:.3f}", f"{m.f1:.3f}", str(m.support), str(m.predicted)
+        )
+    console.print(table)
+
+
+def _confusion(console: object, report: ClassificationReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    assert isinstance(console, Console)
+    short = [lab[:6] for lab in report.labels]
+    table = Table("gold \\ read", *short, title="confusion (rows: gold, columns: read)")
+    for lab, row in zip(report.labels, report.confusion, strict=True):
+        table.add_row(lab, *(str(v) if v else "·" for v in row))
+    console.print(table)

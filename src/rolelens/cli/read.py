@@ -1,0 +1,88 @@
+"""``rolelens read``: one posting to a readable report or JSON; ``--jsonl`` for batches."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import typer
+
+from rolelens.batch import read_lines
+from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
+from rolelens.io.text import read_path, text_of
+
+
+def read(
+    file: str = typer.Argument(
+        None, help="Posting file (.txt, .md, .html) or '-' for stdin.", show_default=False
+    ),
+    title: str = typer.Option(None, "--title", help="The posting's title, if not its first line."),
+    as_json: bool = typer.Option(False, "--json", help="Print the reading as JSON."),
+    jsonl: str = typer.Option(
+        None,
+        "--jsonl",
+        help="Read a JSONL file (or '-') of {id, title, description|text}; one JSON line out per line in.",
+    ),
+    taxonomy: list[Path] = TaxonomyOption,
+) -> None:
+    """Read a posting: the role its work describes, the evidence, the title's role, flags."""
+    reader = reader_from(taxonomy)
+    if jsonl is not None:
+        if file is not None:
+            raise typer.BadParameter("give a FILE or --jsonl, not both")
+        failed = _batch(reader, open_binary(jsonl))
+        raise typer.Exit(1 if failed else 0)
+    if file is None:
+        raise typer.BadParameter("give a posting FILE, '-' for stdin, or --jsonl FILE")
+    text = text_of(sys.stdin.buffer.read()) if file == "-" else read_path(Path(file))
+    reading = reader.read(text, title=title)
+    if as_json:
+        typer.echo(reading.model_dump_json(indent=2))
+        return
+    from rolelens.cli.render import render_reading
+
+    render_reading(reading, text, reader.taxonomy)
+
+
+def _batch(reader: object, stream: BinaryIO) -> int:
+    """Stream rows through the reader; returns how many rows failed."""
+    from rolelens.core.reader import PostingReader
+
+    assert isinstance(reader, PostingReader)
+    failed = 0
+    out = sys.stdout
+    progress = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(
+            TextColumn("reading"),
+            BarColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        progress.start()
+        task = progress.add_task("read", total=None)
+    try:
+        with stream:
+            for record in read_lines(reader, stream):
+                if isinstance(record, dict):
+                    failed += 1
+                    out.write(json.dumps(record, ensure_ascii=False))
+                else:
+                    out.write(record.model_dump_json())
+                out.write("\n")
+                if progress is not None:
+                    progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+        out.flush()
+    if failed:
+        typer.echo(f"rolelens: {failed} row(s) could not be read (see their error records)", err=True)
+    return failed

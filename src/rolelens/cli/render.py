@@ -1,0 +1,123 @@
+"""Rich rendering of a reading for people at a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from rolelens.core.models import Evidence, Reading
+from rolelens.taxonomy.schema import Taxonomy
+
+_BAR = 30
+_CONTEXT_LINES = 14
+
+
+def render_reading(reading: Reading, text: str, taxonomy: Taxonomy, console: Console | None = None) -> None:
+    """Print the reading: verdict, role bars, flags, evidence table and highlighted text."""
+    console = console or Console()
+    name = taxonomy.role(reading.role).name
+    head = Text.assemble(
+        ("By the work: ", "bold"),
+        (name, "bold green"),
+        f"  ({reading.confidence:.0%})",
+    )
+    title = reading.title
+    title_says = (
+        "no title given"
+        if not title.text
+        else f"'{title.text}' reads as "
+        + (
+            "ambiguous"
+            if title.role == "ambiguous"
+            else (taxonomy.role(title.role).name if title.role else "no known role")
+        )
+    )
+    lines: list[Text] = [head, Text(f"Title: {title_says}")]
+    if reading.mismatch:
+        lines.append(Text("MISMATCH: " + (reading.mismatch_reason or ""), style="bold yellow"))
+    if reading.hybrid:
+        lines.append(Text("HYBRID (ML + GenAI): " + (reading.hybrid_reason or ""), style="bold magenta"))
+    seniority = reading.seniority or "not stated"
+    lines.append(Text(f"Seniority: {seniority} (from {reading.seniority_basis})", style="dim"))
+    console.print(Panel(Group(*lines), title="rolelens", expand=False))
+
+    bars = Table.grid(padding=(0, 1))
+    for role, p in sorted(reading.scores.items(), key=lambda kv: -kv[1]):
+        if p < 0.01:
+            continue
+        filled = round(p * _BAR)
+        bars.add_row(
+            taxonomy.role(role).name,
+            Text("█" * filled + "·" * (_BAR - filled), style="green" if role == reading.role else "blue"),
+            f"{p:6.1%}",
+        )
+    console.print(bars)
+
+    table = Table(title="Evidence for the top roles", show_lines=False)
+    for col in ("item", "as written", "section", "level", "points"):
+        table.add_column(col)
+    counted = sorted(
+        (e for e in reading.evidence if e.contributions),
+        key=lambda e: -max(e.contributions.values(), default=0),
+    )
+    for ev in counted[:20]:
+        table.add_row(ev.label, ev.text, ev.section, _level(ev), _points(ev, reading.role))
+    set_aside = [e for e in reading.evidence if e.negated]
+    console.print(table)
+    if set_aside:
+        console.print(
+            "Set aside as negated: " + ", ".join(f"'{e.text}'" for e in set_aside[:8]), style="dim"
+        )
+    console.print(Panel(_highlight(text, reading.evidence), title="the text, evidence highlighted"))
+
+
+def _level(ev: Evidence) -> str:
+    tags = [ev.level]
+    if ev.listed:
+        tags.append("listed")
+    return ", ".join(tags)
+
+
+def _points(ev: Evidence, top: str) -> str:
+    best = sorted(ev.contributions.items(), key=lambda kv: -abs(kv[1]))[:2]
+    return ", ".join(f"{role} {amount:+.2f}" for role, amount in best)
+
+
+def _highlight(text: str, evidence: list[Evidence]) -> Text:
+    """The lines holding evidence (with a little context), spans highlighted."""
+    rich = Text(text)
+    keep: set[int] = set()
+    line_starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line_starts.append(i + 1)
+    for ev in evidence:
+        style = "strike dim" if ev.negated else ("bold yellow" if ev.contributions else "dim")
+        rich.stylize(style, ev.start, ev.end)
+        if ev.contributions:
+            keep.add(_line_of(line_starts, ev.start))
+    if len(line_starts) <= _CONTEXT_LINES * 2:
+        return rich
+    lines = rich.split("\n")
+    out = Text()
+    last = -2
+    for n in sorted(keep):
+        if n != last + 1:
+            out.append("…\n", style="dim")
+        out.append_text(lines[n])
+        out.append("\n")
+        last = n
+    return out
+
+
+def _line_of(starts: list[int], pos: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

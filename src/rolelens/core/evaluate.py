@@ -1,0 +1,144 @@
+"""Score predictions against labels: accuracy, macro-F1, per-role P/R/F1, confusion, calibration.
+
+Pure functions over lists; :mod:`rolelens.cli.eval` feeds them a labelled file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+
+class RoleMetrics(BaseModel):
+    """Precision, recall and F1 of one role, with its support (gold count)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+    predicted: int
+
+
+class ClassificationReport(BaseModel):
+    """How well predicted labels agree with gold labels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int
+    accuracy: float
+    macro_f1: float
+    per_role: dict[str, RoleMetrics]
+    labels: list[str]
+    confusion: list[list[int]]  # rows: gold, columns: predicted, in `labels` order
+
+
+class FlagReport(BaseModel):
+    """Precision and recall of a yes/no flag (mismatch, hybrid)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    true_positive: int
+    false_positive: int
+    false_negative: int
+    precision: float
+    recall: float
+    f1: float
+
+
+class Calibration(BaseModel):
+    """How far the probabilities can be taken at face value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    log_loss: float
+    brier: float
+    ece: float  # expected calibration error of the top probability, 10 bins
+
+
+def classification(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]
+) -> ClassificationReport:
+    """Accuracy, macro-F1 over the labels that occur in gold, per-role metrics, confusion."""
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted differ in length")
+    order = list(labels)
+    for lab in [*gold, *predicted]:
+        if lab not in order:
+            order.append(lab)
+    at = {lab: i for i, lab in enumerate(order)}
+    confusion = [[0] * len(order) for _ in order]
+    for g, p in zip(gold, predicted, strict=True):
+        confusion[at[g]][at[p]] += 1
+    per_role: dict[str, RoleMetrics] = {}
+    for lab in order:
+        i = at[lab]
+        tp = confusion[i][i]
+        support = sum(confusion[i])
+        predicted_n = sum(row[i] for row in confusion)
+        precision = tp / predicted_n if predicted_n else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_role[lab] = RoleMetrics(
+            precision=round(precision, 4),
+            recall=round(recall, 4),
+            f1=round(f1, 4),
+            support=support,
+            predicted=predicted_n,
+        )
+    present = [lab for lab in order if per_role[lab].support > 0]
+    macro = sum(per_role[lab].f1 for lab in present) / len(present) if present else 0.0
+    correct = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
+    return ClassificationReport(
+        n=len(gold),
+        accuracy=round(correct / len(gold), 4) if gold else 0.0,
+        macro_f1=round(macro, 4),
+        per_role=per_role,
+        labels=order,
+        confusion=confusion,
+    )
+
+
+def flag(gold: Sequence[bool], predicted: Sequence[bool]) -> FlagReport:
+    """Precision and recall of a boolean flag."""
+    pairs = list(zip(gold, predicted, strict=True))
+    tp = sum(1 for g, p in pairs if g and p)
+    fp = sum(1 for g, p in pairs if p and not g)
+    fn = sum(1 for g, p in pairs if g and not p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return FlagReport(
+        true_positive=tp,
+        false_positive=fp,
+        false_negative=fn,
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+    )
+
+
+def calibration(gold: Sequence[str], scores: Sequence[dict[str, float]], bins: int = 10) -> Calibration:
+    """Log loss, Brier score and expected calibration error of predicted distributions."""
+    if not gold:
+        return Calibration(log_loss=0.0, brier=0.0, ece=0.0)
+    log_loss = 0.0
+    brier = 0.0
+    binned: list[list[tuple[float, bool]]] = [[] for _ in range(bins)]
+    for g, dist in zip(gold, scores, strict=True):
+        log_loss -= math.log(max(dist.get(g, 0.0), 1e-6))
+        brier += sum((p - (1.0 if r == g else 0.0)) ** 2 for r, p in dist.items())
+        top = max(dist, key=lambda r: dist[r])
+        conf = dist[top]
+        binned[min(bins - 1, int(conf * bins))].append((conf, top == g))
+    n = len(gold)
+    ece = 0.0
+    for b in binned:
+        if b:
+            avg_conf = sum(c for c, _ in b) / len(b)
+            acc = sum(1 for _, ok in b if ok) / len(b)
+            ece += len(b) / n * abs(avg_conf - acc)
+    return Calibration(log_loss=round(log_loss / n, 4), brier=round(brier / n, 4), ece=round(ece, 4))

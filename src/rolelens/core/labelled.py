@@ -1,0 +1,114 @@
+"""Evaluate a reader on labelled postings: the work reading, the title-only baseline, the flags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+
+from rolelens.core.evaluate import (
+    Calibration,
+    ClassificationReport,
+    FlagReport,
+    calibration,
+    classification,
+    flag,
+)
+
+from rolelens.core.reader import SCORER_VERSION, PostingReader
+
+if TYPE_CHECKING:
+    from rolelens.batch import Row
+
+
+class ReadError(BaseModel):
+    """A posting the reader got wrong."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None
+    title: str | None
+    gold: str
+    predicted: str
+    confidence: float
+
+
+class PostingsEvaluation(BaseModel):
+    """Everything ``rolelens eval postings`` reports."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int
+    taxonomy_version: str
+    scorer_version: str
+    work: ClassificationReport
+    lenient_accuracy: float
+    title_only: ClassificationReport
+    title_role_accuracy: float
+    mismatch: FlagReport
+    hybrid: FlagReport
+    calibration: Calibration
+    errors: list[ReadError]
+
+
+def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEvaluation:
+    """Read each labelled row by its work and by its title alone, and score both."""
+    gold: list[str] = []
+    predicted: list[str] = []
+    title_only: list[str] = []
+    lenient = 0
+    title_role_hits = 0
+    title_role_n = 0
+    mismatch_gold: list[bool] = []
+    mismatch_pred: list[bool] = []
+    hybrid_gold: list[bool] = []
+    hybrid_pred: list[bool] = []
+    dists: list[dict[str, float]] = []
+    errors: list[ReadError] = []
+    for row in rows:
+        label = str(row.extra["label"])
+        reading = reader.read(row.text, title=row.title, id=row.id)
+        by_title = reader.read(row.title or "", title=row.title or "")
+        gold.append(label)
+        predicted.append(reading.role)
+        title_only.append(by_title.role)
+        dists.append(reading.scores)
+        alternatives = row.extra.get("acceptable_alternatives") or []
+        if reading.role == label or reading.role in alternatives:
+            lenient += 1
+        if reading.role != label:
+            errors.append(
+                ReadError(
+                    id=row.id,
+                    title=row.title,
+                    gold=label,
+                    predicted=reading.role,
+                    confidence=reading.confidence,
+                )
+            )
+        if "title_role" in row.extra:
+            title_role_n += 1
+            title_role_hits += int((reading.title_role or "ambiguous") == row.extra["title_role"])
+        if "mismatch" in row.extra:
+            mismatch_gold.append(bool(row.extra["mismatch"]))
+            mismatch_pred.append(reading.mismatch)
+        if "hybrid" in row.extra:
+            hybrid_gold.append(bool(row.extra["hybrid"]))
+            hybrid_pred.append(reading.hybrid)
+    roles = reader.roles
+    n = len(gold)
+    return PostingsEvaluation(
+        n=n,
+        taxonomy_version=reader.taxonomy.version,
+        scorer_version=SCORER_VERSION,
+        work=classification(gold, predicted, roles),
+        lenient_accuracy=round(lenient / n, 4) if n else 0.0,
+        title_only=classification(gold, title_only, roles),
+        title_role_accuracy=round(title_role_hits / title_role_n, 4) if title_role_n else 0.0,
+        mismatch=flag(mismatch_gold, mismatch_pred),
+        hybrid=flag(hybrid_gold, hybrid_pred),
+        calibration=calibration(gold, dists),
+        errors=errors,
+    )
+

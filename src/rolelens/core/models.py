@@ -1,0 +1,71 @@
+"""What a reading returns: typed, JSON-ready results (their JSON Schema ships in the package)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rolelens.taxonomy.schema import SectionKind
+
+Level = Literal["required", "preferred", "context"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Out):
+    """One mention in the text that counted (or was set aside) for the reading."""
+
+    item: str = Field(description="evidence item id in the taxonomy")
+    label: str
+    kind: str
+    text: str = Field(description="the words as written in the posting")
+    start: int = Field(ge=0, description="character offset where the words start")
+    end: int = Field(ge=0, description="character offset just past the words")
+    section: SectionKind
+    level: Level = Field(description="required (duty/requirement), preferred, or context")
+    negated: bool = Field(description="the text says this is not needed / not the work")
+    listed: bool = Field(description="part of a bare keyword list rather than a described duty")
+    factor: float = Field(description="how much this mention counted, 0..1 before weights")
+    contributions: dict[str, float] = Field(description="role id -> points this mention added")
+
+
+class TitleReading(_Out):
+    """What the title alone suggests."""
+
+    text: str
+    role: str | None = Field(description="role id, 'ambiguous', or null when no pattern matched")
+    pattern: str | None = Field(description="the title words that decided it")
+    seniority: str | None
+
+
+class Reading(_Out):
+    """The role a posting's work describes, the evidence for it and what the title says."""
+
+    id: str | None = None
+    role: str = Field(description="most likely role id by the work described")
+    confidence: float = Field(ge=0, le=1, description="probability of the top role")
+    secondary: str | None = Field(description="second most likely role id")
+    scores: dict[str, float] = Field(description="role id -> probability; sums to 1")
+    points: dict[str, float] = Field(description="role id -> raw evidence points (before softmax)")
+    title: TitleReading
+    title_role: str | None = Field(description="role the title alone suggests, or 'ambiguous'")
+    mismatch: bool = Field(description="the title names a specific role the work does not match")
+    mismatch_reason: str | None
+    hybrid: bool = Field(description="model building and LLM integration are both central")
+    hybrid_reason: str | None
+    seniority: str | None
+    seniority_basis: Literal["title", "years", "none"]
+    evidence: list[Evidence]
+    taxonomy_version: str
+    scorer_version: str
+
+
+class RowError(_Out):
+    """A batch row that could not be read."""
+
+    line: int
+    id: str | None = None
+    error: dict[str, str]

@@ -1,0 +1,384 @@
+"""Read a posting: sections → evidence → role distribution, title role, mismatch, hybrid.
+
+Pure: a :class:`PostingReader` is built once from a taxonomy and then turns text into a
+:class:`~rolelens.core.models.Reading`, with no I/O and no state between calls.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick
+
+from rolelens.core.matcher import AliasMatcher, fold
+from rolelens.core.models import Evidence, Level, Reading, TitleReading
+from rolelens.core.sections import Section, SectionSplitter
+from rolelens.taxonomy.schema import SectionKind, Taxonomy, normalise_alias
+
+SCORER_VERSION = "1.0"
+
+_CLAUSE_END = re.compile(r"[.!?;•\n]|\s[-*]\s")
+_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*years?", re.I)
+_SECTION_LEVEL: dict[SectionKind, Level] = {
+    "title": "context",
+    "summary": "required",
+    "responsibilities": "required",
+    "requirements": "required",
+    "nice_to_have": "preferred",
+    "about_company": "context",
+    "benefits": "context",
+    "other": "required",
+}
+_LISTABLE = {"tool", "framework", "technique", "data", "deployment", "metric"}
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
+    folded = sorted({fold(p).strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not folded:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, folded)) + r")(?![a-z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    start: int
+    end: int
+    preferred: bool
+    listed: bool
+
+
+class TitleParser:
+    """Title patterns and seniority words, compiled once."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self._roles = ahocorasick.Automaton()
+        for entry in taxonomy.titles:
+            for pattern in entry.patterns:
+                key = normalise_alias(fold(pattern))
+                self._roles.add_word(key, (len(key), entry.priority, entry.role, pattern))
+        if taxonomy.titles:
+            self._roles.make_automaton()
+        self._has_roles = bool(taxonomy.titles)
+        self._seniority = ahocorasick.Automaton()
+        for level in taxonomy.seniority:
+            for pattern in level.patterns:
+                key = normalise_alias(fold(pattern))
+                self._seniority.add_word(key, (len(key), level.rank, level.id))
+        self._has_seniority = any(level.patterns for level in taxonomy.seniority)
+        if self._has_seniority:
+            self._seniority.make_automaton()
+        self._years = sorted(
+            ((lv.min_years, lv.id) for lv in taxonomy.seniority if lv.min_years is not None),
+            reverse=True,
+        )
+
+    def parse(self, title: str) -> TitleReading:
+        """The role and seniority the title's own words suggest."""
+        text = " ".join(fold(title).split())
+        role: str | None = None
+        pattern: str | None = None
+        if self._has_roles:
+            best: tuple[int, int, int] | None = None
+            for end, (length, priority, rid, pat) in self._roles.iter(text):
+                start = end - length + 1
+                if not _word_at(text, start, end + 1):
+                    continue
+                rank = (length, priority, start)
+                if best is None or rank > best:
+                    best, role, pattern = rank, rid, pat
+        return TitleReading(text=title, role=role, pattern=pattern, seniority=self.seniority(text))
+
+    def seniority(self, folded_title: str) -> str | None:
+        """The seniority level the title names, or None."""
+        if not self._has_seniority:
+            return None
+        best: tuple[int, int] | None = None
+        level: str | None = None
+        for end, (length, rank, lid) in self._seniority.iter(folded_title):
+            if _word_at(folded_title, end - length + 1, end + 1):
+                # the most senior word wins: "Senior Manager" is a manager
+                if best is None or (rank, length) > best:
+                    best, level = (rank, length), lid
+        return level
+
+    def seniority_from_years(self, text: str) -> str | None:
+        """The level implied by the largest 'N+ years' requirement below 25."""
+        years = [int(m.group(1)) for m in _YEARS.finditer(text)]
+        years = [y for y in years if 0 < y < 25]
+        if not years or not self._years:
+            return None
+        most = max(years)
+        for min_years, lid in self._years:
+            if most >= min_years:
+                return lid
+        return None
+
+
+def _word_at(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (
+        end >= len(text) or not text[end].isalnum()
+    )
+
+
+class PostingReader:
+    """Reads postings against one taxonomy; build once, call :meth:`read` many times."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.roles = taxonomy.role_ids
+        self.matcher = AliasMatcher(taxonomy)
+        self.splitter = SectionSplitter(taxonomy.reading)
+        self.titles = TitleParser(taxonomy)
+        cues = taxonomy.reading
+        self._preferred = _phrase_regex(cues.preferred_cues)
+        self._negation = _phrase_regex(cues.negation_cues)
+        self._after_not_needed = re.compile(r"^\W{0,3}(?:is |are )?(?:not required|not needed)")
+        self._weights = [
+            [(self.roles.index(r), w) for r, w in item.weights.items()] for item in self.matcher.items
+        ]
+        s = taxonomy.scoring
+        self._section_weight = s.section_weights
+        self._bias = [s.role_bias.get(r, 0.0) for r in self.roles]
+        groups = s.hybrid_groups
+        self._hybrid_groups = {
+            name: [self.roles.index(r) for r in members] for name, members in groups.items()
+        }
+
+    # -- public -------------------------------------------------------------------------
+    def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
+        """The reading of one posting (``title`` read separately when given)."""
+        sections = self.splitter.split(text)
+        if title is None:
+            title, title_end = guess_title(text)
+            if title_end:
+                sections = _carve_title(sections, title_end)
+        folded = fold(text)
+        evidence = self._evidence(text, folded, sections)
+        title_reading = self.titles.parse(title or "")
+        points = self._points(evidence)
+        if title_reading.role in self.roles:
+            points[self.roles.index(title_reading.role)] += self.taxonomy.scoring.title_weight
+        probs = _softmax(points, self.taxonomy.scoring.temperature)
+        order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
+        top = self.roles[order[0]]
+        second = self.roles[order[1]] if len(order) > 1 else None
+        hybrid, hybrid_reason = self._hybrid(evidence, top)
+        mismatch, mismatch_reason = self._mismatch(title_reading, top, probs[order[0]], evidence)
+        seniority = title_reading.seniority
+        basis = "title"
+        if seniority is None:
+            seniority = self.titles.seniority_from_years(text)
+            basis = "years" if seniority else "none"
+        return Reading(
+            id=id,
+            role=top,
+            confidence=round(probs[order[0]], 4),
+            secondary=second,
+            scores={r: round(p, 4) for r, p in zip(self.roles, probs, strict=True)},
+            points={r: round(p, 3) for r, p in zip(self.roles, points, strict=True)},
+            title=title_reading,
+            title_role=title_reading.role,
+            mismatch=mismatch,
+            mismatch_reason=mismatch_reason,
+            hybrid=hybrid,
+            hybrid_reason=hybrid_reason,
+            seniority=seniority,
+            seniority_basis=basis,  # type: ignore[arg-type]
+            evidence=evidence,
+            taxonomy_version=self.taxonomy.version,
+            scorer_version=SCORER_VERSION,
+        )
+
+    # -- evidence -----------------------------------------------------------------------
+    def _evidence(self, text: str, folded: str, sections: list[Section]) -> list[Evidence]:
+        hits = self.matcher.find(text, folded)
+        clauses: dict[int, _Clause] = {}
+        found: list[tuple[int, Evidence]] = []
+        sec_index = 0
+        scoring = self.taxonomy.scoring
+        for hit in hits:
+            while sections[sec_index].end <= hit.start and sec_index + 1 < len(sections):
+                sec_index += 1
+            section = sections[sec_index].kind
+            clause = self._clause(folded, hit.start, clauses)
+            item = self.matcher.items[hit.item]
+            level: Level = _SECTION_LEVEL[section]
+            if level == "required" and (
+                clause.preferred or self._after_not_needed.match(folded, hit.end)
+            ):
+                level = "preferred"
+            negated = self._negated(folded, clause.start, hit.start)
+            listed = clause.listed and item.kind in _LISTABLE
+            factor = self._section_weight.get(section, 0.7)
+            if level == "preferred" and section != "nice_to_have":
+                factor *= scoring.preferred_weight
+            if listed:
+                factor *= scoring.listed_weight
+            if negated:
+                factor = 0.0
+            found.append(
+                (
+                    hit.item,
+                    Evidence(
+                        item=item.id,
+                        label=item.label,
+                        kind=item.kind,
+                        text=text[hit.start : hit.end],
+                        start=hit.start,
+                        end=hit.end,
+                        section=section,
+                        level=level,
+                        negated=negated,
+                        listed=listed,
+                        factor=round(factor, 3),
+                        contributions={},
+                    ),
+                )
+            )
+        self._attribute(found)
+        return [e for _, e in found]
+
+    def _clause(self, folded: str, pos: int, cache: dict[int, _Clause]) -> _Clause:
+        # A clause runs between sentence ends, bullets and semicolons.
+        start = pos
+        lo = max(0, pos - 400)
+        while start > lo and folded[start - 1] not in ".!?;•\n":
+            start -= 1
+        cached = cache.get(start)
+        if cached is not None and cached.end > pos:
+            return cached
+        m = _CLAUSE_END.search(folded, pos)
+        end = m.start() if m else len(folded)
+        end = min(end, pos + 600)
+        segment = folded[start:end]
+        preferred = bool(self._preferred and self._preferred.search(segment))
+        listed = segment.count(",") + segment.count(" and ") >= (
+            self.taxonomy.reading.list_item_threshold - 1
+        ) and len(segment.split()) <= 6 * (segment.count(",") + 1)
+        clause = _Clause(start, end, preferred, listed)
+        cache[start] = clause
+        return clause
+
+    def _negated(self, folded: str, clause_start: int, pos: int) -> bool:
+        if self._negation is None:
+            return False
+        lo = max(clause_start, pos - self.taxonomy.reading.negation_window)
+        return bool(self._negation.search(folded, lo, pos))
+
+    def _attribute(self, found: list[tuple[int, Evidence]]) -> None:
+        """Give each mention its points: repeats of one item decay, strongest first."""
+        s = self.taxonomy.scoring
+        by_item: dict[int, list[Evidence]] = defaultdict(list)
+        for index, ev in found:
+            by_item[index].append(ev)
+        for index, mentions in by_item.items():
+            mentions.sort(key=lambda e: -e.factor)
+            for rank, ev in enumerate(mentions):
+                scale = s.repeat_decay**rank if rank < s.max_repeats else 0.0
+                amount = ev.factor * scale
+                if amount:
+                    ev.contributions = {
+                        self.roles[r]: round(w * amount, 3) for r, w in self._weights[index]
+                    }
+
+    def _points(self, evidence: list[Evidence]) -> list[float]:
+        points = list(self._bias)
+        index = {r: i for i, r in enumerate(self.roles)}
+        for ev in evidence:
+            for role, amount in ev.contributions.items():
+                points[index[role]] += amount
+        return points
+
+    # -- flags --------------------------------------------------------------------------
+    def _group_points(self, evidence: list[Evidence]) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for name, members in self._hybrid_groups.items():
+            roles = {self.roles[i] for i in members}
+            totals[name] = sum(
+                max(0.0, amount)
+                for ev in evidence
+                for role, amount in ev.contributions.items()
+                if role in roles
+            )
+        return totals
+
+    def _hybrid(self, evidence: list[Evidence], top: str) -> tuple[bool, str | None]:
+        s = self.taxonomy.scoring
+        totals = self._group_points(evidence)
+        if len(totals) < 2:
+            return False, None
+        members = {self.roles[i] for m in self._hybrid_groups.values() for i in m}
+        if top not in members:
+            return False, None
+        (a, pa), (b, pb) = sorted(totals.items(), key=lambda kv: -kv[1])[:2]
+        if pb < s.hybrid_min_points or pb / (pa + pb) < s.hybrid_min_share:
+            return False, None
+        return True, (
+            f"both {a.replace('_', ' ')} ({pa:.1f} points) and {b.replace('_', ' ')} "
+            f"({pb:.1f} points) are central to the work"
+        )
+
+    def _mismatch(
+        self, title: TitleReading, top: str, prob: float, evidence: list[Evidence]
+    ) -> tuple[bool, str | None]:
+        if title.role is None or title.role == "ambiguous" or title.role == top:
+            return False, None
+        if prob < self.taxonomy.scoring.mismatch_min_prob:
+            return False, None
+        strongest = sorted(
+            (e for e in evidence if e.contributions.get(top, 0) > 0),
+            key=lambda e: -e.contributions[top],
+        )
+        labels: list[str] = []
+        for e in strongest:
+            if e.label not in labels:
+                labels.append(e.label)
+            if len(labels) == 4:
+                break
+        named = self.taxonomy.role(title.role).name
+        work = self.taxonomy.role(top).name
+        because = f" ({', '.join(labels)})" if labels else ""
+        return True, (
+            f"the title reads as {named} (from '{title.pattern}'), "
+            f"but the work described is {work}{because}"
+        )
+
+
+def _softmax(points: list[float], temperature: float) -> list[float]:
+    peak = max(points)
+    exps = [math.exp((p - peak) / temperature) for p in points]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+_TITLE_LINE = re.compile(r"^\s*(?:#{1,3}\s*)?(?:\*\*)?([^\n*#]{3,120}?)(?:\*\*)?\s*$")
+
+
+def guess_title(text: str) -> tuple[str | None, int]:
+    """The first line and where it ends, when it looks like a title; else (None, 0)."""
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if not line.strip():
+            pos += len(line)
+            continue
+        m = _TITLE_LINE.match(line)
+        if m and not m.group(1).rstrip().endswith((".", ":")) and len(m.group(1).split()) <= 12:
+            return m.group(1).strip(), pos + len(line)
+        return None, 0
+    return None, 0
+
+
+def _carve_title(sections: list[Section], title_end: int) -> list[Section]:
+    """The sections with ``[0, title_end)`` marked as the title, which does not vote."""
+    out = [Section("title", 0, title_end, None)]
+    for sec in sections:
+        if sec.end <= title_end:
+            continue
+        kind: SectionKind = sec.kind
+        if sec.start < title_end and kind == "other":  # the title line was read as a heading
+            kind = "summary"
+        out.append(Section(kind, max(sec.start, title_end), sec.end, sec.heading))
+    return out

@@ -1,0 +1,106 @@
+"""Split a posting into sections (responsibilities, requirements, about-us, ...) by its headings.
+
+A heading is a markdown ``#`` line, a line that is wholly bold, or a short line ending
+in a colon; a bold or colon-ended lead-in ("**Requirements:** 5 years of ...") also
+opens a section. Its kind comes from the taxonomy's heading cues, the longest cue
+contained in the heading winning. Text before the first heading is the ``summary``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from rolelens.core.matcher import fold
+from rolelens.taxonomy.schema import ReadingCues, SectionKind
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.+?)\s*#*\s*$")
+_BOLD_LINE = re.compile(r"^\s*(?:[-*•]\s*)?(\*\*|__)(.+?)(\*\*|__)\s*:?\s*$")
+_LEAD_IN = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*|__)?([^:*\n]{2,60}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*\S")
+_COLON_LINE = re.compile(r"^\s*([^.!?\n]{2,70}?)\s*:\s*$")
+_SHORT_TITLE_LINE = re.compile(r"^\s*([A-Z][A-Za-z'’&/ ,\-]{2,50}?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A run of text of one kind: ``[start, end)`` offsets and the heading that opened it."""
+
+    kind: SectionKind
+    start: int
+    end: int
+    heading: str | None
+
+
+class SectionSplitter:
+    """Heading cues compiled once; :meth:`split` is then cheap per text."""
+
+    def __init__(self, cues: ReadingCues) -> None:
+        self._cues = ahocorasick.Automaton()
+        for kind, phrases in cues.section_headings.items():
+            for phrase in phrases:
+                key = fold(phrase).strip()
+                self._cues.add_word(key, (len(key), kind))
+        self._cues.make_automaton()
+
+    def kind_of(self, heading: str) -> SectionKind | None:
+        """The section kind a heading names, or None when no cue is in it."""
+        text = fold(heading)
+        best: tuple[int, int, SectionKind] | None = None
+        for end, (length, kind) in self._cues.iter(text):
+            start = end - length + 1
+            if (start == 0 or not text[start - 1].isalnum()) and (
+                end + 1 == len(text) or not text[end + 1].isalnum()
+            ):
+                # longest cue wins; among equals, the one nearest the start
+                rank = (length, -start, kind)
+                if best is None or rank[:2] > best[:2]:
+                    best = rank
+        return best[2] if best else None
+
+    def split(self, text: str) -> list[Section]:
+        """The sections of ``text``, covering it end to end with no gaps."""
+        sections: list[Section] = []
+        kind: SectionKind = "summary"
+        heading: str | None = None
+        start = 0
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            found = self._heading(line)
+            if found is not None:
+                new_kind, new_heading, inline = found
+                if new_kind is not None or not inline:
+                    if pos > start:
+                        sections.append(Section(kind, start, pos, heading))
+                    start = pos
+                    # An unknown heading opens an "other" section: it is no longer
+                    # the one above it (e.g. "Our Tech Stack" after "Benefits").
+                    kind = new_kind if new_kind is not None else "other"
+                    heading = new_heading
+            pos += len(line)
+        if pos > start or not sections:
+            sections.append(Section(kind, start, pos, heading))
+        return sections
+
+    def _heading(self, line: str) -> tuple[SectionKind | None, str, bool] | None:
+        """(kind, heading text, inline) when the line opens a section, else None."""
+        if len(line) > 300 or not line.strip():
+            return None
+        for pattern, group in ((_MD_HEADING, 1), (_BOLD_LINE, 2), (_COLON_LINE, 1)):
+            m = pattern.match(line)
+            if m:
+                title = m.group(group).strip(" *_:")
+                return self.kind_of(title), title, False
+        m = _LEAD_IN.match(line)
+        if m:
+            kind = self.kind_of(m.group(1))
+            if kind is not None:
+                return kind, m.group(1).strip(), True
+            return None
+        m = _SHORT_TITLE_LINE.match(line)
+        if m and len(m.group(1).split()) <= 6:
+            kind = self.kind_of(m.group(1))
+            if kind is not None:
+                return kind, m.group(1).strip(), False
+        return None

@@ -1,0 +1,108 @@
+"""Load, merge and validate taxonomy files — the only file I/O of the taxonomy package.
+
+The bundled taxonomy is every ``*.yaml`` under ``data/`` (sorted by path, so
+``data/_meta.yaml`` comes first). A user file layered on top may add roles, evidence
+items, title patterns and figures, replace any of them by id, drop evidence items
+with ``remove_evidence``, and replace the ``reading`` / ``scoring`` blocks whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from rolelens.errors import TaxonomyError
+from rolelens.taxonomy.schema import Taxonomy, TaxonomyDocument
+
+_BY_ID = ("sources", "roles", "evidence", "figures", "seniority")
+
+
+def bundled_paths() -> list[Path]:
+    """The YAML files that make up the bundled taxonomy, in load order."""
+    root = Path(str(resources.files("rolelens.taxonomy") / "data"))
+    return sorted(root.rglob("*.yaml"))
+
+
+def toy_path() -> Path:
+    """A small, complete taxonomy for tests and examples."""
+    return Path(str(resources.files("rolelens.taxonomy") / "toy" / "toy.yaml"))
+
+
+def template_path() -> Path:
+    """The commented template to start a user taxonomy from."""
+    return Path(str(resources.files("rolelens.taxonomy") / "template.yaml"))
+
+
+def parse_document(text: str, origin: str = "<string>") -> TaxonomyDocument:
+    """One YAML text as a validated :class:`TaxonomyDocument` (TaxonomyError if not)."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(f"{origin}: not valid YAML: {exc}") from exc
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise TaxonomyError(f"{origin}: a taxonomy file holds a mapping at the top level")
+    try:
+        return TaxonomyDocument.model_validate(raw)
+    except ValidationError as exc:
+        raise TaxonomyError(f"{origin}: {_explain(exc)}") from exc
+
+
+def merge(documents: Iterable[TaxonomyDocument]) -> Taxonomy:
+    """Layer documents in order and validate the result as one taxonomy."""
+    merged: dict[str, Any] = {key: {} for key in _BY_ID}
+    merged["titles"] = []
+    for doc in documents:
+        for key in ("name", "version", "description"):
+            value = getattr(doc, key)
+            if value is not None:
+                merged[key] = value
+        for key in _BY_ID:
+            for obj in getattr(doc, key):
+                merged[key][obj.id] = obj
+        for item_id in doc.remove_evidence:
+            merged["evidence"].pop(item_id, None)
+        merged["titles"].extend(doc.titles)
+        for key in ("reading", "scoring"):
+            value = getattr(doc, key)
+            if value is not None:
+                merged[key] = value
+    for key in _BY_ID:
+        merged[key] = list(merged[key].values())
+    missing = [k for k in ("name", "version", "reading", "scoring") if k not in merged]
+    if missing:
+        raise TaxonomyError(f"the taxonomy has no {', '.join(missing)}")
+    try:
+        return Taxonomy.model_validate(merged)
+    except ValidationError as exc:
+        raise TaxonomyError(_explain(exc)) from exc
+
+
+def load_taxonomy(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Taxonomy:
+    """The bundled taxonomy, with each file in ``extra`` layered on top in order."""
+    paths = [*(bundled_paths() if bundled else []), *map(Path, extra)]
+    docs = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise TaxonomyError(f"{path}: no such taxonomy file") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TaxonomyError(f"{path}: cannot read: {exc}") from exc
+        docs.append(parse_document(text, str(path)))
+    return merge(docs)
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {err['msg']}" if where else err["msg"])
+    more = exc.error_count() - 5
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")

@@ -1,0 +1,299 @@
+"""The taxonomy's shape: pydantic models that every taxonomy file is validated against.
+
+A taxonomy is *data*: roles, the evidence items that point to them (with aliases and
+weights), title patterns, reading cues, scorer settings, and every sourced figure.
+Several YAML documents (the bundled files, then a user's) are merged into one
+:class:`Taxonomy`; nothing here reads files (see :mod:`rolelens.taxonomy.loader`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ROLE_ID = r"^[a-z][a-z0-9_]*$"
+
+EvidenceKind = Literal[
+    "tool",
+    "framework",
+    "technique",
+    "activity",
+    "data",
+    "deployment",
+    "metric",
+    "domain",
+    "non_engineering",
+]
+SectionKind = Literal[
+    "title",
+    "summary",
+    "responsibilities",
+    "requirements",
+    "nice_to_have",
+    "about_company",
+    "benefits",
+    "other",
+]
+FigureKind = Literal["salary", "premium", "growth", "cost_ratio", "demand", "time", "other"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where a figure comes from."""
+
+    id: str = Field(pattern=ROLE_ID)
+    title: str
+    publisher: str
+    year: int = Field(ge=1990, le=2100)
+    url: str | None = None
+    note: str | None = None
+
+
+class OnetLink(_Strict):
+    """A crosswalk to an O*NET-SOC occupation."""
+
+    code: str = Field(pattern=r"^\d{2}-\d{4}\.\d{2}$")
+    title: str
+    relation: Literal["exact", "broader", "related"] = "related"
+    note: str | None = None
+
+
+class Role(_Strict):
+    """One role of the taxonomy, in our own words."""
+
+    id: str = Field(pattern=ROLE_ID)
+    name: str
+    definition: str
+    ai_hire: bool = True
+    kpis: list[str] = []
+    eval_metrics: list[str] = []
+    stack: list[str] = []
+    core_skills: list[str] = []
+    onet: list[OnetLink] = []
+    notes: list[str] = []
+
+
+class Alias(_Strict):
+    """A way a posting writes an evidence item.
+
+    Matching is on word boundaries over text lower-cased with hyphens read as spaces,
+    unless ``case_sensitive`` (for ``R``, ``Go``) which matches the original text.
+    """
+
+    text: str = Field(min_length=1)
+    case_sensitive: bool = False
+
+
+class EvidenceItem(_Strict):
+    """A tool, technique, activity, ... and how strongly one mention points to each role.
+
+    ``weights`` maps role id to a signal strength for one mention in a duties section:
+    about 1 a moderate hint, 2 a strong one, 3 decisive; negative values point away.
+    """
+
+    id: str = Field(pattern=ROLE_ID)
+    label: str
+    kind: EvidenceKind
+    aliases: list[str | Alias] = Field(min_length=1)
+    weights: dict[str, float] = Field(min_length=1)
+    group: str | None = None
+    note: str | None = None
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for role, w in v.items():
+            if not -5.0 <= w <= 5.0:
+                raise ValueError(f"weight for {role!r} is {w}; weights lie in [-5, 5]")
+        return v
+
+    def alias_objects(self) -> list[Alias]:
+        """The aliases, each as an :class:`Alias`."""
+        return [a if isinstance(a, Alias) else Alias(text=a) for a in self.aliases]
+
+
+class TitlePattern(_Strict):
+    """Title words that suggest a role (or ``ambiguous``) to a typical reader.
+
+    When several patterns match a title the longest wins; ``priority`` breaks ties.
+    """
+
+    role: str = Field(pattern=ROLE_ID)
+    patterns: list[str] = Field(min_length=1)
+    priority: int = 0
+
+
+class SeniorityLevel(_Strict):
+    """A seniority level and the title words that signal it."""
+
+    id: str = Field(pattern=ROLE_ID)
+    rank: int
+    patterns: list[str] = []
+    min_years: int | None = None
+
+
+class ReadingCues(_Strict):
+    """Words the reader uses to split sections, spot negation and preference."""
+
+    section_headings: dict[SectionKind, list[str]]
+    preferred_cues: list[str] = []
+    required_cues: list[str] = []
+    negation_cues: list[str] = []
+    negation_window: int = Field(default=40, ge=0, le=200)
+    stop_phrases: list[str] = []
+    list_item_threshold: int = Field(default=5, ge=2)
+
+
+class ScoringSettings(_Strict):
+    """The scorer's few global knobs; every other number lives on an evidence item."""
+
+    section_weights: dict[SectionKind, float]
+    preferred_weight: float = 0.5
+    listed_weight: float = 0.6
+    repeat_decay: float = Field(default=0.35, ge=0.0, le=1.0)
+    max_repeats: int = Field(default=4, ge=1)
+    title_weight: float = 1.0
+    role_bias: dict[str, float] = {}
+    temperature: float = Field(default=1.0, gt=0.0)
+    hybrid_min_share: float = 0.2
+    hybrid_min_points: float = 4.0
+    hybrid_groups: dict[str, list[str]] = {}
+    mismatch_min_prob: float = 0.5
+
+
+class Figure(_Strict):
+    """A sourced number: a salary band, a premium, a growth rate, a cost ratio."""
+
+    id: str = Field(pattern=ROLE_ID)
+    kind: FigureKind
+    role: str | None = None
+    description: str
+    low: float | None = None
+    high: float | None = None
+    value: float | None = None
+    unit: str
+    currency: str | None = None
+    period: Literal["year", "month", "hour", "one_off"] | None = None
+    region: str | None = None
+    level: str | None = None
+    source: str
+    year: int = Field(ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _has_a_number(self) -> Figure:
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError(f"figure {self.id!r} needs value, or low and high")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"figure {self.id!r} has low > high")
+        return self
+
+
+class TaxonomyDocument(_Strict):
+    """One YAML file's content; every key optional so files can be split and layered."""
+
+    name: str | None = None
+    version: str | None = None
+    description: str | None = None
+    sources: list[Source] = []
+    roles: list[Role] = []
+    evidence: list[EvidenceItem] = []
+    titles: list[TitlePattern] = []
+    seniority: list[SeniorityLevel] = []
+    reading: ReadingCues | None = None
+    scoring: ScoringSettings | None = None
+    figures: list[Figure] = []
+    remove_evidence: list[str] = []
+
+
+class Taxonomy(_Strict):
+    """A whole, cross-checked taxonomy: what the reader and scorer run on."""
+
+    name: str
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?([.-][0-9A-Za-z.-]+)?$")
+    description: str | None = None
+    sources: list[Source]
+    roles: list[Role] = Field(min_length=1)
+    evidence: list[EvidenceItem]
+    titles: list[TitlePattern]
+    seniority: list[SeniorityLevel]
+    reading: ReadingCues
+    scoring: ScoringSettings
+    figures: list[Figure]
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Taxonomy:
+        role_ids = [r.id for r in self.roles]
+        _no_duplicates("role", role_ids)
+        roles = set(role_ids)
+        _no_duplicates("evidence item", [e.id for e in self.evidence])
+        _no_duplicates("source", [s.id for s in self.sources])
+        _no_duplicates("figure", [f.id for f in self.figures])
+        sources = {s.id for s in self.sources}
+        for item in self.evidence:
+            for role in item.weights:
+                if role not in roles:
+                    raise ValueError(f"evidence {item.id!r} weights unknown role {role!r}")
+        seen: dict[tuple[str, bool], str] = {}
+        for item in self.evidence:
+            for alias in item.alias_objects():
+                key = (
+                    alias.text if alias.case_sensitive else normalise_alias(alias.text),
+                    alias.case_sensitive,
+                )
+                if not key[0].strip():
+                    raise ValueError(f"evidence {item.id!r} has an empty alias")
+                other = seen.get(key)
+                if other is not None and other != item.id:
+                    raise ValueError(
+                        f"alias {alias.text!r} belongs to both {other!r} and {item.id!r}"
+                    )
+                seen[key] = item.id
+        for t in self.titles:
+            if t.role != "ambiguous" and t.role not in roles:
+                raise ValueError(f"title pattern names unknown role {t.role!r}")
+        for f in self.figures:
+            if f.source not in sources:
+                raise ValueError(f"figure {f.id!r} cites unknown source {f.source!r}")
+            if f.role is not None and f.role not in roles:
+                raise ValueError(f"figure {f.id!r} names unknown role {f.role!r}")
+        for role in self.scoring.role_bias:
+            if role not in roles:
+                raise ValueError(f"scoring.role_bias names unknown role {role!r}")
+        for group, members in self.scoring.hybrid_groups.items():
+            for role in members:
+                if role not in roles:
+                    raise ValueError(f"hybrid group {group!r} names unknown role {role!r}")
+        return self
+
+    def role(self, role_id: str) -> Role:
+        """The role with this id (KeyError if there is none)."""
+        for r in self.roles:
+            if r.id == role_id:
+                return r
+        raise KeyError(role_id)
+
+    @property
+    def role_ids(self) -> list[str]:
+        """Role ids in taxonomy order."""
+        return [r.id for r in self.roles]
+
+
+_HYPHENS = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014_/]")
+
+
+def normalise_alias(text: str) -> str:
+    """How an alias is compared: lower case, hyphens and slashes read as spaces."""
+    return " ".join(_HYPHENS.sub(" ", text.lower()).split())
+
+
+def _no_duplicates(what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate {what} id {i!r}")
+        seen.add(i)
