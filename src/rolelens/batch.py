@@ -7,6 +7,7 @@ reader; neither opens files, so the CLI, the HTTP API and the market engines sha
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,9 @@ from rolelens.errors import (
 )
 
 MAX_LINE_BYTES = 2_000_000
+# JSON's \ud800-style escapes can smuggle lone surrogates into a str; they cannot be
+# written back out as UTF-8, so a row holding one is refused as badly encoded.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,7 @@ def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = ("description
         raise EmptyInput("blank line")
     try:
         obj = json.loads(line)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also over-long int literals
         raise NotJson(f"not JSON: {exc}") from exc
     if not isinstance(obj, dict):
         raise NotAnObject(f"expected a JSON object, got {type(obj).__name__}")
@@ -75,6 +79,9 @@ def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = ("description
         raise MissingField(f"the row has no {' or '.join(repr(f) for f in text_fields)}")
     if not text.strip():
         raise EmptyInput(f"'{text_fields[0]}' is empty")
+    for value in (row_id, obj.get("title"), obj.get("company"), text):
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise EncodingError("the row holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
     return Row(
         id=None if row_id is None else str(row_id),
         title=obj.get("title"),
@@ -94,9 +101,14 @@ def _id_if_known(line: bytes | str) -> str | None:
         obj = json.loads(line)
     except (ValueError, RecursionError):
         return None
-    if isinstance(obj, dict) and isinstance(obj.get("id"), str | int):
-        return str(obj["id"])
-    return None
+    if not isinstance(obj, dict):
+        return None
+    row_id = obj.get("id")
+    if isinstance(row_id, bool) or not isinstance(row_id, str | int):
+        return None
+    if isinstance(row_id, str) and _SURROGATE.search(row_id):
+        return None  # it could not be written out as UTF-8
+    return str(row_id)
 
 
 def read_lines(

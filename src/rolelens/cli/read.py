@@ -36,7 +36,7 @@ def read(
         raise typer.Exit(1 if failed else 0)
     if file is None:
         raise typer.BadParameter("give a posting FILE, '-' for stdin, or --jsonl FILE")
-    text = text_of(sys.stdin.buffer.read()) if file == "-" else read_path(Path(file))
+    text = text_of(sys.stdin.buffer.read()) if file == "-" else _read_file(file)
     reading = reader.read(text, title=title)
     if as_json:
         typer.echo(reading.model_dump_json(indent=2))
@@ -44,6 +44,17 @@ def read(
     from rolelens.cli.render import render_reading
 
     render_reading(reading, text, reader.taxonomy)
+
+
+def _read_file(file: str) -> str:
+    """The text of a posting file; a missing or unreadable path is a usage error, not a crash."""
+    path = Path(file)
+    if not path.is_file():
+        raise typer.BadParameter(f"no such file: {file}")
+    try:
+        return read_path(path)
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {file}: {exc.strerror or exc}") from exc
 
 
 def _batch(reader: object, stream: BinaryIO) -> int:

@@ -1,0 +1,203 @@
+"""Benchmark `rolelens read --jsonl` against a bare Aho-Corasick scan of the same postings.
+
+Run from the project root (``make bench`` or ``.venv/bin/python bench/read.py``). It takes
+the first ``--n`` postings of the RemoteWLB corpus in ../shared, writes them as JSONL
+(id, title, description) to a temporary file and measures, in one run:
+
+(a) baseline: one Aho-Corasick automaton over every alias of the taxonomy (lower-cased),
+    scanning each description in-process; the JSONL is read and every line json-parsed,
+    so both sides pay for parsing;
+(b) ``rolelens read --jsonl FILE`` as a child process, output to /dev/null, start-up
+    included: wall time and the child's own peak RSS (from ``os.wait4``);
+(c) :meth:`PostingReader.read` in-process over the same rows, for reference.
+
+It prints postings/s for each, the ratio CLI time / bare-scan time (the bar is <= 10x) and
+the CLI's peak RSS over 1,000 and over ``--n`` rows: streaming keeps them close.
+This is a benchmark, not a test: it asserts nothing and exits 0 when ../shared is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import ahocorasick
+
+from rolelens.core.reader import PostingReader
+from rolelens.taxonomy.loader import load_taxonomy
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "data" / "postings" / "remotewlb.jsonl.gz"
+RATIO_BAR = 10.0
+SMALL_N = 1_000
+
+
+def take_rows(corpus: Path, n: int) -> list[dict[str, object]]:
+    """The first ``n`` usable postings as {id, title, description}."""
+    rows: list[dict[str, object]] = []
+    opener = gzip.open if corpus.suffix == ".gz" else open
+    with opener(corpus, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            obj = json.loads(line)
+            description = obj.get("description") or obj.get("text")
+            if not isinstance(description, str) or not description.strip():
+                continue
+            rows.append({"id": obj.get("id"), "title": obj.get("title"), "description": description})
+            if len(rows) == n:
+                break
+    return rows
+
+
+def write_jsonl(rows: Sequence[dict[str, object]], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False))
+            fh.write("\n")
+
+
+def build_automaton(extra: Sequence[Path]) -> tuple[ahocorasick.Automaton, int]:
+    """One automaton over every alias of the taxonomy, lower-cased; and how many aliases."""
+    automaton = ahocorasick.Automaton()
+    taxonomy = load_taxonomy(extra)
+    count = 0
+    for index, item in enumerate(taxonomy.evidence):
+        for alias in item.alias_objects():
+            key = alias.text.lower()
+            automaton.add_word(key, (index, len(key)))
+            count += 1
+    if count:
+        automaton.make_automaton()
+    return automaton, count
+
+
+def bare_scan(automaton: ahocorasick.Automaton, has_words: bool, path: Path) -> tuple[float, int, int]:
+    """Read and parse the JSONL and scan each description: (seconds, rows, hits)."""
+    t0 = time.perf_counter()
+    rows = hits = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            obj = json.loads(line)
+            text = obj["description"].lower()
+            rows += 1
+            if has_words:
+                for _ in automaton.iter(text):
+                    hits += 1
+    return time.perf_counter() - t0, rows, hits
+
+
+def run_cli(cli: list[str], path: Path, extra: Sequence[Path]) -> tuple[float, float, int, str]:
+    """``rolelens read --jsonl path`` > /dev/null: (wall seconds, peak RSS MB, exit code, stderr)."""
+    args = [*cli, "read", "--jsonl", str(path)]
+    for file in extra:
+        args += ["--taxonomy", str(file)]
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not all children's
+        wall = time.perf_counter() - t0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    rss_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+    return wall, rss_mb, code, stderr
+
+
+def in_process(extra: Sequence[Path], rows: Sequence[dict[str, object]]) -> tuple[float, float]:
+    """(seconds to build the reader, seconds to read every row) with PostingReader."""
+    t0 = time.perf_counter()
+    reader = PostingReader(load_taxonomy(extra))
+    t1 = time.perf_counter()
+    for row in rows:
+        reader.read(str(row["description"]), title=row["title"], id=row["id"])  # type: ignore[arg-type]
+    return t1 - t0, time.perf_counter() - t1
+
+
+def cli_command() -> list[str]:
+    script = Path(sys.executable).parent / "rolelens"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "rolelens"]
+
+
+def rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:>10,.0f} postings/s" if seconds > 0 else "         - postings/s"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=5_000, help="postings to read (default 5000)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="JSONL(.gz) of postings")
+    parser.add_argument(
+        "--taxonomy",
+        type=Path,
+        action="append",
+        default=[],
+        help="a taxonomy file layered over the bundled one, for both sides (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    if not args.corpus.exists():
+        print(f"bench/read.py: {args.corpus} is missing (is ../shared beside the project?); skipped.")
+        return 0
+
+    rows = take_rows(args.corpus, args.n)
+    n = len(rows)
+    if n == 0:
+        print(f"bench/read.py: no postings with a description in {args.corpus}; skipped.")
+        return 0
+    small = rows[: min(SMALL_N, n)]
+    cli = cli_command()
+
+    with tempfile.TemporaryDirectory(prefix="rolelens-bench-") as tmp:
+        big_path, small_path, empty_path = (
+            Path(tmp, "rows.jsonl"),
+            Path(tmp, "small.jsonl"),
+            Path(tmp, "empty.jsonl"),
+        )
+        write_jsonl(rows, big_path)
+        write_jsonl(small, small_path)
+        empty_path.write_bytes(b"")
+        size_mb = big_path.stat().st_size / 2**20
+
+        t0 = time.perf_counter()
+        automaton, aliases = build_automaton(args.taxonomy)
+        build = time.perf_counter() - t0
+        scan, scanned, hits = bare_scan(automaton, aliases > 0, big_path)
+        scan = min(scan, bare_scan(automaton, aliases > 0, big_path)[0])  # best of two: warm
+
+        startup, _, _, _ = run_cli(cli, empty_path, args.taxonomy)
+        wall, rss, code, stderr = run_cli(cli, big_path, args.taxonomy)
+        wall_small, rss_small, code_small, _ = run_cli(cli, small_path, args.taxonomy)
+
+        reader_build, reading = in_process(args.taxonomy, rows)
+
+    ratio = wall / scan if scan > 0 else float("inf")
+    print(f"rolelens read benchmark: {n:,} postings ({size_mb:.1f} MB JSONL) from {args.corpus.name}")
+    print(f"  taxonomy: {aliases:,} aliases (automaton built in {build * 1000:.0f} ms)")
+    if aliases == 0:
+        print("  note: the taxonomy has no aliases, so the baseline scan and the reading are trivial")
+    print(f"  (a) bare Aho-Corasick scan, in-process  {scan:7.2f} s  {rate(scanned, scan)}"
+          f"  ({hits:,} raw hits)")
+    print(f"  (b) rolelens read --jsonl (subprocess)  {wall:7.2f} s  {rate(n, wall)}"
+          f"  (start-up alone {startup:.2f} s, exit {code})")
+    print(f"  (c) PostingReader.read, in-process      {reading:7.2f} s  {rate(n, reading)}"
+          f"  (reader built in {reader_build:.2f} s)")
+    verdict = "ok" if ratio <= RATIO_BAR else "OVER THE BAR"
+    print(f"  ratio CLI / bare scan: {ratio:.1f}x (bar <= {RATIO_BAR:.0f}x: {verdict})")
+    print(f"  CLI peak RSS: {rss_small:.1f} MB over {len(small):,} rows, {rss:.1f} MB over {n:,} rows"
+          f" (growth {rss - rss_small:+.1f} MB)")
+    if code not in (0, 1) or code_small not in (0, 1):
+        print(f"  warning: the CLI exited {code} / {code_small}:\n{stderr.strip()[-2000:]}")
+    elif code == 1:
+        print(f"  note: some rows were error records: {stderr.strip()[-300:]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Invariants of reading, checked with hypothesis over generated text."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rolelens.core.matcher import AliasMatcher
+from rolelens.core.reader import PostingReader
+from rolelens.taxonomy.loader import load_taxonomy, toy_path
+
+TOY = load_taxonomy([toy_path()], bundled=False)
+READER = PostingReader(TOY)
+MATCHER = AliasMatcher(TOY)
+ALIASES = sorted(
+    {(a.text, item.id) for item in TOY.evidence for a in item.alias_objects()}
+)
+WORDS = st.sampled_from(
+    ["we", "build", "and", "the", "PyTorch", "RAG", "Go", "to", "market", "R", "no", "not",
+     "## Requirements", "## What you'll do", "- ", "\n", ",", ".", "AI agents", "İ", "ß", "—", "a plus"]
+)  # fmt: skip
+TEXTS = st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=60).map(" ".join)
+settings.register_profile("rolelens", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("rolelens")
+
+
+@given(text=TEXTS, title=st.one_of(st.none(), st.text(max_size=40)))
+def test_properties_scores_sum_to_one(text: str, title: str | None) -> None:
+    reading = READER.read(text, title=title)
+    assert abs(sum(reading.scores.values()) - 1.0) < 1e-3
+    assert all(0.0 <= p <= 1.0 for p in reading.scores.values())
+    assert reading.role == max(reading.scores, key=lambda r: (reading.scores[r], -TOY.role_ids.index(r)))
+
+
+@given(text=TEXTS, title=st.one_of(st.none(), st.text(max_size=40)))
+def test_properties_reading_is_deterministic(text: str, title: str | None) -> None:
+    assert READER.read(text, title=title) == READER.read(text, title=title)
+
+
+_SEPARATORS = st.text(alphabet=st.sampled_from(list(" \n\t,;:!?()[]'\"*/-_—")), max_size=8)
+_ANY = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30)
+
+
+@given(pre=_ANY, left=_SEPARATORS, right=_SEPARATORS, post=_ANY, pick=st.sampled_from(ALIASES))
+def test_properties_alias_found_at_the_same_span(
+    pre: str, left: str, right: str, post: str, pick: tuple[str, str]
+) -> None:
+    alias, item_id = pick
+    # Whatever comes before and after, an alias set off by separators is found exactly
+    # where it sits (the '|' keeps the surrounding text from joining onto it).
+    text = f"{pre}| {left}{alias}{right} |{post}"
+    start = len(pre) + 2 + len(left)
+    hits = {(MATCHER.items[h.item].id, h.start, h.end) for h in MATCHER.find(text)}
+    assert (item_id, start, start + len(alias)) in hits
+
+
+@given(text=TEXTS)
+def test_properties_spans_point_into_the_text(text: str) -> None:
+    for ev in READER.read(text).evidence:
+        assert text[ev.start : ev.end] == ev.text

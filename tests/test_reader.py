@@ -1,0 +1,132 @@
+"""Reading behaviour on the toy taxonomy: sections, levels, negation, lists, title, flags."""
+
+from __future__ import annotations
+
+from rolelens.core.reader import PostingReader, guess_title
+from rolelens.core.sections import SectionSplitter
+from rolelens.taxonomy.schema import Taxonomy
+
+POSTING = """# Senior ML Engineer
+
+## About us
+We build AI agents for retail and train models for fun.
+
+## What you'll do
+- Train models in PyTorch for our ranking system.
+- No RAG work: we do not use retrieval augmented generation.
+
+## Requirements
+- 6+ years of experience; machine learning in production.
+- Experience with AI agents is a plus.
+
+## Benefits
+- Free RAG lunches.
+"""
+
+
+def by_item(reading: object) -> dict[str, list[object]]:
+    out: dict[str, list[object]] = {}
+    for ev in reading.evidence:  # type: ignore[attr-defined]
+        out.setdefault(ev.item, []).append(ev)
+    return out
+
+
+def test_reader_splits_sections_by_headings(toy_taxonomy: Taxonomy) -> None:
+    sections = SectionSplitter(toy_taxonomy.reading).split(POSTING)
+    kinds = [s.kind for s in sections]
+    assert kinds[:1] == ["other"]  # the title heading, carved out by the reader
+    assert "about_company" in kinds and "responsibilities" in kinds and "benefits" in kinds
+    assert sections[0].start == 0 and sections[-1].end == len(POSTING)
+    for a, b in zip(sections, sections[1:], strict=False):
+        assert a.end == b.start
+
+
+def test_reader_about_us_and_benefits_barely_vote(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read(POSTING)
+    about = [e for e in reading.evidence if e.section == "about_company"]
+    assert about and all(e.factor <= 0.1 for e in about)
+    benefits = [e for e in reading.evidence if e.section == "benefits"]
+    assert benefits and all(not e.contributions for e in benefits)
+
+
+def test_reader_negation_sets_evidence_aside(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read(POSTING)
+    duties_rag = [e for e in by_item(reading)["rag"] if e.section == "responsibilities"]
+    assert duties_rag and all(e.negated and not e.contributions for e in duties_rag)
+
+
+def test_reader_preferred_cue_lowers_the_level(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read(POSTING)
+    agents = [e for e in by_item(reading)["ai_agents"] if e.section == "requirements"]
+    assert agents and agents[0].level == "preferred"
+
+
+def test_reader_keyword_list_counts_less_than_a_duty(toy_reader: PostingReader) -> None:
+    duty = toy_reader.read("## Responsibilities\n- Build ranking models in PyTorch every day.\n")
+    listed = toy_reader.read("## Responsibilities\n- PyTorch, React, Go, C++, RAG, golang\n")
+    d = next(e for e in duty.evidence if e.item == "pytorch")
+    lst = next(e for e in listed.evidence if e.item == "pytorch")
+    assert lst.listed and not d.listed
+    assert lst.factor < d.factor
+
+
+def test_reader_reads_title_and_seniority(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read(POSTING)
+    assert reading.title.text == "Senior ML Engineer"
+    assert reading.title_role == "ml_engineer"
+    assert reading.seniority == "senior" and reading.seniority_basis == "title"
+    assert reading.role == "ml_engineer"
+    assert not reading.mismatch
+
+
+def test_reader_seniority_from_years_when_title_is_silent(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read("We need 7+ years of Go.", title="Backend Developer")
+    assert reading.seniority == "senior" and reading.seniority_basis == "years"
+
+
+def test_reader_flags_mismatch_with_a_reason(toy_reader: PostingReader) -> None:
+    text = (
+        "## What you'll do\n- Build RAG features with retrieval augmented generation.\n"
+        "- Ship AI agents. RAG evaluation. More RAG.\n"
+    )
+    reading = toy_reader.read(text, title="Machine Learning Engineer")
+    assert reading.role == "ai_engineer"
+    assert reading.title_role == "ml_engineer"
+    assert reading.mismatch
+    assert reading.mismatch_reason and "AI engineer" in reading.mismatch_reason
+
+
+def test_reader_ambiguous_title_is_never_a_mismatch(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read("## What you'll do\n- Build RAG features.\n", title="AI Engineer")
+    assert reading.title_role == "ambiguous"
+    assert not reading.mismatch
+
+
+def test_reader_flags_hybrid_when_both_sides_are_central(toy_reader: PostingReader) -> None:
+    text = (
+        "## What you'll do\n- Train models in PyTorch; model training at scale.\n"
+        "- Build RAG with retrieval augmented generation and AI agents.\n"
+    )
+    reading = toy_reader.read(text, title="AI Engineer")
+    assert reading.hybrid and reading.hybrid_reason
+    one_sided = toy_reader.read("## What you'll do\n- Build RAG and AI agents.\n", title="AI Engineer")
+    assert not one_sided.hybrid
+
+
+def test_reader_scores_are_a_distribution_over_every_role(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read(POSTING)
+    assert set(reading.scores) == {"ml_engineer", "ai_engineer", "software_engineer"}
+    assert abs(sum(reading.scores.values()) - 1) < 1e-3
+    assert reading.confidence == max(reading.scores.values())
+
+
+def test_reader_guess_title_only_takes_a_title_like_first_line() -> None:
+    assert guess_title("# Data Engineer\nbody") == ("Data Engineer", len("# Data Engineer\n"))
+    assert guess_title("We are hiring a great person to do many things.\n") == (None, 0)
+    assert guess_title("") == (None, 0)
+
+
+def test_reader_evidence_spans_point_into_the_text(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read(POSTING)
+    for ev in reading.evidence:
+        assert POSTING[ev.start : ev.end] == ev.text

@@ -1,0 +1,112 @@
+"""The taxonomy is data: validated on load, layered, versioned, with a source for every figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rolelens.errors import TaxonomyError
+from rolelens.taxonomy.loader import load_taxonomy, parse_document, template_path, toy_path
+from rolelens.taxonomy.schema import Taxonomy
+
+ROLE_IDS = [
+    "ml_engineer",
+    "ai_engineer",
+    "agentic_ai_engineer",
+    "forward_deployed_engineer",
+    "data_scientist",
+    "data_engineer_bi",
+    "rpa_engineer",
+    "software_engineer",
+    "other",
+]
+
+
+def test_taxonomy_bundled_has_exactly_the_role_ids(taxonomy: Taxonomy) -> None:
+    assert taxonomy.role_ids == ROLE_IDS
+
+
+def test_taxonomy_bundled_is_large_and_covers_every_role(taxonomy: Taxonomy) -> None:
+    assert len(taxonomy.evidence) >= 300
+    for role in ROLE_IDS:
+        strong = [e for e in taxonomy.evidence if e.weights.get(role, 0) >= 1.5]
+        assert len(strong) >= 5, f"{role} has only {len(strong)} strong evidence items"
+
+
+def test_taxonomy_every_figure_cites_a_known_source(taxonomy: Taxonomy) -> None:
+    sources = {s.id for s in taxonomy.sources}
+    assert taxonomy.figures
+    for figure in taxonomy.figures:
+        assert figure.source in sources
+        assert figure.year >= 2000
+
+
+def test_taxonomy_onet_codes_exist_in_onet_when_shared_is_present(taxonomy: Taxonomy) -> None:
+    occupations = Path(__file__).resolve().parents[2] / "shared/data/onet/Occupation_Data.csv"
+    if not occupations.exists():
+        pytest.skip(f"{occupations} is missing: ../shared is not beside this clone")
+    codes = occupations.read_text(encoding="utf-8", errors="replace")
+    for role in taxonomy.roles:
+        for link in role.onet:
+            assert link.code in codes, f"{role.id}: {link.code} is not an O*NET code"
+
+
+def test_taxonomy_user_file_overrides_and_extends(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    some = taxonomy.evidence[0]
+    user = tmp_path / "mine.yaml"
+    user.write_text(
+        f"""
+version: "2026.11.0-test.1"
+remove_evidence: [{some.id}]
+evidence:
+  - id: prompt_versioning_test
+    label: Prompt versioning
+    kind: activity
+    aliases: [prompt versioning zz]
+    weights: {{ai_engineer: 2.0}}
+""",
+        encoding="utf-8",
+    )
+    layered = load_taxonomy([user])
+    ids = {e.id for e in layered.evidence}
+    assert some.id not in ids
+    assert "prompt_versioning_test" in ids
+    assert layered.version == "2026.11.0-test.1"
+
+
+def test_taxonomy_template_layers_cleanly_over_the_bundled_one() -> None:
+    layered = load_taxonomy([template_path()])
+    assert "prompt_ops_engineer" in layered.role_ids
+
+
+@pytest.mark.parametrize(
+    ("snippet", "message"),
+    [
+        ("evidence: [{id: x1, label: X, kind: tool, aliases: [pytorch], weights: {ml_engineer: 1}}]", "both"),
+        ("evidence: [{id: x2, label: X, kind: tool, aliases: [zzq], weights: {nobody: 1}}]", "unknown role"),
+        ("evidence: [{id: x3, label: X, kind: gadget, aliases: [zzq], weights: {ml_engineer: 1}}]", "kind"),
+        ("evidence: [{id: x4, label: X, kind: tool, aliases: [zzq], weights: {ml_engineer: 9}}]", "weights lie"),
+        ("figures: [{id: f1, kind: salary, description: d, value: 1, unit: USD, source: nowhere, year: 2026}]", "unknown source"),
+        ("figures: [{id: f2, kind: salary, description: d, unit: USD, source: toy_source, year: 2026}]", "needs value"),
+        ("titles: [{role: nobody, patterns: [x]}]", "unknown role"),
+        ("roles: [{id: Bad-Id, name: n, definition: d}]", "id"),
+        ("- just a list", "mapping"),
+        ("evidence: [unclosed", "not valid YAML"),
+    ],
+)
+def test_taxonomy_invalid_files_fail_with_a_clear_message(tmp_path: Path, snippet: str, message: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(snippet, encoding="utf-8")
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy([toy_path(), bad], bundled=False)
+    assert message in str(info.value)
+
+
+def test_taxonomy_missing_file_is_a_taxonomy_error(tmp_path: Path) -> None:
+    with pytest.raises(TaxonomyError, match="no such taxonomy file"):
+        load_taxonomy([tmp_path / "absent.yaml"])
+
+
+def test_taxonomy_parse_document_accepts_an_empty_file() -> None:
+    assert parse_document("", "empty.yaml").evidence == []
