@@ -51,7 +51,9 @@ def take_rows(corpus: Path, n: int) -> list[dict[str, object]]:
             description = obj.get("description") or obj.get("text")
             if not isinstance(description, str) or not description.strip():
                 continue
-            rows.append({"id": obj.get("id"), "title": obj.get("title"), "description": description})
+            rows.append(
+                {"id": obj.get("id"), "title": obj.get("title"), "description": description}
+            )
             if len(rows) == n:
                 break
     return rows
@@ -79,7 +81,9 @@ def build_automaton(extra: Sequence[Path]) -> tuple[ahocorasick.Automaton, int]:
     return automaton, count
 
 
-def bare_scan(automaton: ahocorasick.Automaton, has_words: bool, path: Path) -> tuple[float, int, int]:
+def bare_scan(
+    automaton: ahocorasick.Automaton, has_words: bool, path: Path
+) -> tuple[float, int, int]:
     """Read and parse the JSONL and scan each description: (seconds, rows, hits)."""
     t0 = time.perf_counter()
     rows = hits = 0
@@ -95,13 +99,15 @@ def bare_scan(automaton: ahocorasick.Automaton, has_words: bool, path: Path) -> 
 
 
 def run_cli(cli: list[str], path: Path, extra: Sequence[Path]) -> tuple[float, float, int, str]:
-    """``rolelens read --jsonl path`` > /dev/null: (wall seconds, peak RSS MB, exit code, stderr)."""
+    """``rolelens read --jsonl path`` > /dev/null: (wall s, peak RSS MB, exit code, stderr)."""
     args = [*cli, "read", "--jsonl", str(path)]
     for file in extra:
         args += ["--taxonomy", str(file)]
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL
+        )
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not all children's
         wall = time.perf_counter() - t0
         proc.returncode = code = os.waitstatus_to_exitcode(status)
@@ -143,7 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not args.corpus.exists():
-        print(f"bench/read.py: {args.corpus} is missing (is ../shared beside the project?); skipped.")
+        print(
+            f"bench/read.py: {args.corpus} is missing (../shared not beside the project); skipped."
+        )
         return 0
 
     rows = take_rows(args.corpus, args.n)
@@ -178,20 +186,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         reader_build, reading = in_process(args.taxonomy, rows)
 
     ratio = wall / scan if scan > 0 else float("inf")
-    print(f"rolelens read benchmark: {n:,} postings ({size_mb:.1f} MB JSONL) from {args.corpus.name}")
+    print(f"rolelens read: {n:,} postings ({size_mb:.1f} MB of JSONL) from {args.corpus.name}")
     print(f"  taxonomy: {aliases:,} aliases (automaton built in {build * 1000:.0f} ms)")
     if aliases == 0:
-        print("  note: the taxonomy has no aliases, so the baseline scan and the reading are trivial")
-    print(f"  (a) bare Aho-Corasick scan, in-process  {scan:7.2f} s  {rate(scanned, scan)}"
-          f"  ({hits:,} raw hits)")
-    print(f"  (b) rolelens read --jsonl (subprocess)  {wall:7.2f} s  {rate(n, wall)}"
-          f"  (start-up alone {startup:.2f} s, exit {code})")
-    print(f"  (c) PostingReader.read, in-process      {reading:7.2f} s  {rate(n, reading)}"
-          f"  (reader built in {reader_build:.2f} s)")
+        print("  note: the taxonomy has no aliases: the baseline scan and the reading are trivial")
+    print(
+        f"  (a) bare Aho-Corasick scan, in-process  {scan:7.2f} s  {rate(scanned, scan)}"
+        f"  ({hits:,} raw hits)"
+    )
+    print(
+        f"  (b) rolelens read --jsonl (subprocess)  {wall:7.2f} s  {rate(n, wall)}"
+        f"  (start-up alone {startup:.2f} s, exit {code})"
+    )
+    print(
+        f"  (c) PostingReader.read, in-process      {reading:7.2f} s  {rate(n, reading)}"
+        f"  (reader built in {reader_build:.2f} s)"
+    )
     verdict = "ok" if ratio <= RATIO_BAR else "OVER THE BAR"
     print(f"  ratio CLI / bare scan: {ratio:.1f}x (bar <= {RATIO_BAR:.0f}x: {verdict})")
-    print(f"  CLI peak RSS: {rss_small:.1f} MB over {len(small):,} rows, {rss:.1f} MB over {n:,} rows"
-          f" (growth {rss - rss_small:+.1f} MB)")
+    print(
+        f"  CLI peak RSS: {rss_small:.1f} MB over {len(small):,} rows ({wall_small:.2f} s), "
+        f"{rss:.1f} MB over {n:,} rows; growth {rss - rss_small:+.1f} MB"
+    )
     if code not in (0, 1) or code_small not in (0, 1):
         print(f"  warning: the CLI exited {code} / {code_small}:\n{stderr.strip()[-2000:]}")
     elif code == 1:

@@ -8,6 +8,8 @@ scripts, styles and other non-content elements are dropped.
 
 from __future__ import annotations
 
+import html as _html
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -22,6 +24,23 @@ _BLOCK = {
     "table", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "hr", "form", "nav",
 }  # fmt: skip
 _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}
+# The HTML5 tree builder (Lexbor) checks scope over the stack of open elements, so its
+# time grows with the square of the nesting depth: 50,000 nested <div> take seconds, a
+# 2 MB page of them minutes. Pages nested deeper than this are read tag by tag instead.
+MAX_DEPTH = 2_000
+_DECLARATION = re.compile(r"<[!?][^<>]*>")  # <!doctype ...>, <?xml ...?>
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(/?)>")
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+    # these close an open sibling of their kind, so on their own they do not nest
+    "p", "li", "dt", "dd", "option", "tr", "td", "th", "thead", "tbody", "tfoot",
+}  # fmt: skip
+# <head> may be left open (the tree builder closes it at <body>); skip just its <title>
+_FLAT_DROP = (_DROP - {"head"}) | {"title"}
+# Western text is far more common in postings than the code pages that decode the same
+# bytes with equal "chaos"; prefer cp1252 when it is within this margin of the best guess.
+_CP1252_MARGIN = 0.05
 
 
 def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
@@ -40,9 +59,20 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise EncodingError("input is not UTF-8 and no text encoding fits it")
+    # charset-normalizer often names a Baltic, Arabic or Cyrillic code page for short
+    # Latin-1 text ('Café' came out with an Arabic letter for the é): take cp1252 when a
+    # near-best guess agrees.
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return str(best)
+    for match in matches:
+        if match.chaos <= best.chaos + _CP1252_MARGIN and str(match) == western:
+            return western
     return str(best)
 
 
@@ -61,6 +91,8 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str) -> str:
     """Readable text of an HTML page, one block a line, headings marked as Markdown."""
+    if _nesting_bound(html) > MAX_DEPTH:
+        return _tidy(_flat_text(html))
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     if root is None:
@@ -93,11 +125,74 @@ def html_to_text(html: str) -> str:
             children.append(child)
             child = child.next
         stack.extend((c, False) for c in reversed(children))
-    lines = (" ".join(line.split()) for line in "".join(out).splitlines())
+    return _tidy("".join(out))
+
+
+def _tidy(raw: str) -> str:
+    lines = (" ".join(line.split()) for line in raw.splitlines())
     text = "\n".join(lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip()
+
+
+def _nesting_bound(html: str) -> int:
+    """A cheap upper bound on how deep the page's elements nest (not its exact depth)."""
+    depth = deepest = 0
+    open_by_name: dict[str, int] = {}
+    for m in _TAG.finditer(html):
+        name = m.group(2).lower()
+        if name in _VOID or m.group(3):
+            continue
+        if m.group(1):  # only an end tag that closes something open lowers the bound
+            if open_by_name.get(name, 0) > 0:
+                open_by_name[name] -= 1
+                depth -= 1
+        else:
+            open_by_name[name] = open_by_name.get(name, 0) + 1
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _flat_text(html: str) -> str:
+    """Text of a page read tag by tag, without a tree: for pages too deep to parse."""
+    html = _DECLARATION.sub(" ", _without_comments(html))
+    parts: list[str] = []
+    pos = 0
+    skip: str | None = None  # inside a dropped element (script, style, ...) until its end tag
+    for m in _TAG.finditer(html):
+        closing, name = bool(m.group(1)), m.group(2).lower()
+        if skip is None:
+            parts.append(_html.unescape(html[pos : m.start()]))
+        pos = m.end()
+        if skip is not None:
+            if closing and name == skip:
+                skip = None
+            continue
+        if name in _FLAT_DROP:
+            if not closing and not m.group(3):
+                skip = name
+        elif name in _HEADINGS and not closing:
+            parts.append("\n" + _HEADINGS[name])
+        elif name == "li" and not closing:
+            parts.append("\n- ")
+        elif name in _BLOCK or name in _HEADINGS or name == "li":
+            parts.append("\n")
+    if skip is None:
+        parts.append(_html.unescape(html[pos:]))
+    return "".join(parts)
+
+
+def _without_comments(html: str) -> str:
+    parts: list[str] = []
+    pos = 0
+    while (start := html.find("<!--", pos)) != -1:
+        parts.append(html[pos:start])
+        end = html.find("-->", start + 4)
+        pos = len(html) if end == -1 else end + 3  # an unclosed comment runs to the end
+    parts.append(html[pos:])
+    return " ".join(parts)
 
 
 def text_of(data: bytes, suffix: str = "", *, max_bytes: int = MAX_BYTES) -> str:

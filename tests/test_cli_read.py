@@ -1,0 +1,332 @@
+"""`rolelens read`: the bad-input contract of --jsonl, and single files in many shapes.
+
+In-process tests use Typer's CliRunner against ``rolelens.cli.app`` (which lets a
+RolelensError out as ``result.exception``); exit statuses and "no traceback" are checked
+on the real console script, where ``main()`` maps errors to exit codes. Assertions never
+depend on which role wins: the bundled taxonomy is being filled in as these run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from rolelens import batch
+from rolelens.cli import app
+from rolelens.schemas import schema_text
+from rolelens.taxonomy.schema import Taxonomy
+
+ROW_ERROR_SCHEMA = json.loads(schema_text("row-error"))
+READING_SCHEMA = json.loads(schema_text("reading"))
+_SCRIPT = Path(sys.executable).parent / "rolelens"
+ROLELENS = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "rolelens"]
+
+runner = CliRunner()
+
+
+def line(obj: Any) -> bytes:
+    return json.dumps(obj).encode() + b"\n"
+
+
+def good(i: int) -> bytes:
+    return line({"id": f"g{i}", "title": "Engineer", "description": f"Build things {i}."})
+
+
+# (input line, the id the error record should carry, its code)
+BAD: list[tuple[bytes, str | None, str]] = [
+    (b"not json at all\n", None, "row_not_json"),
+    (b"[1, 2]\n", None, "row_not_object"),
+    (b'"a string"\n', None, "row_not_object"),
+    (line({"id": [1, 2], "description": "x"}), None, "row_wrong_type"),
+    (line({"id": "t", "title": 42, "description": "x"}), "t", "row_wrong_type"),
+    (line({"id": "d", "description": 42}), "d", "row_wrong_type"),
+    (line({"id": "m", "title": "ML Engineer"}), "m", "row_missing_field"),
+    (line({"id": 5, "description": ""}), "5", "input_empty"),
+    (b"\n", None, "input_empty"),
+    (b"[" * 100_000 + b"\n", None, "row_not_json"),
+    (b'{"a":' * 100_000 + b"\n", None, "row_not_json"),
+    (b'{"id": ' + b"9" * 5000 + b', "description": "x"}\n', None, "row_not_json"),
+    (b'{"id": "s", "description": "lone \\ud800 surrogate"}\n', "s", "input_encoding"),
+    (b'{"id": "\\ud800", "description": 1}\n', None, "row_wrong_type"),
+]
+INVALID_UTF8 = b'{"id": "u", "description": "caf\xe9 au lait"}\n'
+
+
+def mixed_batch() -> tuple[bytes, list[tuple[str, str | None, str | None]]]:
+    """Good and bad lines interleaved; for each line: ('ok', id, None) or ('err', id, code)."""
+    data = b""
+    expected: list[tuple[str, str | None, str | None]] = []
+    for i, (raw, row_id, code) in enumerate(BAD):
+        data += good(i) + raw
+        expected += [("ok", f"g{i}", None), ("err", row_id, code)]
+    data += INVALID_UTF8
+    expected.append(("err", "u?", "input_encoding"))  # "u?": the id may or may not be known
+    data += good(999)
+    expected.append(("ok", "g999", None))
+    return data, expected
+
+
+def check_output(stdout: str, expected: list[tuple[str, str | None, str | None]]) -> None:
+    out = stdout.splitlines()
+    assert len(out) == len(expected), "one JSON line out per line in"
+    for line_no, (text, (kind, row_id, code)) in enumerate(zip(out, expected, strict=True), 1):
+        record = json.loads(text)
+        if kind == "ok":
+            assert "error" not in record
+            assert record["id"] == row_id
+            jsonschema.validate(record, READING_SCHEMA)
+        else:
+            jsonschema.validate(record, ROW_ERROR_SCHEMA)
+            assert record["line"] == line_no
+            assert record["error"]["code"] == code
+            assert record["error"]["message"]
+            if row_id == "u?":
+                assert record["id"] in (None, "u")
+            else:
+                assert record["id"] == row_id
+
+
+# -- --jsonl, in process -------------------------------------------------------------------
+def test_jsonl_bad_rows_each_get_a_record_and_the_batch_goes_on(tmp_path: Path) -> None:
+    data, expected = mixed_batch()
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(data)
+    result = runner.invoke(app, ["read", "--jsonl", str(path)])
+    assert result.exit_code == 1
+    check_output(result.stdout, expected)
+    failed = sum(1 for kind, *_ in expected if kind == "err")
+    assert f"{failed} row(s) could not be read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_jsonl_stdin(tmp_path: Path) -> None:
+    data, expected = mixed_batch()
+    result = runner.invoke(app, ["read", "--jsonl", "-"], input=data)
+    assert result.exit_code == 1
+    check_output(result.stdout, expected)
+
+
+def test_jsonl_all_good_exits_0() -> None:
+    data = b"".join(good(i) for i in range(5))
+    result = runner.invoke(app, ["read", "--jsonl", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(t)["id"] for t in result.stdout.splitlines()] == [f"g{i}" for i in range(5)]
+    assert result.stderr == ""
+
+
+def test_jsonl_without_trailing_newline_and_crlf() -> None:
+    data = good(1).replace(b"\n", b"\r\n") + good(2).rstrip(b"\n")
+    result = runner.invoke(app, ["read", "--jsonl", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(t)["id"] for t in result.stdout.splitlines()] == ["g1", "g2"]
+
+
+def test_jsonl_too_large_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "MAX_LINE_BYTES", 200)
+    big = line({"id": "big", "description": "word " * 100})
+    assert len(big) > 200
+    result = runner.invoke(app, ["read", "--jsonl", "-"], input=good(1) + big + good(2))
+    assert result.exit_code == 1
+    check_output(
+        result.stdout, [("ok", "g1", None), ("err", "big", "input_too_large"), ("ok", "g2", None)]
+    )
+
+
+def test_jsonl_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(b"")
+    result = runner.invoke(app, ["read", "--jsonl", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_jsonl_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["read", "--jsonl", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no crash
+
+
+def test_file_and_jsonl_together_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(good(1))
+    result = runner.invoke(app, ["read", str(path), "--jsonl", str(path)])
+    assert result.exit_code == 2
+    assert "not both" in result.output
+
+
+# -- the console script: exit statuses, no tracebacks ----------------------------------------
+def run(args: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> Any:
+    return subprocess.run(
+        [*ROLELENS, *args], input=stdin, capture_output=True, timeout=120, cwd=cwd, check=False
+    )
+
+
+def test_script_jsonl_exit_1_on_bad_rows_and_no_traceback() -> None:
+    data, expected = mixed_batch()
+    proc = run(["read", "--jsonl", "-"], stdin=data)
+    assert proc.returncode == 1
+    check_output(proc.stdout.decode("utf-8"), expected)
+    assert b"Traceback" not in proc.stderr
+    assert b"could not be read" in proc.stderr
+
+
+def test_script_jsonl_exit_0_when_every_row_reads() -> None:
+    proc = run(["read", "--jsonl", "-"], stdin=good(1) + good(2))
+    assert proc.returncode == 0
+    assert len(proc.stdout.splitlines()) == 2
+    assert proc.stderr == b""
+
+
+def test_script_jsonl_output_is_utf8_json_lines() -> None:
+    row = {"id": "é-1", "title": "Ingénieur", "description": "Café, naïve, 🚀 résumé."}
+    proc = run(["read", "--jsonl", "-"], stdin=line(row))
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout.decode("utf-8"))["id"] == "é-1"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.txt", b"", "input_empty"),
+        ("blank.md", b"  \n\n\t", "input_empty"),
+        ("data.bin", bytes(range(256)) * 8, "input_binary"),
+        ("nul.txt", b"PK\x03\x04\x00\x00" * 100, "input_binary"),
+    ],
+)
+def test_script_unreadable_file_exit_2(
+    tmp_path: Path, name: str, content: bytes, code: str
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    proc = run(["read", name], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert f"rolelens: {code}:".encode() in proc.stderr
+    assert b"Traceback" not in proc.stderr
+    assert proc.stdout == b""
+
+
+@pytest.mark.parametrize("what", ["missing", "directory"])
+def test_script_missing_file_is_a_clear_error(tmp_path: Path, what: str) -> None:
+    target = "nope.txt" if what == "missing" else "."
+    proc = run(["read", target], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert b"no such file" in proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+def test_script_python_dash_m_works() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "rolelens", "read", "--jsonl", "-"],
+        input=good(1),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["id"] == "g1"
+
+
+# -- single files in many shapes ------------------------------------------------------------
+@pytest.fixture
+def probe(tmp_path: Path, taxonomy: Taxonomy) -> Path:
+    """A taxonomy layer with made-up words we can look for in the evidence."""
+    role = taxonomy.role_ids[0]
+    path = tmp_path / "probe.yaml"
+    items = {
+        "probe_body": "zorblaxbody",
+        "probe_script": "zorblaxscript",
+        "probe_accent": "zorbléx",
+    }
+    path.write_text(
+        "evidence:\n"
+        + "".join(
+            f"  - id: {item}\n    label: {item}\n    kind: tool\n"
+            f"    aliases: [{alias}]\n    weights: {{{role}: 1.0}}\n"
+            for item, alias in items.items()
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def read_json(path: Path, probe: Path) -> dict[str, Any]:
+    result = runner.invoke(app, ["read", "--json", "-t", str(probe), str(path)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    reading: dict[str, Any] = json.loads(result.stdout)
+    jsonschema.validate(reading, READING_SCHEMA)
+    return reading
+
+
+POSTING = (
+    "Machine Learning Engineer\n\nYou will use zorblaxbody daily. Café zorbléx, naïve résumé.\n"
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"])
+def test_read_file_in_any_common_encoding(tmp_path: Path, probe: Path, codec: str) -> None:
+    path = tmp_path / "posting.txt"
+    path.write_bytes(POSTING.encode(codec))
+    reading = read_json(path, probe)
+    found = {e["item"]: e["text"] for e in reading["evidence"]}
+    assert found.get("probe_body") == "zorblaxbody"
+    assert found.get("probe_accent") == "zorbléx"  # decoded right, or it would not match
+
+
+HTML = """<!doctype html><html><head><title>zorblaxscript title</title>
+<script>var a = "zorblaxscript";</script><style>.zorblaxscript { color: red }</style></head>
+<body><h1>Machine Learning Engineer</h1>
+<script>track("zorblaxscript")</script>
+<h2>Responsibilities</h2>
+<ul><li>Run zorblaxbody pipelines</li><li>Review code</li></ul>
+<noscript>zorblaxscript</noscript>
+</body></html>"""
+
+
+def test_read_html_drops_scripts_keeps_structure(tmp_path: Path, probe: Path) -> None:
+    path = tmp_path / "posting.html"
+    path.write_text(HTML, encoding="utf-8")
+    reading = read_json(path, probe)
+    items = [e["item"] for e in reading["evidence"]]
+    assert "probe_body" in items
+    assert "probe_script" not in items
+    assert all("zorblaxscript" not in e["text"] for e in reading["evidence"])
+    body = next(e for e in reading["evidence"] if e["item"] == "probe_body")
+    assert body["section"] == "responsibilities"  # the <h2> was kept as a heading
+    assert reading["title"]["text"] == "Machine Learning Engineer"
+
+
+def test_read_html_report_renders(tmp_path: Path, probe: Path) -> None:
+    path = tmp_path / "posting.html"
+    path.write_text(HTML, encoding="utf-8")
+    result = runner.invoke(app, ["read", "-t", str(probe), str(path)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "zorblaxscript" not in result.stdout
+
+
+def test_read_hostile_deep_html(tmp_path: Path, probe: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(
+        "<div>" * 50_000 + "<p>Run zorblaxbody pipelines</p>" + "</div>" * 50_000, encoding="utf-8"
+    )
+    reading = read_json(path, probe)
+    assert "probe_body" in [e["item"] for e in reading["evidence"]]
+
+
+def test_read_stdin_text() -> None:
+    result = runner.invoke(app, ["read", "--json", "-"], input=POSTING.encode())
+    assert result.exit_code == 0, result.output
+    jsonschema.validate(json.loads(result.stdout), READING_SCHEMA)
+
+
+def test_read_empty_file_raises_coded_error_in_process(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = runner.invoke(app, ["read", str(path)])
+    assert getattr(result.exception, "code", None) == "input_empty"

@@ -1,0 +1,268 @@
+"""io/text.py: bytes a user hands us (text, Markdown, HTML) become text, or a coded error."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from rolelens.core.reader import PostingReader
+from rolelens.errors import BinaryInput, EmptyInput, EncodingError, InputTooLarge
+from rolelens.io import text as textmod
+from rolelens.io.text import decode, html_to_text, looks_like_html, read_path, text_of
+
+FRENCH = "Ingénieur en apprentissage automatique. Équipe à Montréal, expérience requise."
+GERMAN = "Entwickler für Künstliche Intelligenz, Größe, Straße, Übung."
+
+
+# -- decode ------------------------------------------------------------------------------
+def test_decode_utf8() -> None:
+    assert decode("Café – naïve 🚀".encode()) == "Café – naïve 🚀"
+
+
+def test_decode_strips_utf8_bom() -> None:
+    assert decode(b"\xef\xbb\xbfHello") == "Hello"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_decode_utf16_with_bom(codec: str) -> None:
+    text = "Machine learning engineer, Café"
+    data = text.encode(codec)
+    if codec != "utf-16":  # the explicit-endian codecs write no BOM: add it
+        data = ("\ufeff" + text).encode(codec)
+    assert decode(data).lstrip("\ufeff") == text
+
+
+def test_decode_broken_utf16_is_an_encoding_error() -> None:
+    with pytest.raises(EncodingError) as exc:
+        decode(b"\xff\xfeA")  # a BOM, then an odd byte
+    assert exc.value.code == "input_encoding"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Café résumé", FRENCH, GERMAN, "Senior engineer – “quotes” needed, €100k"],
+    ids=["short", "french", "german", "cp1252-punctuation"],
+)
+def test_decode_western_single_byte_text(text: str) -> None:
+    data = text.encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert decode(data) == text
+
+
+def test_decode_latin1_bytes() -> None:
+    assert decode(FRENCH.encode("latin-1")) == FRENCH
+
+
+def test_decode_leaves_a_clear_cyrillic_code_page_alone() -> None:
+    text = "Программист Python с опытом машинного обучения"
+    assert decode(text.encode("cp1251")) == text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x00\x01\x02binary\x00data" * 10, bytes(range(0, 32)) * 20, b"PK\x03\x04\x14\x00" * 50],
+    ids=["nul", "controls", "zip-like"],
+)
+def test_decode_binary(data: bytes) -> None:
+    with pytest.raises(BinaryInput) as exc:
+        decode(data)
+    assert exc.value.code == "input_binary"
+
+
+def test_decode_too_large() -> None:
+    with pytest.raises(InputTooLarge) as exc:
+        decode(b"x" * 11, max_bytes=10)
+    assert exc.value.code == "input_too_large"
+    assert decode(b"x" * 10, max_bytes=10) == "x" * 10
+
+
+def test_decode_empty_is_empty_text() -> None:
+    assert decode(b"") == ""
+
+
+# -- looks_like_html -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!DOCTYPE html><html><body>x</body></html>",
+        "  \n<html lang='en'>",
+        "<body><p>x</p></body>",
+        "<div class='job'>x</div>",
+        "<p>We hire</p>",
+        "<section>x</section>",
+        "<H1>Title</H1>",
+    ],
+)
+def test_looks_like_html_yes(text: str) -> None:
+    assert looks_like_html(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# ML Engineer\n\n- PyTorch\n",
+        "We need a <div> expert. Also a < b and b > c.",
+        "Plain prose about machine learning.",
+        "",
+        "<<<>>>",
+    ],
+)
+def test_looks_like_html_no(text: str) -> None:
+    assert not looks_like_html(text)
+
+
+# -- html_to_text --------------------------------------------------------------------------
+PAGE = """<!doctype html>
+<html><head><title>Page title here</title>
+<style>.job { color: red } /* stylesecret */</style>
+<script>var scriptsecret = "pytorch";</script></head>
+<body>
+<h1>Senior ML Engineer</h1>
+<p>We train   models &amp; ship them.</p>
+<script type="text/javascript">trackingsecret("rag");</script>
+<h2>Responsibilities</h2>
+<ul><li>Train models</li><li>Deploy with Docker</li></ul>
+<noscript>noscriptsecret</noscript>
+<template><p>templatesecret</p></template>
+<svg><text>svgsecret</text></svg>
+<h3>Requirements</h3>
+<ol><li>Python</li></ol>
+</body></html>"""
+
+SECRETS = ("scriptsecret", "stylesecret", "trackingsecret", "noscriptsecret", "templatesecret")
+
+
+def test_html_to_text_drops_non_content() -> None:
+    text = html_to_text(PAGE)
+    for secret in (*SECRETS, "svgsecret", "Page title here"):
+        assert secret not in text
+
+
+def test_html_to_text_keeps_headings_and_lists() -> None:
+    lines = html_to_text(PAGE).splitlines()
+    assert "# Senior ML Engineer" in lines
+    assert "## Responsibilities" in lines
+    assert "### Requirements" in lines
+    assert "- Train models" in lines
+    assert "- Deploy with Docker" in lines
+    assert "- Python" in lines
+    assert "We train models & ship them." in lines  # entities decoded, spaces collapsed
+    assert lines.index("## Responsibilities") < lines.index("- Train models")
+
+
+def test_html_to_text_tidies_blank_lines() -> None:
+    text = html_to_text("<div><p>a</p><p></p><p></p><div></div><p>b</p></div>")
+    assert "\n\n\n" not in text
+    assert text.startswith("a") and text.endswith("b")
+
+
+def test_html_to_text_of_empty_page() -> None:
+    assert html_to_text("") == ""
+    assert html_to_text("<html><head><script>x()</script></head><body></body></html>") == ""
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>" * 50_000 + "Python engineer" + "</div>" * 50_000,
+        "<div>" * 50_000 + "Python engineer",  # never closed
+        "<ul><li>" * 50_000 + "Python engineer",
+        "<div></span>" * 50_000 + "Python engineer",  # stray end tags do not hide the depth
+        "<b><div>" * 25_000 + "Python engineer",
+    ],
+    ids=["div-closed", "div-open", "ul-li", "stray-ends", "b-div"],
+)
+def test_html_to_text_survives_hostile_nesting(html: str) -> None:
+    started = time.perf_counter()
+    text = html_to_text(html)
+    assert "Python engineer" in text
+    assert time.perf_counter() - started < 5  # quadratic tree building took 3-15 s here
+
+
+def test_deep_html_still_drops_scripts_and_keeps_structure() -> None:
+    html = (
+        "<h1>ML Engineer</h1><script>scriptsecret()</script><style>stylesecret</style>"
+        + "<div>" * 10_000
+        + "<h2>Responsibilities</h2><ul><li>Train models</li><li>Ship</li></ul>"
+        + "<p>Fish &amp; chips</p>"
+    )
+    assert textmod._nesting_bound(html) > textmod.MAX_DEPTH  # the tag-by-tag path
+    lines = html_to_text(html).splitlines()
+    assert "# ML Engineer" in lines
+    assert "## Responsibilities" in lines
+    assert "- Train models" in lines
+    assert "Fish & chips" in lines
+    assert not any("secret" in line for line in lines)
+
+
+def test_deep_and_shallow_paths_agree_on_a_normal_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = html_to_text(PAGE)
+    monkeypatch.setattr(textmod, "MAX_DEPTH", 0)
+    flat = html_to_text(PAGE)
+    assert [line for line in flat.splitlines() if line] == [
+        line for line in tree.splitlines() if line
+    ]
+
+
+def test_flat_siblings_are_not_deep() -> None:
+    assert textmod._nesting_bound("<ul>" + "<li>x" * 50_000 + "</ul>") == 1
+    assert textmod._nesting_bound("<p>x" * 50_000) == 0
+    assert textmod._nesting_bound("<div><div></div></div>" * 1000) == 2
+
+
+# -- text_of / read_path -------------------------------------------------------------------
+def test_text_of_html_by_suffix_and_by_sniffing() -> None:
+    fragment = b"<span>Hello</span><script>scriptsecret()</script>"
+    assert text_of(fragment, ".html") == "Hello"
+    assert "scriptsecret" in text_of(fragment, ".txt")  # a <span> start is not sniffed as HTML
+    assert text_of(b"<p>Hello</p><script>scriptsecret()</script>") == "Hello"
+
+
+def test_text_of_plain_and_markdown_pass_through() -> None:
+    md = "# ML Engineer\n\n- PyTorch\n- a < b\n"
+    assert text_of(md.encode(), ".md") == md
+
+
+@pytest.mark.parametrize(
+    ("data", "suffix"),
+    [(b"", ".txt"), (b"   \n\t\n", ".txt"), (b"<html><script>x()</script></html>", ".html")],
+    ids=["empty", "whitespace", "html-without-text"],
+)
+def test_text_of_empty(data: bytes, suffix: str) -> None:
+    with pytest.raises(EmptyInput) as exc:
+        text_of(data, suffix)
+    assert exc.value.code == "input_empty"
+
+
+def test_read_path_formats(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(FRENCH.encode("utf-16"))
+    (tmp_path / "b.txt").write_bytes(FRENCH.encode("latin-1"))
+    (tmp_path / "c.htm").write_bytes(b"<h2>Requirements</h2><ul><li>Python</li></ul>")
+    assert read_path(tmp_path / "a.txt").lstrip("\ufeff") == FRENCH
+    assert read_path(tmp_path / "b.txt") == FRENCH
+    assert read_path(tmp_path / "c.htm") == "## Requirements\n\n- Python"
+
+
+def test_read_path_too_large(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 100)
+    with pytest.raises(InputTooLarge) as exc:
+        read_path(path, max_bytes=99)
+    assert "big.txt" in exc.value.message
+
+
+def test_script_words_are_not_evidence(toy_reader: PostingReader) -> None:
+    html = (
+        "<html><head><script>var x = 'pytorch torch';</script></head><body>"
+        "<h1>AI Engineer</h1><style>.rag { }</style><h2>Responsibilities</h2>"
+        "<ul><li>Build retrieval augmented generation features</li></ul>"
+        "<script>ai_agents('ai agents');</script></body></html>"
+    )
+    reading = toy_reader.read(text_of(html.encode(), ".html"))
+    items = {e.item for e in reading.evidence}
+    assert "rag" in items  # the body's words count ...
+    assert "pytorch" not in items  # ... the script's do not
+    assert "ai_agents" not in items
