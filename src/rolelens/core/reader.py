@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ from rolelens.taxonomy.schema import SectionKind, Taxonomy, normalise_alias
 
 SCORER_VERSION = "1.0"
 
-_CLAUSE_END = re.compile(r"[.!?;•\n]|\s[-*]\s")
+# What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet.
+_CLAUSE_END = re.compile(r"[.!?](?=\s)|[;•\n]")
 _YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*years?", re.I)
 _SECTION_LEVEL: dict[SectionKind, Level] = {
     "title": "context",
@@ -48,6 +50,7 @@ class _Clause:
     end: int
     preferred: bool
     listed: bool
+    company: bool
 
 
 class TitleParser:
@@ -135,6 +138,7 @@ class PostingReader:
         cues = taxonomy.reading
         self._preferred = _phrase_regex(cues.preferred_cues)
         self._negation = _phrase_regex(cues.negation_cues)
+        self._company = _phrase_regex(cues.company_cues)
         self._after_not_needed = re.compile(r"^\W{0,3}(?:is |are )?(?:not required|not needed)")
         self._weights = [
             [(self.roles.index(r), w) for r, w in item.weights.items()] for item in self.matcher.items
@@ -195,6 +199,7 @@ class PostingReader:
     # -- evidence -----------------------------------------------------------------------
     def _evidence(self, text: str, folded: str, sections: list[Section]) -> list[Evidence]:
         hits = self.matcher.find(text, folded)
+        bounds = [m.start() for m in _CLAUSE_END.finditer(text)]
         clauses: dict[int, _Clause] = {}
         found: list[tuple[int, Evidence]] = []
         sec_index = 0
@@ -203,7 +208,7 @@ class PostingReader:
             while sections[sec_index].end <= hit.start and sec_index + 1 < len(sections):
                 sec_index += 1
             section = sections[sec_index].kind
-            clause = self._clause(folded, hit.start, clauses)
+            clause = self._clause(folded, hit.start, bounds, clauses)
             item = self.matcher.items[hit.item]
             level: Level = _SECTION_LEVEL[section]
             if level == "required" and (
@@ -217,12 +222,14 @@ class PostingReader:
                 factor *= scoring.preferred_weight
             if listed:
                 factor *= scoring.listed_weight
+            if clause.company and section in ("summary", "other"):
+                factor *= scoring.company_clause_weight
             if negated:
                 factor = 0.0
             found.append(
                 (
                     hit.item,
-                    Evidence(
+                    _evidence_record(
                         item=item.id,
                         label=item.label,
                         kind=item.kind,
@@ -241,25 +248,23 @@ class PostingReader:
         self._attribute(found)
         return [e for _, e in found]
 
-    def _clause(self, folded: str, pos: int, cache: dict[int, _Clause]) -> _Clause:
-        # A clause runs between sentence ends, bullets and semicolons.
-        start = pos
-        lo = max(0, pos - 400)
-        while start > lo and folded[start - 1] not in ".!?;•\n":
-            start -= 1
-        cached = cache.get(start)
-        if cached is not None and cached.end > pos:
+    def _clause(self, folded: str, pos: int, bounds: list[int], cache: dict[int, _Clause]) -> _Clause:
+        """The clause around ``pos``: between sentence ends, line breaks, bullets, semicolons."""
+        i = bisect_right(bounds, pos)
+        cached = cache.get(i)
+        if cached is not None:
             return cached
-        m = _CLAUSE_END.search(folded, pos)
-        end = m.start() if m else len(folded)
-        end = min(end, pos + 600)
+        start = max(bounds[i - 1] + 1 if i else 0, pos - 400)
+        end = min(bounds[i] if i < len(bounds) else len(folded), pos + 600)
         segment = folded[start:end]
         preferred = bool(self._preferred and self._preferred.search(segment))
-        listed = segment.count(",") + segment.count(" and ") >= (
-            self.taxonomy.reading.list_item_threshold - 1
-        ) and len(segment.split()) <= 6 * (segment.count(",") + 1)
-        clause = _Clause(start, end, preferred, listed)
-        cache[start] = clause
+        commas = segment.count(",") + segment.count(" and ")
+        listed = commas >= self.taxonomy.reading.list_item_threshold - 1 and len(
+            segment.split()
+        ) <= 6 * (commas + 1)
+        company = bool(self._company and self._company.search(segment))
+        clause = _Clause(start, end, preferred, listed, company)
+        cache[i] = clause
         return clause
 
     def _negated(self, folded: str, clause_start: int, pos: int) -> bool:
@@ -345,6 +350,23 @@ class PostingReader:
             f"the title reads as {named} (from '{title.pattern}'), "
             f"but the work described is {work}{because}"
         )
+
+
+_EVIDENCE_FIELDS = frozenset(Evidence.model_fields)
+
+
+def _evidence_record(**fields: object) -> Evidence:
+    """An Evidence built from values the reader already checked, skipping validation.
+
+    ``model_construct`` costs ~10 µs a call and a posting has dozens of mentions; this
+    sets the same attributes directly. The golden and schema tests validate the output.
+    """
+    ev = Evidence.__new__(Evidence)
+    object.__setattr__(ev, "__dict__", fields)
+    object.__setattr__(ev, "__pydantic_fields_set__", set(_EVIDENCE_FIELDS))
+    object.__setattr__(ev, "__pydantic_extra__", None)
+    object.__setattr__(ev, "__pydantic_private__", None)
+    return ev
 
 
 def _softmax(points: list[float], temperature: float) -> list[float]:

@@ -85,13 +85,22 @@ class SectionSplitter:
 
     def _heading(self, line: str) -> tuple[SectionKind | None, str, bool] | None:
         """(kind, heading text, inline) when the line opens a section, else None."""
-        if len(line) > 300 or not line.strip():
+        stripped = line.strip()
+        if not stripped or len(stripped) > 300:
+            return None
+        # Cheap checks first: most lines are prose or bullets and cannot be headings.
+        first = stripped[0]
+        bold = "**" in stripped[:6] or "__" in stripped[:6]
+        colon = stripped.find(":", 0, 66)
+        if first != "#" and not bold and colon < 0 and len(stripped) > 52:
             return None
         for pattern, group in ((_MD_HEADING, 1), (_BOLD_LINE, 2), (_COLON_LINE, 1)):
             m = pattern.match(line)
             if m:
                 title = m.group(group).strip(" *_:")
                 return self.kind_of(title), title, False
+        if colon < 0 and not bold and len(stripped) > 52:
+            return None
         m = _LEAD_IN.match(line)
         if m:
             kind = self.kind_of(m.group(1))
