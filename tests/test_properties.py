@@ -54,7 +54,9 @@ def test_properties_alias_found_at_the_same_span(
     assert (item_id, start, start + len(alias)) in hits
 
 
-@given(text=TEXTS)
-def test_properties_spans_point_into_the_text(text: str) -> None:
-    for ev in READER.read(text).evidence:
-        assert text[ev.start : ev.end] == ev.text
+@given(text=TEXTS, title=st.one_of(st.none(), TEXTS))
+def test_properties_spans_point_into_the_text(text: str, title: str | None) -> None:
+    reading = READER.read(text, title=title)
+    for ev in reading.evidence:
+        source = reading.title.text if ev.section == "title" else text
+        assert source[ev.start : ev.end] == ev.text

@@ -126,7 +126,15 @@ def test_reader_guess_title_only_takes_a_title_like_first_line() -> None:
     assert guess_title("") == (None, 0)
 
 
-def test_reader_evidence_spans_point_into_the_text(toy_reader: PostingReader) -> None:
+def test_reader_evidence_spans_point_into_the_text_or_the_title(toy_reader: PostingReader) -> None:
     reading = toy_reader.read(POSTING)
+    assert any(ev.section == "title" for ev in reading.evidence)  # "ML" in the title
     for ev in reading.evidence:
-        assert POSTING[ev.start : ev.end] == ev.text
+        source = reading.title.text if ev.section == "title" else POSTING
+        assert source[ev.start : ev.end] == ev.text
+
+
+def test_reader_title_words_count_once_not_again_in_the_body(toy_reader: PostingReader) -> None:
+    reading = toy_reader.read("# ML Engineer\n\nWe train models.\n")
+    ml = [ev for ev in reading.evidence if ev.item == "machine_learning"]
+    assert [ev.section for ev in ml] == ["title"]

@@ -12,8 +12,10 @@ The tree::
     │   ├── NotJson                  row_not_json      2    400
     │   ├── NotAnObject              row_not_object    2    400
     │   ├── MissingField             row_missing_field 2    400
-    │   └── WrongType                row_wrong_type    2    400
-    └── LabelError                   label_invalid     2    400
+    │   ├── WrongType                row_wrong_type    2    400
+    │   └── FormError                form_invalid      2    400
+    ├── LabelError                   label_invalid     2    400
+    └── ScopingUnavailable           scoping_unavailable 3  500
 
 The library raises these and never exits or prints; adapters turn them into exit
 codes, JSON error bodies or per-row error records.
@@ -110,3 +112,17 @@ class LabelError(RolelensError):
 
     code = "label_invalid"
     exit_code = 2
+
+
+class FormError(InputError):
+    """A scoping form (YAML/JSON) is not a mapping of known text fields."""
+
+    code = "form_invalid"
+
+
+class ScopingUnavailable(RolelensError):
+    """The taxonomy has no ``scoping:`` block, so briefs cannot be scoped with it."""
+
+    code = "scoping_unavailable"
+    exit_code = 3
+    http_status = 500

@@ -8,6 +8,7 @@ import typer
 
 from rolelens.cli import eval as eval_cmd
 from rolelens.cli import read as read_cmd
+from rolelens.cli import scope as scope_cmd
 from rolelens.cli import taxonomy as taxonomy_cmd
 from rolelens.errors import RolelensError
 
@@ -19,13 +20,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("read")(read_cmd.read)
+app.command("scope")(scope_cmd.scope)
 app.add_typer(eval_cmd.app, name="eval")
 app.add_typer(taxonomy_cmd.app, name="taxonomy")
 
 
 @app.command("schema")
 def schema(
-    name: str = typer.Argument("reading", help="which schema: reading, row-error"),
+    name: str = typer.Argument("reading", help="which schema: reading, row-error, scoping"),
 ) -> None:
     """Print a published JSON Schema of rolelens output."""
     from rolelens.schemas import schema_text
@@ -36,15 +38,21 @@ def schema(
         raise typer.BadParameter(f"no schema {name!r}") from exc
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from rolelens import __version__
 
         typer.echo(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+    ),
+) -> None:
+    """Which AI role does a posting really describe? Judged by the work, with the evidence."""
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from rolelens.batch import parse_row
 from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
 from rolelens.core.evaluate import ClassificationReport
 from rolelens.core.labelled import evaluate_postings
-from rolelens.errors import InputError
+from rolelens.errors import InputError, LabelError
 
 app = typer.Typer(help="Measure rolelens on a labelled file.", no_args_is_help=True)
 
@@ -76,6 +76,69 @@ def postings(
     if errors:
         for e in report.errors:
             console.print(f"{e.id}: gold {e.gold}, read {e.predicted} ({e.confidence:.2f}) — {e.title}")
+
+
+@app.command("scope")
+def scope(
+    file: str = typer.Argument(
+        ..., help="Labelled JSONL: id, brief (or text), label, acceptable_alternatives."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    taxonomy: list[Path] = TaxonomyOption,
+    errors: bool = typer.Option(False, "--errors", help="List the briefs scoped wrongly."),
+) -> None:
+    """Strict and lenient accuracy of scoping, per-role P/R/F1 and the confusion matrix."""
+    from rolelens.batch_scoping import TEXT_FIELDS
+    from rolelens.cli.common import taxonomy_from
+    from rolelens.core.scoping import Scoper
+    from rolelens.core.scoping_eval import LabelledBrief, evaluate_scoping
+
+    scoper = Scoper(taxonomy_from(taxonomy))
+    known = set(scoper.outcomes)
+    rows: list[LabelledBrief] = []
+    skipped: list[dict[str, object]] = []
+    with open_binary(file) as stream:
+        for n, line in enumerate(stream, start=1):
+            try:
+                row = parse_row(line, text_fields=TEXT_FIELDS)
+                label = row.extra.get("label")
+                if not isinstance(label, str) or label not in known:
+                    raise LabelError(f"'label' must be one of {', '.join(sorted(known))}")
+                alts = row.extra.get("acceptable_alternatives") or []
+                if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
+                    raise LabelError("'acceptable_alternatives' must be a list of labels")
+                rows.append(LabelledBrief(row.id, row.text, label, tuple(alts)))
+            except (InputError, LabelError) as exc:
+                skipped.append({"line": n, "error": exc.to_dict()})
+    report = evaluate_scoping(scoper, rows)
+    if as_json:
+        out = report.model_dump(mode="json")
+        out["skipped"] = skipped
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]{report.n} labelled briefs[/] (taxonomy {report.taxonomy_version}, "
+        f"scoper {report.scoper_version})"
+    )
+    summary = Table("strict accuracy", "lenient accuracy", "macro-F1")
+    summary.add_row(
+        f"{report.strict_accuracy:.3f}",
+        f"{report.lenient_accuracy:.3f}",
+        f"{report.report.macro_f1:.3f}",
+    )
+    console.print(summary)
+    _per_role(console, report.report)
+    _confusion(console, report.report)
+    if skipped:
+        console.print(f"[yellow]{len(skipped)} row(s) skipped as unreadable[/]")
+    if errors:
+        for e in report.errors:
+            ok = " (an acceptable alternative)" if e.lenient_ok else ""
+            console.print(f"{e.id}: gold {e.gold}, scoped {e.predicted} ({e.confidence:.2f}){ok}")
 
 
 def _per_role(console: object, report: ClassificationReport) -> None:

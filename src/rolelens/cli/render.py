@@ -55,15 +55,18 @@ def render_reading(reading: Reading, text: str, taxonomy: Taxonomy, console: Con
         )
     console.print(bars)
 
-    table = Table(title="Evidence for the top roles", show_lines=False)
-    for col in ("item", "as written", "section", "level", "points"):
-        table.add_column(col)
+    top_name = taxonomy.role(reading.role).name
+    table = Table(title=f"Strongest evidence for {top_name}", show_lines=False)
+    table.add_column("as written", overflow="fold", max_width=28)
+    table.add_column("evidence item", overflow="fold", max_width=30)
+    table.add_column("where", overflow="fold", max_width=22)
+    table.add_column("points", justify="right")
     counted = sorted(
-        (e for e in reading.evidence if e.contributions),
-        key=lambda e: -max(e.contributions.values(), default=0),
+        (e for e in reading.evidence if e.contributions.get(reading.role, 0) > 0),
+        key=lambda e: -e.contributions[reading.role],
     )
-    for ev in counted[:20]:
-        table.add_row(ev.label, ev.text, ev.section, _level(ev), _points(ev, reading.role))
+    for ev in counted[:15]:
+        table.add_row(ev.text, ev.label, _where(ev), f"{ev.contributions[reading.role]:+.2f}")
     set_aside = [e for e in reading.evidence if e.negated]
     console.print(table)
     if set_aside:
@@ -73,16 +76,13 @@ def render_reading(reading: Reading, text: str, taxonomy: Taxonomy, console: Con
     console.print(Panel(_highlight(text, reading.evidence), title="the text, evidence highlighted"))
 
 
-def _level(ev: Evidence) -> str:
-    tags = [ev.level]
+def _where(ev: Evidence) -> str:
+    tags = [ev.section.replace("_", " ")]
+    if ev.level == "preferred":
+        tags.append("preferred")
     if ev.listed:
         tags.append("listed")
     return ", ".join(tags)
-
-
-def _points(ev: Evidence, top: str) -> str:
-    best = sorted(ev.contributions.items(), key=lambda kv: -abs(kv[1]))[:2]
-    return ", ".join(f"{role} {amount:+.2f}" for role, amount in best)
 
 
 def _highlight(text: str, evidence: list[Evidence]) -> Text:
@@ -94,6 +94,8 @@ def _highlight(text: str, evidence: list[Evidence]) -> Text:
         if ch == "\n":
             line_starts.append(i + 1)
     for ev in evidence:
+        if ev.section == "title":  # its span is in the title, not in this text
+            continue
         style = "strike dim" if ev.negated else ("bold yellow" if ev.contributions else "dim")
         rich.stylize(style, ev.start, ev.end)
         if ev.contributions:

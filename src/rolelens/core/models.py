@@ -22,7 +22,11 @@ class Evidence(_Out):
     label: str
     kind: str
     text: str = Field(description="the words as written in the posting")
-    start: int = Field(ge=0, description="character offset where the words start")
+    start: int = Field(
+        ge=0,
+        description="character offset where the words start: in the posting's text, or in "
+        "title.text when section is 'title'",
+    )
     end: int = Field(ge=0, description="character offset just past the words")
     section: SectionKind
     level: Level = Field(description="required (duty/requirement), preferred, or context")

@@ -17,7 +17,7 @@ import ahocorasick
 from rolelens.core.matcher import AliasMatcher, fold
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.sections import Section, SectionSplitter
-from rolelens.taxonomy.schema import SectionKind, Taxonomy, normalise_alias
+from rolelens.taxonomy.schema import Alias, SectionKind, Taxonomy, normalise_alias
 
 SCORER_VERSION = "1.0"
 
@@ -73,6 +73,9 @@ class TitleParser:
         self._has_seniority = any(level.patterns for level in taxonomy.seniority)
         if self._has_seniority:
             self._seniority.make_automaton()
+        self._qualifiers = [
+            (set(q.when_role), _words_regex(q.words), q.becomes) for q in taxonomy.title_qualifiers
+        ]
         self._years = sorted(
             ((lv.min_years, lv.id) for lv in taxonomy.seniority if lv.min_years is not None),
             reverse=True,
@@ -92,6 +95,10 @@ class TitleParser:
                 rank = (length, priority, start)
                 if best is None or rank > best:
                     best, role, pattern = rank, rid, pat
+        for when, words, becomes in self._qualifiers:
+            if role in when and words.search(title):
+                role = becomes
+                break
         return TitleReading(text=title, role=role, pattern=pattern, seniority=self.seniority(text))
 
     def seniority(self, folded_title: str) -> str | None:
@@ -120,6 +127,16 @@ class TitleParser:
         return None
 
 
+def _words_regex(words: list[str | Alias]) -> re.Pattern[str]:
+    """One regex for a list of words, each case-insensitive unless marked case-sensitive."""
+    parts = []
+    for w in words:
+        alias = w if isinstance(w, Alias) else Alias(text=w)
+        body = re.escape(alias.text)
+        parts.append(body if alias.case_sensitive else f"(?i:{body})")
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(parts) + r")(?![A-Za-z0-9])")
+
+
 def _word_at(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalnum()) and (
         end >= len(text) or not text[end].isalnum()
@@ -146,6 +163,14 @@ class PostingReader:
         s = taxonomy.scoring
         self._section_weight = s.section_weights
         self._bias = [s.role_bias.get(r, 0.0) for r in self.roles]
+        self._index = {r: i for i, r in enumerate(self.roles)}
+        self._primary = {
+            item.id: max(item.weights, key=lambda r: item.weights[r]) for item in taxonomy.evidence
+        }
+        self._specialisations = [
+            (self._index[role], [self._index[p] for p in spec.parents], spec.share)
+            for role, spec in s.specialisations.items()
+        ]
         groups = s.hybrid_groups
         self._hybrid_groups = {
             name: [self.roles.index(r) for r in members] for name, members in groups.items()
@@ -160,7 +185,7 @@ class PostingReader:
             if title_end:
                 sections = _carve_title(sections, title_end)
         folded = fold(text)
-        evidence = self._evidence(text, folded, sections)
+        evidence = self._evidence(text, folded, sections, title or "")
         title_reading = self.titles.parse(title or "")
         points = self._points(evidence)
         if title_reading.role in self.roles:
@@ -197,19 +222,24 @@ class PostingReader:
         )
 
     # -- evidence -----------------------------------------------------------------------
-    def _evidence(self, text: str, folded: str, sections: list[Section]) -> list[Evidence]:
+    def _evidence(
+        self, text: str, folded: str, sections: list[Section], title: str
+    ) -> list[Evidence]:
+        """Mentions in the title (spans into the title) and then in the body."""
+        found = self._title_evidence(title)
         hits = self.matcher.find(text, folded)
         bounds = [m.start() for m in _CLAUSE_END.finditer(text)]
         clauses: dict[int, _Clause] = {}
-        found: list[tuple[int, Evidence]] = []
         sec_index = 0
         scoring = self.taxonomy.scoring
         for hit in hits:
             while sections[sec_index].end <= hit.start and sec_index + 1 < len(sections):
                 sec_index += 1
             section = sections[sec_index].kind
-            clause = self._clause(folded, hit.start, bounds, clauses)
             item = self.matcher.items[hit.item]
+            if section == "title" or (item.sections is not None and section not in item.sections):
+                continue  # the title is read on its own; some items count only in some places
+            clause = self._clause(folded, hit.start, bounds, clauses)
             level: Level = _SECTION_LEVEL[section]
             if level == "required" and (
                 clause.preferred or self._after_not_needed.match(folded, hit.end)
@@ -247,6 +277,35 @@ class PostingReader:
             )
         self._attribute(found)
         return [e for _, e in found]
+
+    def _title_evidence(self, title: str) -> list[tuple[int, Evidence]]:
+        """Mentions in the title: they say what the job is focused on."""
+        factor = self._section_weight.get("title", 0.0)
+        found = []
+        for hit in self.matcher.find(title) if title else ():
+            item = self.matcher.items[hit.item]
+            if item.sections is not None and "title" not in item.sections:
+                continue
+            found.append(
+                (
+                    hit.item,
+                    _evidence_record(
+                        item=item.id,
+                        label=item.label,
+                        kind=item.kind,
+                        text=title[hit.start : hit.end],
+                        start=hit.start,
+                        end=hit.end,
+                        section="title",
+                        level="required",
+                        negated=False,
+                        listed=False,
+                        factor=factor,
+                        contributions={},
+                    ),
+                )
+            )
+        return found
 
     def _clause(self, folded: str, pos: int, bounds: list[int], cache: dict[int, _Clause]) -> _Clause:
         """The clause around ``pos``: between sentence ends, line breaks, bullets, semicolons."""
@@ -290,23 +349,35 @@ class PostingReader:
                     }
 
     def _points(self, evidence: list[Evidence]) -> list[float]:
-        points = list(self._bias)
-        index = {r: i for i, r in enumerate(self.roles)}
+        """Each role's points: evidence (saturated), specialisations, then the role bias."""
+        raw = [0.0] * len(self.roles)
         for ev in evidence:
             for role, amount in ev.contributions.items():
-                points[index[role]] += amount
-        return points
+                raw[self._index[role]] += amount
+        a = self.taxonomy.scoring.saturation
+        if a is not None:
+            # Diminishing returns: forty generic tech mentions should not outvote ten
+            # specific ones for another role just by being forty.
+            raw = [a * math.log1p(p / a) if p > 0 else p for p in raw]
+        points = list(raw)
+        for role, parents, share in self._specialisations:
+            points[role] += share * max(raw[p] for p in parents)
+        return [p + b for p, b in zip(points, self._bias, strict=True)]
 
     # -- flags --------------------------------------------------------------------------
     def _group_points(self, evidence: list[Evidence]) -> dict[str, float]:
+        """Points per hybrid group, from mentions whose main role is in the group.
+
+        Most LLM items also hint a little at ML and vice versa; counting only each item's
+        main role keeps a pure ML posting from looking half GenAI.
+        """
         totals: dict[str, float] = {}
         for name, members in self._hybrid_groups.items():
             roles = {self.roles[i] for i in members}
             totals[name] = sum(
-                max(0.0, amount)
+                ev.contributions.get(self._primary[ev.item], 0.0)
                 for ev in evidence
-                for role, amount in ev.contributions.items()
-                if role in roles
+                if self._primary[ev.item] in roles
             )
         return totals
 

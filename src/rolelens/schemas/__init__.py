@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from rolelens.core.models import Reading, RowError
+from rolelens.core.scoping_models import Scoping
 
-MODELS: dict[str, type[BaseModel]] = {"reading": Reading, "row-error": RowError}
+MODELS: dict[str, type[BaseModel]] = {"reading": Reading, "row-error": RowError, "scoping": Scoping}
 
 
 def generate(name: str) -> dict[str, Any]:

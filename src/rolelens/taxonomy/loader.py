@@ -3,7 +3,8 @@
 The bundled taxonomy is every ``*.yaml`` under ``data/`` (sorted by path, so
 ``data/_meta.yaml`` comes first). A user file layered on top may add roles, evidence
 items, title patterns and figures, replace any of them by id, drop evidence items
-with ``remove_evidence``, and replace the ``reading`` / ``scoring`` blocks whole.
+with ``remove_evidence``, and replace the ``reading`` / ``scoring`` / ``scoping`` blocks
+whole.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def merge(documents: Iterable[TaxonomyDocument]) -> Taxonomy:
     """Layer documents in order and validate the result as one taxonomy."""
     merged: dict[str, Any] = {key: {} for key in _BY_ID}
     merged["titles"] = []
+    merged["title_qualifiers"] = []
     for doc in documents:
         for key in ("name", "version", "description"):
             value = getattr(doc, key)
@@ -72,6 +74,7 @@ def merge(documents: Iterable[TaxonomyDocument]) -> Taxonomy:
         for item_id in doc.remove_evidence:
             merged["evidence"].pop(item_id, None)
         merged["titles"].extend(doc.titles)
+        merged["title_qualifiers"].extend(doc.title_qualifiers)
         for key in ("reading", "scoring", "scoping"):
             value = getattr(doc, key)
             if value is not None:

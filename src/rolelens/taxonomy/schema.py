@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rolelens.taxonomy.scoping_schema import ScopingCues
+
 ROLE_ID = r"^[a-z][a-z0-9_]*$"
 
 EvidenceKind = Literal[
@@ -102,6 +104,10 @@ class EvidenceItem(_Strict):
     aliases: list[str | Alias] = Field(min_length=1)
     weights: dict[str, float] = Field(min_length=1)
     group: str | None = None
+    sections: list[SectionKind] | None = Field(
+        default=None,
+        description="only count mentions in these sections (e.g. [title] for a bare 'AI')",
+    )
     note: str | None = None
 
     @field_validator("weights")
@@ -128,6 +134,15 @@ class TitlePattern(_Strict):
     priority: int = 0
 
 
+class TitleQualifier(_Strict):
+    """Words that change what a title suggests: "Frontend Engineer, AI" is no longer
+    plainly a software title, so a reader cannot tell from it alone."""
+
+    when_role: list[str] = Field(min_length=1)
+    words: list[str | Alias] = Field(min_length=1)
+    becomes: str = Field(pattern=ROLE_ID)
+
+
 class SeniorityLevel(_Strict):
     """A seniority level and the title words that signal it."""
 
@@ -146,7 +161,20 @@ class ReadingCues(_Strict):
     negation_cues: list[str] = []
     negation_window: int = Field(default=40, ge=0, le=200)
     stop_phrases: list[str] = []
+    company_cues: list[str] = []
     list_item_threshold: int = Field(default=5, ge=2)
+
+
+class Specialisation(_Strict):
+    """A role that is another role's work plus something of its own.
+
+    Its score is its own points plus ``share`` of its best parent's, so it wins only when
+    its own evidence is more than ``1 - share`` of the parent's: an agentic AI engineer is
+    an AI engineer whose agent work stands out, not any AI engineer who mentions agents.
+    """
+
+    parents: list[str] = Field(min_length=1)
+    share: float = Field(ge=0.0, le=1.0)
 
 
 class ScoringSettings(_Strict):
@@ -155,6 +183,7 @@ class ScoringSettings(_Strict):
     section_weights: dict[SectionKind, float]
     preferred_weight: float = 0.5
     listed_weight: float = 0.6
+    company_clause_weight: float = 1.0
     repeat_decay: float = Field(default=0.35, ge=0.0, le=1.0)
     max_repeats: int = Field(default=4, ge=1)
     title_weight: float = 1.0
@@ -164,6 +193,8 @@ class ScoringSettings(_Strict):
     hybrid_min_points: float = 4.0
     hybrid_groups: dict[str, list[str]] = {}
     mismatch_min_prob: float = 0.5
+    specialisations: dict[str, Specialisation] = {}
+    saturation: float | None = Field(default=None, gt=0.0)
 
 
 class Figure(_Strict):
@@ -203,11 +234,13 @@ class TaxonomyDocument(_Strict):
     roles: list[Role] = []
     evidence: list[EvidenceItem] = []
     titles: list[TitlePattern] = []
+    title_qualifiers: list[TitleQualifier] = []
     seniority: list[SeniorityLevel] = []
     reading: ReadingCues | None = None
     scoring: ScoringSettings | None = None
     figures: list[Figure] = []
     remove_evidence: list[str] = []
+    scoping: ScopingCues | None = None
 
 
 class Taxonomy(_Strict):
@@ -220,10 +253,12 @@ class Taxonomy(_Strict):
     roles: list[Role] = Field(min_length=1)
     evidence: list[EvidenceItem]
     titles: list[TitlePattern]
+    title_qualifiers: list[TitleQualifier] = []
     seniority: list[SeniorityLevel]
     reading: ReadingCues
     scoring: ScoringSettings
     figures: list[Figure]
+    scoping: ScopingCues | None = None
 
     @model_validator(mode="after")
     def _cross_check(self) -> Taxonomy:
@@ -264,10 +299,18 @@ class Taxonomy(_Strict):
         for role in self.scoring.role_bias:
             if role not in roles:
                 raise ValueError(f"scoring.role_bias names unknown role {role!r}")
+        for role, spec in self.scoring.specialisations.items():
+            for name in [role, *spec.parents]:
+                if name not in roles:
+                    raise ValueError(f"scoring.specialisations names unknown role {name!r}")
+            if role in spec.parents:
+                raise ValueError(f"role {role!r} cannot specialise itself")
         for group, members in self.scoring.hybrid_groups.items():
             for role in members:
                 if role not in roles:
                     raise ValueError(f"hybrid group {group!r} names unknown role {role!r}")
+        if self.scoping is not None:
+            self.scoping.check_against(roles, {f.id for f in self.figures})
         return self
 
     def role(self, role_id: str) -> Role:

@@ -1,0 +1,272 @@
+"""Render a scoping for people: Markdown a CTO can forward, and a rich terminal view.
+
+Every sourced number goes through :func:`figure_line`, which prints the number and its
+sources on one line: no figure reaches a reader without where it came from.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from rolelens.core.scoping_models import Scoping, Signal, SourcedFigure
+
+_MAX_SIGNALS = 4
+
+
+def cite(fig: SourcedFigure) -> str:
+    """Where a figure comes from, e.g. 'source: Durapid, "AI/ML ...", 2026 [durapid_2026]'."""
+    parts = [f'{s.publisher.split(" (")[0]}, "{s.title}", {s.year} [{s.id}]' for s in fig.sources]
+    label = "sources" if len(parts) > 1 else "source"
+    derived = f"; computed as {fig.derived}" if fig.derived else ""
+    return f"{label}: " + "; ".join(parts) + derived
+
+
+def figure_line(fig: SourcedFigure, label: str | None = None) -> str:
+    """One figure as a single line: the number, what it is, and its sources."""
+    head = f"{label}: " if label else ""
+    return f"{head}{fig.text} — {fig.description} ({cite(fig)})"
+
+
+def _distinct(signals: list[Signal]) -> list[Signal]:
+    """Signals strongest first, one per quoted span."""
+    out: list[Signal] = []
+    seen: set[tuple[int, int]] = set()
+    for sig in sorted(signals, key=lambda g: -max((abs(v) for v in g.points.values()), default=0)):
+        if (sig.quote.start, sig.quote.end) not in seen:
+            seen.add((sig.quote.start, sig.quote.end))
+            out.append(sig)
+    return out
+
+
+def _pct(p: float) -> str:
+    # a probability, printed as a decimal so it cannot be mistaken for a sourced percentage
+    return f"{p:.2f}"
+
+
+def _points(points: dict[str, float]) -> str:
+    shown = sorted(((r, a) for r, a in points.items() if a), key=lambda kv: -abs(kv[1]))[:2]
+    return ", ".join(f"{r} {a:+.1f}" for r, a in shown)
+
+
+def scoping_markdown(s: Scoping) -> str:
+    """The scoping as a Markdown document."""
+    out: list[str] = []
+    w = out.append
+    w(f"# Scoping: {s.name}")
+    w("")
+    w(
+        f"**Recommendation:** {s.name} — confidence {_pct(s.confidence)} "
+        f"({s.level} level, pay shown for {s.region})."
+    )
+    if s.no_ai_hire:
+        w("")
+        w(f"> {s.no_ai_hire}")
+    w("")
+    w("## Why: the procedure, step by step")
+    for n, step in enumerate(s.steps, start=1):
+        w("")
+        w(f"### {n}. {step.title}")
+        w("")
+        w(f"*{step.asks}*")
+        w("")
+        w(step.finding if step.found else f"Found nothing: {step.finding}")
+        signals = _distinct(step.signals)
+        if signals:
+            w("")
+            for sig in signals[:_MAX_SIGNALS]:
+                pts = _points(sig.points)
+                w(f'- "{sig.quote.text}" — {sig.label}' + (f" ({pts})" if pts else ""))
+            if len(signals) > _MAX_SIGNALS:
+                w(f"- … and {len(signals) - _MAX_SIGNALS} more")
+        for fig in step.figures:
+            w("")
+            w(f"- Threshold: {figure_line(fig)}")
+    w("")
+    w("## Alternatives and when each would win")
+    w("")
+    if s.alternatives:
+        w("| Hire | Probability | Would win when |")
+        w("|---|---|---|")
+        for a in s.alternatives:
+            tag = "" if a.ai_hire else " (no AI hire)"
+            w(f"| {a.name}{tag} | {_pct(a.probability)} | {a.wins_when} |")
+    else:
+        w("No alternative carries real weight.")
+    w("")
+    w("## Warnings")
+    w("")
+    if not s.warnings:
+        w("None of the known failure modes shows in the brief.")
+    for warn in s.warnings:
+        w(f"### {warn.title}")
+        w("")
+        w(warn.message)
+        if warn.because:
+            w("")
+            w("Raised by: " + ", ".join(f'"{q.text}"' for q in warn.because))
+        for fig in warn.figures:
+            w(f"- {figure_line(fig)}")
+        w("")
+    w("## Questions to ask")
+    w("")
+    for q in s.questions:
+        w(f"- {q.text}")
+    if not s.questions:
+        w("- None: the brief covers every step.")
+    w("")
+    w("## What follows")
+    w("")
+    w(f"**Typical stack:** {', '.join(s.stack)}")
+    w("")
+    w("**KPIs:**")
+    for k in s.kpis:
+        w(f"- {k}")
+    w("")
+    w("**Evaluation metrics:** " + "; ".join(s.eval_metrics))
+    w("")
+    w(f"### Pay ({s.region})")
+    w("")
+    if not s.salary:
+        w(f"- No source in the taxonomy gives pay for {s.name}.")
+    for band in s.salary:
+        proxy = f" (stands in for {band.proxy_for})" if band.proxy_for else ""
+        w(f"- {figure_line(band.amount, band.label + proxy)}")
+    if s.comparisons:
+        w("")
+        w("### Where sources disagree")
+        w("")
+        for band in s.comparisons:
+            w(f"- {figure_line(band.amount, band.label)}")
+    w("")
+    w("### Cost: the recommended hire next to the cheapest adequate alternative")
+    w("")
+    for line in s.cost:
+        kind = "AI hire" if line.ai_hire else "no AI hire"
+        if line.amount is not None:
+            w(f"- **{line.name}** ({kind}, {line.basis}): {figure_line(line.amount)}")
+        else:
+            w(f"- **{line.name}** ({kind}): not priced by any source.")
+        if line.note:
+            w(f"  {line.note}")
+    jd = s.job_description
+    w("")
+    w(f"## Job description draft: {jd.title}")
+    w("")
+    w(jd.summary)
+    if jd.first_project:
+        w("")
+        w(f'**The first problem, in the brief\'s words:** "{jd.first_project}"')
+    w("")
+    w("**What you will do:**")
+    for r in jd.responsibilities:
+        w(f"- {r}")
+    w("")
+    w("**What you have shipped:**")
+    for r in jd.shipped_work:
+        w(f"- {r}")
+    w("")
+    w(f"**Tools you will use:** {', '.join(jd.stack)}")
+    w("")
+    w("**How success is measured:**")
+    for r in jd.success_measures:
+        w(f"- {r}")
+    if jd.not_required:
+        w("")
+        w("**Not required:** " + "; ".join(jd.not_required))
+    loop = s.interview_loop
+    w("")
+    w("## Interview loop (tests shipped work)")
+    w("")
+    for n, stage in enumerate(loop.stages, start=1):
+        w(f"{n}. **{stage.name}** — {stage.purpose}")
+    w("")
+    w("### Probing questions per core skill")
+    for probe in loop.probes:
+        w("")
+        w(f"**{probe.skill}**")
+        for question in probe.questions:
+            w(f"- {question}")
+    w("")
+    w(f"---\n*rolelens scoper {s.scoper_version}, taxonomy {s.taxonomy_version}.*")
+    return "\n".join(out) + "\n"
+
+
+def render_scoping(s: Scoping, console: Console | None = None) -> None:
+    """Print the scoping at a terminal: verdict, steps, alternatives, warnings, what follows."""
+    console = console or Console()
+    head = [
+        Text.assemble(
+            ("Hire: ", "bold"), (s.name, "bold green"), f"  (confidence {_pct(s.confidence)})"
+        ),
+        Text(f"Level {s.level}; pay shown for {s.region}", style="dim"),
+    ]
+    if s.no_ai_hire:
+        head.append(Text(s.no_ai_hire, style="bold yellow"))
+    console.print(Panel(Group(*head), title="rolelens scope", expand=False))
+    steps = Table(title="The procedure, step by step", show_lines=True, expand=True)
+    steps.add_column("step", ratio=1)
+    steps.add_column("finding and the brief's words", ratio=4)
+    for step in s.steps:
+        body = Text(step.finding, style="" if step.found else "dim")
+        for sig in _distinct(step.signals)[:_MAX_SIGNALS]:
+            body.append(f'\n  "{sig.quote.text}"', style="yellow")
+            pts = _points(sig.points)
+            if pts:
+                body.append(f"  {pts}", style="dim")
+        steps.add_row(step.title, body)
+    console.print(steps)
+    for step in s.steps:
+        for fig in step.figures:
+            console.print(Text("Threshold: " + figure_line(fig), style="dim"), soft_wrap=True)
+    if s.alternatives:
+        alts = Table(
+            "alternative", "probability", "would win when", title="Alternatives", expand=True
+        )
+        for a in s.alternatives:
+            alts.add_row(
+                a.name + ("" if a.ai_hire else " (no AI hire)"), _pct(a.probability), a.wins_when
+            )
+        console.print(alts)
+    for warn in s.warnings:
+        lines: list[Text] = [Text(warn.message)]
+        if warn.because:
+            lines.append(
+                Text("Raised by: " + ", ".join(f'"{q.text}"' for q in warn.because), style="yellow")
+            )
+        console.print(Panel(Group(*lines), title=f"WARNING: {warn.title}", border_style="red"))
+        for fig in warn.figures:
+            console.print(Text("  " + figure_line(fig), style="dim"), soft_wrap=True)
+    if s.questions:
+        console.print(Text("Questions to ask", style="bold"))
+        for q in s.questions:
+            console.print(f"  • {q.text}", soft_wrap=True)
+    console.print(Text("What follows", style="bold"))
+    console.print(f"  Stack: {', '.join(s.stack)}", soft_wrap=True)
+    console.print(f"  KPIs: {'; '.join(s.kpis)}", soft_wrap=True)
+    console.print(f"  Evaluation metrics: {'; '.join(s.eval_metrics)}", soft_wrap=True)
+    console.print(Text(f"Pay ({s.region})", style="bold"))
+    if not s.salary:
+        console.print(f"  No source in the taxonomy gives pay for {s.name}.")
+    for band in s.salary:
+        console.print("  " + figure_line(band.amount, band.label), soft_wrap=True, markup=False)
+    for band in s.comparisons:
+        console.print("  " + figure_line(band.amount, band.label), soft_wrap=True, markup=False)
+    console.print(Text("Cost", style="bold"))
+    for line in s.cost:
+        kind = "AI hire" if line.ai_hire else "no AI hire"
+        if line.amount is not None:
+            console.print(
+                f"  {line.name} ({kind}, {line.basis}): {figure_line(line.amount)}",
+                soft_wrap=True,
+                markup=False,
+            )
+        else:
+            console.print(f"  {line.name} ({kind}): not priced by any source.", soft_wrap=True)
+        if line.note:
+            console.print(f"    {line.note}", style="dim", soft_wrap=True)
+    jd_and_loop = scoping_markdown(s).split("## Job description draft", 1)[1]
+    console.print(Markdown("## Job description draft" + jd_and_loop.rsplit("---", 1)[0]))

@@ -1,0 +1,100 @@
+"""``rolelens scope``: a business brief (text or form) to the right hire; ``--jsonl`` batches."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import typer
+
+from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from
+from rolelens.core.scoping import Scoper, parse_form
+from rolelens.core.scoping_models import Scoping, ScopingForm
+from rolelens.io.text import read_path, text_of
+
+_FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+_FORMATS = ("text", "md", "json")
+
+
+def scope(
+    file: str = typer.Argument(
+        None,
+        help="Brief: free text (.txt, .md, .html), a form (.yaml/.yml/.json with outcome, data, "
+        "volumes, users, production, team_stage, budget, region), or '-' for stdin text.",
+        show_default=False,
+    ),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="text (terminal), md (Markdown) or json."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    jsonl: str = typer.Option(
+        None,
+        "--jsonl",
+        help="Scope a JSONL file (or '-') of {id, brief|text}; one JSON line out per line in.",
+    ),
+    taxonomy: list[Path] = TaxonomyOption,
+) -> None:
+    """Scope a business problem: the right hire, step by step from the brief's own words."""
+    if fmt not in _FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
+    scoper = Scoper(taxonomy_from(taxonomy))
+    if jsonl is not None:
+        if file is not None:
+            raise typer.BadParameter("give a FILE or --jsonl, not both")
+        failed = _batch(scoper, open_binary(jsonl))
+        raise typer.Exit(1 if failed else 0)
+    if file is None:
+        raise typer.BadParameter("give a brief FILE, '-' for stdin, or --jsonl FILE")
+    text, form = _read_brief(file)
+    result = scoper.scope(text, form=form)
+    if as_json or fmt == "json":
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    from rolelens.cli.render_scope import render_scoping, scoping_markdown
+
+    if fmt == "md":
+        typer.echo(scoping_markdown(result), nl=False)
+        return
+    render_scoping(result)
+
+
+def _read_brief(file: str) -> tuple[str, ScopingForm | None]:
+    """The brief's text, or its form when the file is YAML/JSON."""
+    if file == "-":
+        return text_of(sys.stdin.buffer.read()), None
+    path = Path(file)
+    if not path.is_file():
+        raise typer.BadParameter(f"no such file: {file}")
+    try:
+        kind = _FORM_SUFFIXES.get(path.suffix.lower())
+        if kind is not None:
+            return "", parse_form(text_of(path.read_bytes()), kind)
+        return read_path(path), None
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {file}: {exc.strerror or exc}") from exc
+
+
+def _batch(scoper: Scoper, stream: BinaryIO) -> int:
+    """Stream rows through the scoper; returns how many rows failed."""
+    from rolelens.batch_scoping import scope_lines
+
+    failed = 0
+    out = sys.stdout
+    try:
+        with stream:
+            for record in scope_lines(scoper, stream):
+                if isinstance(record, Scoping):
+                    out.write(record.model_dump_json())
+                else:
+                    failed += 1
+                    out.write(json.dumps(record, ensure_ascii=False))
+                out.write("\n")
+    finally:
+        out.flush()
+    if failed:
+        typer.echo(
+            f"rolelens: {failed} row(s) could not be scoped (see their error records)", err=True
+        )
+    return failed

@@ -1,0 +1,1199 @@
+"""Scope a business problem: brief → the seeds' procedure → the right hire, traced and costed.
+
+Pure: a :class:`Scoper` is built once from a taxonomy (its ``scoping:`` block holds every
+cue, weight, failure mode, question, JD line and work sample) and then turns a brief, or
+a form of optional fields, into a :class:`~rolelens.core.scoping_models.Scoping`, with no
+I/O and no state between calls.
+
+The procedure, step by step (seeds: durapid_2026, devlyn_nakrani_2026, production_ai_notes):
+outcome and where the value comes from → the data held → labelled volume and language →
+production needs → autonomy → customer-embedded delivery → team stage. Each step adds
+points per outcome from the cues it found, each quoted with its offsets; the points
+become a distribution by a softmax, and ``hybrid`` is scored from the model-building and
+LLM-integration sides together.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+import yaml
+from pydantic import ValidationError
+
+from rolelens.core.figures import FigureBook
+from rolelens.core.matcher import fold
+from rolelens.core.scoping_models import (
+    Alternative,
+    CostLine,
+    InterviewLoop,
+    InterviewStage,
+    JobDescription,
+    Question,
+    Quote,
+    SalaryBand,
+    Scoping,
+    ScopingForm,
+    ScopingStep,
+    ScopingWarning,
+    Signal,
+    SkillProbe,
+    SourcedFigure,
+)
+from rolelens.errors import EmptyInput, FormError, ScopingUnavailable
+from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.scoping_schema import (
+    HYBRID,
+    STEP_ORDER,
+    Condition,
+    RoleProfile,
+    ScopingCues,
+    StepId,
+)
+
+SCOPER_VERSION = "1.0"
+
+_FORM_ORDER = ("outcome", "data", "volumes", "users", "production", "team_stage", "budget")
+_FORM_LABEL = {
+    "outcome": "Outcome",
+    "data": "Data",
+    "volumes": "Volumes",
+    "users": "Users",
+    "production": "Production needs",
+    "team_stage": "Team stage",
+    "budget": "Budget",
+}
+_CLAUSE_BREAK = ".;!?\n"
+_NUMBER = re.compile(
+    r"(?<![\w.,$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(k|m|mn|bn|thousand|million|millions|billion)\b)?",
+    re.I,
+)
+# what may follow a number and make it something other than a count of records
+_NOT_A_COUNT = re.compile(
+    r"^\s*(?:%|percent|per cent|x\b|dollars|euros|pounds|usd|eur|gbp|hours?|minutes?|"
+    r"seconds?|days?|weeks?|months?|years?|person|people|staff|employees|stores|states|"
+    r"countries|locations|columns|stages|steps|lines|km|miles)",
+    re.I,
+)
+_MONEY_BEFORE = re.compile(r"[$€£]\s*$|(?:usd|eur|gbp|inr)\s*$", re.I)
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]?")
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+
+
+@dataclass(slots=True)
+class _Match:
+    cue: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _Volume:
+    count: float
+    start: int
+    end: int
+    labelled: bool
+    history: bool
+    text: bool
+
+
+@dataclass(slots=True)
+class _Trace:
+    signals: dict[StepId, list[Signal]] = field(default_factory=lambda: defaultdict(list))
+    tags: dict[str, list[Quote]] = field(default_factory=lambda: defaultdict(list))
+    volume: _Volume | None = None
+
+
+class _Terms:
+    """Many term lists compiled into one automaton; ``*`` at a term's end is a prefix."""
+
+    def __init__(self) -> None:
+        self._auto = ahocorasick.Automaton()
+        self._entries: dict[str, list[tuple[Any, bool]]] = defaultdict(list)
+
+    def add(self, term: str, key: Any, *, inflect: bool = False) -> None:
+        prefix = term.endswith("*")
+        folded = " ".join(fold(term.rstrip("*")).split())
+        if not folded:
+            return
+        forms = _inflections(folded, keep_last=prefix) if inflect else [folded]
+        for form in forms:
+            entries = self._entries[form]
+            if (key, prefix) not in entries:
+                entries.append((key, prefix))
+
+    def build(self) -> None:
+        for phrase, entries in self._entries.items():
+            self._auto.add_word(phrase, (len(phrase), entries))
+        if self._entries:
+            self._auto.make_automaton()
+
+    def find(self, folded: str) -> list[tuple[Any, int, int]]:
+        """Every (key, start, end) on word boundaries, overlaps kept."""
+        if not self._entries:
+            return []
+        out: list[tuple[Any, int, int]] = []
+        for end, (length, entries) in self._auto.iter(folded):
+            start = end - length + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            closed = end + 1 >= len(folded) or not folded[end + 1].isalnum()
+            for key, prefix in entries:
+                if prefix or closed:
+                    stop = end + 1
+                    if prefix:
+                        while stop < len(folded) and folded[stop].isalnum():
+                            stop += 1
+                    out.append((key, start, stop))
+        return out
+
+
+class Scoper:
+    """Scopes briefs against one taxonomy; build once, call :meth:`scope` many times."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        if taxonomy.scoping is None:
+            raise ScopingUnavailable(
+                f"taxonomy {taxonomy.name} {taxonomy.version} has no 'scoping:' block"
+            )
+        self.taxonomy = taxonomy
+        self.cues: ScopingCues = taxonomy.scoping
+        self.outcomes = list(self.cues.outcomes)
+        self.book = FigureBook(taxonomy)
+        self.steps = {s.id: s for s in self.cues.steps}
+        self.profiles: dict[str, RoleProfile] = {p.role: p for p in self.cues.profiles}
+        self._cue_terms = _Terms()
+        for ci, cue in enumerate(self.cues.cues):
+            for gi, group in enumerate(cue.groups()):
+                for ti, term in enumerate(group):
+                    self._cue_terms.add(term, (ci, gi, ti), inflect=cue.inflect)
+        self._cue_terms.build()
+        v = self.cues.volume
+        self._vol_terms = _Terms()
+        for term in v.labelled_terms:
+            self._vol_terms.add(term, "labelled")
+        for term in v.history_terms:
+            self._vol_terms.add(term, "history")
+        for term in v.rate_terms:
+            self._vol_terms.add(term, "rate")
+        for phrase, amount in v.quantities.items():
+            self._vol_terms.add(phrase, ("quantity", amount))
+        self._vol_terms.build()
+        self._negation = _phrase_regex(self.cues.negation_terms)
+        self._regions = _Terms()
+        for region, words in self.cues.pay.regions.items():
+            for w in words:
+                self._regions.add(w, region)
+        self._regions.build()
+        self._levels = _Terms()
+        for level, words in self.cues.pay.levels.items():
+            for w in words:
+                self._levels.add(w, level)
+        self._levels.build()
+        self._reader: Any = None
+        if self.cues.reader_weight > 0:
+            from rolelens.core.reader import PostingReader
+
+            self._reader = PostingReader(taxonomy)
+
+    # -- public -------------------------------------------------------------------------
+    def scope(
+        self, text: str = "", *, form: ScopingForm | None = None, id: str | None = None
+    ) -> Scoping:
+        """The right hire for one brief (free text, a form, or both)."""
+        composed = compose(text, form)
+        if not composed.strip():
+            raise EmptyInput("the brief is empty")
+        folded = fold(composed)
+        trace = self._trace(composed, folded)
+        points = self._points(trace)
+        shifted = self._shifts(set(trace.tags))
+        for shift in shifted.values():
+            for role, amount in shift.items():
+                points[role] += amount
+        probs = _softmax([points[o] for o in self.outcomes], self.cues.temperature)
+        scores = dict(zip(self.outcomes, probs, strict=True))
+        order = sorted(self.outcomes, key=lambda o: (-scores[o], self.outcomes.index(o)))
+        top = order[0]
+        tags = set(trace.tags)
+        steps = self._steps(trace, composed)
+        region = self._region(form, folded)
+        level = self._level(top, form)
+        warnings = self._warnings(top, tags, trace, shifted)
+        questions = self._questions(steps, warnings, order[:2], scores[top], max(points.values()))
+        info = self._role_info(top)
+        salary, comparisons = self._salary(top, region, level)
+        return Scoping(
+            id=id,
+            role=top,
+            name=self._name(top),
+            ai_hire=self._ai_hire(top),
+            no_ai_hire=self.profiles[top].no_ai_hire,
+            confidence=round(scores[top], 4),
+            level=level,
+            region=region,
+            scores={o: round(scores[o], 4) for o in self.outcomes},
+            points={o: round(points[o], 3) for o in self.outcomes},
+            steps=steps,
+            alternatives=self._alternatives(order, scores),
+            warnings=warnings,
+            questions=questions,
+            stack=info["stack"],
+            kpis=info["kpis"],
+            eval_metrics=info["eval_metrics"],
+            core_skills=info["core_skills"],
+            salary=salary,
+            comparisons=comparisons,
+            cost=self._cost(top, order, scores, region, level),
+            job_description=self._job_description(top, level, info, trace, composed),
+            interview_loop=self._interview(top, info),
+            form=form,
+            text=composed if form is not None else None,
+            taxonomy_version=self.taxonomy.version,
+            scoper_version=SCOPER_VERSION,
+        )
+
+    # -- reading the brief --------------------------------------------------------------
+    def _trace(self, text: str, folded: str) -> _Trace:
+        trace = _Trace()
+        by_cue: dict[int, list[list[tuple[int, int]]]] = {}
+        distinct: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for (ci, gi, ti), start, end in self._cue_terms.find(folded):
+            groups = by_cue.setdefault(ci, [[] for _ in self.cues.cues[ci].groups()])
+            groups[gi].append((start, end))
+            distinct[ci].append((start, end, ti))
+        matches: list[_Match] = []
+        vocab_terms: dict[int, dict[int, int]] = defaultdict(dict)  # cue -> term -> match start
+        for ci, groups in by_cue.items():
+            cue = self.cues.cues[ci]
+            if cue.per_term:
+                for start, end, ti in sorted(distinct[ci]):
+                    if ti in vocab_terms[ci] or len(vocab_terms[ci]) >= cue.max_terms:
+                        continue
+                    if cue.negatable and self._negated(folded, start):
+                        continue
+                    vocab_terms[ci][ti] = start
+                    matches.append(_Match(ci, start, end))
+                continue
+            if cue.min_distinct is not None:
+                spans = _sequences(distinct[ci], cue.min_distinct, cue.window, folded)
+            else:
+                spans = _combine(groups, cue.window, folded)
+            for start, end in spans:
+                if cue.negatable and self._negated(folded, start):
+                    continue
+                matches.append(_Match(ci, start, end))
+        matches.sort(key=lambda m: (m.start, -m.end))
+        seen: dict[int, int] = defaultdict(int)
+        taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for m in matches:
+            if any(s < m.end and m.start < e for s, e in taken[m.cue]):
+                continue  # one cue counts a stretch of text once
+            taken[m.cue].append((m.start, m.end))
+            cue = self.cues.cues[m.cue]
+            rank = 0 if cue.per_term else seen[m.cue]
+            seen[m.cue] += 1
+            scale = self.cues.repeat_decay**rank if rank < self.cues.max_repeats else 0.0
+            factor = self.steps[cue.step].weight * scale
+            quote = Quote(text=text[m.start : m.end], start=m.start, end=m.end)
+            for tag in cue.tags:
+                trace.tags[tag].append(quote)
+            if factor <= 0 and rank > 0:
+                continue
+            trace.signals[cue.step].append(
+                Signal(
+                    cue=cue.id,
+                    label=cue.label,
+                    quote=quote,
+                    points={r: round(w * factor, 3) for r, w in cue.weights.items()},
+                    tags=list(cue.tags),
+                )
+            )
+        self._volume(text, folded, trace)
+        if self._reader is not None:
+            self._reader_signals(text, trace)
+        return trace
+
+    def _reader_signals(self, text: str, trace: _Trace) -> None:
+        """The posting reader's evidence (tools, techniques) as outcome-step signals."""
+        reading = self._reader.read(text, title="")
+        w = self.cues.reader_weight
+        for ev in reading.evidence:
+            pts = {r: round(a * w, 3) for r, a in ev.contributions.items() if r in self.outcomes}
+            if not any(pts.values()):
+                continue
+            trace.signals["outcome"].append(
+                Signal(
+                    cue=f"evidence:{ev.item}",
+                    label=f"{ev.label} (posting evidence)",
+                    quote=Quote(text=ev.text, start=ev.start, end=ev.end),
+                    points=pts,
+                    tags=[],
+                )
+            )
+
+    def _negated(self, folded: str, pos: int) -> bool:
+        if self._negation is None:
+            return False
+        lo = max(0, pos - self.cues.negation_window)
+        for i in range(pos - 1, lo - 1, -1):
+            if folded[i] in _CLAUSE_BREAK:
+                lo = i + 1
+                break
+        return bool(self._negation.search(folded, lo, pos))
+
+    def _volume(self, text: str, folded: str, trace: _Trace) -> None:
+        """The labelled volume: the largest count of labelled examples or past records."""
+        v = self.cues.volume
+        hits = self._vol_terms.find(folded)
+        counts: list[tuple[float, int, int]] = []
+        for key, start, end in hits:
+            if isinstance(key, tuple):
+                counts.append((float(key[1]), start, end))
+        for m in _NUMBER.finditer(text):
+            raw, mult = m.group(1), (m.group(2) or "").lower()
+            if _MONEY_BEFORE.search(text[max(0, m.start() - 5) : m.start()]):
+                continue
+            if not mult and _NOT_A_COUNT.match(text, m.end()):
+                continue
+            try:
+                number = float(raw.replace(",", ""))
+            except ValueError:  # pragma: no cover - the pattern only matches numbers
+                continue
+            if not mult and "," not in raw and 1900 <= number <= 2100:
+                continue  # a year
+            number *= v.multipliers.get(mult, 1.0)
+            counts.append((number, m.start(), m.end()))
+        text_spans = [(q.start, q.end) for tag in v.text_tags for q in trace.tags.get(tag, [])]
+        best: _Volume | None = None
+        for number, start, end in counts:
+            lo, hi = max(0, start - 30), min(len(folded), end + v.window)
+            near = [(k, s) for k, s, _ in hits if lo <= s < hi and not isinstance(k, tuple)]
+            labelled = any(k == "labelled" for k, s in near)
+            history = any(k == "history" for k, s in near)
+            rate = any(k == "rate" and end <= s < end + 30 for k, s in near)
+            if not labelled and not (history and number >= v.large_min):
+                continue  # a count of unlabelled things is not a training history
+            if rate and not labelled and number < v.large_min:
+                continue  # a workload ("150 referrals a month"), not a history
+            is_text = any(end <= s < hi for s, _ in text_spans)
+            cand = _Volume(number, start, end, labelled, history, is_text)
+            if best is None or _volume_rank(cand, v.large_min) > _volume_rank(best, v.large_min):
+                best = cand
+        trace.volume = best
+
+    # -- scoring ------------------------------------------------------------------------
+    def _volume_points(self, trace: _Trace) -> dict[str, float]:
+        v = self.cues.volume
+        vol = trace.volume
+        text_brief = bool(trace.tags.get("text_data") or trace.tags.get("language"))
+        if vol is None:
+            if trace.tags.get("labelled"):
+                return dict(v.unknown_labelled)
+            return {}
+        if vol.count >= v.large_min:
+            return dict(v.large_text if vol.text and v.large_text else v.large)
+        if vol.labelled and vol.count < v.small_max:
+            if vol.text or (text_brief and not trace.tags.get("structured_history")):
+                return dict(v.small_text)
+            return dict(v.small_other)
+        if vol.labelled:
+            return dict(v.unknown_labelled)
+        return {}
+
+    def _step_points(self, trace: _Trace) -> dict[StepId, dict[str, float]]:
+        """Each step's points per outcome; a step's support for one role saturates."""
+        cap = self.cues.step_cap
+        out: dict[StepId, dict[str, float]] = {}
+        for sid in STEP_ORDER:
+            raw: dict[str, float] = defaultdict(float)
+            for sig in trace.signals.get(sid, []):
+                for role, amount in sig.points.items():
+                    raw[role] += amount
+            if sid == "volume":
+                weight = self.steps["volume"].weight
+                for role, amount in self._volume_points(trace).items():
+                    raw[role] += amount * weight
+            out[sid] = {
+                r: (cap * (1 - math.exp(-a / cap)) if a > 0 else a) for r, a in raw.items() if a
+            }
+        return out
+
+    def _points(self, trace: _Trace) -> dict[str, float]:
+        points = {o: self.cues.role_bias.get(o, 0.0) for o in self.outcomes}
+        for step in self._step_points(trace).values():
+            for role, amount in step.items():
+                points[role] += amount
+        steps = self._step_points(trace)
+        base = dict(points)
+        for sp in self.cues.specialisations:
+            own = steps.get(sp.step, {}).get(sp.role, 0.0)
+            if own >= sp.min_points:
+                points[sp.role] += sp.inherit * max(0.0, base[sp.builds_on])
+        h = self.cues.hybrid
+        model = max(max(0.0, base[r]) for r in h.model_roles)
+        llm = max(max(0.0, base[r]) for r in h.llm_roles)
+        both = model + llm
+        if min(model, llm) >= h.min_points and both > 0 and min(model, llm) / both >= h.min_share:
+            points[HYBRID] = points.get(HYBRID, 0.0) + max(model, llm) + h.bonus
+        else:
+            points[HYBRID] = points.get(HYBRID, 0.0) + 0.5 * min(model, llm)
+        return points
+
+    # -- the trace ----------------------------------------------------------------------
+    def _steps(self, trace: _Trace, text: str) -> list[ScopingStep]:
+        out: list[ScopingStep] = []
+        step_points = self._step_points(trace)
+        for sid in STEP_ORDER:
+            step = self.steps[sid]
+            signals = list(trace.signals.get(sid, []))
+            pts = step_points[sid]
+            figures: list[SourcedFigure] = []
+            if sid == "volume" and self.cues.volume.threshold_figure:
+                figures.append(self.book.sourced(self.cues.volume.threshold_figure))
+            leaning = None
+            positive = {r: a for r, a in pts.items() if a > 0}
+            if positive:
+                leaning = max(positive, key=lambda r: (positive[r], -self._index(r)))
+            found = bool(signals) or (sid == "volume" and trace.volume is not None)
+            if sid == "volume":
+                finding = self._volume_finding(trace, text)
+            elif signals:
+                labels: list[str] = []
+                quoted: set[tuple[int, int]] = set()
+                for sig in sorted(signals, key=lambda s: -max(s.points.values(), default=0)):
+                    span = (sig.quote.start, sig.quote.end)
+                    if span in quoted or any(sig.label in x for x in labels):
+                        continue
+                    quoted.add(span)
+                    labels.append(f"{sig.label} ('{_short(sig.quote.text)}')")
+                    if len(labels) == 3:
+                        break
+                lead = f"Points to {self._name(leaning)}: " if leaning else "Noted: "
+                finding = lead + "; ".join(labels) + "."
+            else:
+                finding = step.none_found
+            out.append(
+                ScopingStep(
+                    id=sid,
+                    title=step.title,
+                    asks=" ".join(step.asks.split()),
+                    finding=finding,
+                    found=found,
+                    leaning=leaning,
+                    signals=signals,
+                    points={r: round(a, 3) for r, a in pts.items() if a},
+                    figures=figures,
+                )
+            )
+        return out
+
+    def _volume_finding(self, trace: _Trace, text: str) -> str:
+        v = self.cues.volume
+        vol = trace.volume
+        if vol is None:
+            if trace.tags.get("labelled"):
+                q = trace.tags["labelled"][0]
+                return (
+                    f"Labelled history exists ('{_short(q.text)}') but the brief gives no count; "
+                    "a model trained on it is plausible."
+                )
+            return self.steps["volume"].none_found
+        m = _SENTENCE.match(text, vol.start)
+        quote = _short(m.group(0) if m else text[vol.start : vol.end], 80)
+        kind = "labelled examples" if vol.labelled else "past records"
+        what = " of free text" if vol.text else ""
+        if vol.count >= v.large_min:
+            verdict = "a large history: training a model on it is realistic"
+        elif vol.labelled and vol.count < v.small_max:
+            verdict = (
+                "few labels: on nuanced language a foundation model usually beats a model "
+                "trained on them (threshold below)"
+            )
+        else:
+            verdict = "a moderate volume: either path is open; test both against an eval set"
+        return f"About {vol.count:,.0f} {kind}{what} ('{quote}'): {verdict}."
+
+    def _alternatives(self, order: list[str], scores: dict[str, float]) -> list[Alternative]:
+        out: list[Alternative] = []
+        for o in order[1:]:
+            if scores[o] < self.cues.min_alternative_prob or len(out) >= self.cues.max_alternatives:
+                break
+            out.append(
+                Alternative(
+                    role=o,
+                    name=self._name(o),
+                    probability=round(scores[o], 4),
+                    ai_hire=self._ai_hire(o),
+                    wins_when=" ".join(self.profiles[o].wins_when.split()),
+                )
+            )
+        return out
+
+    def _shifts(self, tags: set[str]) -> dict[str, dict[str, float]]:
+        """Failure modes that hold on the brief's facts alone move points before deciding."""
+        out: dict[str, dict[str, float]] = {}
+        for fm in self.cues.failure_modes:
+            if fm.shift and any(not c.roles and _holds(c, tags) for c in fm.when):
+                out[fm.id] = dict(fm.shift)
+        return out
+
+    def _warnings(
+        self, top: str, tags: set[str], trace: _Trace, shifted: dict[str, dict[str, float]]
+    ) -> list[ScopingWarning]:
+        out: list[ScopingWarning] = []
+        for fm in self.cues.failure_modes:
+            fired = fm.id in shifted
+            for cond in fm.when:
+                if cond.roles and top not in cond.roles:
+                    continue
+                if _holds(cond, tags):
+                    fired = True
+                    break
+            if not fired:
+                continue
+            because: list[Quote] = []
+            for tag in fm.quote_tags:
+                for q in trace.tags.get(tag, []):
+                    if all(q.start != b.start for b in because):
+                        because.append(q)
+                    if len(because) >= 3:
+                        break
+                if len(because) >= 3:
+                    break
+            out.append(
+                ScopingWarning(
+                    id=fm.id,
+                    title=fm.title,
+                    message=" ".join(fm.message.split()),
+                    because=sorted(because, key=lambda q: q.start),
+                    figures=[self.book.sourced(f) for f in fm.figures],
+                    points=shifted.get(fm.id, {}),
+                )
+            )
+        return out
+
+    def _questions(
+        self,
+        steps: list[ScopingStep],
+        warnings: list[ScopingWarning],
+        leaders: list[str],
+        confidence: float,
+        top_points: float,
+    ) -> list[Question]:
+        out: list[Question] = []
+        seen: set[str] = set()
+
+        def add(step: Any, q: str) -> None:
+            if q not in seen:
+                seen.add(q)
+                out.append(Question(step=step, text=q))
+
+        quiet = top_points < self.cues.quiet_points
+        for w in warnings:
+            for fm in self.cues.failure_modes:
+                if fm.id == w.id:
+                    for q in fm.questions:
+                        add("warning", q)
+        for st in steps:
+            step = self.steps[st.id]
+            relevant = quiet or not step.ask_when or any(o in step.ask_when for o in leaders)
+            if not st.found and relevant:
+                qs = step.questions
+                for q in qs if quiet else qs[:1]:
+                    add(st.id, q)
+        if confidence < 0.4 and not quiet:
+            for q in self.steps["outcome"].questions[1:2]:
+                add("outcome", q)
+        return out if quiet else out[: self.cues.max_questions]
+
+    # -- what follows -------------------------------------------------------------------
+    def _role_info(self, top: str) -> dict[str, list[str]]:
+        keys = ("stack", "kpis", "eval_metrics", "core_skills")
+        if top == HYBRID:
+            h = self.cues.hybrid
+            sides = [self.taxonomy.role(r) for r in (*h.model_roles, *h.llm_roles[:1])]
+            merged: dict[str, list[str]] = {}
+            for k in keys:
+                items: list[str] = []
+                lists = [list(getattr(r, k)) for r in sides]
+                for i in range(max(len(x) for x in lists)):
+                    for x in lists:
+                        if i < len(x) and x[i] not in items:
+                            items.append(x[i])
+                merged[k] = items
+            merged["core_skills"] = merged["core_skills"][:10]
+            return merged
+        role = self.taxonomy.role(top)
+        return {k: list(getattr(role, k)) for k in keys}
+
+    def _region(self, form: ScopingForm | None, folded: str) -> str:
+        pay = self.cues.pay
+        if form is not None and form.region:
+            for region, _, _ in self._regions.find(fold(form.region)):
+                return str(region)
+            for region in pay.regions:
+                if fold(region) == fold(form.region).strip():
+                    return region
+            return form.region.strip()
+        counts: dict[str, int] = defaultdict(int)
+        for region, _, _ in self._regions.find(folded):
+            counts[str(region)] += 1
+        if counts:
+            return max(counts, key=lambda r: counts[r])
+        return pay.default_region
+
+    def _level(self, top: str, form: ScopingForm | None) -> str:
+        if top == HYBRID:
+            return self.cues.hybrid.level
+        if form is not None and form.team_stage:
+            for level, _, _ in self._levels.find(fold(form.team_stage)):
+                return str(level)
+        return self.cues.pay.default_level
+
+    def _pay_role(self, outcome: str) -> tuple[str | None, str | None]:
+        """The role whose salary figures price this outcome, and the proxied role if any."""
+        own = [f for f in self.taxonomy.figures if f.kind == "salary" and f.role == outcome]
+        if own:
+            return outcome, None
+        proxy = self.cues.pay.proxies.get(outcome)
+        if proxy:
+            return proxy, outcome
+        return None, None
+
+    def _salary(
+        self, top: str, region: str, level: str
+    ) -> tuple[list[SalaryBand], list[SalaryBand]]:
+        pay_role, proxied = self._pay_role(top)
+        bands: list[SalaryBand] = []
+        if top == HYBRID:
+            base = self._salary_figure(
+                self.cues.pay.proxies.get(HYBRID, "ai_engineer"), region, "mid"
+            )
+            premium = self._premium()
+            if base is not None and premium is not None:
+                p = self.book.figures[premium]
+                lo = 1 + (p.low if p.low is not None else p.value or 0) / 100
+                hi = 1 + (p.high if p.high is not None else p.value or 0) / 100
+                bands.append(
+                    SalaryBand(
+                        role=top,
+                        region=region,
+                        level=self.cues.hybrid.level,
+                        label="hybrid ML + GenAI (GenAI mid-level pay plus the hybrid premium)",
+                        amount=self.book.scaled(
+                            base,
+                            lo,
+                            hi,
+                            [premium],
+                            how=f"{base} x (1 + {premium})",
+                            description="Expected pay of a hybrid ML + GenAI engineer: GenAI "
+                            "developer pay plus the premium hybrid profiles command.",
+                        ),
+                    )
+                )
+        if pay_role is not None:
+            figs = [
+                f
+                for f in self.taxonomy.figures
+                if f.kind == "salary" and f.role == pay_role and (f.region or "") == region
+            ]
+            if not figs:
+                figs = [
+                    f for f in self.taxonomy.figures if f.kind == "salary" and f.role == pay_role
+                ]
+            figs.sort(key=lambda f: (f.region or "", _level_rank(f.level), f.id))
+            for f in figs:
+                bands.append(
+                    SalaryBand(
+                        role=pay_role,
+                        region=f.region,
+                        level=f.level,
+                        label=(f"{self._name(pay_role)} pay, " if proxied else "")
+                        + f"{f.level or 'all levels'}, {f.region or 'any region'}",
+                        amount=self.book.sourced(f.id),
+                        proxy_for=proxied,
+                    )
+                )
+        comparisons: list[SalaryBand] = []
+        for rng in self.cues.pay.ranges:
+            if rng.role is not None and rng.role not in (pay_role, top):
+                continue
+            if rng.region is not None and rng.region != region:
+                continue
+            comparisons.append(
+                SalaryBand(
+                    role=rng.role or top,
+                    region=rng.region,
+                    level=rng.level,
+                    label=rng.label,
+                    amount=self.book.range_of(rng.figures, rng.label),
+                )
+            )
+        return bands, comparisons
+
+    def _premium(self) -> str | None:
+        for fid in self.cues.hybrid.figures:
+            if self.book.figures[fid].kind == "premium":
+                return fid
+        return None
+
+    def _salary_figure(self, role: str, region: str, level: str) -> str | None:
+        """The id of the best salary figure for a role, region and level."""
+        figs = [f for f in self.taxonomy.figures if f.kind == "salary" and f.role == role]
+        if not figs:
+            return None
+
+        def rank(f: Any) -> tuple[int, int, int]:
+            return (
+                int((f.region or "") == region),
+                2 if f.level == level else (1 if f.level is None else 0),
+                int(f.value is not None or f.low is not None),
+            )
+
+        return max(figs, key=rank).id
+
+    def _cost_of(
+        self, outcome: str, region: str, level: str
+    ) -> tuple[SourcedFigure | None, str, str | None]:
+        """(amount, basis, note) for one hire; amount None when no source prices it."""
+        if outcome == HYBRID:
+            base = self._salary_figure(
+                self.cues.pay.proxies.get(HYBRID, "ai_engineer"), region, "mid"
+            )
+            premium = self._premium()
+            if base and premium:
+                p = self.book.figures[premium]
+                lo = 1 + (p.low or 0) / 100
+                hi = 1 + (p.high or 0) / 100
+                amount = self.book.scaled(
+                    base, lo, hi, [premium], how=f"{base} x (1 + {premium})",
+                    description="GenAI developer pay plus the hybrid premium.",
+                )  # fmt: skip
+                return amount, f"senior hybrid, {region}", None
+        ratio = self.cues.pay.ratios.get(outcome)
+        if ratio is not None:
+            ai_role = self.cues.pay.proxies.get(HYBRID, "ai_engineer")
+            base = self._salary_figure(ai_role, region, level)
+            r = self.book.figures[ratio]
+            share = (r.value if r.value is not None else r.low or 0) / 100
+            if base:
+                amount = self.book.scaled(
+                    base, share, share, [ratio], how=f"{ratio} x {base}",
+                    description=f"{self._name(outcome)}: about this share of an AI developer's "
+                    "pay, applied to the AI engineer figure.",
+                )  # fmt: skip
+                return amount, f"share of an AI hire's pay, {region}", None
+        pay_role, proxied = self._pay_role(outcome)
+        if pay_role is not None:
+            fid = self._salary_figure(pay_role, region, level)
+            if fid:
+                f = self.book.figures[fid]
+                note = None
+                if proxied:
+                    note = (
+                        f"No source prices {self._name(outcome)} separately; "
+                        f"{self._name(pay_role)} pay stands in."
+                    )
+                basis = f"{f.level or 'all levels'}, {f.region or 'any region'}"
+                return self.book.sourced(fid), basis, note
+        return (
+            None,
+            "not priced",
+            (
+                f"No source in the taxonomy prices {self._name(outcome)}; "
+                "add a sourced figure with --taxonomy to see it here."
+            ),
+        )
+
+    def _cost(
+        self, top: str, order: list[str], scores: dict[str, float], region: str, level: str
+    ) -> list[CostLine]:
+        lines: list[CostLine] = []
+
+        def line(o: str, lvl: str) -> CostLine:
+            amount, basis, note = self._cost_of(o, region, lvl)
+            return CostLine(
+                role=o, name=self._name(o), ai_hire=self._ai_hire(o), basis=basis,
+                amount=amount, note=note,
+            )  # fmt: skip
+
+        lines.append(line(top, level))
+        adequate = [o for o in order[1:] if scores[o] >= self.cues.min_alternative_prob][
+            : self.cues.max_alternatives
+        ]
+        if self._ai_hire(top):
+            cheap = [o for o in adequate if not self._ai_hire(o)]
+            if not cheap:
+                priced = [(o, self._cost_of(o, region, "mid")[0]) for o in adequate]
+                known = [(o, a) for o, a in priced if a is not None and a.low is not None]
+                top_amount = lines[0].amount
+                if known:
+                    o, a = min(known, key=lambda oa: oa[1].low or 0)
+                    if top_amount is None or (a.low or 0) < (top_amount.low or 0):
+                        cheap = [o]
+            if cheap:
+                lines.append(line(cheap[0], "mid"))
+        else:
+            ai = [o for o in adequate if self._ai_hire(o)]
+            lines.append(line(ai[0] if ai else self.cues.default_role, "mid"))
+        return lines
+
+    def _job_description(
+        self, top: str, level: str, info: dict[str, list[str]], trace: _Trace, text: str
+    ) -> JobDescription:
+        p = self.profiles[top]
+        title = p.jd_title
+        if level == "senior" and not title.lower().startswith("senior"):
+            title = "Senior " + title
+        name = self._name(top)
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+        return JobDescription(
+            title=title,
+            summary=f"We are hiring {article} {name} to {' '.join(p.jd_mission.split())}.",
+            first_project=_first_project(trace, text),
+            responsibilities=info["core_skills"],
+            shipped_work=list(p.shipped_work),
+            stack=info["stack"],
+            success_measures=info["kpis"][:5],
+            not_required=list(p.not_required),
+        )
+
+    def _interview(self, top: str, info: dict[str, list[str]]) -> InterviewLoop:
+        p = self.profiles[top]
+        plan = self.cues.interview
+        probes = [
+            SkillProbe(
+                skill=skill,
+                questions=[t.format(skill=_lower_first(skill)) for t in plan.probe_templates],
+            )
+            for skill in info["core_skills"]
+        ]
+        stages = [
+            InterviewStage(
+                name="Shipped-work screen", purpose=" ".join(plan.shipped_work_screen.split())
+            ),
+            InterviewStage(name="Work sample", purpose=" ".join(p.work_sample.split())),
+            InterviewStage(
+                name="Skill probes",
+                purpose=f"Probe each of the {len(probes)} core skills with the questions below; "
+                "ask for a concrete case every time.",
+            ),
+            InterviewStage(name="Design conversation", purpose=" ".join(p.design_question.split())),
+            InterviewStage(name="Debrief", purpose=" ".join(plan.debrief.split())),
+        ]
+        return InterviewLoop(
+            stages=stages,
+            work_sample=" ".join(p.work_sample.split()),
+            design_question=" ".join(p.design_question.split()),
+            probes=probes,
+            debrief=" ".join(plan.debrief.split()),
+        )
+
+    # -- small helpers ------------------------------------------------------------------
+    def _index(self, outcome: str) -> int:
+        return self.outcomes.index(outcome) if outcome in self.outcomes else len(self.outcomes)
+
+    def _name(self, outcome: str | None) -> str:
+        if outcome is None:
+            return ""
+        if outcome == HYBRID:
+            return self.cues.hybrid.name
+        return self.taxonomy.role(outcome).name
+
+    def _ai_hire(self, outcome: str) -> bool:
+        return True if outcome == HYBRID else self.taxonomy.role(outcome).ai_hire
+
+
+# -- input ----------------------------------------------------------------------------------
+def compose(text: str, form: ScopingForm | None) -> str:
+    """The text to scope: the free text, then each form field as a labelled paragraph."""
+    parts = [text.strip()] if text and text.strip() else []
+    if form is not None:
+        if form.brief and form.brief.strip():
+            parts.append(form.brief.strip())
+        for name in _FORM_ORDER:
+            value = getattr(form, name)
+            if value and str(value).strip():
+                parts.append(f"{_FORM_LABEL[name]}: {str(value).strip()}")
+    return "\n\n".join(parts)
+
+
+def parse_form(text: str, kind: str = "yaml") -> ScopingForm:
+    """A form from YAML or JSON text (FormError when it is not one)."""
+    try:
+        raw = json.loads(text) if kind == "json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise FormError(f"the form is not valid {kind.upper()}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise FormError("a form holds a mapping of fields (outcome, data, volumes, ...)")
+    known = set(ScopingForm.model_fields)
+    unknown = sorted(str(k) for k in raw if k not in known and k != "text")
+    if unknown:
+        raise FormError(
+            f"unknown form field(s) {', '.join(unknown)}; fields are {', '.join(sorted(known))}"
+        )
+    if "text" in raw and "brief" not in raw:
+        raw["brief"] = raw.pop("text")
+    raw.pop("text", None)
+    cleaned: dict[str, Any] = {}
+    for k, v in raw.items():
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, str | int | float | list):
+            raise FormError(f"form field {k!r} must be text")
+        if isinstance(v, list):
+            if not all(isinstance(x, str | int | float) and not isinstance(x, bool) for x in v):
+                raise FormError(f"form field {k!r} must be text or a list of text")
+            v = "; ".join(str(x) for x in v)
+        cleaned[k] = str(v)
+    try:
+        form = ScopingForm.model_validate(cleaned)
+    except ValidationError as exc:  # pragma: no cover - types are checked above
+        raise FormError(str(exc)) from exc
+    if not compose("", form).strip():
+        raise EmptyInput("the form has no filled-in field")
+    return form
+
+
+# -- pure helpers -----------------------------------------------------------------------------
+_FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "not",
+        "no",
+        "nor",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "our",
+        "your",
+        "their",
+        "his",
+        "her",
+        "my",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "i",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "if",
+        "than",
+        "then",
+        "so",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "must",
+        "each",
+        "every",
+        "all",
+        "any",
+        "some",
+        "one",
+        "two",
+        "new",
+    }
+)
+_VOWELS = frozenset("aeiou")
+
+
+def _word_forms(word: str) -> list[str]:
+    """A word and its regular inflections: plural / third person, past, -ing."""
+    if len(word) < 3 or not word.isalpha() or word in _FUNCTION_WORDS:
+        return [word]
+    forms = [word]
+    if word.endswith("ie"):
+        forms += [word + "s", word + "d", word[:-2] + "ying"]
+    elif word.endswith("e"):
+        forms += [word + "s", word + "d", word[:-1] + "ing"]
+    elif word.endswith("y") and word[-2] not in _VOWELS:
+        forms += [word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        forms += [word + "es", word + "ed", word + "ing"]
+    else:
+        forms += [word + "s", word + "ed", word + "ing"]
+        if (
+            len(word) <= 4
+            and word[-1] not in _VOWELS | {"w", "x", "y"}
+            and word[-2] in _VOWELS
+            and word[-3] not in _VOWELS
+        ):
+            forms += [word + word[-1] + "ed", word + word[-1] + "ing"]
+    return forms
+
+
+def _inflections(phrase: str, *, keep_last: bool = False) -> list[str]:
+    """The phrase with regular inflections of its content words (at most 64 forms)."""
+    words = phrase.split(" ")
+    options: list[list[str]] = []
+    for i, w in enumerate(words):
+        if keep_last and i == len(words) - 1:
+            options.append([w])
+        elif len(words) > 3 and 0 < i < len(words) - 1:
+            options.append([w])  # long phrases: inflect the ends only
+        else:
+            options.append(_word_forms(w))
+    forms = [""]
+    for opts in options:
+        forms = [f"{f} {o}".strip() for f in forms for o in opts]
+        if len(forms) > 64:
+            forms = forms[:64]
+    return forms
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
+    folded = sorted(
+        {" ".join(fold(p).split()) for p in phrases if p.strip()}, key=len, reverse=True
+    )
+    if not folded:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, folded)) + r")(?![a-z0-9])")
+
+
+def _combine(
+    groups: list[list[tuple[int, int]]], window: int, folded: str
+) -> list[tuple[int, int]]:
+    """Spans where one hit of every group falls within ``window`` characters of one sentence."""
+    if len(groups) == 1:
+        return sorted(set(groups[0]))
+    if any(not g for g in groups):
+        return []
+    out: list[tuple[int, int]] = []
+    for anchor in sorted(set(groups[0])):
+        chosen = [anchor]
+        ok = True
+        for g in groups[1:]:
+            best: tuple[int, int] | None = None
+            best_d = window + 1
+            for s, e in g:
+                if any(s < ce and cs < e for cs, ce in chosen):
+                    continue  # one word cannot stand for two groups
+                lo, hi = min(s, *(c[0] for c in chosen)), max(e, *(c[1] for c in chosen))
+                if (
+                    hi - lo <= window
+                    and hi - lo < best_d
+                    and not _SENTENCE_END.search(folded, lo, hi)
+                ):
+                    best, best_d = (s, e), hi - lo
+            if best is None:
+                ok = False
+                break
+            chosen.append(best)
+        if ok:
+            out.append((min(c[0] for c in chosen), max(c[1] for c in chosen)))
+    return out
+
+
+def _holds(cond: Condition, tags: set[str]) -> bool:
+    """Whether a failure-mode condition's tag parts hold (its roles are checked apart)."""
+    if any(t not in tags for t in cond.all_tags):
+        return False
+    if cond.any_tags and not any(t in tags for t in cond.any_tags):
+        return False
+    return not any(t in tags for t in cond.none_tags)
+
+
+def _sequences(
+    hits: list[tuple[int, int, int]], n: int, window: int, folded: str
+) -> list[tuple[int, int]]:
+    """Spans of one sentence (at most ``window`` long) holding ``n`` different terms."""
+    hits = sorted(set(hits))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(hits):
+        start = hits[i][0]
+        terms: set[int] = set()
+        end = start
+        j = i
+        while j < len(hits) and hits[j][1] - start <= window:
+            if _SENTENCE_END.search(folded, start, hits[j][0]):
+                break
+            terms.add(hits[j][2])
+            end = max(end, hits[j][1])
+            j += 1
+        if len(terms) >= n:
+            out.append((start, end))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _volume_rank(v: _Volume, large_min: float) -> tuple[int, int, float]:
+    return (int(v.count >= large_min), int(v.labelled), v.count)
+
+
+def _softmax(points: list[float], temperature: float) -> list[float]:
+    peak = max(points)
+    exps = [math.exp((p - peak) / temperature) for p in points]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[1].isupper():  # an acronym: keep it
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _level_rank(level: str | None) -> int:
+    return {"junior": 0, "mid": 1, None: 2, "senior": 3, "top": 4}.get(level, 5)
+
+
+def _first_project(trace: _Trace, text: str) -> str | None:
+    """The brief's sentence that carries its strongest outcome cue, in the brief's words."""
+    signals = trace.signals.get("outcome", [])
+    if not signals:
+        m = _SENTENCE.search(text)
+        return _short(m.group(0), 300) if m else None
+    best = max(signals, key=lambda s: max((abs(v) for v in s.points.values()), default=0))
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= best.quote.start < m.end():
+            return _short(m.group(0).strip(), 300)
+    return None

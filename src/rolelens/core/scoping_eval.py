@@ -1,0 +1,92 @@
+"""Evaluate a scoper on labelled briefs: strict and lenient accuracy, confusion, misses.
+
+Rows follow ``shared/data/gold/briefs_dev.jsonl``: ``id``, ``brief`` (or ``text``),
+``label`` and optional ``acceptable_alternatives``. Strict accuracy counts the label
+only; lenient accuracy also counts any acceptable alternative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from rolelens.core.evaluate import Calibration, ClassificationReport, calibration, classification
+from rolelens.core.scoping import SCOPER_VERSION, Scoper
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledBrief:
+    """One brief with its gold hire."""
+
+    id: str | None
+    text: str
+    label: str
+    alternatives: tuple[str, ...] = ()
+
+
+class ScopeMiss(BaseModel):
+    """A brief whose recommendation differs from its label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None
+    gold: str
+    predicted: str
+    confidence: float
+    lenient_ok: bool
+
+
+class ScopingEvaluation(BaseModel):
+    """Everything ``rolelens eval scope`` reports."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int
+    taxonomy_version: str
+    scoper_version: str
+    strict_accuracy: float
+    lenient_accuracy: float
+    report: ClassificationReport
+    calibration: Calibration
+    errors: list[ScopeMiss]
+
+
+def evaluate_scoping(scoper: Scoper, rows: Sequence[LabelledBrief]) -> ScopingEvaluation:
+    """Scope each labelled brief and score the recommendations."""
+    gold: list[str] = []
+    predicted: list[str] = []
+    dists: list[dict[str, float]] = []
+    lenient = 0
+    errors: list[ScopeMiss] = []
+    for row in rows:
+        result = scoper.scope(row.text, id=row.id)
+        ok = result.role == row.label
+        ok_lenient = ok or result.role in row.alternatives
+        lenient += ok_lenient
+        gold.append(row.label)
+        predicted.append(result.role)
+        dists.append(result.scores)
+        if not ok:
+            errors.append(
+                ScopeMiss(
+                    id=row.id,
+                    gold=row.label,
+                    predicted=result.role,
+                    confidence=result.confidence,
+                    lenient_ok=ok_lenient,
+                )
+            )
+    report = classification(gold, predicted, scoper.outcomes)
+    n = len(rows)
+    return ScopingEvaluation(
+        n=n,
+        taxonomy_version=scoper.taxonomy.version,
+        scoper_version=SCOPER_VERSION,
+        strict_accuracy=report.accuracy,
+        lenient_accuracy=round(lenient / n, 4) if n else 0.0,
+        report=report,
+        calibration=calibration(gold, dists),
+        errors=errors,
+    )
