@@ -70,9 +70,18 @@ def main() -> int:
     best_all = min(GRID, key=lambda t: log_loss(rows, t))
     current = reader.taxonomy.scoring.temperature
     print(f"{len(rows)} labelled postings")
-    print(f"current temperature {current}: log loss {log_loss(rows, current):.3f}, ECE {ece(rows, current):.3f}")
-    print(f"best temperature {best_all}: log loss {log_loss(rows, best_all):.3f}, ECE {ece(rows, best_all):.3f}")
-    print(f"5-fold out-of-sample log loss {cv_loss:.3f} (fold temperatures {[b for b, _, _ in out_of_sample]})")
+    print(
+        f"current temperature {current}: "
+        f"log loss {log_loss(rows, current):.3f}, ECE {ece(rows, current):.3f}"
+    )
+    print(
+        f"best temperature {best_all}: "
+        f"log loss {log_loss(rows, best_all):.3f}, ECE {ece(rows, best_all):.3f}"
+    )
+    print(
+        f"5-fold out-of-sample log loss {cv_loss:.3f} "
+        f"(fold temperatures {[b for b, _, _ in out_of_sample]})"
+    )
     return 0
 
 

@@ -17,7 +17,10 @@ from rolelens.core.reader import PostingReader
 from rolelens.schemas import MODELS, generate, render, schema_text
 
 HERE = Path(__file__).parent
-POSTINGS = sorted((HERE / "data" / "postings").glob("*.md")) + [HERE.parent / "examples" / "posting.md"]
+POSTINGS = [
+    *sorted((HERE / "data" / "postings").glob("*.md")),
+    HERE.parent / "examples" / "posting.md",
+]
 UPDATE = os.environ.get("ROLELENS_UPDATE_GOLDEN") == "1"
 
 
@@ -33,7 +36,9 @@ def test_golden_reading_of_written_postings(reader: PostingReader, path: Path) -
 
 
 @pytest.mark.parametrize("path", POSTINGS, ids=lambda p: p.stem)
-def test_golden_readings_validate_against_the_published_schema(reader: PostingReader, path: Path) -> None:
+def test_golden_readings_validate_against_the_published_schema(
+    reader: PostingReader, path: Path
+) -> None:
     reading = reader.read(path.read_text(encoding="utf-8"))
     schema = json.loads(schema_text("reading"))
     jsonschema.validate(reading.model_dump(mode="json"), schema)

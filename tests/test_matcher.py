@@ -21,14 +21,19 @@ def found(taxonomy: Taxonomy, text: str) -> list[tuple[str, str]]:
         ("Services in Go and golang tooling.", [("go_language", "Go"), ("go_language", "golang")]),
         ("Let's go to market fast. Go to market!", []),
         ("We write HTML and XML every day.", []),
-        ("Five years of ML and machine learning.", [("machine_learning", "ML"), ("machine_learning", "machine learning")]),
+        (
+            "Five years of ML and machine learning.",
+            [("machine_learning", "ML"), ("machine_learning", "machine learning")],
+        ),
         ("C++ and C# shops; cplusplus is not C++.", [("cpp", "C++"), ("cpp", "C++")]),
         ("Move ASP.NET apps to .NET 8.", [("dotnet", ".NET")]),
         ("Build AI agents, not a real estate agent desk.", [("ai_agents", "AI agents")]),
         ("reactive systems, React.", [("react", "React")]),
     ],
 )
-def test_matcher_respects_boundaries_and_traps(toy_taxonomy: Taxonomy, text: str, expected: list[tuple[str, str]]) -> None:
+def test_matcher_respects_boundaries_and_traps(
+    toy_taxonomy: Taxonomy, text: str, expected: list[tuple[str, str]]
+) -> None:
     assert found(toy_taxonomy, text) == expected
 
 

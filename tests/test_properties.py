@@ -12,9 +12,7 @@ from rolelens.taxonomy.loader import load_taxonomy, toy_path
 TOY = load_taxonomy([toy_path()], bundled=False)
 READER = PostingReader(TOY)
 MATCHER = AliasMatcher(TOY)
-ALIASES = sorted(
-    {(a.text, item.id) for item in TOY.evidence for a in item.alias_objects()}
-)
+ALIASES = sorted({(a.text, item.id) for item in TOY.evidence for a in item.alias_objects()})
 WORDS = st.sampled_from(
     ["we", "build", "and", "the", "PyTorch", "RAG", "Go", "to", "market", "R", "no", "not",
      "## Requirements", "## What you'll do", "- ", "\n", ",", ".", "AI agents", "İ", "ß", "—", "a plus"]
@@ -29,7 +27,9 @@ def test_properties_scores_sum_to_one(text: str, title: str | None) -> None:
     reading = READER.read(text, title=title)
     assert abs(sum(reading.scores.values()) - 1.0) < 1e-3
     assert all(0.0 <= p <= 1.0 for p in reading.scores.values())
-    assert reading.role == max(reading.scores, key=lambda r: (reading.scores[r], -TOY.role_ids.index(r)))
+    assert reading.role == max(
+        reading.scores, key=lambda r: (reading.scores[r], -TOY.role_ids.index(r))
+    )
 
 
 @given(text=TEXTS, title=st.one_of(st.none(), st.text(max_size=40)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from rolelens.core.reader import PostingReader, guess_title
 from rolelens.core.sections import SectionSplitter
 from rolelens.taxonomy.schema import Taxonomy
@@ -37,7 +39,7 @@ def test_reader_splits_sections_by_headings(toy_taxonomy: Taxonomy) -> None:
     assert kinds[:1] == ["other"]  # the title heading, carved out by the reader
     assert "about_company" in kinds and "responsibilities" in kinds and "benefits" in kinds
     assert sections[0].start == 0 and sections[-1].end == len(POSTING)
-    for a, b in zip(sections, sections[1:], strict=False):
+    for a, b in pairwise(sections):
         assert a.end == b.start
 
 
@@ -109,7 +111,9 @@ def test_reader_flags_hybrid_when_both_sides_are_central(toy_reader: PostingRead
     )
     reading = toy_reader.read(text, title="AI Engineer")
     assert reading.hybrid and reading.hybrid_reason
-    one_sided = toy_reader.read("## What you'll do\n- Build RAG and AI agents.\n", title="AI Engineer")
+    one_sided = toy_reader.read(
+        "## What you'll do\n- Build RAG and AI agents.\n", title="AI Engineer"
+    )
     assert not one_sided.hybrid
 
 

@@ -83,19 +83,39 @@ def test_taxonomy_template_layers_cleanly_over_the_bundled_one() -> None:
 @pytest.mark.parametrize(
     ("snippet", "message"),
     [
-        ("evidence: [{id: x1, label: X, kind: tool, aliases: [pytorch], weights: {ml_engineer: 1}}]", "both"),
-        ("evidence: [{id: x2, label: X, kind: tool, aliases: [zzq], weights: {nobody: 1}}]", "unknown role"),
-        ("evidence: [{id: x3, label: X, kind: gadget, aliases: [zzq], weights: {ml_engineer: 1}}]", "kind"),
-        ("evidence: [{id: x4, label: X, kind: tool, aliases: [zzq], weights: {ml_engineer: 9}}]", "weights lie"),
-        ("figures: [{id: f1, kind: salary, description: d, value: 1, unit: USD, source: nowhere, year: 2026}]", "unknown source"),
-        ("figures: [{id: f2, kind: salary, description: d, unit: USD, source: toy_source, year: 2026}]", "needs value"),
+        (
+            "evidence: [{id: x1, label: X, kind: tool, aliases: [pytorch], weights: {ml_engineer: 1}}]",
+            "both",
+        ),
+        (
+            "evidence: [{id: x2, label: X, kind: tool, aliases: [zzq], weights: {nobody: 1}}]",
+            "unknown role",
+        ),
+        (
+            "evidence: [{id: x3, label: X, kind: gadget, aliases: [zzq], weights: {ml_engineer: 1}}]",
+            "kind",
+        ),
+        (
+            "evidence: [{id: x4, label: X, kind: tool, aliases: [zzq], weights: {ml_engineer: 9}}]",
+            "weights lie",
+        ),
+        (
+            "figures: [{id: f1, kind: salary, description: d, value: 1, unit: USD, source: nowhere, year: 2026}]",
+            "unknown source",
+        ),
+        (
+            "figures: [{id: f2, kind: salary, description: d, unit: USD, source: toy_source, year: 2026}]",
+            "needs value",
+        ),
         ("titles: [{role: nobody, patterns: [x]}]", "unknown role"),
         ("roles: [{id: Bad-Id, name: n, definition: d}]", "id"),
         ("- just a list", "mapping"),
         ("evidence: [unclosed", "not valid YAML"),
     ],
 )
-def test_taxonomy_invalid_files_fail_with_a_clear_message(tmp_path: Path, snippet: str, message: str) -> None:
+def test_taxonomy_invalid_files_fail_with_a_clear_message(
+    tmp_path: Path, snippet: str, message: str
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(snippet, encoding="utf-8")
     with pytest.raises(TaxonomyError) as info:

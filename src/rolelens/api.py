@@ -2,7 +2,8 @@
 
 >>> from rolelens import load_taxonomy, PostingReader
 >>> reader = PostingReader(load_taxonomy())
->>> reader.read("We train ranking models in PyTorch ...", title="ML Engineer").role  # doctest: +SKIP
+>>> reading = reader.read("We train ranking models in PyTorch ...", title="ML Engineer")
+>>> reading.role  # doctest: +SKIP
 'ml_engineer'
 """
 

@@ -23,7 +23,7 @@ def postings(
     taxonomy: list[Path] = TaxonomyOption,
     errors: bool = typer.Option(False, "--errors", help="List the postings read wrongly."),
 ) -> None:
-    """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R — and the title-only baseline."""
+    """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R, and a title-only baseline."""
     reader = reader_from(taxonomy)
     rows = []
     skipped: list[dict[str, object]] = []
@@ -68,14 +68,16 @@ def postings(
     console.print(flags)
     c = report.calibration
     console.print(
-        f"title role accuracy {report.title_role_accuracy:.3f} · calibration: log loss {c.log_loss:.3f},"
-        f" Brier {c.brier:.3f}, ECE {c.ece:.3f}"
+        f"title role accuracy {report.title_role_accuracy:.3f} · "
+        f"calibration: log loss {c.log_loss:.3f}, Brier {c.brier:.3f}, ECE {c.ece:.3f}"
     )
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) skipped as unreadable[/]")
     if errors:
         for e in report.errors:
-            console.print(f"{e.id}: gold {e.gold}, read {e.predicted} ({e.confidence:.2f}) — {e.title}")
+            console.print(
+                f"{e.id}: gold {e.gold}, read {e.predicted} ({e.confidence:.2f}) — {e.title}"
+            )
 
 
 @app.command("scope")
@@ -149,7 +151,12 @@ def _per_role(console: object, report: ClassificationReport) -> None:
     table = Table("role", "precision", "recall", "F1", "support", "predicted")
     for role, m in report.per_role.items():
         table.add_row(
-            role, f"{m.precision:.3f}", f"{m.recall:.3f}", f"{m.f1:.3f}", str(m.support), str(m.predicted)
+            role,
+            f"{m.precision:.3f}",
+            f"{m.recall:.3f}",
+            f"{m.f1:.3f}",
+            str(m.support),
+            str(m.predicted),
         )
     console.print(table)
 

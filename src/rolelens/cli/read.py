@@ -23,7 +23,8 @@ def read(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Read a JSONL file (or '-') of {id, title, description|text}; one JSON line out per line in.",
+        help="Read a JSONL file (or '-') of {id, title, description|text}; "
+        "one JSON line out per line in.",
     ),
     taxonomy: list[Path] = TaxonomyOption,
 ) -> None:
@@ -95,5 +96,7 @@ def _batch(reader: object, stream: BinaryIO) -> int:
             progress.stop()
         out.flush()
     if failed:
-        typer.echo(f"rolelens: {failed} row(s) could not be read (see their error records)", err=True)
+        typer.echo(
+            f"rolelens: {failed} row(s) could not be read (see their error records)", err=True
+        )
     return failed

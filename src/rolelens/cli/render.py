@@ -14,7 +14,9 @@ _BAR = 30
 _CONTEXT_LINES = 14
 
 
-def render_reading(reading: Reading, text: str, taxonomy: Taxonomy, console: Console | None = None) -> None:
+def render_reading(
+    reading: Reading, text: str, taxonomy: Taxonomy, console: Console | None = None
+) -> None:
     """Print the reading: verdict, role bars, flags, evidence table and highlighted text."""
     console = console or Console()
     name = taxonomy.role(reading.role).name
@@ -38,7 +40,9 @@ def render_reading(reading: Reading, text: str, taxonomy: Taxonomy, console: Con
     if reading.mismatch:
         lines.append(Text("MISMATCH: " + (reading.mismatch_reason or ""), style="bold yellow"))
     if reading.hybrid:
-        lines.append(Text("HYBRID (ML + GenAI): " + (reading.hybrid_reason or ""), style="bold magenta"))
+        lines.append(
+            Text("HYBRID (ML + GenAI): " + (reading.hybrid_reason or ""), style="bold magenta")
+        )
     seniority = reading.seniority or "not stated"
     lines.append(Text(f"Seniority: {seniority} (from {reading.seniority_basis})", style="dim"))
     console.print(Panel(Group(*lines), title="rolelens", expand=False))
@@ -50,7 +54,10 @@ def render_reading(reading: Reading, text: str, taxonomy: Taxonomy, console: Con
         filled = round(p * _BAR)
         bars.add_row(
             taxonomy.role(role).name,
-            Text("█" * filled + "·" * (_BAR - filled), style="green" if role == reading.role else "blue"),
+            Text(
+                "█" * filled + "·" * (_BAR - filled),
+                style="green" if role == reading.role else "blue",
+            ),
             f"{p:6.1%}",
         )
     console.print(bars)

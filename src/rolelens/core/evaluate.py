@@ -121,7 +121,9 @@ def flag(gold: Sequence[bool], predicted: Sequence[bool]) -> FlagReport:
     )
 
 
-def calibration(gold: Sequence[str], scores: Sequence[dict[str, float]], bins: int = 10) -> Calibration:
+def calibration(
+    gold: Sequence[str], scores: Sequence[dict[str, float]], bins: int = 10
+) -> Calibration:
     """Log loss, Brier score and expected calibration error of predicted distributions."""
     if not gold:
         return Calibration(log_loss=0.0, brier=0.0, ece=0.0)
@@ -141,4 +143,6 @@ def calibration(gold: Sequence[str], scores: Sequence[dict[str, float]], bins: i
             avg_conf = sum(c for c, _ in b) / len(b)
             acc = sum(1 for _, ok in b if ok) / len(b)
             ece += len(b) / n * abs(avg_conf - acc)
-    return Calibration(log_loss=round(log_loss / n, 4), brier=round(brier / n, 4), ece=round(ece, 4))
+    return Calibration(
+        log_loss=round(log_loss / n, 4), brier=round(brier / n, 4), ece=round(ece, 4)
+    )

@@ -15,7 +15,6 @@ from rolelens.core.evaluate import (
     classification,
     flag,
 )
-
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 
 if TYPE_CHECKING:
@@ -111,4 +110,3 @@ def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEva
         calibration=calibration(gold, dists),
         errors=errors,
     )
-

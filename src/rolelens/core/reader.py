@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Literal
 
 import ahocorasick
 
@@ -108,10 +109,11 @@ class TitleParser:
         best: tuple[int, int] | None = None
         level: str | None = None
         for end, (length, rank, lid) in self._seniority.iter(folded_title):
-            if _word_at(folded_title, end - length + 1, end + 1):
-                # the most senior word wins: "Senior Manager" is a manager
-                if best is None or (rank, length) > best:
-                    best, level = (rank, length), lid
+            # the most senior word wins: "Senior Manager" is a manager
+            if _word_at(folded_title, end - length + 1, end + 1) and (
+                best is None or (rank, length) > best
+            ):
+                best, level = (rank, length), lid
         return level
 
     def seniority_from_years(self, text: str) -> str | None:
@@ -158,7 +160,8 @@ class PostingReader:
         self._company = _phrase_regex(cues.company_cues)
         self._after_not_needed = re.compile(r"^\W{0,3}(?:is |are )?(?:not required|not needed)")
         self._weights = [
-            [(self.roles.index(r), w) for r, w in item.weights.items()] for item in self.matcher.items
+            [(self.roles.index(r), w) for r, w in item.weights.items()]
+            for item in self.matcher.items
         ]
         s = taxonomy.scoring
         self._section_weight = s.section_weights
@@ -197,7 +200,7 @@ class PostingReader:
         hybrid, hybrid_reason = self._hybrid(evidence, top)
         mismatch, mismatch_reason = self._mismatch(title_reading, top, probs[order[0]], evidence)
         seniority = title_reading.seniority
-        basis = "title"
+        basis: Literal["title", "years", "none"] = "title"
         if seniority is None:
             seniority = self.titles.seniority_from_years(text)
             basis = "years" if seniority else "none"
@@ -215,7 +218,7 @@ class PostingReader:
             hybrid=hybrid,
             hybrid_reason=hybrid_reason,
             seniority=seniority,
-            seniority_basis=basis,  # type: ignore[arg-type]
+            seniority_basis=basis,
             evidence=evidence,
             taxonomy_version=self.taxonomy.version,
             scorer_version=SCORER_VERSION,
@@ -307,7 +310,9 @@ class PostingReader:
             )
         return found
 
-    def _clause(self, folded: str, pos: int, bounds: list[int], cache: dict[int, _Clause]) -> _Clause:
+    def _clause(
+        self, folded: str, pos: int, bounds: list[int], cache: dict[int, _Clause]
+    ) -> _Clause:
         """The clause around ``pos``: between sentence ends, line breaks, bullets, semicolons."""
         i = bisect_right(bounds, pos)
         cached = cache.get(i)
@@ -360,8 +365,8 @@ class PostingReader:
             # specific ones for another role just by being forty.
             raw = [a * math.log1p(p / a) if p > 0 else p for p in raw]
         points = list(raw)
-        for role, parents, share in self._specialisations:
-            points[role] += share * max(raw[p] for p in parents)
+        for child, parents, share in self._specialisations:
+            points[child] += share * max(raw[p] for p in parents)
         return [p + b for p, b in zip(points, self._bias, strict=True)]
 
     # -- flags --------------------------------------------------------------------------

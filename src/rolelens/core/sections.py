@@ -18,7 +18,9 @@ from rolelens.taxonomy.schema import ReadingCues, SectionKind
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.+?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*•]\s*)?(\*\*|__)(.+?)(\*\*|__)\s*:?\s*$")
-_LEAD_IN = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*|__)?([^:*\n]{2,60}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*\S")
+_LEAD_IN = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:\*\*|__)?([^:*\n]{2,60}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*\S"
+)
 _COLON_LINE = re.compile(r"^\s*([^.!?\n]{2,70}?)\s*:\s*$")
 _SHORT_TITLE_LINE = re.compile(r"^\s*([A-Z][A-Za-z'’&/ ,\-]{2,50}?)\s*$")
 

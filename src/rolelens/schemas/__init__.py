@@ -38,4 +38,3 @@ def schema_text(name: str) -> str:
 def render(name: str) -> str:
     """The schema as it should appear on disk."""
     return json.dumps(generate(name), indent=2, sort_keys=True) + "\n"
-
