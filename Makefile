@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck eval bench schemas clean
+.PHONY: demo test lint typecheck eval bench schemas docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/python -m rolelens.schemas
+
+docs: $(STAMP)
+	$(BIN)/python -m rolelens.cli.docs > docs/cli.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,8 +1,10 @@
 """rolelens: which AI role a posting, CV or brief really describes, judged by the work."""
 
-from rolelens.api import read_posting
+from rolelens.api import read_posting, scope_brief
 from rolelens.core.models import Evidence, Reading, TitleReading
 from rolelens.core.reader import PostingReader
+from rolelens.core.scoping import Scoper
+from rolelens.core.scoping_models import Scoping, ScopingForm
 from rolelens.errors import RolelensError
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Taxonomy
@@ -14,9 +16,13 @@ __all__ = [
     "PostingReader",
     "Reading",
     "RolelensError",
+    "Scoper",
+    "Scoping",
+    "ScopingForm",
     "Taxonomy",
     "TitleReading",
     "__version__",
     "load_taxonomy",
     "read_posting",
+    "scope_brief",
 ]

@@ -1,9 +1,12 @@
-"""The Python API: load a taxonomy once, then read postings with it.
+"""The Python API: load a taxonomy once, then read postings and scope briefs with it.
 
->>> from rolelens import load_taxonomy, PostingReader
->>> reader = PostingReader(load_taxonomy())
->>> reading = reader.read("We train ranking models in PyTorch ...", title="ML Engineer")
+>>> from rolelens import load_taxonomy, PostingReader, Scoper
+>>> taxonomy = load_taxonomy()
+>>> reading = PostingReader(taxonomy).read("We train ranking models in PyTorch ...", title="ML Engineer")
 >>> reading.role  # doctest: +SKIP
+'ml_engineer'
+>>> scoping = Scoper(taxonomy).scope("We want to forecast weekly demand from five years of sales.")
+>>> scoping.role  # doctest: +SKIP
 'ml_engineer'
 """
 
@@ -14,6 +17,8 @@ from pathlib import Path
 
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
+from rolelens.core.scoping import Scoper
+from rolelens.core.scoping_models import Scoping, ScopingForm
 from rolelens.taxonomy.loader import load_taxonomy
 
 
@@ -25,3 +30,18 @@ def read_posting(
     Builds a reader each call: for many postings build one :class:`PostingReader`.
     """
     return PostingReader(load_taxonomy(taxonomy_files)).read(text, title=title)
+
+
+def scope_brief(
+    text: str = "",
+    *,
+    form: ScopingForm | None = None,
+    taxonomy_files: Sequence[str | Path] = (),
+) -> Scoping:
+    """The right hire for one brief (free text, a form, or both) with the bundled taxonomy.
+
+    Builds a scoper each call: for many briefs build one :class:`Scoper`. Raises
+    :class:`~rolelens.errors.EmptyInput` for an empty brief and
+    :class:`~rolelens.errors.ScopingUnavailable` when the taxonomy has no ``scoping:`` block.
+    """
+    return Scoper(load_taxonomy(taxonomy_files)).scope(text, form=form)

@@ -96,19 +96,33 @@ class SectionSplitter:
         colon = stripped.find(":", 0, 66)
         if first != "#" and not bold and colon < 0 and len(stripped) > 52:
             return None
-        for pattern, group in ((_MD_HEADING, 1), (_BOLD_LINE, 2), (_COLON_LINE, 1)):
+        # Only try the patterns a line could match, judged by its first and last characters.
+        candidates = []
+        if first == "#":
+            candidates.append((_MD_HEADING, 1))
+        if bold:
+            candidates.append((_BOLD_LINE, 2))
+        if stripped.endswith(":"):
+            candidates.append((_COLON_LINE, 1))
+        for pattern, group in candidates:
             m = pattern.match(line)
             if m:
                 title = m.group(group).strip(" *_:")
                 return self.kind_of(title), title, False
-        if colon < 0 and not bold and len(stripped) > 52:
-            return None
+        if colon < 0:
+            if bold or len(stripped) > 52:
+                return None
+            return self._short_title(line)
         m = _LEAD_IN.match(line)
         if m:
             kind = self.kind_of(m.group(1))
             if kind is not None:
                 return kind, m.group(1).strip(), True
             return None
+        return self._short_title(line)
+
+    def _short_title(self, line: str) -> tuple[SectionKind | None, str, bool] | None:
+        """A short capitalised line that names a known section ("Requirements")."""
         m = _SHORT_TITLE_LINE.match(line)
         if m and len(m.group(1).split()) <= 6:
             kind = self.kind_of(m.group(1))
