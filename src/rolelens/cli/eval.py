@@ -166,8 +166,13 @@ def _confusion(console: object, report: ClassificationReport) -> None:
     from rich.table import Table
 
     assert isinstance(console, Console)
-    short = [lab[:6] for lab in report.labels]
+    short = [_abbrev(lab) for lab in report.labels]
     table = Table("gold \\ read", *short, title="confusion (rows: gold, columns: read)")
     for lab, row in zip(report.labels, report.confusion, strict=True):
-        table.add_row(lab, *(str(v) if v else "·" for v in row))
+        table.add_row(f"{_abbrev(lab)} {lab}", *(str(v) if v else "·" for v in row))
     console.print(table)
+
+
+def _abbrev(label: str) -> str:
+    """A short column header for a role id: initials of its words ("ml_engineer" -> "ME")."""
+    return "".join(word[0] for word in label.split("_")).upper()
