@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rolelens.batch import parse_row
+from rolelens.batch import Row, parse_row
 from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
 from rolelens.core.evaluate import ClassificationReport
 from rolelens.core.labelled import evaluate_postings
@@ -25,18 +25,7 @@ def postings(
 ) -> None:
     """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R, and a title-only baseline."""
     reader = reader_from(taxonomy)
-    rows = []
-    skipped: list[dict[str, object]] = []
-    with open_binary(file) as stream:
-        for n, line in enumerate(stream, start=1):
-            try:
-                row = parse_row(line)
-                label = row.extra.get("label")
-                if not isinstance(label, str):
-                    raise InputError("the row has no 'label'")
-                rows.append(row)
-            except InputError as exc:
-                skipped.append({"line": n, "error": exc.to_dict()})
+    rows, skipped = _labelled_rows(file, ("description", "text"), set(reader.roles))
     report = evaluate_postings(reader, rows)
     if as_json:
         out = report.model_dump(mode="json")
@@ -97,21 +86,11 @@ def scope(
 
     scoper = Scoper(taxonomy_from(taxonomy))
     known = set(scoper.outcomes)
-    rows: list[LabelledBrief] = []
-    skipped: list[dict[str, object]] = []
-    with open_binary(file) as stream:
-        for n, line in enumerate(stream, start=1):
-            try:
-                row = parse_row(line, text_fields=TEXT_FIELDS)
-                label = row.extra.get("label")
-                if not isinstance(label, str) or label not in known:
-                    raise LabelError(f"'label' must be one of {', '.join(sorted(known))}")
-                alts = row.extra.get("acceptable_alternatives") or []
-                if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
-                    raise LabelError("'acceptable_alternatives' must be a list of labels")
-                rows.append(LabelledBrief(row.id, row.text, label, tuple(alts)))
-            except (InputError, LabelError) as exc:
-                skipped.append({"line": n, "error": exc.to_dict()})
+    labelled, skipped = _labelled_rows(file, TEXT_FIELDS, known)
+    rows = [
+        LabelledBrief(row.id, row.text, str(row.extra["label"]), tuple(_alternatives(row)))
+        for row in labelled
+    ]
     report = evaluate_scoping(scoper, rows)
     if as_json:
         out = report.model_dump(mode="json")
@@ -141,6 +120,33 @@ def scope(
         for e in report.errors:
             ok = " (an acceptable alternative)" if e.lenient_ok else ""
             console.print(f"{e.id}: gold {e.gold}, scoped {e.predicted} ({e.confidence:.2f}){ok}")
+
+
+def _alternatives(row: Row) -> list[str]:
+    """A labelled row's acceptable alternative labels (checked by ``_labelled_rows``)."""
+    return list(row.extra.get("acceptable_alternatives") or [])
+
+
+def _labelled_rows(
+    file: str, text_fields: tuple[str, ...], known: set[str]
+) -> tuple[list[Row], list[dict[str, object]]]:
+    """Rows with a known label, and a coded error record for every line that is not one."""
+    rows: list[Row] = []
+    skipped: list[dict[str, object]] = []
+    with open_binary(file) as stream:
+        for n, line in enumerate(stream, start=1):
+            try:
+                row = parse_row(line, text_fields=text_fields)
+                label = row.extra.get("label")
+                if not isinstance(label, str) or label not in known:
+                    raise LabelError(f"'label' must be one of {', '.join(sorted(known))}")
+                alts = row.extra.get("acceptable_alternatives") or []
+                if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
+                    raise LabelError("'acceptable_alternatives' must be a list of labels")
+                rows.append(row)
+            except (InputError, LabelError) as exc:
+                skipped.append({"line": n, "error": exc.to_dict()})
+    return rows, skipped
 
 
 def _per_role(console: object, report: ClassificationReport) -> None:

@@ -15,10 +15,10 @@ from typing import Literal
 
 import ahocorasick
 
-from rolelens.core.matcher import AliasMatcher, fold
+from rolelens.core.matcher import AliasMatcher, Hit, fold
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.sections import Section, SectionSplitter
-from rolelens.taxonomy.schema import Alias, SectionKind, Taxonomy, normalise_alias
+from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy, normalise_alias
 
 SCORER_VERSION = "1.0"
 
@@ -259,25 +259,7 @@ class PostingReader:
                 factor *= scoring.company_clause_weight
             if negated:
                 factor = 0.0
-            found.append(
-                (
-                    hit.item,
-                    _evidence_record(
-                        item=item.id,
-                        label=item.label,
-                        kind=item.kind,
-                        text=text[hit.start : hit.end],
-                        start=hit.start,
-                        end=hit.end,
-                        section=section,
-                        level=level,
-                        negated=negated,
-                        listed=listed,
-                        factor=round(factor, 3),
-                        contributions={},
-                    ),
-                )
-            )
+            found.append(_mention(hit, item, text, section, level, negated, listed, factor))
         self._attribute(found)
         return [e for _, e in found]
 
@@ -289,25 +271,7 @@ class PostingReader:
             item = self.matcher.items[hit.item]
             if item.sections is not None and "title" not in item.sections:
                 continue
-            found.append(
-                (
-                    hit.item,
-                    _evidence_record(
-                        item=item.id,
-                        label=item.label,
-                        kind=item.kind,
-                        text=title[hit.start : hit.end],
-                        start=hit.start,
-                        end=hit.end,
-                        section="title",
-                        level="required",
-                        negated=False,
-                        listed=False,
-                        factor=factor,
-                        contributions={},
-                    ),
-                )
-            )
+            found.append(_mention(hit, item, title, "title", "required", False, False, factor))
         return found
 
     def _clause(
@@ -426,6 +390,33 @@ class PostingReader:
             f"the title reads as {named} (from '{title.pattern}'), "
             f"but the work described is {work}{because}"
         )
+
+
+def _mention(
+    hit: Hit,
+    item: EvidenceItem,
+    source: str,
+    section: SectionKind,
+    level: Level,
+    negated: bool,
+    listed: bool,
+    factor: float,
+) -> tuple[int, Evidence]:
+    """One mention as (item index, Evidence); points are given later by ``_attribute``."""
+    return hit.item, _evidence_record(
+        item=item.id,
+        label=item.label,
+        kind=item.kind,
+        text=source[hit.start : hit.end],
+        start=hit.start,
+        end=hit.end,
+        section=section,
+        level=level,
+        negated=negated,
+        listed=listed,
+        factor=round(factor, 3),
+        contributions={},
+    )
 
 
 _EVIDENCE_FIELDS = frozenset(Evidence.model_fields)
