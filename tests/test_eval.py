@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import GOLD_POSTINGS, needs_shared
 from typer.testing import CliRunner
 
+from conftest import GOLD_POSTINGS, needs_shared
 from rolelens.batch import parse_row
 from rolelens.cli import app
 from rolelens.core.evaluate import calibration, classification, flag
@@ -70,13 +70,25 @@ def test_eval_postings_cli_reports_work_and_title_baseline(tmp_path: Path) -> No
     assert out["work"]["accuracy"] == 1.0
     assert out["title_only"]["n"] == 5
     assert out["hybrid"]["true_positive"] == 1
-    assert out["skipped"] == [{"line": 6, "error": {"code": "row_not_json", "message": out["skipped"][0]["error"]["message"]}}]
+    assert out["skipped"] == [
+        {
+            "line": 6,
+            "error": {"code": "row_not_json", "message": out["skipped"][0]["error"]["message"]},
+        }
+    ]
 
 
 def test_eval_postings_cli_prints_tables(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "postings", str(write_labelled(tmp_path))])
     assert result.exit_code == 0, result.output
-    for words in ("by the work", "title only", "macro-F1", "mismatch", "confusion", "1 row(s) skipped"):
+    for words in (
+        "by the work",
+        "title only",
+        "macro-F1",
+        "mismatch",
+        "confusion",
+        "1 row(s) skipped",
+    ):
         assert words in result.output
 
 

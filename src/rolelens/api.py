@@ -2,7 +2,7 @@
 
 >>> from rolelens import load_taxonomy, PostingReader, Scoper
 >>> taxonomy = load_taxonomy()
->>> reading = PostingReader(taxonomy).read("We train ranking models in PyTorch ...", title="ML Engineer")
+>>> reading = PostingReader(taxonomy).read("We train ranking models ...", title="ML Engineer")
 >>> reading.role  # doctest: +SKIP
 'ml_engineer'
 >>> scoping = Scoper(taxonomy).scope("We want to forecast weekly demand from five years of sales.")

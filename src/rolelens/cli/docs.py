@@ -106,9 +106,8 @@ def _usage(command: Any) -> str:
 
 def _argument_row(p: Any, hints: dict[str, Any]) -> str:
     default = "required" if p.required else _default(p)
-    return (
-        f"| `{_metavar(p)}` | {_type_name(p, hints)} | {default} | {_cell(getattr(p, 'help', ''))} |"
-    )
+    kind = _type_name(p, hints)
+    return f"| `{_metavar(p)}` | {kind} | {default} | {_cell(getattr(p, 'help', ''))} |"
 
 
 def _option_row(p: Any, hints: dict[str, Any]) -> str:
