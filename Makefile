@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/rolelens eval postings ../shared/data/gold/postings_dev.jsonl
+	$(BIN)/rolelens eval scope ../shared/data/gold/briefs_dev.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/read.py
