@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from rolelens.errors import TaxonomyError
-from rolelens.taxonomy.loader import load_taxonomy, parse_document, template_path, toy_path
+from rolelens.taxonomy.loader import (
+    load_taxonomy,
+    merge,
+    parse_document,
+    template_path,
+    toy_path,
+)
 from rolelens.taxonomy.schema import Taxonomy
 
 ROLE_IDS = [
@@ -130,3 +136,15 @@ def test_taxonomy_missing_file_is_a_taxonomy_error(tmp_path: Path) -> None:
 
 def test_taxonomy_parse_document_accepts_an_empty_file() -> None:
     assert parse_document("", "empty.yaml").evidence == []
+
+
+def test_taxonomy_an_id_twice_within_one_taxonomy_is_an_error_but_a_user_file_overrides() -> None:
+    item = (
+        "evidence: [{id: dup, label: X, kind: tool, aliases: [zzq%s], weights: {ml_engineer: 1}}]"
+    )
+    base = parse_document(toy_path().read_text(encoding="utf-8"))
+    one, two = parse_document(item % 1), parse_document(item % 2)
+    with pytest.raises(TaxonomyError, match="defined twice"):
+        merge([base, one, two], split=3)
+    layered = merge([base, one, two], split=2)
+    assert next(e for e in layered.evidence if e.id == "dup").aliases == ["zzq2"]

@@ -58,18 +58,24 @@ def parse_document(text: str, origin: str = "<string>") -> TaxonomyDocument:
         raise TaxonomyError(f"{origin}: {_explain(exc)}") from exc
 
 
-def merge(documents: Iterable[TaxonomyDocument]) -> Taxonomy:
-    """Layer documents in order and validate the result as one taxonomy."""
+def merge(documents: Iterable[TaxonomyDocument], *, split: int = 0) -> Taxonomy:
+    """Layer documents in order and validate the result as one taxonomy.
+
+    The first ``split`` documents are parts of one taxonomy (the bundled files): an id
+    defined twice among them is an error, not an override. Later documents override.
+    """
     merged: dict[str, Any] = {key: {} for key in _BY_ID}
     merged["titles"] = []
     merged["title_qualifiers"] = []
-    for doc in documents:
+    for position, doc in enumerate(documents):
         for key in ("name", "version", "description"):
             value = getattr(doc, key)
             if value is not None:
                 merged[key] = value
         for key in _BY_ID:
             for obj in getattr(doc, key):
+                if position < split and obj.id in merged[key]:
+                    raise TaxonomyError(f"{key} id {obj.id!r} is defined twice in the taxonomy")
                 merged[key][obj.id] = obj
         for item_id in doc.remove_evidence:
             merged["evidence"].pop(item_id, None)
@@ -92,7 +98,8 @@ def merge(documents: Iterable[TaxonomyDocument]) -> Taxonomy:
 
 def load_taxonomy(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Taxonomy:
     """The bundled taxonomy, with each file in ``extra`` layered on top in order."""
-    paths = [*(bundled_paths() if bundled else []), *map(Path, extra)]
+    parts = bundled_paths() if bundled else []
+    paths = [*parts, *map(Path, extra)]
     docs = []
     for path in paths:
         try:
@@ -102,7 +109,7 @@ def load_taxonomy(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> 
         except (OSError, UnicodeDecodeError) as exc:
             raise TaxonomyError(f"{path}: cannot read: {exc}") from exc
         docs.append(parse_document(text, str(path)))
-    return merge(docs)
+    return merge(docs, split=len(parts))
 
 
 def _explain(exc: ValidationError) -> str:
