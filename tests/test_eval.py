@@ -99,7 +99,7 @@ def test_eval_dev_set_stays_above_the_measured_level(reader: PostingReader) -> N
     # (see docs/model_card.md); the held-out set is what judges the product.
     rows = [parse_row(line) for line in GOLD_POSTINGS.read_bytes().splitlines()]
     report = evaluate_postings(reader, rows)
-    assert report.work.accuracy >= 0.83
-    assert report.work.macro_f1 >= 0.82
+    assert report.work.accuracy >= 0.84
+    assert report.work.macro_f1 >= 0.83
     assert report.work.accuracy > report.title_only.accuracy + 0.08
     assert report.calibration.ece <= 0.1
