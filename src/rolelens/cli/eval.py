@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from pydantic import BaseModel
 
 from rolelens.batch import Row, parse_row
 from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
@@ -28,9 +29,7 @@ def postings(
     rows, skipped = _labelled_rows(file, ("description", "text"), set(reader.roles))
     report = evaluate_postings(reader, rows)
     if as_json:
-        out = report.model_dump(mode="json")
-        out["skipped"] = skipped
-        typer.echo(json.dumps(out, indent=2))
+        _echo_json(report, skipped)
         return
     from rich.console import Console
     from rich.table import Table
@@ -93,9 +92,7 @@ def scope(
     ]
     report = evaluate_scoping(scoper, rows)
     if as_json:
-        out = report.model_dump(mode="json")
-        out["skipped"] = skipped
-        typer.echo(json.dumps(out, indent=2))
+        _echo_json(report, skipped)
         return
     from rich.console import Console
     from rich.table import Table
@@ -120,6 +117,13 @@ def scope(
         for e in report.errors:
             ok = " (an acceptable alternative)" if e.lenient_ok else ""
             console.print(f"{e.id}: gold {e.gold}, scoped {e.predicted} ({e.confidence:.2f}){ok}")
+
+
+def _echo_json(report: BaseModel, skipped: list[dict[str, object]]) -> None:
+    """Print a report as JSON with the unreadable lines listed under ``skipped``."""
+    out = report.model_dump(mode="json")
+    out["skipped"] = skipped
+    typer.echo(json.dumps(out, indent=2))
 
 
 def _alternatives(row: Row) -> list[str]:
