@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import typer
+from pydantic import BaseModel
 
 from rolelens.core.reader import PostingReader
 from rolelens.taxonomy.loader import load_taxonomy
@@ -39,3 +43,44 @@ def open_binary(path: str) -> typer.FileBinaryRead:
     if not p.is_file():
         raise typer.BadParameter(f"no such file: {path}")
     return p.open("rb")  # type: ignore[return-value]
+
+
+def write_records(records: Iterable[BaseModel | dict[str, Any]], verb: str, failure: str) -> int:
+    """Write one JSON line per record to stdout (a dict is a row's error record).
+
+    Shows a progress bar on stderr when it is a terminal; returns how many rows failed.
+    """
+    failed = 0
+    out = sys.stdout
+    progress = None
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(
+            TextColumn(verb),
+            BarColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        progress.start()
+        task = progress.add_task(verb, total=None)
+    try:
+        for record in records:
+            if isinstance(record, dict):
+                failed += 1
+                out.write(json.dumps(record, ensure_ascii=False))
+            else:
+                out.write(record.model_dump_json())
+            out.write("\n")
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+        out.flush()
+    if failed:
+        typer.echo(f"rolelens: {failed} row(s) {failure} (see their error records)", err=True)
+    return failed

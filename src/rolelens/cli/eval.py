@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from rolelens.batch import Row, parse_row
 from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
@@ -153,11 +157,9 @@ def _labelled_rows(
     return rows, skipped
 
 
-def _per_role(console: object, report: ClassificationReport) -> None:
-    from rich.console import Console
+def _per_role(console: Console, report: ClassificationReport) -> None:
     from rich.table import Table
 
-    assert isinstance(console, Console)
     table = Table("role", "precision", "recall", "F1", "support", "predicted")
     for role, m in report.per_role.items():
         table.add_row(
@@ -171,11 +173,9 @@ def _per_role(console: object, report: ClassificationReport) -> None:
     console.print(table)
 
 
-def _confusion(console: object, report: ClassificationReport) -> None:
-    from rich.console import Console
+def _confusion(console: Console, report: ClassificationReport) -> None:
     from rich.table import Table
 
-    assert isinstance(console, Console)
     short = [_abbrev(lab) for lab in report.labels]
     table = Table("gold \\ read", *short, title="confusion (rows: gold, columns: read)")
     for lab, row in zip(report.labels, report.confusion, strict=True):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -10,7 +9,8 @@ from typing import BinaryIO
 import typer
 
 from rolelens.batch import read_lines
-from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
+from rolelens.cli.common import TaxonomyOption, open_binary, reader_from, write_records
+from rolelens.core.reader import PostingReader
 from rolelens.io.text import read_path, text_of
 
 
@@ -58,45 +58,7 @@ def _read_file(file: str) -> str:
         raise typer.BadParameter(f"cannot read {file}: {exc.strerror or exc}") from exc
 
 
-def _batch(reader: object, stream: BinaryIO) -> int:
+def _batch(reader: PostingReader, stream: BinaryIO) -> int:
     """Stream rows through the reader; returns how many rows failed."""
-    from rolelens.core.reader import PostingReader
-
-    assert isinstance(reader, PostingReader)
-    failed = 0
-    out = sys.stdout
-    progress = None
-    if sys.stderr.isatty():
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        progress = Progress(
-            TextColumn("reading"),
-            BarColumn(),
-            TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        progress.start()
-        task = progress.add_task("read", total=None)
-    try:
-        with stream:
-            for record in read_lines(reader, stream):
-                if isinstance(record, dict):
-                    failed += 1
-                    out.write(json.dumps(record, ensure_ascii=False))
-                else:
-                    out.write(record.model_dump_json())
-                out.write("\n")
-                if progress is not None:
-                    progress.advance(task)
-    finally:
-        if progress is not None:
-            progress.stop()
-        out.flush()
-    if failed:
-        typer.echo(
-            f"rolelens: {failed} row(s) could not be read (see their error records)", err=True
-        )
-    return failed
+    with stream:
+        return write_records(read_lines(reader, stream), "reading", "could not be read")

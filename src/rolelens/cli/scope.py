@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import BinaryIO
 
 import typer
 
-from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from
+from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
 from rolelens.core.scoping import Scoper, parse_form
-from rolelens.core.scoping_models import Scoping, ScopingForm
+from rolelens.core.scoping_models import ScopingForm
 from rolelens.io.text import read_path, text_of
 
 _FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -80,21 +79,5 @@ def _batch(scoper: Scoper, stream: BinaryIO) -> int:
     """Stream rows through the scoper; returns how many rows failed."""
     from rolelens.batch_scoping import scope_lines
 
-    failed = 0
-    out = sys.stdout
-    try:
-        with stream:
-            for record in scope_lines(scoper, stream):
-                if isinstance(record, Scoping):
-                    out.write(record.model_dump_json())
-                else:
-                    failed += 1
-                    out.write(json.dumps(record, ensure_ascii=False))
-                out.write("\n")
-    finally:
-        out.flush()
-    if failed:
-        typer.echo(
-            f"rolelens: {failed} row(s) could not be scoped (see their error records)", err=True
-        )
-    return failed
+    with stream:
+        return write_records(scope_lines(scoper, stream), "scoping", "could not be scoped")
