@@ -3,6 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+FULL := $(VENV)/.installed-all
 
 .PHONY: demo test lint typecheck eval bench schemas docs clean
 
@@ -12,10 +13,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The tests exercise every optional feature (PDF/DOCX, market engines, service, MCP, embeddings,
+# the browser test), so they install the `all` extra on top and Debian's chromium when it is missing.
+$(FULL): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,all]'
+	bash scripts/install-chromium.sh
+	touch $(FULL)
+
 demo: $(STAMP)
 	$(BIN)/rolelens read examples/posting.md
 
-test: $(STAMP)
+test: $(FULL)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
