@@ -32,7 +32,14 @@ class Evidence(_Out):
     level: Level = Field(description="required (duty/requirement), preferred, or context")
     negated: bool = Field(description="the text says this is not needed / not the work")
     listed: bool = Field(description="part of a bare keyword list rather than a described duty")
-    factor: float = Field(description="how much this mention counted, 0..1 before weights")
+    worked_with: bool = Field(
+        description="a generic word in a clause that says the job works with it ('integrate "
+        "LLMs'), so it counted more than a bare mention"
+    )
+    factor: float = Field(
+        description="how much this mention counted before role weights: 0..1 for most "
+        "mentions; a generic word the job works with (EvidenceItem.worked_with) can count more"
+    )
     contributions: dict[str, float] = Field(description="role id -> points this mention added")
 
 

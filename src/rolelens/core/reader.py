@@ -52,6 +52,7 @@ class _Clause:
     preferred: bool
     listed: bool
     company: bool
+    action: bool
 
 
 class TitleParser:
@@ -158,6 +159,7 @@ class PostingReader:
         self._preferred = _phrase_regex(cues.preferred_cues)
         self._negation = _phrase_regex(cues.negation_cues)
         self._company = _phrase_regex(cues.company_cues)
+        self._action = _phrase_regex(cues.action_cues)
         self._after_not_needed = re.compile(r"^\W{0,3}(?:is |are )?(?:not required|not needed)")
         self._weights = [
             [(self.roles.index(r), w) for r, w in item.weights.items()]
@@ -170,6 +172,7 @@ class PostingReader:
         self._primary = {
             item.id: max(item.weights, key=lambda r: item.weights[r]) for item in taxonomy.evidence
         }
+        self._worked_with = {item.id: item.worked_with for item in taxonomy.evidence}
         self._specialisations = [
             (self._index[role], [self._index[p] for p in spec.parents], spec.share)
             for role, spec in s.specialisations.items()
@@ -257,9 +260,14 @@ class PostingReader:
                 factor *= scoring.listed_weight
             if clause.company and section in ("summary", "other"):
                 factor *= scoring.company_clause_weight
+            worked_with = item.worked_with is not None and clause.action and not negated
+            if worked_with:
+                factor *= item.worked_with or 1.0
             if negated:
                 factor = 0.0
-            found.append(_mention(hit, item, text, section, level, negated, listed, factor))
+            found.append(
+                _mention(hit, item, text, section, level, negated, listed, factor, worked_with)
+            )
         self._attribute(found)
         return [e for _, e in found]
 
@@ -271,7 +279,9 @@ class PostingReader:
             item = self.matcher.items[hit.item]
             if item.sections is not None and "title" not in item.sections:
                 continue
-            found.append(_mention(hit, item, title, "title", "required", False, False, factor))
+            found.append(
+                _mention(hit, item, title, "title", "required", False, False, factor, False)
+            )
         return found
 
     def _clause(
@@ -291,7 +301,8 @@ class PostingReader:
             segment.split()
         ) <= 6 * (commas + 1)
         company = bool(self._company and self._company.search(segment))
-        clause = _Clause(start, end, preferred, listed, company)
+        action = bool(self._action and self._action.search(segment))
+        clause = _Clause(start, end, preferred, listed, company, action)
         cache[i] = clause
         return clause
 
@@ -344,11 +355,15 @@ class PostingReader:
         for name, members in self._hybrid_groups.items():
             roles = {self.roles[i] for i in members}
             totals[name] = sum(
-                ev.contributions.get(self._primary[ev.item], 0.0)
+                ev.contributions.get(self._primary[ev.item], 0.0) / self._boost(ev)
                 for ev in evidence
                 if self._primary[ev.item] in roles
             )
         return totals
+
+    def _boost(self, ev: Evidence) -> float:
+        """What ``worked_with`` multiplied this mention by (1 when it did not)."""
+        return (self._worked_with.get(ev.item) or 1.0) if ev.worked_with else 1.0
 
     def _hybrid(self, evidence: list[Evidence], top: str) -> tuple[bool, str | None]:
         s = self.taxonomy.scoring
@@ -401,6 +416,7 @@ def _mention(
     negated: bool,
     listed: bool,
     factor: float,
+    worked_with: bool,
 ) -> tuple[int, Evidence]:
     """One mention as (item index, Evidence); points are given later by ``_attribute``."""
     return hit.item, _evidence_record(
@@ -414,6 +430,7 @@ def _mention(
         level=level,
         negated=negated,
         listed=listed,
+        worked_with=worked_with,
         factor=round(factor, 3),
         contributions={},
     )

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rolelens.taxonomy.cv_schema import CvCues
 from rolelens.taxonomy.scoping_schema import ScopingCues
 
 ROLE_ID = r"^[a-z][a-z0-9_]*$"
@@ -108,6 +109,15 @@ class EvidenceItem(_Strict):
         default=None,
         description="only count mentions in these sections (e.g. [title] for a bare 'AI')",
     )
+    worked_with: float | None = Field(
+        default=None,
+        ge=1.0,
+        le=4.0,
+        description="for generic words ('LLMs', 'generative AI'): a mention in a clause that "
+        "says the job does something with it (reading.action_cues: build, integrate, "
+        "hands-on with ...) counts this many times a bare mention, which is mostly "
+        "company context",
+    )
     note: str | None = None
 
     @field_validator("weights")
@@ -162,6 +172,11 @@ class ReadingCues(_Strict):
     negation_window: int = Field(default=40, ge=0, le=200)
     stop_phrases: list[str] = []
     company_cues: list[str] = []
+    action_cues: list[str] = Field(
+        default=[],
+        description="verbs and phrases that make a clause describe work done with a thing "
+        "(see EvidenceItem.worked_with)",
+    )
     list_item_threshold: int = Field(default=5, ge=2)
 
 
@@ -241,6 +256,7 @@ class TaxonomyDocument(_Strict):
     figures: list[Figure] = []
     remove_evidence: list[str] = []
     scoping: ScopingCues | None = None
+    cv: CvCues | None = None
 
 
 class Taxonomy(_Strict):
@@ -259,6 +275,7 @@ class Taxonomy(_Strict):
     scoring: ScoringSettings
     figures: list[Figure]
     scoping: ScopingCues | None = None
+    cv: CvCues | None = None
 
     @model_validator(mode="after")
     def _cross_check(self) -> Taxonomy:
@@ -311,6 +328,8 @@ class Taxonomy(_Strict):
                     raise ValueError(f"hybrid group {group!r} names unknown role {role!r}")
         if self.scoping is not None:
             self.scoping.check_against(roles, {f.id for f in self.figures})
+        if self.cv is not None:
+            self.cv.check_against(roles, {e.id for e in self.evidence})
         return self
 
     def role(self, role_id: str) -> Role:
