@@ -142,3 +142,32 @@ def test_reader_title_words_count_once_not_again_in_the_body(toy_reader: Posting
     reading = toy_reader.read("# ML Engineer\n\nWe train models.\n")
     ml = [ev for ev in reading.evidence if ev.item == "machine_learning"]
     assert [ev.section for ev in ml] == ["title"]
+
+
+def test_reader_generic_llm_words_count_more_when_the_job_works_with_them(
+    reader: PostingReader,
+) -> None:
+    duties = "## Responsibilities\n- {}\n"
+    worked = reader.read(duties.format("Apply large language models to billing."), title="Engineer")
+    bare = reader.read(duties.format("Large language models and billing."), title="Engineer")
+    (w,) = [e for e in worked.evidence if e.item == "llm_generic"]
+    (b,) = [e for e in bare.evidence if e.item == "llm_generic"]
+    assert w.worked_with and not b.worked_with
+    assert w.factor == 2 * b.factor
+    assert worked.points["ai_engineer"] > bare.points["ai_engineer"]
+
+
+def test_reader_worked_with_does_not_inflate_the_hybrid_flag(reader: PostingReader) -> None:
+    # Only generic LLM words beside model training: boosted for the role, not for "both central".
+    text = (
+        "## Responsibilities\n- Train and evaluate ranking models in PyTorch on our data.\n"
+        "- Build features with large language models.\n- Apply generative AI to support.\n"
+    )
+    reading = reader.read(text, title="Engineer")
+    assert any(e.worked_with for e in reading.evidence)
+    assert not reading.hybrid
+
+
+def test_reader_automation_title_naming_ai_is_ambiguous(reader: PostingReader) -> None:
+    assert reader.titles.parse("RPA Developer").role == "rpa_engineer"
+    assert reader.titles.parse("Senior AI Engineer – Intelligent Automation").role == "ambiguous"
