@@ -106,6 +106,18 @@ def test_jsonl_bad_rows_each_get_a_record_and_the_batch_goes_on(tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jsonl_same_output_on_one_or_several_processes(tmp_path: Path, jobs: str) -> None:
+    data, expected = mixed_batch()
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(data * 20)  # several chunks, errors spread across them
+    result = runner.invoke(app, ["read", "--jsonl", str(path), "--jobs", jobs])
+    assert result.exit_code == 1
+    single = runner.invoke(app, ["read", "--jsonl", str(path), "--jobs", "1"])
+    assert result.stdout == single.stdout
+    check_output(result.stdout, expected * 20)
+
+
 def test_jsonl_stdin(tmp_path: Path) -> None:
     data, expected = mixed_batch()
     result = runner.invoke(app, ["read", "--jsonl", "-"], input=data)

@@ -45,8 +45,11 @@ def open_binary(path: str) -> typer.FileBinaryRead:
     return p.open("rb")  # type: ignore[return-value]
 
 
-def write_records(records: Iterable[BaseModel | dict[str, Any]], verb: str, failure: str) -> int:
-    """Write one JSON line per record to stdout (a dict is a row's error record).
+def write_records(
+    records: Iterable[BaseModel | dict[str, Any] | str], verb: str, failure: str
+) -> int:
+    """Write one JSON line per record to stdout (a dict is a row's error record, a str a
+    record already serialised).
 
     Shows a progress bar on stderr when it is a terminal; returns how many rows failed.
     """
@@ -72,6 +75,8 @@ def write_records(records: Iterable[BaseModel | dict[str, Any]], verb: str, fail
             if isinstance(record, dict):
                 failed += 1
                 out.write(json.dumps(record, ensure_ascii=False))
+            elif isinstance(record, str):
+                out.write(record)
             else:
                 out.write(record.model_dump_json())
             out.write("\n")

@@ -8,8 +8,9 @@ from typing import BinaryIO
 
 import typer
 
-from rolelens.batch import read_lines
-from rolelens.cli.common import TaxonomyOption, open_binary, reader_from, write_records
+from rolelens.batch_parallel import ParallelLines, available_cores
+from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
+from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.reader import PostingReader
 from rolelens.io.text import read_path, text_of
 
@@ -26,14 +27,19 @@ def read(
         help="Read a JSONL file (or '-') of {id, title, description|text}; "
         "one JSON line out per line in.",
     ),
+    jobs: int = typer.Option(
+        0, "--jobs", "-j", min=0, help="Processes for --jsonl (0: one per core)."
+    ),
     taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = SemanticOption,
 ) -> None:
     """Read a posting: the role its work describes, the evidence, the title's role, flags."""
-    reader = reader_from(taxonomy)
+    tax = taxonomy_from(taxonomy)
+    reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic))
     if jsonl is not None:
         if file is not None:
             raise typer.BadParameter("give a FILE or --jsonl, not both")
-        failed = _batch(reader, open_binary(jsonl))
+        failed = _batch(reader, open_binary(jsonl), jobs or available_cores())
         raise typer.Exit(1 if failed else 0)
     if file is None:
         raise typer.BadParameter("give a posting FILE, '-' for stdin, or --jsonl FILE")
@@ -58,7 +64,7 @@ def _read_file(file: str) -> str:
         raise typer.BadParameter(f"cannot read {file}: {exc.strerror or exc}") from exc
 
 
-def _batch(reader: PostingReader, stream: BinaryIO) -> int:
-    """Stream rows through the reader; returns how many rows failed."""
-    with stream:
-        return write_records(read_lines(reader, stream), "reading", "could not be read")
+def _batch(reader: PostingReader, stream: BinaryIO, jobs: int) -> int:
+    """Stream rows through the reader on ``jobs`` processes; returns how many rows failed."""
+    with stream, ParallelLines(reader, jobs) as pool:
+        return write_records(pool.results(stream), "reading", "could not be read")
