@@ -11,7 +11,10 @@ import types
 import rolelens
 
 EXPORTED = [
+    "CareerAdvice",
+    "CvReading",
     "Evidence",
+    "FitReport",
     "PostingReader",
     "Reading",
     "RolelensError",
@@ -21,7 +24,10 @@ EXPORTED = [
     "Taxonomy",
     "TitleReading",
     "__version__",
+    "career_advice",
     "load_taxonomy",
+    "match_cv",
+    "read_cv",
     "read_posting",
     "scope_brief",
 ]

@@ -1,6 +1,7 @@
 """rolelens: which AI role a posting, CV or brief really describes, judged by the work."""
 
-from rolelens.api import read_posting, scope_brief
+from rolelens.api import career_advice, match_cv, read_cv, read_posting, scope_brief
+from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Evidence, Reading, TitleReading
 from rolelens.core.reader import PostingReader
 from rolelens.core.scoping import Scoper
@@ -12,7 +13,10 @@ from rolelens.taxonomy.schema import Taxonomy
 __version__ = "0.1.0"
 
 __all__ = [
+    "CareerAdvice",
+    "CvReading",
     "Evidence",
+    "FitReport",
     "PostingReader",
     "Reading",
     "RolelensError",
@@ -22,7 +26,10 @@ __all__ = [
     "Taxonomy",
     "TitleReading",
     "__version__",
+    "career_advice",
     "load_taxonomy",
+    "match_cv",
+    "read_cv",
     "read_posting",
     "scope_brief",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
 from rolelens.core.scoping import Scoper
@@ -45,3 +46,80 @@ def scope_brief(
     :class:`~rolelens.errors.ScopingUnavailable` when the taxonomy has no ``scoping:`` block.
     """
     return Scoper(load_taxonomy(taxonomy_files)).scope(text, form=form)
+
+
+def _cv_text(data: bytes | str, filename: str | None) -> str:
+    """A CV's plain text: bytes go through the document reader (PDF, DOCX, HTML, text)."""
+    if isinstance(data, str):
+        from rolelens.io.text import html_to_text, looks_like_html
+
+        if not data.strip():
+            from rolelens.errors import EmptyInput
+
+            raise EmptyInput("the CV has no text to read")
+        suffix = Path(filename).suffix.lower() if filename else ""
+        if suffix in (".html", ".htm", ".xhtml") or looks_like_html(data):
+            return html_to_text(data)
+        return data
+    from rolelens.io.documents import document_text
+
+    return document_text(data, filename)
+
+
+def read_cv(
+    data: bytes | str,
+    *,
+    filename: str | None = None,
+    redact: bool = False,
+    taxonomy_files: Sequence[str | Path] = (),
+) -> CvReading:
+    """One CV's reading: the role its shipped work points to, evidence, claims, seniority.
+
+    ``data`` is the file's bytes (PDF, DOCX, HTML, Markdown or text; ``filename`` hints the
+    format) or its text. "Present" in a date range means today. Raises a
+    :class:`~rolelens.errors.DocumentError` subclass for a file that cannot be read.
+    """
+    from datetime import date
+
+    from rolelens.core.cv import CvReader
+
+    text = _cv_text(data, filename)
+    return CvReader(load_taxonomy(taxonomy_files)).read(text, today=date.today(), redact=redact)
+
+
+def match_cv(
+    cv: bytes | str,
+    posting: str,
+    *,
+    cv_filename: str | None = None,
+    posting_title: str | None = None,
+    redact: bool = False,
+    taxonomy_files: Sequence[str | Path] = (),
+) -> FitReport:
+    """How well a CV fits a posting: requirements covered, role alignment, fit score and band."""
+    from datetime import date
+
+    from rolelens.core.match import FitMatcher
+
+    text = _cv_text(cv, cv_filename)
+    return FitMatcher(load_taxonomy(taxonomy_files)).match(
+        text, posting, today=date.today(), posting_title=posting_title, redact=redact
+    )
+
+
+def career_advice(
+    cv: bytes | str,
+    *,
+    filename: str | None = None,
+    likes: str = "",
+    taxonomy_files: Sequence[str | Path] = (),
+) -> CareerAdvice:
+    """The role to target from a CV and what the person likes, the gaps, a learning path."""
+    from datetime import date
+
+    from rolelens.core.career import CareerAdvisor
+
+    text = _cv_text(cv, filename)
+    return CareerAdvisor(load_taxonomy(taxonomy_files)).advise(
+        text, today=date.today(), likes=likes
+    )

@@ -13,9 +13,27 @@ The tree::
     │   ├── NotAnObject              row_not_object    2    400
     │   ├── MissingField             row_missing_field 2    400
     │   ├── WrongType                row_wrong_type    2    400
-    │   └── FormError                form_invalid      2    400
+    │   ├── FormError                form_invalid      2    400
+    │   ├── RequestInvalid           request_invalid   2    422
+    │   └── CorpusUnreadable         corpus_unreadable 2    400
     ├── LabelError                   label_invalid     2    400
-    └── ScopingUnavailable           scoping_unavailable 3  500
+    ├── ScopingUnavailable           scoping_unavailable 3  500
+    ├── ExtraMissing                 extra_missing     3    500
+    ├── Unauthorized                 unauthorized      2    401
+    ├── NotFound                     not_found         2    404
+    ├── MethodNotAllowed             method_not_allowed 2   405
+    ├── TimeLimitExceeded            time_limit        1    503
+    ├── InternalError                internal_error    1    500
+    ├── DocumentError                document_invalid  2    422
+    │   ├── UnsupportedDocument      document_unsupported 2 415
+    │   ├── EncryptedDocument        document_encrypted 2   422
+    │   ├── BrokenDocument           document_broken   2    422
+    │   ├── NeedsOcr                 document_needs_ocr 2   422
+    │   └── ZipBomb                  document_zip_bomb 2    413
+    ├── CvUnavailable                cv_unavailable    3    500
+    ├── RowReadFailed                row_read_failed   1    500
+    ├── ResumeConflict               resume_conflict   2    409
+    └── LLMUnavailable               llm_unavailable   3    502
 
 The library raises these and never exits or prints; adapters turn them into exit
 codes, JSON error bodies or per-row error records.
@@ -126,3 +144,136 @@ class ScopingUnavailable(RolelensError):
     code = "scoping_unavailable"
     exit_code = 3
     http_status = 500
+
+
+class ExtraMissing(RolelensError):
+    """An optional feature's packages are not installed; the message names the extra."""
+
+    code = "extra_missing"
+    exit_code = 3
+    http_status = 500
+
+
+class RequestInvalid(InputError):
+    """An HTTP request's body or parameters do not fit the API (wrong field, wrong type)."""
+
+    code = "request_invalid"
+    http_status = 422
+
+
+class Unauthorized(RolelensError):
+    """The service needs a bearer token and the request has none, or the wrong one."""
+
+    code = "unauthorized"
+    exit_code = 2
+    http_status = 401
+
+
+class NotFound(RolelensError):
+    """No such thing: an unknown role id, or a path the service does not serve."""
+
+    code = "not_found"
+    exit_code = 2
+    http_status = 404
+
+
+class MethodNotAllowed(RolelensError):
+    """The path exists but not for this HTTP method."""
+
+    code = "method_not_allowed"
+    exit_code = 2
+    http_status = 405
+
+
+class TimeLimitExceeded(RolelensError):
+    """The work took longer than the service's per-request time limit."""
+
+    code = "time_limit"
+    exit_code = 1
+    http_status = 503
+
+
+class InternalError(RolelensError):
+    """An unexpected failure inside the service; the body and logs carry no input text."""
+
+    code = "internal_error"
+    exit_code = 1
+    http_status = 500
+
+
+class DocumentError(InputError):
+    """A CV file (PDF, DOCX) cannot be turned into text."""
+
+    code = "document_invalid"
+    http_status = 422
+
+
+class UnsupportedDocument(DocumentError):
+    """The file is not a format CVs are read from, or its bytes are not what its name says."""
+
+    code = "document_unsupported"
+    http_status = 415
+
+
+class EncryptedDocument(DocumentError):
+    """The PDF or DOCX is password-protected."""
+
+    code = "document_encrypted"
+
+
+class BrokenDocument(DocumentError):
+    """The file says it is a PDF or DOCX but cannot be parsed as one."""
+
+    code = "document_broken"
+
+
+class NeedsOcr(DocumentError):
+    """The PDF holds only images of text: it needs OCR before it can be read."""
+
+    code = "document_needs_ocr"
+
+
+class ZipBomb(DocumentError):
+    """The DOCX would unpack to far more than its size (or the limit): refused unread."""
+
+    code = "document_zip_bomb"
+    http_status = 413
+
+
+class CvUnavailable(RolelensError):
+    """The taxonomy has no ``cv:`` block, so CVs cannot be read with it."""
+
+    code = "cv_unavailable"
+    exit_code = 3
+    http_status = 500
+
+
+class CorpusUnreadable(InputError):
+    """A corpus file cannot be read as its format (missing, unknown kind, corrupt)."""
+
+    code = "corpus_unreadable"
+
+
+class RowReadFailed(RolelensError):
+    """Reading one corpus row failed unexpectedly; the batch goes on without it."""
+
+    code = "row_read_failed"
+    exit_code = 1
+    http_status = 500
+
+
+class ResumeConflict(RolelensError):
+    """An output folder holds a market run over other inputs or settings."""
+
+    code = "resume_conflict"
+    exit_code = 2
+    http_status = 409
+
+
+class LLMUnavailable(RolelensError):
+    """The LLM endpoint failed (after its retries) or answered something that is not a chat
+    completion; the tasks that use it fall back to the deterministic path."""
+
+    code = "llm_unavailable"
+    exit_code = 3
+    http_status = 502

@@ -6,9 +6,13 @@ import sys
 
 import typer
 
+from rolelens.cli import cv as cv_cmd
 from rolelens.cli import eval as eval_cmd
+from rolelens.cli import market as market_cmd
+from rolelens.cli import mcp as mcp_cmd
 from rolelens.cli import read as read_cmd
 from rolelens.cli import scope as scope_cmd
+from rolelens.cli import serve as serve_cmd
 from rolelens.cli import taxonomy as taxonomy_cmd
 from rolelens.errors import RolelensError
 
@@ -21,13 +25,19 @@ app = typer.Typer(
 )
 app.command("read")(read_cmd.read)
 app.command("scope")(scope_cmd.scope)
+app.command("serve")(serve_cmd.serve)
+app.command("mcp")(mcp_cmd.mcp)
+cv_cmd.register(app)
 app.add_typer(eval_cmd.app, name="eval")
+app.add_typer(market_cmd.app, name="market")
 app.add_typer(taxonomy_cmd.app, name="taxonomy")
 
 
 @app.command("schema")
 def schema(
-    name: str = typer.Argument("reading", help="which schema: reading, row-error, scoping"),
+    name: str = typer.Argument(
+        "reading", help="which schema: reading, row-error, scoping, cv, match, career"
+    ),
 ) -> None:
     """Print a published JSON Schema of rolelens output."""
     from rolelens.schemas import schema_text

@@ -13,9 +13,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 from rolelens.batch import Row, parse_row
-from rolelens.cli.common import TaxonomyOption, open_binary, reader_from
+from rolelens.cli import eval_match
+from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from
+from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.evaluate import ClassificationReport
 from rolelens.core.labelled import evaluate_postings
+from rolelens.core.reader import PostingReader
 from rolelens.errors import InputError, LabelError
 
 app = typer.Typer(help="Measure rolelens on a labelled file.", no_args_is_help=True)
@@ -27,9 +30,11 @@ def postings(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     taxonomy: list[Path] = TaxonomyOption,
     errors: bool = typer.Option(False, "--errors", help="List the postings read wrongly."),
+    semantic: str = SemanticOption,
 ) -> None:
     """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R, and a title-only baseline."""
-    reader = reader_from(taxonomy)
+    tax = taxonomy_from(taxonomy)
+    reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic))
     rows, skipped = _labelled_rows(file, ("description", "text"), set(reader.roles))
     report = evaluate_postings(reader, rows)
     if as_json:
@@ -80,14 +85,15 @@ def scope(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     taxonomy: list[Path] = TaxonomyOption,
     errors: bool = typer.Option(False, "--errors", help="List the briefs scoped wrongly."),
+    semantic: str = SemanticOption,
 ) -> None:
     """Strict and lenient accuracy of scoping, per-role P/R/F1 and the confusion matrix."""
     from rolelens.batch_scoping import TEXT_FIELDS
-    from rolelens.cli.common import taxonomy_from
     from rolelens.core.scoping import Scoper
     from rolelens.core.scoping_eval import LabelledBrief, evaluate_scoping
 
-    scoper = Scoper(taxonomy_from(taxonomy))
+    tax = taxonomy_from(taxonomy)
+    scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic))
     known = set(scoper.outcomes)
     labelled, skipped = _labelled_rows(file, TEXT_FIELDS, known)
     rows = [
@@ -186,3 +192,6 @@ def _confusion(console: Console, report: ClassificationReport) -> None:
 def _abbrev(label: str) -> str:
     """A short column header for a role id: initials of its words ("ml_engineer" -> "ME")."""
     return "".join(word[0] for word in label.split("_")).upper()
+
+
+eval_match.register(app)

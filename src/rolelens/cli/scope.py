@@ -9,6 +9,13 @@ from typing import BinaryIO
 import typer
 
 from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
+from rolelens.cli.semantic import (
+    LlmModelOption,
+    LlmUrlOption,
+    SemanticOption,
+    llm_assist,
+    semantic_matcher,
+)
 from rolelens.core.scoping import Scoper, parse_form
 from rolelens.core.scoping_models import ScopingForm
 from rolelens.io.text import read_path, text_of
@@ -34,11 +41,15 @@ def scope(
         help="Scope a JSONL file (or '-') of {id, brief|text}; one JSON line out per line in.",
     ),
     taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = SemanticOption,
+    llm_url: str = LlmUrlOption,
+    llm_model: str = LlmModelOption,
 ) -> None:
     """Scope a business problem: the right hire, step by step from the brief's own words."""
     if fmt not in _FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
-    scoper = Scoper(taxonomy_from(taxonomy))
+    tax = taxonomy_from(taxonomy)
+    scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic))
     if jsonl is not None:
         if file is not None:
             raise typer.BadParameter("give a FILE or --jsonl, not both")
@@ -48,6 +59,9 @@ def scope(
         raise typer.BadParameter("give a brief FILE, '-' for stdin, or --jsonl FILE")
     text, form = _read_brief(file)
     result = scoper.scope(text, form=form)
+    if llm_url:  # optional: form fields and JD prose from an LLM; the hire stays deterministic
+        llm_assist(llm_url, llm_model, text, result, "json" if as_json else fmt)
+        return
     if as_json or fmt == "json":
         typer.echo(result.model_dump_json(indent=2))
         return

@@ -41,6 +41,12 @@ class Evidence(_Out):
         "mentions; a generic word the job works with (EvidenceItem.worked_with) can count more"
     )
     contributions: dict[str, float] = Field(description="role id -> points this mention added")
+    similarity: float | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="semantic evidence only: cosine similarity of the sentence to the "
+        "activity statement it matched (absent for alias evidence)",
+    )
 
 
 class TitleReading(_Out):

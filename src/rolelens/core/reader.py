@@ -18,6 +18,7 @@ import ahocorasick
 from rolelens.core.matcher import AliasMatcher, Hit, fold
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.sections import Section, SectionSplitter
+from rolelens.core.semantic import SemanticMatcher
 from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy, normalise_alias
 
 SCORER_VERSION = "1.0"
@@ -149,7 +150,7 @@ def _word_at(text: str, start: int, end: int) -> bool:
 class PostingReader:
     """Reads postings against one taxonomy; build once, call :meth:`read` many times."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, semantic: SemanticMatcher | None = None) -> None:
         self.taxonomy = taxonomy
         self.roles = taxonomy.role_ids
         self.matcher = AliasMatcher(taxonomy)
@@ -173,6 +174,10 @@ class PostingReader:
             item.id: max(item.weights, key=lambda r: item.weights[r]) for item in taxonomy.evidence
         }
         self._worked_with = {item.id: item.worked_with for item in taxonomy.evidence}
+        # optional semantic layer: sentence → activity matches counted as extra evidence
+        self.semantic = semantic
+        if semantic is not None:
+            self._primary.update(semantic.primary_roles)
         self._specialisations = [
             (self._index[role], [self._index[p] for p in spec.parents], spec.share)
             for role, spec in s.specialisations.items()
@@ -192,6 +197,8 @@ class PostingReader:
                 sections = _carve_title(sections, title_end)
         folded = fold(text)
         evidence = self._evidence(text, folded, sections, title or "")
+        if self.semantic is not None:
+            evidence += self.semantic.evidence(text, sections, evidence)
         title_reading = self.titles.parse(title or "")
         points = self._points(evidence)
         if title_reading.role in self.roles:

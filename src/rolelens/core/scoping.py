@@ -45,6 +45,7 @@ from rolelens.core.scoping_models import (
     SkillProbe,
     SourcedFigure,
 )
+from rolelens.core.semantic import SemanticMatcher
 from rolelens.errors import EmptyInput, FormError, ScopingUnavailable
 from rolelens.taxonomy.schema import Taxonomy
 from rolelens.taxonomy.scoping_schema import (
@@ -156,7 +157,7 @@ class _Terms:
 class Scoper:
     """Scopes briefs against one taxonomy; build once, call :meth:`scope` many times."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, semantic: SemanticMatcher | None = None) -> None:
         if taxonomy.scoping is None:
             raise ScopingUnavailable(
                 f"taxonomy {taxonomy.name} {taxonomy.version} has no 'scoping:' block"
@@ -200,6 +201,7 @@ class Scoper:
             from rolelens.core.reader import PostingReader
 
             self._reader = PostingReader(taxonomy)
+        self.semantic = semantic  # optional: brief sentences matched to activity statements
 
     # -- public -------------------------------------------------------------------------
     def scope(
@@ -317,6 +319,8 @@ class Scoper:
         self._volume(text, folded, trace)
         if self._reader is not None:
             self._reader_signals(text, trace)
+        if self.semantic is not None:
+            self._semantic_signals(text, trace)
         return trace
 
     def _reader_signals(self, text: str, trace: _Trace) -> None:
@@ -335,6 +339,23 @@ class Scoper:
                     points=pts,
                     tags=[],
                 )
+            )
+
+    def _semantic_signals(self, text: str, trace: _Trace) -> None:
+        """Sentences that read like an activity statement, as outcome-step signals."""
+        assert self.semantic is not None
+        w = self.steps["outcome"].weight * self.semantic.cues.weight
+        for m in self.semantic.match(text):
+            amount = w * m.strength
+            weights = m.activity.weights.items()
+            pts = {r: round(v * amount, 3) for r, v in weights if r in self.outcomes}
+            if not any(pts.values()):
+                continue
+            quote = Quote(text=m.sentence.text, start=m.sentence.start, end=m.sentence.end)
+            label = f"{m.activity.label} (semantic, similarity {m.similarity:.2f})"
+            cue = f"semantic:{m.activity.id}"
+            trace.signals["outcome"].append(
+                Signal(cue=cue, label=label, quote=quote, points=pts, tags=[])
             )
 
     def _negated(self, folded: str, pos: int) -> bool:

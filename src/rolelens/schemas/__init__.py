@@ -13,10 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from rolelens.backends.llm import LLMAssist
+from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading, RowError
 from rolelens.core.scoping_models import Scoping
 
 MODELS: dict[str, type[BaseModel]] = {"reading": Reading, "row-error": RowError, "scoping": Scoping}
+MODELS.update({"cv": CvReading, "match": FitReport, "career": CareerAdvice})
+MODELS["llm-assist"] = LLMAssist  # `rolelens scope --llm-url ... --json` prints it under "llm"
 
 
 def generate(name: str) -> dict[str, Any]:

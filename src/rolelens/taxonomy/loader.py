@@ -3,8 +3,8 @@
 The bundled taxonomy is every ``*.yaml`` under ``data/`` (sorted by path, so
 ``data/_meta.yaml`` comes first). A user file layered on top may add roles, evidence
 items, title patterns and figures, replace any of them by id, drop evidence items
-with ``remove_evidence``, and replace the ``reading`` / ``scoring`` / ``scoping`` blocks
-whole.
+with ``remove_evidence``, and replace the ``reading`` / ``scoring`` / ``scoping`` / ``cv``
+/ ``semantic`` blocks whole.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def merge(documents: Iterable[TaxonomyDocument], *, split: int = 0) -> Taxonomy:
             merged["evidence"].pop(item_id, None)
         merged["titles"].extend(doc.titles)
         merged["title_qualifiers"].extend(doc.title_qualifiers)
-        for key in ("reading", "scoring", "scoping"):
+        for key in ("reading", "scoring", "scoping", "cv", "semantic"):
             value = getattr(doc, key)
             if value is not None:
                 merged[key] = value

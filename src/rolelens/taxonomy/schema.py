@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from rolelens.taxonomy.cv_schema import CvCues
 from rolelens.taxonomy.scoping_schema import ScopingCues
+from rolelens.taxonomy.semantic_schema import SemanticCues
 
 ROLE_ID = r"^[a-z][a-z0-9_]*$"
 
@@ -257,6 +258,7 @@ class TaxonomyDocument(_Strict):
     remove_evidence: list[str] = []
     scoping: ScopingCues | None = None
     cv: CvCues | None = None
+    semantic: SemanticCues | None = None
 
 
 class Taxonomy(_Strict):
@@ -276,6 +278,7 @@ class Taxonomy(_Strict):
     figures: list[Figure]
     scoping: ScopingCues | None = None
     cv: CvCues | None = None
+    semantic: SemanticCues | None = None
 
     @model_validator(mode="after")
     def _cross_check(self) -> Taxonomy:
@@ -330,6 +333,8 @@ class Taxonomy(_Strict):
             self.scoping.check_against(roles, {f.id for f in self.figures})
         if self.cv is not None:
             self.cv.check_against(roles, {e.id for e in self.evidence})
+        if self.semantic is not None:
+            self.semantic.check_against(roles)
         return self
 
     def role(self, role_id: str) -> Role:

@@ -1,0 +1,185 @@
+"""``rolelens market``: a corpus of postings into readings, aggregates and a report.
+
+``rolelens market CORPUS... --out DIR`` is short for ``rolelens market run CORPUS... --out
+DIR``; ``rolelens market report DIR`` re-renders the report from the folder's database.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from rolelens.cli.common import TaxonomyOption
+
+
+class _DefaultRun(TyperGroup):
+    """A group whose first argument, when it names no sub-command, goes to ``run``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
+app = typer.Typer(
+    cls=_DefaultRun,
+    help="A corpus of postings into role-by-work trends, title-vs-work mismatch, skills and pay.",
+    no_args_is_help=True,
+)
+
+_CORPUS = typer.Argument(
+    ...,
+    help="Corpus files or folders: .jsonl(.gz), .csv(.gz), .tsv, .parquet, "
+    ".json/.jsonld (JSON-LD), .html pages with JobPosting JSON-LD.",
+    show_default=False,
+)
+_OUT = typer.Option(..., "--out", "-o", help="Output folder (created; resumed if unfinished).")
+_FOLDER = typer.Argument(
+    ..., help="A market output folder (holding market.duckdb).", show_default=False
+)
+
+
+@app.command("run")
+def run(
+    corpus: list[str] = _CORPUS,
+    out: Path = _OUT,
+    engine: str = typer.Option("local", "--engine", help="local (all cores) or spark."),
+    jobs: int = typer.Option(
+        0, "--jobs", "-j", help="Worker processes for the local engine (0: all cores)."
+    ),
+    limit: int = typer.Option(0, "--limit", help="Read only the first N rows (0: all)."),
+    title_col: str = typer.Option(None, "--title-col", help="Column holding the title."),
+    text_col: str = typer.Option(None, "--text-col", help="Column holding the posting text."),
+    date_col: str = typer.Option(None, "--date-col", help="Column holding the date or month."),
+    salary_col: str = typer.Option(None, "--salary-col", help="Column holding the salary text."),
+    company_col: str = typer.Option(None, "--company-col", help="Column holding the company."),
+    location_col: str = typer.Option(None, "--location-col", help="Column holding the location."),
+    id_col: str = typer.Option(None, "--id-col", help="Column holding the posting id."),
+    chunk_size: int = typer.Option(
+        1000, "--chunk-size", help="Rows per chunk (the unit of resuming)."
+    ),
+    min_support: int = typer.Option(
+        20, "--min-support", help="Postings an item needs to be ranked as rising or top."
+    ),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="Replace earlier market output in --out instead of resuming."
+    ),
+    spark_master: str = typer.Option(
+        None, "--spark-master", help="Spark master URL (default local[*])."
+    ),
+    taxonomy: list[Path] = TaxonomyOption,
+) -> None:
+    """Read every posting of a corpus; write readings.parquet, market.duckdb and report.html."""
+    from rolelens.io.corpus import Columns
+    from rolelens.market.engine import RunOptions
+
+    if engine not in ("local", "spark"):
+        raise typer.BadParameter("--engine must be local or spark")
+    if chunk_size < 1 or limit < 0 or jobs < 0 or min_support < 1:
+        raise typer.BadParameter(
+            "--chunk-size and --min-support must be >= 1; --limit, --jobs >= 0"
+        )
+    opts = RunOptions(
+        inputs=tuple(corpus),
+        out=out,
+        columns=Columns(
+            id=id_col,
+            title=title_col,
+            text=text_col,
+            date=date_col,
+            salary=salary_col,
+            company=company_col,
+            location=location_col,
+        ),
+        jobs=jobs or None,
+        limit=limit or None,
+        chunk_size=chunk_size,
+        taxonomy_files=tuple(str(t) for t in taxonomy or ()),
+        fresh=fresh,
+        min_support=min_support,
+    )
+    if engine == "spark":
+        from rolelens.market.spark import run_spark
+
+        summary = run_spark(opts, master=spark_master)
+    else:
+        from rolelens.market.engine import run_local
+
+        with _ProgressBar() as bar:
+            summary = run_local(opts, progress=bar.update)
+    errors = sum(summary.errors.values())
+    typer.echo(
+        f"{summary.rows:,} rows, {summary.readings:,} read, {errors:,} errors "
+        f"in {summary.seconds:,.1f} s ({summary.engine}, {summary.jobs} process(es)"
+        + (f", {summary.chunks_resumed} chunk(s) resumed" if summary.chunks_resumed else "")
+        + ")",
+        err=True,
+    )
+    if errors:
+        codes = ", ".join(f"{code} {n:,}" for code, n in sorted(summary.errors.items()))
+        typer.echo(
+            f"rows that could not be read: {codes} (error rows in readings.parquet)", err=True
+        )
+    typer.echo(str(out / "report.html"))
+
+
+@app.command("report")
+def report(
+    folder: Path = _FOLDER,
+) -> None:
+    """Re-render report.html from a market output folder's DuckDB database."""
+    from rolelens.market.deps import require_market
+    from rolelens.market.report import write_report
+    from rolelens.market.store import DB_NAME
+
+    require_market()
+    if not (folder / DB_NAME).is_file():
+        raise typer.BadParameter(f"{folder} holds no {DB_NAME}: run `rolelens market` first")
+    typer.echo(str(write_report(folder)))
+
+
+class _ProgressBar:
+    """A Rich progress bar with rate and ETA on stderr (silent when stderr is not a terminal)."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _ProgressBar:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self._progress = Progress(
+                TextColumn("reading postings"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("market", total=None)
+        return self
+
+    def update(self, done: int, total: int | None) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()

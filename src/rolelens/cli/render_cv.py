@@ -1,0 +1,137 @@
+"""Markdown for CV readings, fit reports and career advice (the terminal shows it with rich)."""
+
+from __future__ import annotations
+
+from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
+
+_USE_NOTE = {
+    "shipped": "in an outcome statement",
+    "described": "in a job or project",
+    "listed": "in a skills list",
+    "mentioned": "elsewhere",
+}
+
+
+def _pct(p: float) -> str:
+    return f"{p * 100:.0f}%"
+
+
+def _md(text: str) -> str:
+    """Text safe to drop into a Markdown line (no table breaks, no stray emphasis)."""
+    return " ".join(text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_").split())
+
+
+def _top_scores(scores: dict[str, float], n: int = 3) -> str:
+    best = sorted(scores.items(), key=lambda kv: -kv[1])[:n]
+    return ", ".join(f"{r} {_pct(p)}" for r, p in best)
+
+
+def cv_markdown(r: CvReading) -> str:
+    """A CV reading as a Markdown document."""
+    out = ["# CV reading", ""]
+    out.append(
+        f"**Role by shipped work:** {r.role} ({_pct(r.confidence)}); {_top_scores(r.scores)}"
+    )
+    if r.listed_role and r.listed_role != r.role:
+        out.append(f"\n**The skills list alone points to:** {r.listed_role}")
+    years = "unknown" if r.years_experience is None else f"{r.years_experience:g} years"
+    out.append(f"\n**Experience:** {years}" + (f" ({r.seniority})" if r.seniority else ""))
+    if r.keyword_stuffing:
+        out.append(f"\n> **Keyword stuffing:** {_md(r.keyword_stuffing_reason or '')}")
+    if r.redacted:
+        removed = ", ".join(f"{n} {k}" for k, n in r.redactions.items() if n) or "nothing found"
+        out.append(f"\n_Redacted: {removed}._")
+    out += ["", "## Shipped work", ""]
+    if r.outcomes:
+        out += [f"- {_md(o.text)}" for o in r.outcomes]
+    else:
+        out.append("No outcome statements (a delivery verb with a number) in jobs or projects.")
+    out += ["", "## Evidence", "", "| item | use | words | points |", "|---|---|---|---|"]
+    seen: set[tuple[str, str]] = set()
+    for e in sorted(r.evidence, key=lambda e: -max(e.contributions.values(), default=0.0)):
+        if (e.item, e.use) in seen or not e.contributions:
+            continue
+        seen.add((e.item, e.use))
+        top = max(e.contributions.values(), default=0.0)
+        out.append(f"| {_md(e.label)} | {e.use} | {_md(e.text)} | {top:.2f} |")
+    if r.claims:
+        out += ["", "## Skills claimed", ""]
+        for c in r.claims:
+            shown = f"shown ({_USE_NOTE[c.shown_as]})" if c.shown and c.shown_as else "not shown"
+            out.append(f"- {_md(c.label)}: {shown}")
+    if r.entries:
+        out += ["", "## Dated entries", ""]
+        for en in r.entries:
+            end = en.end_date or "present"
+            out.append(f"- {en.start_date} to {end} ({en.months} months): {_md(en.heading)}")
+    if r.warnings:
+        out += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in r.warnings]
+    out.append("")
+    out.append(f"_taxonomy {r.taxonomy_version}, scorer {r.scorer_version}_")
+    return "\n".join(out) + "\n"
+
+
+def fit_markdown(f: FitReport) -> str:
+    """A fit report as a Markdown document."""
+    out = ["# CV fit", ""]
+    out.append(
+        f"**Fit:** {f.fit_label} ({f.fit_score:.2f}); requirements covered {_pct(f.coverage)}"
+    )
+    out.append(f"\n**Role alignment:** {f.alignment}: {_md(f.alignment_reason)}")
+    if f.penalties:
+        out.append("\n**Taken off:** " + ", ".join(f"{k} {v:.2f}" for k, v in f.penalties.items()))
+    if f.keyword_stuffing and f.cv.keyword_stuffing_reason:
+        out.append(f"\n> **Keyword stuffing:** {_md(f.cv.keyword_stuffing_reason)}")
+    out += [
+        "",
+        f"## Requirements ({f.covered} covered, {f.partly} partly, {f.missing} missing)",
+        "",
+    ]
+    out += ["| requirement | level | status | the CV's words |", "|---|---|---|---|"]
+    for q in f.requirements:
+        words = "; ".join(q.evidence) if q.evidence else "—"
+        out.append(f"| {_md(q.text)} | {q.level} | {q.status} | {_md(words)} |")
+    if f.gaps:
+        out += ["", "## Gaps", ""] + [f"- {_md(g)}" for g in f.gaps]
+    if f.probes:
+        out += ["", "## Interview probes", ""] + [f"- {_md(p.question)}" for p in f.probes]
+    out.append("")
+    out.append(f"_taxonomy {f.taxonomy_version}, scorer {f.scorer_version}_")
+    return "\n".join(out) + "\n"
+
+
+def career_markdown(c: CareerAdvice) -> str:
+    """Career advice as a Markdown document."""
+    out = ["# Career advice", ""]
+    out.append(f"**Target:** {c.target_name} ({c.target_role})")
+    out.append(f"\n**Why:** {_md(c.reason)}")
+    if c.alternatives:
+        out.append("\n**Also worth a look:** " + ", ".join(c.alternatives))
+    if c.interests:
+        out.append(
+            "\n**What you enjoy points to:** "
+            + "; ".join(f"{s.label} → {s.role} ({', '.join(s.words)})" for s in c.interests)
+        )
+    out += ["", "## Core skills of the target", ""]
+    marks = {"shown": "shown in your work", "listed": "named, not shown", "missing": "missing"}
+    for g in c.gaps:
+        ev = f" ({_md(', '.join(g.evidence))})" if g.evidence else ""
+        out.append(f"- **{marks[g.status]}**: {_md(g.skill)}{ev}")
+    out += ["", "## Learning path", ""]
+    if not c.learning_path:
+        out.append("Nothing to add: your work already shows every step.")
+    for s in c.learning_path:
+        tag = "" if s.durable else " _(framework: learn it last)_"
+        again = " _(you name it; show it in a project)_" if s.status == "refresh" else ""
+        out.append(f"{s.step}. **{_md(s.label)}**{tag}{again}: {_md(s.why)}")
+    out.append("")
+    out.append(f"_taxonomy {c.taxonomy_version}, scorer {c.scorer_version}_")
+    return "\n".join(out) + "\n"
+
+
+def show(markdown: str) -> None:
+    """Print a Markdown document at the terminal."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(markdown))

@@ -1,0 +1,71 @@
+"""``rolelens serve``: the HTTP API and the web page on one port (needs the ``serve`` extra)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from rolelens.cli.common import TaxonomyOption
+from rolelens.errors import ExtraMissing
+from rolelens.web.settings import ServiceSettings
+
+_DEFAULTS = ServiceSettings()
+TOKEN_ENV = "ROLELENS_TOKEN"
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    cors_origin: list[str] = typer.Option(
+        None,
+        "--cors-origin",
+        help="A browser origin allowed to call the API from another site (repeatable); "
+        "CORS is off without one.",
+    ),
+    max_bytes: int = typer.Option(
+        _DEFAULTS.max_bytes, "--max-bytes", help="Largest request body accepted, in bytes."
+    ),
+    timeout: float = typer.Option(
+        _DEFAULTS.timeout, "--timeout", help="Time limit for one request's work, in seconds."
+    ),
+    inline_chars: int = typer.Option(
+        _DEFAULTS.inline_chars,
+        "--inline-chars",
+        help="Texts up to this many characters are read without a thread hand-off; "
+        "0 sends every text to a worker thread.",
+    ),
+    access_log: bool = typer.Option(
+        True,
+        "--access-log/--no-access-log",
+        help="Log one line per request (method, path, status; never a body).",
+    ),
+    taxonomy: list[Path] = TaxonomyOption,
+) -> None:
+    """Serve the HTTP API and the web page. Set ROLELENS_TOKEN to require a bearer token."""
+    try:
+        import uvicorn
+
+        from rolelens.web.app import create_app
+    except ImportError as exc:
+        raise ExtraMissing(
+            f"rolelens serve needs the 'serve' extra ({exc.name} is missing): "
+            "pip install 'rolelens[serve]'"
+        ) from None
+    if max_bytes <= 0 or timeout <= 0 or inline_chars < 0:
+        raise typer.BadParameter("--max-bytes and --timeout must be positive, --inline-chars >= 0")
+    settings = ServiceSettings(
+        max_bytes=max_bytes,
+        timeout=timeout,
+        inline_chars=inline_chars,
+        token=os.environ.get(TOKEN_ENV) or None,
+        cors_origins=tuple(cors_origin or ()),
+        taxonomy_files=tuple(str(p) for p in taxonomy or ()),
+    )
+    app = create_app(settings)
+    auth = "bearer token required" if settings.token else f"open ({TOKEN_ENV} not set)"
+    typer.echo(f"rolelens: serving on http://{host}:{port}/ ({auth})", err=True)
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", access_log=access_log, server_header=False
+    )

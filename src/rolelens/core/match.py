@@ -1,0 +1,375 @@
+"""Match a CV against a posting: each requirement covered, partly covered or missing; fit.
+
+Pure: a :class:`FitMatcher` holds a posting reader and a CV reader over one taxonomy. The
+posting's requirement lines are the lines of its duties, requirements and nice-to-have
+sections that name at least one evidence item (the posting reader decides required vs
+preferred and drops negated mentions). Each item is credited by the CV's strongest use
+of it (shipped > described > listed > mentioned > only related work > absent); a line's
+score is the mean over its items. The fit score blends requirement coverage with how
+well the CV's *work* aligns with the posting's role, so a CV of LLM integration against
+a posting of model training stays a weak fit whatever keywords they share.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from datetime import date
+from typing import Literal
+
+from rolelens.core.cv import CV_SCORER_VERSION, USE_RANK, CvReader
+from rolelens.core.cv_models import (
+    Alignment,
+    Coverage,
+    CvReading,
+    FitReport,
+    Probe,
+    RequirementMatch,
+)
+from rolelens.core.models import Evidence, Reading
+from rolelens.core.reader import PostingReader
+from rolelens.core.redact import redact as redact_text
+from rolelens.errors import EmptyInput
+from rolelens.taxonomy.cv_schema import MentionUse
+from rolelens.taxonomy.schema import Taxonomy
+
+_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*years?", re.I)
+_SKIP_SECTIONS = {"title", "about_company", "benefits"}
+_QUOTE = 180
+
+
+class FitMatcher:
+    """Matches CVs to postings with one taxonomy; build once, call :meth:`match` many times."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        *,
+        posting_reader: PostingReader | None = None,
+        cv_reader: CvReader | None = None,
+    ) -> None:
+        self.cv_reader = cv_reader or CvReader(taxonomy)
+        self.posting_reader = posting_reader or PostingReader(taxonomy)
+        self.taxonomy = taxonomy
+        self.cues = self.cv_reader.cues
+        self._adjacent = {frozenset(p) for p in self.cues.adjacent_roles if len(p) == 2}
+
+    def match(
+        self,
+        cv_text: str,
+        posting_text: str,
+        *,
+        today: date,
+        posting_title: str | None = None,
+        redact: bool = False,
+        id: str | None = None,
+    ) -> FitReport:
+        """How well the CV fits the posting, requirement by requirement."""
+        if not posting_text.strip():
+            raise EmptyInput("the posting has no text to read")
+        if not cv_text.strip():
+            raise EmptyInput("the CV has no text to read")
+        counts: dict[str, int] = {}
+        if redact:
+            cv_text, counts = redact_text(cv_text)
+        cv = self.cv_reader.read(cv_text, today=today)
+        if redact:
+            cv = cv.model_copy(update={"redacted": True, "redactions": counts})
+        posting = self.posting_reader.read(posting_text, title=posting_title)
+        return self.compare(cv, cv_text, posting, posting_text, id=id)
+
+    def compare(
+        self,
+        cv: CvReading,
+        cv_text: str,
+        posting: Reading,
+        posting_text: str,
+        *,
+        id: str | None = None,
+    ) -> FitReport:
+        """The fit report from a CV reading and a posting reading (and both texts, to quote)."""
+        fit = self.cues.fit
+        uses = self.cv_reader.uses(cv)
+        quotes = _quotes(cv, cv_text)
+        shown_roles = {
+            (self.cv_reader.primary_role(e.item), e.kind)
+            for e in cv.evidence
+            if e.use in ("shipped", "described")
+        }
+        shown_groups = {
+            g
+            for e in cv.evidence
+            if e.use in ("shipped", "described")
+            and (g := getattr(self.cv_reader.item(e.item), "group", None))
+        }
+        requirements: list[RequirementMatch] = []
+        asked: dict[str, str] = {}  # item -> level ("required" wins)
+        gaps: list[str] = []
+        for (start, end), level, section, mentions in _requirement_lines(posting, posting_text):
+            if len(requirements) >= fit.max_requirements:
+                break
+            items: list[str] = []
+            for ev in mentions:
+                if ev.item not in items:
+                    items.append(ev.item)
+            credits: list[float] = []
+            words: list[str] = []
+            missing: list[str] = []
+            for item_id in items:
+                credit, how = self._credit(item_id, uses, shown_roles, shown_groups)
+                credits.append(credit)
+                label = next(ev.label for ev in mentions if ev.item == item_id)
+                quoted = [item_id, *sorted(self.cv_reader.kin.get(item_id, ()))]
+                if how not in ("related", "absent"):
+                    for q in next((quotes[k] for k in quoted if k in quotes), [])[:1]:
+                        if q not in words:
+                            words.append(q)
+                if how in ("related", "absent"):
+                    missing.append(label)
+                    if level == "required" and label not in gaps:
+                        gaps.append(label)
+                if asked.get(item_id) != "required":
+                    asked[item_id] = level
+            score = sum(credits) / len(credits)
+            status: Coverage = (
+                "covered"
+                if score >= fit.covered_min
+                else "partly"
+                if score >= fit.partly_min
+                else "missing"
+            )
+            requirements.append(
+                RequirementMatch(
+                    text=_clip(posting_text[start:end].strip(" \t-*•#")),
+                    level=level,
+                    section=section,
+                    items=items,
+                    status=status,
+                    score=round(score, 3),
+                    evidence=words[:3],
+                    missing=missing,
+                )
+            )
+        weights = {"required": fit.required_weight, "preferred": fit.preferred_weight}
+        total = sum(weights[r.level] for r in requirements)
+        coverage = (
+            sum(weights[r.level] * r.score for r in requirements) / total if total > 0 else 0.0
+        )
+        alignment, reason = self._alignment(cv, posting)
+        years_required = _years_required(posting_text)
+        penalties: dict[str, float] = {}
+        if cv.keyword_stuffing:
+            penalties["keyword_stuffing"] = fit.stuffing_penalty
+        if (
+            years_required is not None
+            and cv.years_experience is not None
+            and cv.years_experience + 0.5 < years_required
+        ):
+            short = (years_required - cv.years_experience) / years_required
+            penalties["years"] = round(fit.years_penalty * min(1.0, 2 * short), 3)
+        raw = (
+            fit.coverage_share * coverage
+            + (1 - fit.coverage_share) * fit.alignment[alignment]
+            - sum(penalties.values())
+        )
+        score = round(min(1.0, max(0.0, raw)), 3)
+        band = next(b for b in fit.bands if score >= b.min)
+        return FitReport(
+            id=id,
+            fit_score=score,
+            fit_band=band.id,
+            fit_label=band.label,
+            coverage=round(coverage, 3),
+            alignment=alignment,
+            alignment_reason=reason,
+            cv_role=cv.role,
+            posting_role=posting.role,
+            posting_title=posting.title.text or None,
+            requirements=requirements,
+            covered=sum(r.status == "covered" for r in requirements),
+            partly=sum(r.status == "partly" for r in requirements),
+            missing=sum(r.status == "missing" for r in requirements),
+            gaps=gaps,
+            probes=self._probes(cv, asked, uses, gaps, requirements),
+            keyword_stuffing=cv.keyword_stuffing,
+            years_experience=cv.years_experience,
+            years_required=years_required,
+            penalties=penalties,
+            cv=cv,
+            taxonomy_version=self.taxonomy.version,
+            scorer_version=CV_SCORER_VERSION,
+        )
+
+    # -- parts --------------------------------------------------------------------------
+    def _credit(
+        self,
+        item_id: str,
+        uses: dict[str, MentionUse],
+        shown_roles: set[tuple[str | None, str]],
+        shown_groups: set[str],
+    ) -> tuple[float, MentionUse | str]:
+        credit = self.cues.fit.credit
+        use = uses.get(item_id)
+        if use is not None:
+            return credit[use], use
+        kin = [uses[k] for k in self.cv_reader.kin.get(item_id, ()) if k in uses]
+        if kin:
+            best = max(kin, key=USE_RANK.__getitem__)
+            return credit[best] * self.cues.fit.kin_share, best
+        item = self.cv_reader.item(item_id)
+        if item is not None and (
+            (item.group and item.group in shown_groups)
+            or (self.cv_reader.primary_role(item_id), item.kind) in shown_roles
+        ):
+            return credit["related"], "related"
+        return credit["absent"], "absent"
+
+    def _alignment(self, cv: CvReading, posting: Reading) -> tuple[Alignment, str]:
+        name = {r.id: r.name for r in self.taxonomy.roles}
+        cv_role, post_role = cv.role, posting.role
+        share = cv.scores.get(post_role, 0.0)
+        cv_work = _top_labels(
+            [(e.label, max(e.contributions.values(), default=0.0)) for e in cv.evidence
+             if e.use in ("shipped", "described") and e.contributions.get(cv_role, 0) > 0]
+        )  # fmt: skip
+        post_work = _top_labels(
+            [(e.label, e.contributions.get(post_role, 0.0)) for e in posting.evidence
+             if e.contributions.get(post_role, 0) > 0]
+        )  # fmt: skip
+        cv_part = f"the CV's work reads as {name[cv_role]}" + (f" ({cv_work})" if cv_work else "")
+        post_part = f"the posting's work is {name[post_role]}" + (
+            f" ({post_work})" if post_work else ""
+        )
+        fit = self.cues.fit
+        work_points = sum(
+            e.contributions.get(post_role, 0.0)
+            for e in cv.evidence
+            if e.use in ("shipped", "described")
+        )
+        if cv_role == post_role or share >= 0.35:
+            if work_points < fit.min_work_points:
+                return "adjacent", (
+                    f"{cv_part}; {post_part}: but no job or project shows that work "
+                    f"({work_points:.1f} points from work)"
+                )
+            missing_side = self._hybrid_side_missing(cv, posting)
+            if missing_side is not None:
+                return "adjacent", (
+                    f"{cv_part}; {post_part}: the posting needs {missing_side} as well, "
+                    "which the CV's work does not show"
+                )
+            return "aligned", f"{cv_part}; {post_part}"
+        hybrid_side = posting.hybrid and any(
+            cv_role in members for members in self.taxonomy.scoring.hybrid_groups.values()
+        )
+        if frozenset((cv_role, post_role)) in self._adjacent or share >= 0.15 or hybrid_side:
+            return "adjacent", f"{cv_part}; {post_part}: close enough to grow into"
+        return "mismatch", f"{cv_part}; {post_part}: a different job, whatever words they share"
+
+    def _hybrid_side_missing(self, cv: CvReading, posting: Reading) -> str | None:
+        """For a hybrid posting, the side (hybrid group) the CV's work barely touches."""
+        if not posting.hybrid:
+            return None
+        for group, members in self.taxonomy.scoring.hybrid_groups.items():
+            if sum(cv.scores.get(r, 0.0) for r in members) < self.cues.fit.hybrid_min_share:
+                return group.replace("_", " ")
+        return None
+
+    def _probes(
+        self,
+        cv: CvReading,
+        asked: dict[str, str],
+        uses: dict[str, MentionUse],
+        gaps: list[str],
+        requirements: list[RequirementMatch],
+    ) -> list[Probe]:
+        fit = self.cues.fit
+        unshown = [c for c in cv.claims if not c.shown]
+        # the claims the posting asks for first, then the rest in CV order
+        unshown.sort(key=lambda c: (0 if asked.get(c.item) == "required" else
+                                    1 if c.item in asked else 2))  # fmt: skip
+        probes = [
+            Probe(item=c.item, label=c.label, reason="unshown_claim",
+                  question=fit.probe_template.format(label=c.label).strip())
+            for c in unshown
+        ][: fit.max_probes]  # fmt: skip
+        seen = {p.item for p in probes}
+        for req in requirements:
+            if len(probes) >= fit.max_probes:
+                break
+            if req.level != "required" or req.status != "missing":
+                continue
+            for item_id in req.items:
+                item = self.cv_reader.item(item_id)
+                if item is None or item_id in seen or item_id in uses or item.label not in gaps:
+                    continue
+                seen.add(item_id)
+                probes.append(
+                    Probe(item=item_id, label=item.label, reason="missing_requirement",
+                          question=fit.missing_probe_template.format(label=item.label).strip())
+                )  # fmt: skip
+                break
+        return probes[: fit.max_probes]
+
+
+def _requirement_lines(
+    posting: Reading, text: str
+) -> list[tuple[tuple[int, int], Literal["required", "preferred"], str, list[Evidence]]]:
+    """The posting's lines that ask for something: (span, level, section, mentions)."""
+    starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+    by_line: dict[int, list[Evidence]] = {}
+    for ev in posting.evidence:
+        if ev.section in _SKIP_SECTIONS or ev.negated or ev.level == "context":
+            continue
+        if ev.factor <= 0:
+            continue
+        line = bisect_right(starts, ev.start) - 1
+        by_line.setdefault(line, []).append(ev)
+    out: list[tuple[tuple[int, int], Literal["required", "preferred"], str, list[Evidence]]] = []
+    for line in sorted(by_line):
+        mentions = by_line[line]
+        start = starts[line]
+        end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+        level: Literal["required", "preferred"] = (
+            "required" if any(e.level == "required" for e in mentions) else "preferred"
+        )
+        out.append(((start, end), level, mentions[0].section, mentions))
+    return out
+
+
+def _quotes(cv: CvReading, text: str) -> dict[str, list[str]]:
+    """Per item, the CV's words that show it: outcome statements first, then work lines."""
+    outcome_at = [(o.start, o.end, o.text) for o in cv.outcomes]
+    best: dict[str, list[tuple[int, str]]] = {}
+    for ev in cv.evidence:
+        quote = None
+        if ev.use == "shipped":
+            quote = next((t for s, e, t in outcome_at if s <= ev.start < e), None)
+        if quote is None:
+            ls = text.rfind("\n", 0, ev.start) + 1
+            le = text.find("\n", ev.end)
+            line = text[ls : le if le >= 0 else len(text)].strip(" \t-*•#")
+            quote = line if ev.use != "listed" else f"listed: {ev.text}"
+        best.setdefault(ev.item, []).append((-USE_RANK[ev.use], _clip(quote)))
+    return {k: [q for _, q in sorted(v, key=lambda x: x[0])] for k, v in best.items()}
+
+
+def _top_labels(pairs: list[tuple[str, float]], n: int = 3) -> str:
+    labels: list[str] = []
+    for label, _ in sorted(pairs, key=lambda p: -p[1]):
+        if label not in labels:
+            labels.append(label)
+        if len(labels) == n:
+            break
+    return ", ".join(labels)
+
+
+def _years_required(text: str) -> int | None:
+    years = [int(m.group(1)) for m in _YEARS.finditer(text)]
+    years = [y for y in years if 0 < y < 25]
+    return max(years) if years else None
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _QUOTE else text[: _QUOTE - 1].rstrip() + "…"

@@ -1,0 +1,328 @@
+"""Run the market lens over a corpus: the output folder, resuming, and the local engine.
+
+The output folder::
+
+    DIR/readings.parquet/month=YYYY-MM/chunk-NNNNNN.parquet   one row per input row
+    DIR/_state/run.json                  what this run reads and how (its fingerprint)
+    DIR/_state/chunk-NNNNNN.json         commit marker of a finished chunk, with its aggregate
+    DIR/aggregate.json                   the merged aggregate
+    DIR/market.duckdb                    aggregate tables and views, and a readings view
+    DIR/report.html                      the report
+    DIR/manifest.json                    written last: the run is finished
+
+Rows are cut into chunks of ``chunk_size`` in input order, so chunk *k* always holds the
+same rows. A worker writes a chunk's Parquet files under temporary names, renames them,
+then writes the chunk's marker the same way: a chunk counts as done only when its marker
+exists. A run that starts over an unfinished one with the same fingerprint skips the
+chunks with markers and deletes any files of chunks without one, so after ``kill -9`` the
+next run finishes the job and every input row is in the output exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
+from rolelens.core.reader import SCORER_VERSION, PostingReader
+from rolelens.errors import ResumeConflict
+from rolelens.io.corpus import Columns, CorpusRow, count_rows, expand, iter_corpus
+from rolelens.market.records import arrow_schema, records
+from rolelens.taxonomy.loader import load_taxonomy
+
+READINGS = "readings.parquet"
+STATE = "_state"
+OUTPUTS = (READINGS, STATE, "aggregate.json", "market.duckdb", "report.html", "manifest.json")
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What to read, where to write, and how."""
+
+    inputs: tuple[str, ...]
+    out: Path
+    columns: Columns = field(default_factory=Columns)
+    jobs: int | None = None
+    limit: int | None = None
+    chunk_size: int = 1000
+    taxonomy_files: tuple[str, ...] = ()
+    fresh: bool = False
+    min_support: int = 20
+
+
+class RunSummary(BaseModel):
+    """What a finished run did."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    engine: str
+    out: str
+    rows: int
+    readings: int
+    errors: dict[str, int]
+    chunks: int
+    chunks_resumed: int
+    jobs: int
+    seconds: float
+    rows_per_second: float
+    taxonomy_version: str
+    scorer_version: str
+
+
+def fingerprint(opts: RunOptions, engine: str, files: Sequence[Path]) -> dict[str, Any]:
+    """What identifies a run: its inputs (path, size, mtime), columns, limit, chunking, taxonomy."""
+    taxonomy = [str(Path(f).resolve()) for f in opts.taxonomy_files]
+    return {
+        "engine": engine,
+        "inputs": [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in files],
+        "columns": asdict(opts.columns),
+        "limit": opts.limit,
+        "chunk_size": opts.chunk_size,
+        "taxonomy_files": taxonomy,
+        "taxonomy_version": load_taxonomy(opts.taxonomy_files).version,
+        "scorer_version": SCORER_VERSION,
+    }
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def prepare(opts: RunOptions, engine: str, files: Sequence[Path]) -> bool:
+    """Make the output folder ready; True when an unfinished run of the same job is resumed."""
+    out = opts.out
+    state = out / STATE
+    wanted = fingerprint(opts, engine, files)
+    run_file = state / "run.json"
+    ours = [name for name in OUTPUTS if (out / name).exists()]
+    resumed = False
+    if run_file.exists():
+        try:
+            held = json.loads(run_file.read_text("utf-8"))
+        except ValueError:
+            held = None
+        if held == wanted and not opts.fresh:
+            resumed = not (out / "manifest.json").exists()
+        elif not opts.fresh:
+            raise ResumeConflict(
+                f"{out} holds a market run over other inputs or settings; give --fresh to "
+                "replace it, or another --out"
+            )
+        else:
+            _clear(out)
+    elif ours and not opts.fresh:
+        raise ResumeConflict(f"{out} holds market output of unknown origin; give --fresh")
+    elif ours:
+        _clear(out)
+    if not resumed:
+        # a finished run is redone from scratch only with --fresh; otherwise it is re-finalised
+        if (out / "manifest.json").exists() and not opts.fresh:
+            (out / "manifest.json").unlink()
+        state.mkdir(parents=True, exist_ok=True)
+        (out / READINGS).mkdir(exist_ok=True)
+        write_atomic(run_file, json.dumps(wanted, indent=1).encode())
+    return resumed
+
+
+def _clear(out: Path) -> None:
+    """Remove rolelens market output from a folder (and nothing else)."""
+    for name in OUTPUTS:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def done_chunks(out: Path) -> dict[int, dict[str, Any]]:
+    """Chunk number -> marker of every committed chunk."""
+    done: dict[int, dict[str, Any]] = {}
+    for marker in (out / STATE).glob("chunk-*.json"):
+        try:
+            done[int(marker.stem.split("-")[1])] = json.loads(marker.read_text("utf-8"))
+        except (ValueError, IndexError):
+            marker.unlink()  # only complete markers are ever renamed into place
+    return done
+
+
+def clean_orphans(out: Path, done: dict[int, Any]) -> None:
+    """Delete temporary files and the files of chunks that have no marker."""
+    for path in (out / READINGS).rglob("*"):
+        if not path.is_file():
+            continue
+        if path.name.startswith("."):
+            path.unlink()
+            continue
+        if path.name.startswith("chunk-"):
+            number = int(path.name.split("-")[1].split(".")[0])
+            if number not in done:
+                path.unlink()
+    for path in (out / STATE).glob(".*"):
+        path.unlink()
+
+
+# -- the work of one chunk ----------------------------------------------------------------
+_READER: PostingReader | None = None
+
+
+def _init_worker(taxonomy_files: tuple[str, ...]) -> None:
+    global _READER
+    _READER = PostingReader(load_taxonomy(taxonomy_files))
+
+
+def write_chunk(
+    out: Path, number: int, pairs: list[tuple[int, CorpusRow]], reader: PostingReader
+) -> tuple[int, int, int]:
+    """Read a chunk's rows, write its Parquet files and then its marker; (number, rows, errors)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    recs = list(records(pairs, reader))
+    agg = aggregate(recs)
+    table = pa.Table.from_pylist(recs, schema=arrow_schema())
+    files = []
+    month_col = table.column("month")
+    for month in sorted(set(month_col.to_pylist())):
+        part = table.filter(pc.equal(month_col, month)).drop_columns(["month"])
+        folder = out / READINGS / f"month={month}"
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"chunk-{number:06d}.parquet"
+        tmp = folder / f".chunk-{number:06d}.parquet.tmp"
+        pq.write_table(part, tmp, compression="zstd")
+        os.replace(tmp, final)
+        files.append(str(final.relative_to(out)))
+    marker = {
+        "chunk": number,
+        "rows": len(recs),
+        "first_row": pairs[0][0] if pairs else None,
+        "files": files,
+        "aggregate": agg.model_dump(mode="json"),
+    }
+    write_atomic(out / STATE / f"chunk-{number:06d}.json", json.dumps(marker).encode())
+    return number, len(recs), sum(agg.errors.values())
+
+
+def _chunk_in_worker(
+    out: Path, number: int, pairs: list[tuple[int, CorpusRow]]
+) -> tuple[int, int, int]:
+    assert _READER is not None, "worker not initialised"
+    return write_chunk(out, number, pairs, _READER)
+
+
+def chunks_of(
+    opts: RunOptions, files: Sequence[Path]
+) -> Iterator[tuple[int, list[tuple[int, CorpusRow]]]]:
+    """(chunk number, [(row index, row)]) over the whole corpus, in order."""
+    pairs: list[tuple[int, CorpusRow]] = []
+    number = 0
+    for index, row in enumerate(iter_corpus(files, opts.columns, limit=opts.limit)):
+        pairs.append((index, row))
+        if len(pairs) == opts.chunk_size:
+            yield number, pairs
+            number += 1
+            pairs = []
+    if pairs:
+        yield number, pairs
+
+
+def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
+    """Read a corpus on this machine with ``jobs`` processes; resumable; finalises the output."""
+    from rolelens.market.deps import require_market
+
+    require_market()
+    started = time.perf_counter()
+    files = expand(opts.inputs)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    prepare(opts, "local", files)
+    done = done_chunks(opts.out)
+    clean_orphans(opts.out, done)
+    resumed = len(done)
+    jobs = max(1, opts.jobs or os.cpu_count() or 1)
+    total = count_rows(files)
+    if total is not None and opts.limit is not None:
+        total = min(total, opts.limit)
+    completed = sum(int(m["rows"]) for m in done.values())
+    if progress:
+        progress(completed, total)
+
+    def note(rows: int) -> None:
+        nonlocal completed
+        completed += rows
+        if progress:
+            progress(completed, total)
+
+    todo = ((n, pairs) for n, pairs in chunks_of(opts, files) if n not in done)
+    if jobs == 1:
+        reader = PostingReader(load_taxonomy(opts.taxonomy_files))
+        for number, pairs in todo:
+            note(write_chunk(opts.out, number, pairs, reader)[1])
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(opts.taxonomy_files,)
+        ) as pool:
+            pending: set[Future[tuple[int, int, int]]] = set()
+            try:
+                for number, pairs in todo:
+                    pending.add(pool.submit(_chunk_in_worker, opts.out, number, pairs))
+                    if len(pending) >= 2 * jobs:  # back-pressure: the corpus is streamed
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for fut in finished:
+                            note(fut.result()[1])
+                for fut in pending:
+                    note(fut.result()[1])
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    markers = done_chunks(opts.out)
+    agg = merge_all(
+        MarketAggregate.model_validate(markers[n]["aggregate"]) for n in sorted(markers)
+    )
+    seconds = time.perf_counter() - started
+    summary = RunSummary(
+        engine="local",
+        out=str(opts.out),
+        rows=agg.rows,
+        readings=agg.readings,
+        errors=agg.errors,
+        chunks=len(markers),
+        chunks_resumed=resumed,
+        jobs=jobs,
+        seconds=round(seconds, 3),
+        rows_per_second=round((agg.rows - sum(int(done[n]["rows"]) for n in done)) / seconds, 1)
+        if seconds
+        else 0.0,
+        taxonomy_version=load_taxonomy(opts.taxonomy_files).version,
+        scorer_version=SCORER_VERSION,
+    )
+    finalise(opts, agg, summary)
+    return summary
+
+
+def finalise(opts: RunOptions, agg: MarketAggregate, summary: RunSummary) -> None:
+    """Write the aggregate, the DuckDB database, the report, then the manifest (last)."""
+    from rolelens.market.report import write_report
+    from rolelens.market.store import build_database
+
+    out = opts.out
+    write_atomic(out / "aggregate.json", agg.model_dump_json(indent=1).encode())
+    taxonomy = load_taxonomy(opts.taxonomy_files)
+    build_database(out, agg, taxonomy, summary.model_dump(mode="json"), opts.min_support)
+    write_report(out)
+    write_atomic(out / "manifest.json", summary.model_dump_json(indent=1).encode())

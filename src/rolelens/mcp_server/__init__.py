@@ -1,0 +1,1 @@
+"""The MCP server for agents (``rolelens mcp``, stdio; needs the ``mcp`` extra)."""

@@ -1,0 +1,159 @@
+"""MCP tools over one :class:`rolelens.service.Service`, on the official MCP Python SDK.
+
+Each tool is a thin call into the service; the results are the same pydantic models the
+HTTP API and the CLI's ``--json`` return, so an agent gets structured output with a schema.
+A rolelens error becomes a tool error whose text starts with its stable code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+
+from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
+from rolelens.core.models import Reading
+from rolelens.core.scoping_models import Scoping, ScopingForm
+from rolelens.errors import InputError, InputTooLarge, RolelensError
+from rolelens.service import RoleDetail, Service, TaxonomySummary
+
+T = TypeVar("T")
+
+MAX_FILE_BYTES = 10_000_000
+
+INSTRUCTIONS = (
+    "rolelens judges AI roles by the work, not the title. read_posting says which role a job "
+    "posting's duties describe (with evidence spans, title-vs-work mismatch and the hybrid "
+    "ML+GenAI flag); scope_problem turns a business problem into the hire it needs (or says no "
+    "AI hire is needed), step by step; read_cv, match and career read a CV (pasted text or a local "
+    "file path), match it to a posting and advise on the role to target; taxonomy lists the "
+    "roles and role details one."
+)
+
+
+def _call(fn: Callable[[], T]) -> T:
+    """Run one service call; a coded error becomes a tool error the model can read."""
+    try:
+        return fn()
+    except RolelensError as exc:
+        raise ToolError(f"{exc.code}: {exc.message}") from exc
+
+
+def _cv_input(text: str, path: str | None) -> tuple[bytes | str, str | None]:
+    """The CV as text, or as the bytes of a local file (PDF, DOCX, HTML, Markdown, text)."""
+    if path is None:
+        return text, None
+    if text:
+        raise InputError("give the CV as text or as a path, not both")
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise InputError(f"no such file: {path}")
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputTooLarge(f"{file.name} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    return file.read_bytes(), file.name
+
+
+def build_server(
+    service: Service | None = None, *, taxonomy_files: Sequence[str | Path] = ()
+) -> MCPServer:
+    """An MCP server whose tools share one service (built now, not per call)."""
+    from rolelens import __version__
+
+    svc = service or Service.from_files(taxonomy_files)
+    server = MCPServer(
+        name="rolelens",
+        title="rolelens",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        log_level="WARNING",
+    )
+
+    @server.tool()
+    def read_posting(text: str, title: str | None = None) -> Reading:
+        """Read a job posting: the role its work describes, role probabilities, evidence spans,
+        the role its title alone suggests, mismatch and hybrid flags, seniority.
+
+        text: the posting (plain text, Markdown or HTML). title: its title, when the text does
+        not start with it.
+        """
+        return _call(lambda: svc.read(text, title))
+
+    @server.tool()
+    def scope_problem(brief: str = "", form: ScopingForm | None = None) -> Scoping:
+        """Scope a business problem: the hire it needs (or that no AI hire is needed), traced
+        step by step to the brief's words, alternatives, warnings, questions to ask, stack,
+        KPIs, sourced pay and cost, a job description draft and an interview loop.
+
+        brief: the problem in free text. form: optional structured fields (outcome, data,
+        volumes, users, production, team_stage, budget, region).
+        """
+        return _call(lambda: svc.scope(brief, form=form))
+
+    @server.tool()
+    def read_cv(text: str = "", path: str | None = None, redact: bool = False) -> CvReading:
+        """Read a CV: the role its shipped work points to (work counts above skills lists),
+        evidence, outcome statements, claims the work never shows, keyword stuffing, years.
+
+        text: the CV as text; or path: a local PDF, DOCX, HTML, Markdown or text file.
+        redact: remove emails, phone numbers and addresses first.
+        """
+
+        def run() -> CvReading:
+            data, name = _cv_input(text, path)
+            return svc.read_cv(data, filename=name, redact=redact)
+
+        return _call(run)
+
+    @server.tool()
+    def match(
+        posting: str,
+        cv_text: str = "",
+        cv_path: str | None = None,
+        posting_title: str | None = None,
+        redact: bool = False,
+    ) -> FitReport:
+        """Match a CV to a posting: each requirement covered, partly or missing by the CV's
+        work, role alignment, fit score and band, gaps and interview probes.
+
+        posting: the posting's text. cv_text or cv_path: the CV as text or a local file.
+        """
+
+        def run() -> FitReport:
+            data, name = _cv_input(cv_text, cv_path)
+            return svc.match(
+                data, posting, cv_filename=name, posting_title=posting_title, redact=redact
+            )
+
+        return _call(run)
+
+    @server.tool()
+    def career(cv_text: str = "", cv_path: str | None = None, likes: str = "") -> CareerAdvice:
+        """Career advice from a CV: the role to target (from the work shown and what the person
+        enjoys), the skill gaps to it, and a learning path, durable concepts first.
+
+        cv_text or cv_path: the CV as text or a local file. likes: what the person enjoys.
+        """
+
+        def run() -> CareerAdvice:
+            data, name = _cv_input(cv_text, cv_path)
+            return svc.career(data, filename=name, likes=likes)
+
+        return _call(run)
+
+    @server.tool()
+    def taxonomy() -> TaxonomySummary:
+        """The roles rolelens knows (ids, names, definitions) and the taxonomy's version."""
+        return svc.summary()
+
+    @server.tool()
+    def role(role_id: str) -> RoleDetail:
+        """One role in detail: definition, KPIs, eval metrics, stack, core skills, the evidence
+        that points to it most strongly and sourced pay figures. role_id: e.g. 'ml_engineer'.
+        """
+        return _call(lambda: svc.role(role_id))
+
+    return server

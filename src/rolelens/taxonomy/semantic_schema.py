@@ -1,0 +1,109 @@
+"""The ``semantic:`` block: activity statements, acronym expansions and matching settings.
+
+Activity statements describe, in plain words, the work each role does. The semantic layer
+(:mod:`rolelens.core.semantic`) embeds them once and matches a text's sentences to them,
+which catches paraphrases no alias lists ("answers grounded in our help-centre articles").
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Expansion(_Strict):
+    """An acronym the embedding model does not know, and the words it stands for.
+
+    Matched as a whole word, case-sensitively unless ``case_sensitive`` is false.
+    """
+
+    short: str = Field(min_length=1)
+    long: str = Field(min_length=1)
+    case_sensitive: bool = True
+
+
+class Activity(_Strict):
+    """A kind of work, described by a few statements, and the roles it points to.
+
+    ``weights`` are points per role for one clear match in a duties section, on the same
+    scale as an evidence item's weights (about 1 a hint, 2 strong, 3 decisive). An activity
+    with no weights is *background*: generic job text ("work with stakeholders") that should
+    match nothing, so a sentence closest to it counts for no role.
+    """
+
+    id: str = Field(pattern=_ID)
+    label: str
+    weights: dict[str, float] = {}
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="this activity's own least cosine"
+    )
+    statements: list[str] = Field(min_length=1)
+
+    @field_validator("weights")
+    @classmethod
+    def _in_range(cls, v: dict[str, float]) -> dict[str, float]:
+        for role, w in v.items():
+            if not -5.0 <= w <= 5.0:
+                raise ValueError(f"weight for {role!r} is {w}; weights lie in [-5, 5]")
+        return v
+
+
+class SemanticCues(_Strict):
+    """Settings of the semantic layer and the activity statements it matches against."""
+
+    version: str = "1.0"
+    threshold: float = Field(
+        default=0.55, ge=0.0, le=1.0, description="least cosine for a sentence to match"
+    )
+    full: float = Field(
+        default=0.75, ge=0.0, le=1.0, description="cosine at which a match counts fully"
+    )
+    margin: float = Field(
+        default=0.03,
+        ge=0.0,
+        le=1.0,
+        description="the best activity must beat the best activity of any other role by this",
+    )
+    weight: float = Field(default=1.0, ge=0.0, le=5.0, description="scales every match")
+    max_matches: int = Field(default=6, ge=0, description="matches counted per text")
+    max_per_activity: int = Field(default=2, ge=1, description="matches counted per activity")
+    repeat_decay: float = Field(default=0.5, ge=0.0, le=1.0)
+    min_words: int = Field(default=4, ge=1, description="shorter sentences are not matched")
+    max_chars: int = Field(default=300, ge=20, description="longer sentences are cut here")
+    max_sentences: int = Field(default=40, ge=1, description="sentences embedded per text")
+    sections: list[str] = Field(
+        default=["summary", "responsibilities", "requirements", "nice_to_have", "other"],
+        description="posting sections whose sentences are matched",
+    )
+    skip: str = Field(
+        default="role",
+        pattern=r"^(sentence|role)$",
+        description="'sentence': skip sentences with any alias evidence; 'role': skip a "
+        "match when the sentence's alias evidence already points to the same role",
+    )
+    expansions: list[Expansion] = []
+    activities: list[Activity] = Field(min_length=1)
+
+    def check_against(self, roles: set[str]) -> None:
+        """Raise ValueError when an activity weights an unknown role or a section is unknown."""
+        from rolelens.taxonomy.schema import SectionKind
+
+        known = set(get_args(SectionKind))
+        for s in self.sections:
+            if s not in known:
+                raise ValueError(f"semantic.sections names unknown section {s!r}")
+        seen: set[str] = set()
+        for a in self.activities:
+            if a.id in seen:
+                raise ValueError(f"semantic activity id {a.id!r} is defined twice")
+            seen.add(a.id)
+            for role in a.weights:
+                if role not in roles:
+                    raise ValueError(f"semantic activity {a.id!r} weights unknown role {role!r}")

@@ -1,0 +1,84 @@
+"""A reading as a Markdown document a recruiter can forward (the page's "download as Markdown")."""
+
+from __future__ import annotations
+
+from rolelens.core.models import Evidence, Reading
+from rolelens.taxonomy.schema import Taxonomy
+
+_MAX_EVIDENCE = 20
+
+
+def _name(taxonomy: Taxonomy, role: str | None) -> str:
+    if role is None:
+        return "no known role"
+    if role == "ambiguous":
+        return "ambiguous"
+    try:
+        return taxonomy.role(role).name
+    except KeyError:
+        return role
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _where(ev: Evidence) -> str:
+    tags = [ev.section.replace("_", " ")]
+    if ev.level == "preferred":
+        tags.append("preferred")
+    if ev.listed:
+        tags.append("listed")
+    return ", ".join(tags)
+
+
+def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
+    """The reading as Markdown: verdict, flags, role probabilities and the strongest evidence."""
+    out: list[str] = []
+    w = out.append
+    name = _name(taxonomy, reading.role)
+    w(f"# Reading: {name}")
+    w("")
+    w(f"**By the work:** {name} — probability {reading.confidence:.2f}.")
+    title = reading.title
+    if title.text:
+        w("")
+        w(f"**Title:** “{_cell(title.text)}” reads as {_name(taxonomy, title.role)}.")
+    if reading.mismatch:
+        w("")
+        w(f"> **Mismatch:** {reading.mismatch_reason or ''}")
+    if reading.hybrid:
+        w("")
+        w(f"> **Hybrid (ML + GenAI):** {reading.hybrid_reason or ''}")
+    w("")
+    w(f"**Seniority:** {reading.seniority or 'not stated'} (from {reading.seniority_basis}).")
+    w("")
+    w("## Role probabilities")
+    w("")
+    w("| Role | Probability |")
+    w("|---|---|")
+    for role, p in sorted(reading.scores.items(), key=lambda kv: -kv[1]):
+        if p >= 0.01:
+            w(f"| {_name(taxonomy, role)} | {p:.2f} |")
+    counted = sorted(
+        (e for e in reading.evidence if e.contributions.get(reading.role, 0) > 0),
+        key=lambda e: -e.contributions[reading.role],
+    )
+    w("")
+    w(f"## Strongest evidence for {name}")
+    w("")
+    if counted:
+        w("| As written | Evidence item | Where | Points |")
+        w("|---|---|---|---|")
+        for ev in counted[:_MAX_EVIDENCE]:
+            points = ev.contributions[reading.role]
+            w(f"| {_cell(ev.text)} | {_cell(ev.label)} | {_where(ev)} | {points:+.2f} |")
+    else:
+        w("No mention pointed to this role.")
+    negated = [e for e in reading.evidence if e.negated]
+    if negated:
+        w("")
+        w("**Set aside as negated:** " + ", ".join(f"“{_cell(e.text)}”" for e in negated[:10]))
+    w("")
+    w(f"---\n*rolelens scorer {reading.scorer_version}, taxonomy {reading.taxonomy_version}.*")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,55 @@
+"""The service's settings, declared once as data: name, default and help in one place.
+
+``rolelens serve`` builds its options from these fields, ``docs/service.md`` documents
+each one (a test checks), and :func:`rolelens.web.create_app` takes a :class:`ServiceSettings`.
+The library never reads the environment: the CLI reads ``ROLELENS_TOKEN`` and passes it in.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rolelens.io.text import MAX_BYTES
+
+
+class ServiceSettings(BaseModel):
+    """How one HTTP service behaves: limits, access and the taxonomy it reads with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_bytes: int = Field(
+        default=MAX_BYTES,
+        gt=0,
+        description="Largest request body accepted, in bytes; a larger one is refused with 413 "
+        "input_too_large before it is read.",
+    )
+    timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time limit for the work of one request, in seconds; past it the answer is "
+        "503 time_limit.",
+    )
+    inline_chars: int = Field(
+        default=5_000,
+        ge=0,
+        description="Texts up to this many characters are read on the event loop: that work "
+        "takes a few milliseconds, less than handing it to a worker thread costs under load. "
+        "Longer texts go to a worker thread under the time limit; 0 sends every text there.",
+    )
+    token: str | None = Field(
+        default=None,
+        min_length=1,
+        description="When set, every route but /healthz and the page's own files needs "
+        "`Authorization: Bearer <token>` (401 unauthorized otherwise). `rolelens serve` takes "
+        "it from the ROLELENS_TOKEN environment variable, never from an option.",
+        repr=False,
+    )
+    cors_origins: tuple[str, ...] = Field(
+        default=(),
+        description="Browser origins allowed to call the API from other sites (CORS); none "
+        "unless configured.",
+    )
+    taxonomy_files: tuple[str, ...] = Field(
+        default=(),
+        description="YAML files layered over the bundled taxonomy.",
+    )

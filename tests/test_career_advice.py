@@ -1,0 +1,93 @@
+"""Career advice: the seeds' paths, likes, gaps against core skills, the learning path order."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from rolelens.core.career import CareerAdvisor
+from rolelens.schemas import schema_text
+from rolelens.taxonomy.schema import Taxonomy
+
+CVS = Path(__file__).parent / "data" / "cvs"
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def advisor(taxonomy: Taxonomy) -> CareerAdvisor:
+    return CareerAdvisor(taxonomy)
+
+
+def _cv(name: str) -> str:
+    return (CVS / f"{name}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("cv", "likes", "target"),
+    [
+        ("software_engineer", "", "ai_engineer"),  # shipping software: AI engineer first
+        ("software_engineer", "I love maths, research papers and training models", "ml_engineer"),
+        ("software_engineer", "autonomy and orchestrating tools and agents", "agentic_ai_engineer"),
+        (
+            "software_engineer",
+            "working with customers and delivery on site",
+            "forward_deployed_engineer",
+        ),
+        ("data_scientist", "", "ml_engineer"),
+        ("rpa_developer", "", "agentic_ai_engineer"),
+        ("ml_engineer", "", "ml_engineer"),
+        ("ai_engineer", "", "ai_engineer"),
+    ],
+)
+def test_career_target(advisor: CareerAdvisor, cv: str, likes: str, target: str) -> None:
+    advice = advisor.advise(_cv(cv), today=TODAY, likes=likes)
+    assert advice.target_role == target
+    assert abs(sum(advice.scores.values()) - 1) < 1e-3
+    if likes:
+        assert any(s.role == target for s in advice.interests)
+        assert "you enjoy" in advice.reason
+
+
+def test_career_gaps_and_strengths(advisor: CareerAdvisor, taxonomy: Taxonomy) -> None:
+    advice = advisor.advise(_cv("software_engineer"), today=TODAY)
+    skills = taxonomy.role("ai_engineer").core_skills
+    assert [g.skill for g in advice.gaps] == skills
+    statuses = {g.skill: g.status for g in advice.gaps}
+    assert statuses[skills[1]] == "missing"  # retrieval: nothing in a backend CV
+    assert statuses[skills[7]] == "shown"  # production software: the CV ships APIs
+    assert advice.strengths == [g.skill for g in advice.gaps if g.status == "shown"]
+
+
+def test_career_learning_path_durable_concepts_first(advisor: CareerAdvisor) -> None:
+    advice = advisor.advise(_cv("software_engineer"), today=TODAY)
+    path = advice.learning_path
+    assert [s.step for s in path] == list(range(1, len(path) + 1))
+    durable = [s.durable for s in path]
+    assert durable == sorted(durable, reverse=True)  # every durable step before any framework
+    concepts = [s.concept for s in path]
+    for early, late in [
+        ("llm_behaviour", "embeddings"),
+        ("embeddings", "retrieval"),
+        ("retrieval", "evaluation"),
+        ("evaluation", "llm_frameworks"),
+    ]:
+        assert concepts.index(early) < concepts.index(late)
+    jsonschema.validate(advice.model_dump(mode="json"), json.loads(schema_text("career")))
+
+
+def test_career_path_skips_what_the_work_shows(advisor: CareerAdvisor) -> None:
+    advice = advisor.advise(_cv("ai_engineer"), today=TODAY)
+    concepts = {s.concept for s in advice.learning_path}
+    assert "retrieval" not in concepts and "evaluation" not in concepts
+    refresh = {s.concept: s.status for s in advice.learning_path}
+    assert refresh.get("embeddings") == "refresh"  # listed in skills, never shown in work
+
+
+def test_career_role_skills_mirror_the_roles(taxonomy: Taxonomy) -> None:
+    assert taxonomy.cv is not None
+    for role, skills in taxonomy.cv.role_skills.items():
+        assert [s.skill for s in skills] == taxonomy.role(role).core_skills, role

@@ -1,0 +1,210 @@
+"""Reading CVs: the role by shipped work, outcomes, claims, stuffing, dates, redaction."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rolelens.core.cv import CvReader
+from rolelens.core.redact import redact
+from rolelens.errors import CvUnavailable, EmptyInput
+from rolelens.schemas import schema_text
+from rolelens.taxonomy.loader import load_taxonomy, toy_path
+from rolelens.taxonomy.schema import Taxonomy
+
+HERE = Path(__file__).parent
+CVS = HERE / "data" / "cvs"
+TODAY = date(2026, 6, 1)
+UPDATE = os.environ.get("ROLELENS_UPDATE_GOLDEN") == "1"
+
+ROLE_OF = {
+    "ai_engineer": "ai_engineer",
+    "ml_engineer": "ml_engineer",
+    "agentic_engineer": "agentic_ai_engineer",
+    "forward_deployed": "forward_deployed_engineer",
+    "data_scientist": "data_scientist",
+    "data_engineer": "data_engineer_bi",
+    "rpa_developer": "rpa_engineer",
+    "software_engineer": "software_engineer",
+    "product_manager": "other",
+    "llm_integrator_ml_title": "ai_engineer",
+    "junior_ai": "ai_engineer",
+}
+
+
+@pytest.fixture(scope="module")
+def cv_reader(taxonomy: Taxonomy) -> CvReader:
+    return CvReader(taxonomy)
+
+
+def _cv(name: str) -> str:
+    return (CVS / f"{name}.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(ROLE_OF))
+def test_cv_reading_role_by_shipped_work(cv_reader: CvReader, name: str) -> None:
+    reading = cv_reader.read(_cv(name), today=TODAY)
+    assert reading.role == ROLE_OF[name]
+    assert abs(sum(reading.scores.values()) - 1) < 1e-3
+    assert not reading.keyword_stuffing
+
+
+def test_cv_reading_title_does_not_decide(cv_reader: CvReader) -> None:
+    # titled "Machine Learning Engineer" twice, but the work is LLM integration
+    reading = cv_reader.read(_cv("llm_integrator_ml_title"), today=TODAY)
+    assert reading.role == "ai_engineer"
+    assert reading.scores["ml_engineer"] < 0.1
+
+
+def test_cv_reading_outcomes_are_shipped_evidence(cv_reader: CvReader) -> None:
+    reading = cv_reader.read(_cv("ai_engineer"), today=TODAY)
+    texts = [o.text for o in reading.outcomes]
+    assert any("cut answer latency from 4 s to 1.5 s" in t for t in texts)
+    rag = [e for e in reading.evidence if e.item == "rag"]
+    assert rag and rag[0].use == "shipped" and rag[0].factor == 1.0
+    listed = [e for e in reading.evidence if e.use == "listed"]
+    assert listed and all(e.section == "skills" for e in listed)
+    assert all(e.factor < rag[0].factor / 5 for e in listed)
+
+
+def test_cv_reading_shipped_outweighs_listed(cv_reader: CvReader) -> None:
+    shipped = "## Experience\n- Deployed a churn model serving 2M users and cut churn by 6%.\n"
+    listed = "## Skills\nchurn model, Python, SQL, Git\n"
+    a = cv_reader.read(shipped, today=TODAY)
+    b = cv_reader.read(listed, today=TODAY)
+    assert a.points["ml_engineer"] > 3 * max(b.points["ml_engineer"], 0.01)
+
+
+def test_cv_reading_keyword_stuffing_warning(cv_reader: CvReader) -> None:
+    reading = cv_reader.read(_cv("keyword_stuffed"), today=TODAY)
+    assert reading.keyword_stuffing
+    assert (
+        reading.keyword_stuffing_reason and "no job or project" in reading.keyword_stuffing_reason
+    )
+    assert len(reading.unshown_claims) >= 20
+    assert reading.outcomes == []
+    assert reading.confidence < 0.5  # nothing in the work backs a role
+
+
+def test_cv_reading_years_and_seniority_use_the_given_day(cv_reader: CvReader) -> None:
+    text = "## Experience\nEngineer, Acme (Jan 2021 - present)\n- built APIs\n"
+    early = cv_reader.read(text, today=date(2022, 1, 1))
+    late = cv_reader.read(text, today=date(2027, 1, 1))
+    assert early.years_experience == 1.0
+    assert late.years_experience == 6.0
+    assert early.seniority == "junior" and late.seniority == "senior"
+
+
+def test_cv_reading_overlapping_and_education_dates(cv_reader: CvReader) -> None:
+    text = (
+        "## Experience\n"
+        "Engineer, A — 2018 – 2020\n- built things\n"
+        "Consultant, B — Mar 2019 – Dec 2021\n- built more\n"
+        "## Education\nBSc, 2010 – 2014\n"
+    )
+    reading = cv_reader.read(text, today=TODAY)
+    assert [e.start_date for e in reading.entries] == ["2018-01", "2019-03"]
+    assert reading.years_experience == pytest.approx(3.9)  # Jan 2018 to Dec 2021, once
+    assert reading.entries[0].heading == "Engineer, A"
+
+
+def test_cv_reading_sections(cv_reader: CvReader) -> None:
+    reading = cv_reader.read(_cv("ml_engineer"), today=TODAY)
+    kinds = [s.kind for s in reading.sections]
+    assert kinds[-3:] == ["experience", "skills", "education"]
+    # a job heading in bold does not open a new section
+    assert kinds.count("experience") == 1
+
+
+def test_cv_reading_without_headings_reads_all_as_work(cv_reader: CvReader) -> None:
+    reading = cv_reader.read("Built a RAG assistant that cut handling time by 30%.", today=TODAY)
+    assert reading.role == "ai_engineer"
+    assert reading.outcomes and reading.warnings
+
+
+def test_cv_reading_redacts_contact_data(cv_reader: CvReader) -> None:
+    reading = cv_reader.read(_cv("ai_engineer"), today=TODAY, redact=True)
+    out = reading.model_dump_json()
+    assert "priya.raman@example.com" not in out
+    assert "7946" not in out and "Elm Road" not in out
+    assert reading.redacted and reading.redactions["email"] == 1
+    assert reading.redactions["phone"] == 1 and reading.redactions["address"] >= 1
+
+
+def test_cv_reading_empty_and_no_cv_block(taxonomy: Taxonomy) -> None:
+    with pytest.raises(EmptyInput):
+        CvReader(taxonomy).read("  \n", today=TODAY)
+    with pytest.raises(CvUnavailable):
+        CvReader(load_taxonomy([toy_path()], bundled=False))
+
+
+def test_cv_reading_golden(cv_reader: CvReader) -> None:
+    got = cv_reader.read(_cv("ai_engineer"), today=TODAY, id="ai_engineer").model_dump(mode="json")
+    jsonschema.validate(got, json.loads(schema_text("cv")))
+    golden = HERE / "golden" / "cv_ai_engineer.json"
+    if UPDATE:
+        golden.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert golden.exists(), "no golden file: run with ROLELENS_UPDATE_GOLDEN=1"
+    assert got == json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mail me at jane.doe+cv@example.co.uk today", "email"),
+        ("call +44 20 7946 0958", "phone"),
+        ("call (415) 555-0132", "phone"),
+        ("lives at 221B Baker Street, London", "address"),
+        ("Hauptstraße 12, 10115 Berlin", "address"),
+    ],
+)
+def test_cv_redact_finds_contact_data(text: str, kind: str) -> None:
+    out, counts = redact(text)
+    assert counts[kind] >= 1 and f"[{kind}]" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cut latency from 4 s to 1.5 s for 2,000,000 users",
+        "Jan 2021 – Mar 2023, 2019 - 2023, 2019-2020",
+        "served 10 000 000 requests; Python 3.11; 35% fewer tickets",
+    ],
+)
+def test_cv_redact_keeps_numbers_that_are_not_contact_data(text: str) -> None:
+    assert redact(text) == (text, {"email": 0, "phone": 0, "address": 0})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_cv_reading_never_crashes_and_scores_sum_to_one(text: str) -> None:
+    reader = _shared_reader()
+    if not text.strip():
+        return
+    reading = reader.read(text, today=TODAY, redact=True)
+    assert abs(sum(reading.scores.values()) - 1) < 1e-3
+    for ev in reading.evidence:
+        assert 0 <= ev.start < ev.end
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.emails())
+def test_cv_redact_removes_any_email(email: str) -> None:
+    out, _ = redact(f"Contact: {email} (any time)")
+    assert email not in out
+
+
+_READER: list[CvReader] = []
+
+
+def _shared_reader() -> CvReader:
+    if not _READER:
+        _READER.append(CvReader(load_taxonomy()))
+    return _READER[0]

@@ -1,0 +1,183 @@
+"""The local market engine: outputs, row accounting, DuckDB tables, report, resuming, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from market_fixtures import synthetic_rows, write_jsonl
+from typer.testing import CliRunner
+
+duckdb = pytest.importorskip("duckdb")
+pytest.importorskip("pyarrow")
+
+from rolelens.cli import app  # noqa: E402
+from rolelens.core.aggregate import MarketAggregate  # noqa: E402
+from rolelens.errors import ResumeConflict  # noqa: E402
+from rolelens.market.engine import RunOptions, run_local  # noqa: E402
+
+GLOB = "{}/readings.parquet/**/*.parquet"
+
+
+def _readings(out: Path) -> list[tuple]:
+    return duckdb.sql(
+        f"SELECT row, id, month, role, error_code FROM read_parquet('{GLOB.format(out)}', "
+        "hive_partitioning = true, hive_types = {'month': VARCHAR}, union_by_name = true) ORDER BY row"
+    ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    return write_jsonl(folder / "postings.jsonl", synthetic_rows(300), bad_every=37)
+
+
+@pytest.fixture(scope="module")
+def finished(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("market") / "out"
+    run_local(RunOptions(inputs=(str(corpus),), out=out, jobs=1, chunk_size=64, min_support=3))
+    return out
+
+
+def test_market_engine_writes_every_output(finished: Path) -> None:
+    for name in ("readings.parquet", "market.duckdb", "report.html", "aggregate.json", "manifest.json"):
+        assert (finished / name).exists(), name
+    manifest = json.loads((finished / "manifest.json").read_text())
+    assert manifest["rows"] == 300 and manifest["chunks"] == 5
+    assert manifest["errors"] == {"row_not_json": 8}
+
+
+def test_market_engine_every_row_exactly_once(finished: Path) -> None:
+    rows = _readings(finished)
+    assert [r[0] for r in rows] == list(range(300))
+    bad = [r for r in rows if r[4] is not None]
+    assert [r[0] + 1 for r in bad] == list(range(37, 301, 37))  # line numbers of the broken lines
+    assert all(r[3] is None for r in bad) and all(r[3] for r in rows if r[4] is None)
+    assert {r[2] for r in rows} >= {"2024-01", "2024-03", "unknown"}
+
+
+def test_market_engine_duckdb_tables_agree_with_aggregate(finished: Path) -> None:
+    agg = MarketAggregate.model_validate_json((finished / "aggregate.json").read_text())
+    con = duckdb.connect(str(finished / "market.duckdb"), read_only=True)
+    try:
+        total = con.execute("SELECT sum(postings) FROM role_share_month").fetchone()[0]
+        assert total == agg.readings == 300 - 8
+        shares = con.execute("SELECT month, sum(share) FROM role_share_month GROUP BY month").fetchall()
+        assert all(abs(s - 1) < 1e-9 for _, s in shares)
+        assert con.execute("SELECT count(*) FROM readings").fetchone()[0] == 300
+        fam = con.execute("SELECT sum(postings) FROM mismatch_rate").fetchone()[0]
+        assert fam == agg.readings
+        for view in ("title_work_matrix", "hybrid_share", "top_evidence", "rising_evidence", "salary_distribution"):
+            con.execute(f"SELECT * FROM {view}").fetchall()
+        n_salary = con.execute("SELECT sum(n) FROM salary_distribution").fetchone()[0]
+        assert n_salary == agg.salary_rows["parsed"]
+    finally:
+        con.close()
+
+
+def test_market_engine_report_is_self_contained(finished: Path) -> None:
+    html = (finished / "report.html").read_text(encoding="utf-8")
+    for heading in ("Findings", "Role by the work over time", "What the title said", "Salary distributions"):
+        assert heading in html
+    assert "<svg" in html and "<script" not in html and "<link" not in html
+    assert "src=" not in html
+    assert "postings titled ML engineer" in html  # a computed finding
+
+
+def test_market_engine_rerun_is_a_no_op_and_report_rerenders(finished: Path, corpus: Path) -> None:
+    before = (finished / "aggregate.json").read_text()
+    summary = run_local(RunOptions(inputs=(str(corpus),), out=finished, jobs=1, chunk_size=64, min_support=3))
+    assert summary.chunks_resumed == 5 and summary.rows == 300
+    assert (finished / "aggregate.json").read_text() == before
+    (finished / "report.html").unlink()
+    result = CliRunner().invoke(app, ["market", "report", str(finished)])
+    assert result.exit_code == 0, result.output
+    assert (finished / "report.html").exists()
+
+
+def test_market_engine_refuses_other_inputs_without_fresh(finished: Path, tmp_path: Path) -> None:
+    other = write_jsonl(tmp_path / "other.jsonl", synthetic_rows(10))
+    with pytest.raises(ResumeConflict):
+        run_local(RunOptions(inputs=(str(other),), out=finished, jobs=1))
+
+
+def test_market_engine_two_processes_match_one(corpus: Path, finished: Path, tmp_path: Path) -> None:
+    out = tmp_path / "two"
+    run_local(RunOptions(inputs=(str(corpus),), out=out, jobs=2, chunk_size=64, min_support=3))
+    one = MarketAggregate.model_validate_json((finished / "aggregate.json").read_text())
+    two = MarketAggregate.model_validate_json((out / "aggregate.json").read_text())
+    assert one == two
+    assert _readings(out) == _readings(finished)
+
+
+def test_market_cli_runs_with_mapping_and_fresh(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "job,body,when\nML Engineer,Train models with PyTorch on our data.,2024-02-01\n"
+        "AI Engineer,,2024-02-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["market", str(path), "--out", str(out), "--title-col", "job", "--text-col", "body",
+            "--date-col", "when", "--jobs", "1"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "manifest.json").read_text())["errors"] == {"row_missing_field": 1}
+    other = tmp_path / "d.csv"
+    other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["market", str(other), "--out", str(out), "--text-col", "body"])
+    assert isinstance(result.exception, ResumeConflict)
+    result = CliRunner().invoke(app, ["market", "run", str(other), "--out", str(out), "--text-col", "body", "--fresh"])
+    assert result.exit_code == 0, result.output
+
+
+def test_market_cli_spark_flag_without_pyspark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from rolelens.errors import ExtraMissing
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real(name, *a))
+    path = write_jsonl(tmp_path / "c.jsonl", synthetic_rows(3))
+    result = CliRunner().invoke(app, ["market", str(path), "--out", str(tmp_path / "o"), "--engine", "spark"])
+    assert isinstance(result.exception, ExtraMissing)
+    assert "pip install 'rolelens[spark]'" in result.exception.message
+
+
+def test_market_kill_and_resume_accounts_for_every_row(tmp_path: Path) -> None:
+    n = 3000
+    corpus = write_jsonl(tmp_path / "big.jsonl", synthetic_rows(n, seed=11), bad_every=101)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "rolelens", "market", str(corpus), "--out", str(out),
+           "--jobs", "2", "--chunk-size", "100"]  # fmt: skip
+    log = tmp_path / "first-run.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=sink, start_new_session=True)
+    state = out / "_state"
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            if len(list(state.glob("chunk-*.json"))) >= 3:
+                break
+            assert proc.poll() is None, log.read_text(errors="replace")
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers, mid-write
+    finally:
+        proc.wait()
+    assert not (out / "manifest.json").exists(), "the run finished before it could be killed"
+    committed = len(list(state.glob("chunk-*.json")))
+    assert 3 <= committed < 40
+    rerun = subprocess.run(cmd, capture_output=True, check=True, timeout=300)
+    assert b"resumed" in rerun.stderr
+    rows = _readings(out)
+    assert [r[0] for r in rows] == list(range(n))
+    assert [r[1] for r in rows if r[4] is None] == [f"p{i}" for i in range(n) if (i + 1) % 101]
+    assert sum(1 for r in rows if r[4] == "row_not_json") == n // 101
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["rows"] == n and manifest["chunks_resumed"] >= committed

@@ -1,0 +1,171 @@
+"""The MCP server, driven by the official SDK's client: in process, and once over stdio."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+pytest.importorskip("mcp", reason="the 'mcp' extra is not installed")
+
+from mcp import Client, StdioServerParameters  # noqa: E402
+
+from rolelens.core.models import Reading  # noqa: E402
+from rolelens.core.scoping_models import Scoping  # noqa: E402
+from rolelens.mcp_server.server import build_server  # noqa: E402
+from rolelens.service import Service  # noqa: E402
+from rolelens.taxonomy.loader import load_taxonomy  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTING = """AI Engineer
+
+What you'll do
+- Build a support assistant on top of hosted LLMs with retrieval over our help-centre articles.
+- Add tool calling, structured outputs and an evaluation suite for groundedness.
+- No model training: we use foundation models as they are.
+"""
+BRIEF = "We want a chatbot that answers staff questions from our 3,000 internal policy documents."
+
+
+@pytest.fixture(scope="module")
+def service() -> Service:
+    return Service(load_taxonomy())
+
+
+def _run(service: Service, calls: list[tuple[str, dict[str, Any]]]) -> tuple[list[str], list[Any]]:
+    async def go() -> tuple[list[str], list[Any]]:
+        async with Client(build_server(service)) as client:
+            names = [t.name for t in (await client.list_tools()).tools]
+            results = [await client.call_tool(name, args) for name, args in calls]
+            return names, results
+
+    return anyio.run(go)
+
+
+def test_mcp_lists_the_tools_with_schemas(service: Service) -> None:
+    async def go() -> list[Any]:
+        async with Client(build_server(service)) as client:
+            return list((await client.list_tools()).tools)
+
+    tools = {t.name: t for t in anyio.run(go)}
+    assert {"read_posting", "scope_problem", "read_cv", "match", "career", "taxonomy", "role"} <= set(
+        tools
+    )
+    read = tools["read_posting"]
+    assert read.input_schema["required"] == ["text"]
+    assert read.output_schema is not None and "evidence" in read.output_schema["properties"]
+    assert all(t.description for t in tools.values())
+
+
+def test_mcp_read_posting_matches_the_library(service: Service) -> None:
+    _, (result,) = _run(service, [("read_posting", {"text": POSTING})])
+    assert not result.is_error
+    reading = Reading.model_validate(result.structured_content)
+    assert reading.role == "ai_engineer"
+    assert reading.model_dump() == service.read(POSTING).model_dump()
+
+
+def test_mcp_scope_problem_with_text_and_form(service: Service) -> None:
+    _, (free, form) = _run(
+        service,
+        [
+            ("scope_problem", {"brief": BRIEF}),
+            ("scope_problem", {"form": {"outcome": BRIEF, "region": "UK"}}),
+        ],
+    )
+    assert not free.is_error and not form.is_error
+    assert Scoping.model_validate(free.structured_content).interview_loop.stages
+    assert form.structured_content["form"]["region"] == "UK"
+
+
+def test_mcp_taxonomy_and_role(service: Service) -> None:
+    _, (tax, role) = _run(service, [("taxonomy", {}), ("role", {"role_id": "ml_engineer"})])
+    assert [r["id"] for r in tax.structured_content["roles"]] == service.taxonomy.role_ids
+    assert role.structured_content["id"] == "ml_engineer"
+    assert role.structured_content["evidence"]
+
+
+def test_mcp_errors_are_coded_tool_errors(service: Service) -> None:
+    _, (empty, unknown, invalid) = _run(
+        service,
+        [
+            ("read_posting", {"text": "   "}),
+            ("role", {"role_id": "astronaut"}),
+            ("read_posting", {"txt": "x"}),
+        ],
+    )
+    assert empty.is_error and "input_empty:" in empty.content[0].text
+    assert unknown.is_error and "not_found:" in unknown.content[0].text
+    assert invalid.is_error
+
+
+def test_mcp_logs_never_hold_the_text(service: Service, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    secret = "PANGOLIN-4471"
+    _run(
+        service,
+        [
+            ("read_posting", {"text": POSTING + secret}),
+            ("read_posting", {"text": f"   {secret}"[:3]}),
+            ("scope_problem", {"brief": BRIEF + secret}),
+            ("read_posting", {"text": 5, "title": secret}),
+        ],
+    )
+    assert secret not in caplog.text
+
+
+def test_mcp_over_stdio_with_the_cli() -> None:
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "rolelens", "mcp"], cwd=str(ROOT)
+    )
+
+    async def go() -> tuple[list[str], Any]:
+        with anyio.fail_after(60):
+            async with Client(params) as client:
+                names = [t.name for t in (await client.list_tools()).tools]
+                return names, await client.call_tool("read_posting", {"text": POSTING})
+
+    names, result = anyio.run(go)
+    assert "read_posting" in names
+    assert not result.is_error
+    assert result.structured_content["role"] == "ai_engineer"
+
+
+CV = (ROOT / "tests" / "data" / "cvs" / "ml_engineer.md").read_text(encoding="utf-8")
+
+
+def test_mcp_cv_tools_from_text_and_from_a_path(service: Service) -> None:
+    path = str(ROOT / "tests" / "data" / "cvs" / "ml_engineer.md")
+    _, (by_text, by_path, fit, advice) = _run(
+        service,
+        [
+            ("read_cv", {"text": CV}),
+            ("read_cv", {"path": path}),
+            ("match", {"cv_text": CV, "posting": POSTING}),
+            ("career", {"cv_path": path, "likes": "customers and demos"}),
+        ],
+    )
+    assert not any(r.is_error for r in (by_text, by_path, fit, advice))
+    assert by_text.structured_content["role"] == by_path.structured_content["role"] == "ml_engineer"
+    assert fit.structured_content["posting_role"] == "ai_engineer"
+    assert fit.structured_content["requirements"]
+    assert advice.structured_content["learning_path"]
+
+
+def test_mcp_cv_tool_errors_are_coded(service: Service) -> None:
+    _, (missing, both, empty) = _run(
+        service,
+        [
+            ("read_cv", {"path": "/no/such/cv.pdf"}),
+            ("career", {"cv_text": CV, "cv_path": "/no/such/cv.pdf"}),
+            ("match", {"cv_text": "  ", "posting": POSTING}),
+        ],
+    )
+    assert missing.is_error and "input_invalid: no such file" in missing.content[0].text
+    assert both.is_error and "not both" in both.content[0].text
+    assert empty.is_error and "input_empty" in empty.content[0].text

