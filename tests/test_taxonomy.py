@@ -148,3 +148,46 @@ def test_taxonomy_an_id_twice_within_one_taxonomy_is_an_error_but_a_user_file_ov
         merge([base, one, two], split=3)
     layered = merge([base, one, two], split=2)
     assert next(e for e in layered.evidence if e.id == "dup").aliases == ["zzq2"]
+
+
+def test_taxonomy_parse_cache_gives_the_same_taxonomy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rolelens.taxonomy import loader
+
+    monkeypatch.setenv("ROLELENS_CACHE_DIR", "")
+    uncached = loader.load_taxonomy([loader.toy_path()], bundled=False)
+    monkeypatch.setenv("ROLELENS_CACHE_DIR", str(tmp_path))
+    first = loader.load_taxonomy([loader.toy_path()], bundled=False)
+    (entry,) = tmp_path.glob("taxonomy-*.json")
+    second = loader.load_taxonomy([loader.toy_path()], bundled=False)
+    assert uncached == first == second
+    entry.write_text("{not json", encoding="utf-8")  # a damaged entry is parsed anew
+    assert loader.load_taxonomy([loader.toy_path()], bundled=False) == uncached
+
+
+def test_taxonomy_parse_cache_follows_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rolelens.taxonomy import loader
+
+    monkeypatch.setenv("ROLELENS_CACHE_DIR", str(tmp_path / "cache"))
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(loader.toy_path().read_text(encoding="utf-8"), encoding="utf-8")
+    before = loader.load_taxonomy([mine], bundled=False)
+    mine.write_text(
+        mine.read_text(encoding="utf-8").replace("name: ", "name: Edited ", 1), encoding="utf-8"
+    )
+    after = loader.load_taxonomy([mine], bundled=False)
+    assert after.name == "Edited " + before.name
+
+
+def test_taxonomy_parse_cache_unwritable_is_harmless(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rolelens.taxonomy import loader
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("ROLELENS_CACHE_DIR", str(blocker / "cache"))  # cannot be created
+    assert loader.load_taxonomy([loader.toy_path()], bundled=False).name
