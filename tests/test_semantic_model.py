@@ -116,7 +116,7 @@ def test_semantic_model_statement_vectors_cached_on_disk(
 def test_semantic_cli_on_shows_semantic_evidence(
     model: embeddings.MiniLMEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("ROLELENS_CACHE_DIR", str(tmp_path / "cache" / "rolelens"))
     f = tmp_path / "p.md"
     f.write_text(POSTING, encoding="utf-8")
     result = CliRunner().invoke(app, ["read", str(f), "--json", "--semantic", "on"])

@@ -246,12 +246,12 @@ def load_embedder(name: str = "minilm", *, threads: int | None = None) -> Embedd
     raise ValueError(f"no embedder {name!r}; choose one of {', '.join(EMBEDDERS)}")
 
 
-def default_cache_dir() -> Path:
-    """The statement-vector cache: ``$XDG_CACHE_HOME/rolelens`` or ``~/.cache/rolelens``."""
-    import os
+def default_cache_dir() -> Path | None:
+    """The statement-vector cache: the taxonomy cache's folder (``$ROLELENS_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/rolelens`` or ``~/.cache/rolelens``); None when caching is off."""
+    from rolelens.taxonomy.loader import cache_dir
 
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "rolelens"
+    return cache_dir()
 
 
 def load_matcher(

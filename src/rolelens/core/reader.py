@@ -439,6 +439,7 @@ def _mention(
         listed=listed,
         worked_with=worked_with,
         factor=round(factor, 3),
+        similarity=None,
         contributions={},
     )
 
