@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -9,8 +10,8 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from market_fixtures import synthetic_rows
 
+from market_fixtures import synthetic_rows
 from rolelens.core.aggregate import (
     MarketAggregate,
     aggregate,
@@ -65,7 +66,7 @@ def test_aggregate_merge_of_halves_equals_whole(recs: list[dict[str, Any]], cut:
 @given(recs=record_lists, cuts=st.lists(st.integers(min_value=0, max_value=40), max_size=4))
 def test_aggregate_merge_is_order_free(recs: list[dict[str, Any]], cuts: list[int]) -> None:
     bounds = sorted({0, len(recs), *(min(c, len(recs)) for c in cuts)})
-    parts = [aggregate(recs[i:j]) for i, j in zip(bounds, bounds[1:], strict=False)]
+    parts = [aggregate(recs[i:j]) for i, j in itertools.pairwise(bounds)]
     whole = aggregate(recs)
     assert merge_all(parts) == whole
     assert merge_all(reversed(parts)) == whole
@@ -117,7 +118,9 @@ def test_aggregate_golden_toy_corpus(toy_reader: PostingReader) -> None:
                       date=r["date"], salary=r["salary"], company=r["company"]))
         for i, r in enumerate(rows)
     ]  # fmt: skip
-    pairs.append((60, CorpusRow("corpus.jsonl", 61, error={"code": "row_not_json", "message": "x"})))
+    pairs.append(
+        (60, CorpusRow("corpus.jsonl", 61, error={"code": "row_not_json", "message": "x"}))
+    )
     got = json.loads(aggregate(records(pairs, toy_reader)).model_dump_json(indent=1))
     if os.environ.get("ROLELENS_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -70,7 +70,9 @@ def test_market_corpus_csv_with_mapping(tmp_path: Path) -> None:
         "Empty,,2024-03-05,,,\n",
         encoding="utf-8",
     )
-    columns = Columns(title="job", text="body", date="posted", salary="pay", company="org", location="where")
+    columns = Columns(
+        title="job", text="body", date="posted", salary="pay", company="org", location="where"
+    )
     rows = list(iter_corpus([path], columns))
     assert _codes(rows) == [None, "row_missing_field"]
     first = rows[0]
@@ -92,7 +94,12 @@ def test_market_corpus_parquet(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     path = tmp_path / "c.parquet"
     table = pa.table(
-        {"job_id": [1, 2], "job_title": ["AI Engineer", None], "text": [TEXT, None], "date": ["2024-01-01", None]}
+        {
+            "job_id": [1, 2],
+            "job_title": ["AI Engineer", None],
+            "text": [TEXT, None],
+            "date": ["2024-01-01", None],
+        }
     )
     pq.write_table(table, path)
     rows = list(iter_corpus([path]))
@@ -109,11 +116,19 @@ POSTING = {
     "datePosted": "2024-05-02",
     "identifier": {"@type": "PropertyValue", "value": "J-1"},
     "hiringOrganization": {"@type": "Organization", "name": "Acme"},
-    "jobLocation": {"@type": "Place", "address": {"addressLocality": "Austin", "addressCountry": "US"}},
+    "jobLocation": {
+        "@type": "Place",
+        "address": {"addressLocality": "Austin", "addressCountry": "US"},
+    },
     "baseSalary": {
         "@type": "MonetaryAmount",
         "currency": "USD",
-        "value": {"@type": "QuantitativeValue", "minValue": 150000, "maxValue": 180000, "unitText": "YEAR"},
+        "value": {
+            "@type": "QuantitativeValue",
+            "minValue": 150000,
+            "maxValue": 180000,
+            "unitText": "YEAR",
+        },
     },
 }
 
@@ -126,10 +141,20 @@ def test_market_corpus_jsonld_object_array_and_graph(tmp_path: Path) -> None:
     graph = tmp_path / "graph.json"
     graph.write_text(json.dumps({"@graph": [{"@type": "WebPage"}, POSTING]}), encoding="utf-8")
     rows = list(iter_corpus([one, many, graph]))
-    assert [r.title for r in rows] == ["Agentic AI Engineer", "Agentic AI Engineer", "Second", "Agentic AI Engineer"]
+    assert [r.title for r in rows] == [
+        "Agentic AI Engineer",
+        "Agentic AI Engineer",
+        "Second",
+        "Agentic AI Engineer",
+    ]
     row = rows[0]
     assert row.text == "Build AI agents with tool calling."
-    assert (row.id, row.company, row.location, row.date) == ("J-1", "Acme", "Austin, US", "2024-05-02")
+    assert (row.id, row.company, row.location, row.date) == (
+        "J-1",
+        "Acme",
+        "Austin, US",
+        "2024-05-02",
+    )
     assert row.salary == "USD 150000 - 180000 per year"
 
 
@@ -150,13 +175,17 @@ def test_market_corpus_html_pages(tmp_path: Path) -> None:
 
 def test_market_corpus_plain_json_array(tmp_path: Path) -> None:
     path = tmp_path / "rows.json"
-    path.write_text(json.dumps([{"title": "A", "description": TEXT}, {"title": "B"}]), encoding="utf-8")
+    path.write_text(
+        json.dumps([{"title": "A", "description": TEXT}, {"title": "B"}]), encoding="utf-8"
+    )
     assert _codes(list(iter_corpus([path]))) == [None, "row_missing_field"]
 
 
 def test_market_corpus_limit_and_unknown_inputs(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_text("".join(json.dumps({"description": TEXT}) + "\n" for _ in range(5)), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps({"description": TEXT}) + "\n" for _ in range(5)), encoding="utf-8"
+    )
     assert len(list(iter_corpus([path], limit=3))) == 3
     with pytest.raises(CorpusUnreadable):
         list(iter_corpus([tmp_path / "missing.jsonl"]))

@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from market_fixtures import synthetic_rows, write_jsonl
 from typer.testing import CliRunner
+
+from conftest import CORPUS, needs_shared
+from market_fixtures import synthetic_rows, write_jsonl
 
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
@@ -46,7 +48,13 @@ def finished(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_market_engine_writes_every_output(finished: Path) -> None:
-    for name in ("readings.parquet", "market.duckdb", "report.html", "aggregate.json", "manifest.json"):
+    for name in (
+        "readings.parquet",
+        "market.duckdb",
+        "report.html",
+        "aggregate.json",
+        "manifest.json",
+    ):
         assert (finished / name).exists(), name
     manifest = json.loads((finished / "manifest.json").read_text())
     assert manifest["rows"] == 300 and manifest["chunks"] == 5
@@ -68,12 +76,20 @@ def test_market_engine_duckdb_tables_agree_with_aggregate(finished: Path) -> Non
     try:
         total = con.execute("SELECT sum(postings) FROM role_share_month").fetchone()[0]
         assert total == agg.readings == 300 - 8
-        shares = con.execute("SELECT month, sum(share) FROM role_share_month GROUP BY month").fetchall()
+        shares = con.execute(
+            "SELECT month, sum(share) FROM role_share_month GROUP BY month"
+        ).fetchall()
         assert all(abs(s - 1) < 1e-9 for _, s in shares)
         assert con.execute("SELECT count(*) FROM readings").fetchone()[0] == 300
         fam = con.execute("SELECT sum(postings) FROM mismatch_rate").fetchone()[0]
         assert fam == agg.readings
-        for view in ("title_work_matrix", "hybrid_share", "top_evidence", "rising_evidence", "salary_distribution"):
+        for view in (
+            "title_work_matrix",
+            "hybrid_share",
+            "top_evidence",
+            "rising_evidence",
+            "salary_distribution",
+        ):
             con.execute(f"SELECT * FROM {view}").fetchall()
         n_salary = con.execute("SELECT sum(n) FROM salary_distribution").fetchone()[0]
         assert n_salary == agg.salary_rows["parsed"]
@@ -83,7 +99,12 @@ def test_market_engine_duckdb_tables_agree_with_aggregate(finished: Path) -> Non
 
 def test_market_engine_report_is_self_contained(finished: Path) -> None:
     html = (finished / "report.html").read_text(encoding="utf-8")
-    for heading in ("Findings", "Role by the work over time", "What the title said", "Salary distributions"):
+    for heading in (
+        "Findings",
+        "Role by the work over time",
+        "What the title said",
+        "Salary distributions",
+    ):
         assert heading in html
     assert "<svg" in html and "<script" not in html and "<link" not in html
     assert "src=" not in html
@@ -92,7 +113,9 @@ def test_market_engine_report_is_self_contained(finished: Path) -> None:
 
 def test_market_engine_rerun_is_a_no_op_and_report_rerenders(finished: Path, corpus: Path) -> None:
     before = (finished / "aggregate.json").read_text()
-    summary = run_local(RunOptions(inputs=(str(corpus),), out=finished, jobs=1, chunk_size=64, min_support=3))
+    summary = run_local(
+        RunOptions(inputs=(str(corpus),), out=finished, jobs=1, chunk_size=64, min_support=3)
+    )
     assert summary.chunks_resumed == 5 and summary.rows == 300
     assert (finished / "aggregate.json").read_text() == before
     (finished / "report.html").unlink()
@@ -107,7 +130,9 @@ def test_market_engine_refuses_other_inputs_without_fresh(finished: Path, tmp_pa
         run_local(RunOptions(inputs=(str(other),), out=finished, jobs=1))
 
 
-def test_market_engine_two_processes_match_one(corpus: Path, finished: Path, tmp_path: Path) -> None:
+def test_market_engine_two_processes_match_one(
+    corpus: Path, finished: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "two"
     run_local(RunOptions(inputs=(str(corpus),), out=out, jobs=2, chunk_size=64, min_support=3))
     one = MarketAggregate.model_validate_json((finished / "aggregate.json").read_text())
@@ -131,27 +156,49 @@ def test_market_cli_runs_with_mapping_and_fresh(tmp_path: Path) -> None:
     assert json.loads((out / "manifest.json").read_text())["errors"] == {"row_missing_field": 1}
     other = tmp_path / "d.csv"
     other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    result = CliRunner().invoke(app, ["market", str(other), "--out", str(out), "--text-col", "body"])
+    result = CliRunner().invoke(
+        app, ["market", str(other), "--out", str(out), "--text-col", "body", "-j", "1"]
+    )
     assert isinstance(result.exception, ResumeConflict)
-    result = CliRunner().invoke(app, ["market", "run", str(other), "--out", str(out), "--text-col", "body", "--fresh"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "market",
+            "run",
+            str(other),
+            "--out",
+            str(out),
+            "--text-col",
+            "body",
+            "--fresh",
+            "-j",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
 
 
-def test_market_cli_spark_flag_without_pyspark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_market_cli_spark_flag_without_pyspark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import importlib.util
 
     from rolelens.errors import ExtraMissing
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real(name, *a)
+    )
     path = write_jsonl(tmp_path / "c.jsonl", synthetic_rows(3))
-    result = CliRunner().invoke(app, ["market", str(path), "--out", str(tmp_path / "o"), "--engine", "spark"])
+    result = CliRunner().invoke(
+        app, ["market", str(path), "--out", str(tmp_path / "o"), "--engine", "spark"]
+    )
     assert isinstance(result.exception, ExtraMissing)
     assert "pip install 'rolelens[spark]'" in result.exception.message
 
 
 def test_market_kill_and_resume_accounts_for_every_row(tmp_path: Path) -> None:
-    n = 3000
+    n = 2000
     corpus = write_jsonl(tmp_path / "big.jsonl", synthetic_rows(n, seed=11), bad_every=101)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "rolelens", "market", str(corpus), "--out", str(out),
@@ -181,3 +228,28 @@ def test_market_kill_and_resume_accounts_for_every_row(tmp_path: Path) -> None:
     assert sum(1 for r in rows if r[4] == "row_not_json") == n // 101
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["rows"] == n and manifest["chunks_resumed"] >= committed
+
+
+@needs_shared(CORPUS)
+def test_market_shared_corpus_sample(tmp_path: Path) -> None:
+    # the RemoteWLB export's own field names (title, description, month, salary, company,
+    # location, id) are picked up by the default column mapping
+    out = tmp_path / "out"
+    summary = run_local(RunOptions(inputs=(str(CORPUS),), out=out, jobs=1, limit=150))
+    assert summary.rows == 150 and summary.errors == {}
+    agg = MarketAggregate.model_validate_json((out / "aggregate.json").read_text())
+    assert "unknown" not in agg.role_month
+    assert agg.salary_rows["parsed"] > 0
+
+
+def test_market_engine_outputs_validate_against_published_schemas(finished: Path) -> None:
+    import jsonschema
+
+    from rolelens.schemas import schema_text
+
+    for name, file in (
+        ("market-aggregate", "aggregate.json"),
+        ("market-manifest", "manifest.json"),
+    ):
+        schema = json.loads(schema_text(name))
+        jsonschema.validate(json.loads((finished / file).read_text()), schema)

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from market_fixtures import synthetic_rows, write_jsonl
 
 pytest.importorskip("pyspark")
@@ -34,7 +35,9 @@ def test_market_spark_matches_local(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")
     corpus = write_jsonl(tmp_path / "corpus.jsonl", synthetic_rows(2000, seed=5), bad_every=97)
     local_out, spark_out = tmp_path / "local", tmp_path / "spark"
-    run_local(RunOptions(inputs=(str(corpus),), out=local_out, jobs=1, chunk_size=500, min_support=5))
+    run_local(
+        RunOptions(inputs=(str(corpus),), out=local_out, jobs=1, chunk_size=500, min_support=5)
+    )
     summary = run_spark(
         RunOptions(inputs=(str(corpus),), out=spark_out, chunk_size=500, min_support=5),
         master="local[2]",

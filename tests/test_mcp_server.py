@@ -11,13 +11,13 @@ import pytest
 
 pytest.importorskip("mcp", reason="the 'mcp' extra is not installed")
 
-from mcp import Client, StdioServerParameters  # noqa: E402
+from mcp import Client, StdioServerParameters
 
-from rolelens.core.models import Reading  # noqa: E402
-from rolelens.core.scoping_models import Scoping  # noqa: E402
-from rolelens.mcp_server.server import build_server  # noqa: E402
-from rolelens.service import Service  # noqa: E402
-from rolelens.taxonomy.loader import load_taxonomy  # noqa: E402
+from rolelens.core.models import Reading
+from rolelens.core.scoping_models import Scoping
+from rolelens.mcp_server.server import build_server
+from rolelens.service import Service
+from rolelens.taxonomy.loader import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTING = """AI Engineer
@@ -51,9 +51,15 @@ def test_mcp_lists_the_tools_with_schemas(service: Service) -> None:
             return list((await client.list_tools()).tools)
 
     tools = {t.name: t for t in anyio.run(go)}
-    assert {"read_posting", "scope_problem", "read_cv", "match", "career", "taxonomy", "role"} <= set(
-        tools
-    )
+    assert {
+        "read_posting",
+        "scope_problem",
+        "read_cv",
+        "match",
+        "career",
+        "taxonomy",
+        "role",
+    } <= set(tools)
     read = tools["read_posting"]
     assert read.input_schema["required"] == ["text"]
     assert read.output_schema is not None and "evidence" in read.output_schema["properties"]

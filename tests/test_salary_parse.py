@@ -91,7 +91,10 @@ def test_salary_parse_refuses_unclear_text(text: str | None) -> None:
 
 
 def test_salary_parse_golden() -> None:
-    got = {t: (None if (s := parse_salary(t)) is None else s.model_dump()) for t in [*TABLE, *REFUSED[1:]]}
+    got = {
+        t: (None if (s := parse_salary(t)) is None else s.model_dump())
+        for t in [*TABLE, *REFUSED[1:]]
+    }
     if os.environ.get("ROLELENS_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     assert GOLDEN.exists(), "no golden file: run with ROLELENS_UPDATE_GOLDEN=1"

@@ -13,16 +13,16 @@ import pytest
 pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
 pytest.importorskip("httpx", reason="httpx (TestClient) is not installed")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from rolelens.core.models import Reading  # noqa: E402
-from rolelens.core.scoping_models import Scoping  # noqa: E402
-from rolelens.errors import RolelensError  # noqa: E402
-from rolelens.service import Service  # noqa: E402
-from rolelens.taxonomy.loader import load_taxonomy  # noqa: E402
-from rolelens.taxonomy.schema import Taxonomy  # noqa: E402
-from rolelens.web.app import create_app  # noqa: E402
-from rolelens.web.settings import ServiceSettings  # noqa: E402
+from rolelens.core.models import Reading
+from rolelens.core.scoping_models import Scoping
+from rolelens.errors import RolelensError
+from rolelens.service import Service
+from rolelens.taxonomy.loader import load_taxonomy
+from rolelens.taxonomy.schema import Taxonomy
+from rolelens.web.app import create_app
+from rolelens.web.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -372,9 +372,7 @@ def test_web_cors_when_configured(service: Service) -> None:
         )
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == allowed
-        response = c.get(
-            "/v1/taxonomy", headers={"origin": allowed, "authorization": "Bearer t"}
-        )
+        response = c.get("/v1/taxonomy", headers={"origin": allowed, "authorization": "Bearer t"})
         assert response.headers["access-control-allow-origin"] == allowed
         other = c.get(
             "/v1/taxonomy",

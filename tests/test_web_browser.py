@@ -116,9 +116,11 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     # a coded 4xx answer is logged by the browser as a failed load; that is not a page error
     pg.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     pg.goto(server + "/")
     yield pg
@@ -203,3 +205,49 @@ def test_web_browser_reports_a_coded_error(page: Any) -> None:
     page.click("#run")
     page.wait_for_function("document.querySelector('#status').textContent.includes('input_empty')")
     assert page.locator("#status.error").count() == 1
+
+
+CV = """Tomás Okafor — Software engineer
+
+Experience
+Backend Engineer, Fernleaf Payments (2020-04 – present)
+- Built and shipped a RAG assistant over our 8,000 support articles with pgvector and GPT-4o;
+  cut average handling time by 22%.
+- Added tool calling so the assistant can refund orders through our payments API.
+- Wrote an LLM evaluation suite for groundedness that runs in CI on every prompt change.
+
+Skills
+Python, FastAPI, PostgreSQL, Docker, LangChain, PyTorch, Kubernetes
+"""
+
+
+def test_web_browser_reads_a_pasted_cv_with_career_advice(page: Any) -> None:
+    if page.locator("#tab-cv").is_hidden():
+        pytest.skip("the service has no CV features")
+    page.click("#tab-cv")
+    page.fill("#text", CV)
+    page.fill("#likes", "talking to customers and shipping features")
+    page.click("#run")
+    page.wait_for_selector("#career")
+    assert page.inner_text("#verdict-role")
+    marks = page.locator("#doc mark.ev")
+    assert marks.count() >= 4
+    # offsets survive the upload: every highlight holds the words its explanation names
+    texts = {marks.nth(i).inner_text() for i in range(marks.count())}
+    assert "pgvector" in texts
+    assert page.locator("#learning li").count() >= 1
+    _shot(page, "web_cv")
+
+
+def test_web_browser_missing_browser_fails_in_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _unavailable("chromium is missing")
+    monkeypatch.setattr(module, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception):
+        _unavailable("chromium is missing")

@@ -11,13 +11,13 @@ import pytest
 pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
 pytest.importorskip("multipart", reason="python-multipart is not installed")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport  # noqa: E402
-from rolelens.service import Service  # noqa: E402
-from rolelens.taxonomy.loader import load_taxonomy  # noqa: E402
-from rolelens.web.app import create_app  # noqa: E402
-from rolelens.web.settings import ServiceSettings  # noqa: E402
+from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
+from rolelens.service import Service
+from rolelens.taxonomy.loader import load_taxonomy
+from rolelens.web.app import create_app
+from rolelens.web.settings import ServiceSettings
 
 CVS = Path(__file__).resolve().parent / "data" / "cvs"
 ML_CV = (CVS / "ml_engineer.md").read_text(encoding="utf-8")
@@ -90,15 +90,34 @@ def test_web_match_and_career(client: TestClient) -> None:
     ("path", "kwargs", "status", "code"),
     [
         ("/v1/cv", {}, 422, "request_invalid"),
-        ("/v1/cv", {"data": {"text": ML_CV}, "files": {"file": ("a.md", b"x")}}, 422, "request_invalid"),
+        (
+            "/v1/cv",
+            {"data": {"text": ML_CV}, "files": {"file": ("a.md", b"x")}},
+            422,
+            "request_invalid",
+        ),
         ("/v1/cv", {"data": {"text": "   "}}, 400, "input_empty"),
-        ("/v1/cv", {"files": {"file": ("cv.exe", bytes(range(256)) * 4)}}, 415, "document_unsupported"),
+        (
+            "/v1/cv",
+            {"files": {"file": ("cv.exe", bytes(range(256)) * 4)}},
+            415,
+            "document_unsupported",
+        ),
         ("/v1/cv", {"files": {"file": ("cv.pdf", b"%PDF-1.4 not really")}}, 422, "document_broken"),
         ("/v1/match", {"data": {"text": ML_CV}}, 422, "request_invalid"),
         ("/v1/match", {"data": {"text": ML_CV, "posting": " "}}, 400, "input_empty"),
         ("/v1/career", {"data": {"likes": "maths"}}, 422, "request_invalid"),
     ],
-    ids=["nothing", "both", "empty", "binary", "broken-pdf", "no-posting", "empty-posting", "no-cv"],
+    ids=[
+        "nothing",
+        "both",
+        "empty",
+        "binary",
+        "broken-pdf",
+        "no-posting",
+        "empty-posting",
+        "no-cv",
+    ],
 )
 def test_web_cv_errors_are_coded(
     client: TestClient, path: str, kwargs: dict[str, object], status: int, code: str
@@ -123,7 +142,9 @@ def test_web_cv_text_never_reaches_the_logs(
     caplog.set_level(logging.DEBUG)
     cv = ML_CV + f"\nHobbies: {SECRET}\n"
     assert client.post("/v1/cv", data={"text": cv}).status_code == 200
-    assert client.post("/v1/match", data={"text": cv, "posting": POSTING + SECRET}).status_code == 200
+    assert (
+        client.post("/v1/match", data={"text": cv, "posting": POSTING + SECRET}).status_code == 200
+    )
     assert client.post("/v1/career", data={"text": cv, "likes": SECRET}).status_code == 200
     assert client.post("/v1/cv", data={"text": cv, "extra": SECRET}).status_code == 200
     assert SECRET not in caplog.text

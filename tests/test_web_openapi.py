@@ -14,8 +14,8 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
 
-from rolelens.web.app import create_app, openapi_document  # noqa: E402
-from rolelens.web.settings import ServiceSettings  # noqa: E402
+from rolelens.web.app import create_app, openapi_document
+from rolelens.web.settings import ServiceSettings
 
 GOLDEN = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
 UPDATE = os.environ.get("ROLELENS_UPDATE_GOLDEN") == "1"

@@ -13,17 +13,18 @@ from rolelens.web.settings import ServiceSettings
 
 _DEFAULTS = ServiceSettings()
 TOKEN_ENV = "ROLELENS_TOKEN"
+CorsOption = typer.Option(
+    None,
+    "--cors-origin",
+    help="A browser origin allowed to call the API from another site (repeatable); "
+    "CORS is off without one.",
+)
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    cors_origin: list[str] = typer.Option(
-        None,
-        "--cors-origin",
-        help="A browser origin allowed to call the API from another site (repeatable); "
-        "CORS is off without one.",
-    ),
+    cors_origin: list[str] = CorsOption,
     max_bytes: int = typer.Option(
         _DEFAULTS.max_bytes, "--max-bytes", help="Largest request body accepted, in bytes."
     ),

@@ -498,15 +498,18 @@ _ROWS = {
 }
 
 
-def count_rows(paths: Iterable[Path]) -> int | None:
-    """How many rows the files hold, cheaply where the format allows (None when unsure)."""
+def count_rows(paths: Iterable[Path], limit: int | None = None) -> int | None:
+    """How many rows the files hold (at most ``limit``), cheaply where the format allows.
+
+    None when a file's format does not allow a cheap count (CSV, JSON-LD, HTML).
+    """
     total = 0
     for path in paths:
         kind = format_of(path)
         if kind == "jsonl":
             try:
                 with _open_binary(path) as fh:
-                    while chunk := fh.read(1 << 20):
+                    while (limit is None or total < limit) and (chunk := fh.read(1 << 20)):
                         total += chunk.count(b"\n")
             except (OSError, EOFError, zlib.error):
                 return None
@@ -516,7 +519,7 @@ def count_rows(paths: Iterable[Path]) -> int | None:
             total += pq.ParquetFile(path).metadata.num_rows
         else:
             return None
-    return total
+    return total if limit is None else min(total, limit)
 
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -30,14 +30,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.errors import ResumeConflict
 from rolelens.io.corpus import Columns, CorpusRow, count_rows, expand, iter_corpus
+from rolelens.market.models import RunSummary
 from rolelens.market.records import arrow_schema, records
 from rolelens.taxonomy.loader import load_taxonomy
+from rolelens.taxonomy.schema import Taxonomy
 
 READINGS = "readings.parquet"
 STATE = "_state"
@@ -60,36 +60,18 @@ class RunOptions:
     min_support: int = 20
 
 
-class RunSummary(BaseModel):
-    """What a finished run did."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    engine: str
-    out: str
-    rows: int
-    readings: int
-    errors: dict[str, int]
-    chunks: int
-    chunks_resumed: int
-    jobs: int
-    seconds: float
-    rows_per_second: float
-    taxonomy_version: str
-    scorer_version: str
-
-
-def fingerprint(opts: RunOptions, engine: str, files: Sequence[Path]) -> dict[str, Any]:
+def fingerprint(
+    opts: RunOptions, engine: str, files: Sequence[Path], taxonomy: Taxonomy
+) -> dict[str, Any]:
     """What identifies a run: its inputs (path, size, mtime), columns, limit, chunking, taxonomy."""
-    taxonomy = [str(Path(f).resolve()) for f in opts.taxonomy_files]
     return {
         "engine": engine,
         "inputs": [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in files],
         "columns": asdict(opts.columns),
         "limit": opts.limit,
         "chunk_size": opts.chunk_size,
-        "taxonomy_files": taxonomy,
-        "taxonomy_version": load_taxonomy(opts.taxonomy_files).version,
+        "taxonomy_files": [str(Path(f).resolve()) for f in opts.taxonomy_files],
+        "taxonomy_version": taxonomy.version,
         "scorer_version": SCORER_VERSION,
     }
 
@@ -101,11 +83,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def prepare(opts: RunOptions, engine: str, files: Sequence[Path]) -> bool:
+def prepare(opts: RunOptions, engine: str, files: Sequence[Path], taxonomy: Taxonomy) -> bool:
     """Make the output folder ready; True when an unfinished run of the same job is resumed."""
     out = opts.out
     state = out / STATE
-    wanted = fingerprint(opts, engine, files)
+    wanted = fingerprint(opts, engine, files, taxonomy)
     run_file = state / "run.json"
     ours = [name for name in OUTPUTS if (out / name).exists()]
     resumed = False
@@ -246,15 +228,14 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
     require_market()
     started = time.perf_counter()
     files = expand(opts.inputs)
+    taxonomy = load_taxonomy(opts.taxonomy_files)
     opts.out.mkdir(parents=True, exist_ok=True)
-    prepare(opts, "local", files)
+    prepare(opts, "local", files, taxonomy)
     done = done_chunks(opts.out)
     clean_orphans(opts.out, done)
     resumed = len(done)
     jobs = max(1, opts.jobs or os.cpu_count() or 1)
-    total = count_rows(files)
-    if total is not None and opts.limit is not None:
-        total = min(total, opts.limit)
+    total = count_rows(files, opts.limit)
     completed = sum(int(m["rows"]) for m in done.values())
     if progress:
         progress(completed, total)
@@ -267,7 +248,7 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
 
     todo = ((n, pairs) for n, pairs in chunks_of(opts, files) if n not in done)
     if jobs == 1:
-        reader = PostingReader(load_taxonomy(opts.taxonomy_files))
+        reader = PostingReader(taxonomy)
         for number, pairs in todo:
             note(write_chunk(opts.out, number, pairs, reader)[1])
     else:
@@ -308,21 +289,22 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
         rows_per_second=round((agg.rows - sum(int(done[n]["rows"]) for n in done)) / seconds, 1)
         if seconds
         else 0.0,
-        taxonomy_version=load_taxonomy(opts.taxonomy_files).version,
+        taxonomy_version=taxonomy.version,
         scorer_version=SCORER_VERSION,
     )
-    finalise(opts, agg, summary)
+    finalise(opts, agg, summary, taxonomy)
     return summary
 
 
-def finalise(opts: RunOptions, agg: MarketAggregate, summary: RunSummary) -> None:
+def finalise(
+    opts: RunOptions, agg: MarketAggregate, summary: RunSummary, taxonomy: Taxonomy
+) -> None:
     """Write the aggregate, the DuckDB database, the report, then the manifest (last)."""
     from rolelens.market.report import write_report
     from rolelens.market.store import build_database
 
     out = opts.out
     write_atomic(out / "aggregate.json", agg.model_dump_json(indent=1).encode())
-    taxonomy = load_taxonomy(opts.taxonomy_files)
     build_database(out, agg, taxonomy, summary.model_dump(mode="json"), opts.min_support)
     write_report(out)
     write_atomic(out / "manifest.json", summary.model_dump_json(indent=1).encode())

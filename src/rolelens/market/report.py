@@ -19,6 +19,12 @@ from rolelens.market.store import DB_NAME, attach_readings
 MIN_FAMILY = 20
 MIN_SALARY_N = 10
 AI_WORK = ("ai_engineer", "agentic_ai_engineer")
+# One exact salary range on at least this share of parsed salaries is taken as a placeholder.
+PLACEHOLDER_SHARE = 0.05
+
+
+def _sql_num(value: float | None) -> str:
+    return "NULL" if value is None else repr(float(value))
 
 
 def _fetch(con: Any, query: str) -> list[dict[str, Any]]:
@@ -47,14 +53,6 @@ def load(out: Path) -> dict[str, Any]:
             "hybrid": _fetch(con, "SELECT * FROM hybrid_share"),
             "top": _fetch(con, "SELECT * FROM top_evidence"),
             "rising": _fetch(con, "SELECT * FROM rising_evidence ORDER BY rank"),
-            "salary": _fetch(con, "SELECT * FROM salary_distribution"),
-            "salary_role": _fetch(
-                con,
-                "SELECT role, currency, count(*) AS n, quantile_cont(annual_mid, 0.1) AS p10, "
-                "quantile_cont(annual_mid, 0.25) AS p25, quantile_cont(annual_mid, 0.5) AS median,"
-                " quantile_cont(annual_mid, 0.75) AS p75, quantile_cont(annual_mid, 0.9) AS p90 "
-                "FROM salary GROUP BY role, currency ORDER BY currency, role",
-            ),
             "salary_pairs": _fetch(
                 con,
                 "SELECT currency, annual_min, annual_max, count(*) AS n FROM salary "
@@ -62,6 +60,34 @@ def load(out: Path) -> dict[str, Any]:
             ),
             "errors": _fetch(con, "SELECT * FROM errors ORDER BY rows DESC, code"),
         }
+        # One exact range on a large share of all salaries is an aggregator's placeholder,
+        # not pay: the report's salary figures leave it out (and say so).
+        parsed = int(settings.get("salary_parsed", 0))
+        top = data["salary_pairs"][0] if data["salary_pairs"] else None
+        data["placeholder"] = (
+            top if top and parsed and top["n"] / parsed >= PLACEHOLDER_SHARE else None
+        )
+        where = ""
+        if data["placeholder"] is not None:
+            p = data["placeholder"]
+            where = (
+                f"WHERE NOT (currency = '{p['currency']}' AND annual_min IS NOT DISTINCT FROM "
+                f"{_sql_num(p['annual_min'])} AND annual_max IS NOT DISTINCT FROM "
+                f"{_sql_num(p['annual_max'])})"
+            )
+        quant = (
+            "count(*) AS n, quantile_cont(annual_mid, 0.1) AS p10, "
+            "quantile_cont(annual_mid, 0.25) AS p25, quantile_cont(annual_mid, 0.5) AS median, "
+            "quantile_cont(annual_mid, 0.75) AS p75, quantile_cont(annual_mid, 0.9) AS p90"
+        )
+        data["salary_role"] = _fetch(
+            con, f"SELECT role, currency, {quant} FROM salary {where} GROUP BY ALL ORDER BY ALL"
+        )
+        data["salary"] = _fetch(
+            con,
+            f"SELECT role, seniority, currency, {quant} FROM salary {where} "
+            "GROUP BY ALL ORDER BY currency, role, seniority",
+        )
     finally:
         con.close()
     return data
@@ -118,6 +144,20 @@ def findings(data: dict[str, Any]) -> list[str]:
                 f"{s1:.0%} ({_span(m1)}, n={n1})"
             )
         out.append(sentence + ".")
+    amb = [r for r in tw if r["title_family"] == "ambiguous"]
+    n_amb = _sum(amb)
+    if n_amb >= MIN_FAMILY:
+        split: dict[str, int] = {}
+        for r in amb:
+            split[r["role"]] = split.get(r["role"], 0) + int(r["postings"])
+        ranked = sorted(split.items(), key=lambda kv: -kv[1])[:3]
+        out.append(
+            f"{n_amb:,} postings carry titles the taxonomy reads as ambiguous (generic ones "
+            "such as a bare 'Engineer', or 'AI Engineer', which firms use both ways); by the "
+            "text they are "
+            + ", ".join(f"{_label(data, role)} {n / n_amb:.0%}" for role, n in ranked)
+            + "."
+        )
     worst = [m for m in titled if m["postings"] >= MIN_FAMILY]
     if worst:
         top = max(worst, key=lambda m: (m["rate"], m["postings"]))
@@ -152,8 +192,8 @@ def findings(data: dict[str, Any]) -> list[str]:
     n_h = _sum(hyb, "hybrid")
     if n_h:
         out.append(
-            f"{n_h:,} postings ({n_h / read:.1%}) are hybrid: model building and LLM "
-            "integration both central."
+            f"Hybrid postings (model building and LLM integration both central): {n_h:,}, "
+            f"{n_h / read:.1%} of those read."
         )
     usd = {
         r["role"]: r
@@ -166,14 +206,14 @@ def findings(data: dict[str, Any]) -> list[str]:
             for role, r in sorted(usd.items(), key=lambda kv: -kv[1]["median"])
         ]
         out.append("Median yearly USD salary midpoint by the work: " + "; ".join(parts) + ".")
-    pairs = data["salary_pairs"]
-    parsed = int(data["settings"].get("salary_parsed", 0))
-    if pairs and parsed and pairs[0]["n"] / parsed >= 0.05:
-        p = pairs[0]
+    p = data.get("placeholder")
+    if p is not None:
+        parsed = int(data["settings"].get("salary_parsed", 0))
         out.append(
             f"Caution on pay: one range, {p['annual_min']:,.0f}–{p['annual_max']:,.0f} "
             f"{p['currency']}, is attached to {p['n']:,} of {parsed:,} parsed salaries "
-            f"({p['n'] / parsed:.0%}) across roles — likely a source placeholder, not pay."
+            f"({p['n'] / parsed:.0%}) across all roles — a source placeholder, not pay; the "
+            "salary figures here leave it out."
         )
     if rows - read:
         out.append(f"{rows - read:,} of {rows:,} input rows could not be read (see Errors).")
@@ -208,8 +248,9 @@ def render(data: dict[str, Any]) -> str:
     settings = data["settings"]
     intro = (
         f"{int(settings.get('rows', 0)):,} input rows, {int(settings.get('readings', 0)):,} read; "
-        f"engine {escape(str(run.get('engine')))}, taxonomy "
-        f"{escape(str(run.get('taxonomy_version')))}, scorer {escape(str(run.get('scorer_version')))}."
+        f"engine {escape(str(run.get('engine')))}, "
+        f"taxonomy {escape(str(run.get('taxonomy_version')))}, "
+        f"scorer {escape(str(run.get('scorer_version')))}."
     )
     sections.append(
         "<h2>Findings</h2><ul>" + "".join(f"<li>{escape(f)}</li>" for f in findings(data)) + "</ul>"
@@ -262,8 +303,9 @@ def render(data: dict[str, Any]) -> str:
     if families and cols:
         sections.append(
             "<h2>What the title said vs what the work is</h2><p>Rows: the role a title names "
-            f"(title families with at least {MIN_FAMILY} postings; 'ambiguous' titles such as a "
-            "bare 'AI Engineer' and 'none' for titles naming no role). Columns: the role by the "
+            f"(title families with at least {MIN_FAMILY} postings; 'ambiguous' for generic titles "
+            "and ones firms use both ways, such as a bare 'Engineer' or 'AI Engineer'; 'none' "
+            "for titles no pattern matched). Columns: the role by the "
             "text. Cells: share of the row.</p>"
             + svg.heatmap(
                 [_label(data, f) for f in families],
@@ -406,7 +448,14 @@ def render(data: dict[str, Any]) -> str:
             f"to a yearly range; each posting counts at its midpoint. Boxes: 25th–75th "
             f"percentile; whiskers: 10th–90th. {int(settings.get('salary_parsed', 0)):,} of "
             f"{int(settings.get('salary_with_text', 0)):,} salary texts parsed; roles "
-            f"with at least {MIN_SALARY_N} values.</p>"
+            f"with at least {MIN_SALARY_N} values."
+            + (
+                " One range found on a large share of all salaries (a source placeholder) is "
+                "left out."
+                if data.get("placeholder")
+                else ""
+            )
+            + "</p>"
             + svg.boxplots(
                 [f"{labels.get(s['role'], s['role'])} (n={s['n']})" for s in shown],
                 [[float(s[k]) for k in ("p10", "p25", "median", "p75", "p90")] for s in shown],

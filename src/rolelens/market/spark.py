@@ -26,7 +26,8 @@ from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.errors import ExtraMissing
 from rolelens.io.corpus import CorpusRow, expand, iter_corpus
-from rolelens.market.engine import READINGS, STATE, RunOptions, RunSummary, finalise, prepare
+from rolelens.market.engine import READINGS, STATE, RunOptions, finalise, prepare
+from rolelens.market.models import RunSummary
 from rolelens.market.records import record, spark_ddl
 from rolelens.taxonomy.loader import load_taxonomy
 
@@ -177,8 +178,9 @@ def run_spark(opts: RunOptions, master: str | None = None) -> RunSummary:
     require_spark()
     started = time.perf_counter()
     files = expand(opts.inputs)
+    taxonomy = load_taxonomy(opts.taxonomy_files)
     opts.out.mkdir(parents=True, exist_ok=True)
-    prepare(opts, "spark", files)
+    prepare(opts, "spark", files, taxonomy)
     readings_dir = opts.out / READINGS
     if readings_dir.exists():
         shutil.rmtree(readings_dir)  # Spark writes the whole folder; a killed run starts again
@@ -214,8 +216,8 @@ def run_spark(opts: RunOptions, master: str | None = None) -> RunSummary:
         jobs=parallelism,
         seconds=round(seconds, 3),
         rows_per_second=round(agg.rows / seconds, 1) if seconds else 0.0,
-        taxonomy_version=load_taxonomy(opts.taxonomy_files).version,
+        taxonomy_version=taxonomy.version,
         scorer_version=SCORER_VERSION,
     )
-    finalise(opts, agg, summary)
+    finalise(opts, agg, summary, taxonomy)
     return summary

@@ -80,7 +80,7 @@ def heatmap(
 ) -> str:
     """A grid of (count, share) cells shaded by share; rows and columns labelled."""
     left, top, cw, ch = 170, 110, 78, 26
-    width = left + cw * len(columns) + 10
+    width = left + cw * len(columns) + 90  # room for the last slanted header
     height = top + ch * len(rows) + 10
     body = []
     for ci, name in enumerate(columns):

@@ -14,13 +14,17 @@ from typing import Any
 from pydantic import BaseModel
 
 from rolelens.backends.llm import LLMAssist
+from rolelens.core.aggregate import MarketAggregate
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading, RowError
 from rolelens.core.scoping_models import Scoping
+from rolelens.market.models import RunSummary
 
 MODELS: dict[str, type[BaseModel]] = {"reading": Reading, "row-error": RowError, "scoping": Scoping}
 MODELS.update({"cv": CvReading, "match": FitReport, "career": CareerAdvice})
 MODELS["llm-assist"] = LLMAssist  # `rolelens scope --llm-url ... --json` prints it under "llm"
+MODELS["market-aggregate"] = MarketAggregate  # rolelens market: DIR/aggregate.json
+MODELS["market-manifest"] = RunSummary  # rolelens market: DIR/manifest.json
 
 
 def generate(name: str) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The HTTP API and the web page: a thin FastAPI adapter over :class:`rolelens.service.Service`.
 
 Each route reads its request, hands one call to the service (in a worker thread under the
-per-request time limit, unless the text is small enough to read inline), and renders the result (JSON, or Markdown when asked with
+per-request time limit, unless the text is small enough to read inline), and renders the
+result (JSON, or Markdown when asked with
 ``Accept: text/markdown``). Every error answer is a coded JSON body from the
 :mod:`rolelens.errors` tree; an unexpected failure is a 500 ``internal_error`` with no stack
 trace in the body, and logs name the exception's type and place but never a request's text.
@@ -83,7 +84,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     500: _error_doc("The server cannot work (taxonomy_invalid, internal_error, ...)"),
     503: _error_doc("The work took longer than the time limit (time_limit)"),
 }
-_GET_ERRORS = {k: v for k, v in _ERRORS.items() if k in (401, 500)}
+_GET_ERRORS: dict[int | str, dict[str, Any]] = {k: v for k, v in _ERRORS.items() if k in (401, 500)}
 
 
 def _markdown_too(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
@@ -114,7 +115,9 @@ def _wants_markdown(request: Request) -> bool:
     return "text/markdown" in accept and "application/json" not in accept
 
 
-async def _send_error(send: Send, error: RolelensError, headers: dict[str, str] | None = None) -> None:
+async def _send_error(
+    send: Send, error: RolelensError, headers: dict[str, str] | None = None
+) -> None:
     response = error_response(error, headers)
     await send(
         {
@@ -249,7 +252,9 @@ def _from_http(exc: StarletteHTTPException) -> RolelensError:
     return RequestInvalid(str(exc.detail) if isinstance(exc.detail, str) else "bad request")
 
 
-def create_app(settings: ServiceSettings | None = None, *, service: Service | None = None) -> FastAPI:
+def create_app(
+    settings: ServiceSettings | None = None, *, service: Service | None = None
+) -> FastAPI:
     """The HTTP API and page, over one :class:`Service` built now (not per request)."""
     from rolelens import __version__
 
@@ -347,9 +352,7 @@ def create_app(settings: ServiceSettings | None = None, *, service: Service | No
     ) -> Response:
         data, size = await cv_input(file, text)
         filename = file.filename if file is not None else None
-        result = await work(
-            size, service.read_cv, data, filename=filename, redact=redact, id=id
-        )
+        result = await work(size, service.read_cv, data, filename=filename, redact=redact, id=id)
         return _json(result)
 
     @app.post(
@@ -501,4 +504,3 @@ def openapi_document(app: FastAPI | None = None) -> str:
     """The OpenAPI document as checked in at ``docs/openapi.json``."""
     doc = (app or create_app()).openapi()
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
