@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FULL := $(VENV)/.installed-all
 
-.PHONY: demo test lint typecheck eval bench schemas docs clean
+.PHONY: demo test lint typecheck eval bench bench-all schemas docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: $(STAMP)
 test: $(FULL)
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(FULL)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
@@ -34,9 +34,17 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/rolelens eval postings ../shared/data/gold/postings_dev.jsonl
 	$(BIN)/rolelens eval scope ../shared/data/gold/briefs_dev.jsonl
+	$(BIN)/rolelens eval match eval/fit_pairs.jsonl --today 2026-06-01
 
 bench: $(STAMP)
 	$(BIN)/python bench/read.py
+
+# Every bench: reading, market engines (incl. Spark), the HTTP service, the semantic path.
+bench-all: $(FULL)
+	$(BIN)/python bench/read.py
+	$(BIN)/python bench/market.py
+	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/semantic.py
 
 schemas: $(STAMP)
 	$(BIN)/python -m rolelens.schemas

@@ -33,11 +33,21 @@ app.add_typer(market_cmd.app, name="market")
 app.add_typer(taxonomy_cmd.app, name="taxonomy")
 
 
+def _schema_names() -> list[str]:
+    """The published schemas, from the files shipped (no model import at start-up)."""
+    from importlib import resources
+
+    folder = resources.files("rolelens.schemas")
+    return sorted(
+        p.name.removesuffix(".schema.json")
+        for p in folder.iterdir()
+        if p.name.endswith(".schema.json")
+    )
+
+
 @app.command("schema")
 def schema(
-    name: str = typer.Argument(
-        "reading", help="which schema: reading, row-error, scoping, cv, match, career"
-    ),
+    name: str = typer.Argument("reading", help=f"which schema: {', '.join(_schema_names())}"),
 ) -> None:
     """Print a published JSON Schema of rolelens output."""
     from rolelens.schemas import schema_text

@@ -10,7 +10,6 @@ name in a skills list.
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -26,6 +25,7 @@ from rolelens.core.cv_models import (
     Outcome,
 )
 from rolelens.core.matcher import AliasMatcher, fold
+from rolelens.core.reader import role_points, softmax
 from rolelens.core.redact import redact as redact_text
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
@@ -145,7 +145,7 @@ class CvReader:
         outcomes, outcome_spans = self._outcomes(text, folded, lines, work_kinds)
         evidence, uses = self._evidence(text, folded, lines, outcome_spans, work_kinds)
         points = self._points(evidence)
-        probs = _softmax(points, self.cues.temperature)
+        probs = softmax(points, self.cues.temperature)
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         if not evidence:
             warnings.append("no evidence items were found in the CV")
@@ -392,17 +392,13 @@ class CvReader:
                 }
 
     def _points(self, evidence: list[CvEvidence]) -> list[float]:
-        raw = [0.0] * len(self.roles)
-        for ev in evidence:
-            for role, amount in ev.contributions.items():
-                raw[self._index[role]] += amount
-        a = self.cues.saturation
-        if a is not None:
-            raw = [a * math.log1p(p / a) if p > 0 else p for p in raw]
-        points = list(raw)
-        for child, parents, share in self._specialisations:
-            points[child] += share * max(raw[p] for p in parents)
-        return [p + b for p, b in zip(points, self._bias, strict=True)]
+        return role_points(
+            (ev.contributions for ev in evidence),
+            self._index,
+            self.cues.saturation,
+            self._specialisations,
+            self._bias,
+        )
 
     def _listed_role(self, evidence: list[CvEvidence]) -> str | None:
         totals: dict[str, float] = defaultdict(float)
@@ -621,10 +617,3 @@ def _years(entries: list[ExperienceEntry], today: date) -> float | None:
             cur_end = max(cur_end, e_)
     total += cur_end - cur_start
     return round(total / 12, 1)
-
-
-def _softmax(points: list[float], temperature: float) -> list[float]:
-    peak = max(points)
-    exps = [math.exp((p - peak) / temperature) for p in points]
-    total = sum(exps)
-    return [e / total for e in exps]

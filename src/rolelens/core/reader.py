@@ -10,6 +10,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,7 +22,7 @@ from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
 from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy, normalise_alias
 
-SCORER_VERSION = "1.0"
+SCORER_VERSION = "1.1"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet.
 _CLAUSE_END = re.compile(r"[.!?](?=\s)|[;•\n]")
@@ -203,7 +204,7 @@ class PostingReader:
         points = self._points(evidence)
         if title_reading.role in self.roles:
             points[self.roles.index(title_reading.role)] += self.taxonomy.scoring.title_weight
-        probs = _softmax(points, self.taxonomy.scoring.temperature)
+        probs = softmax(points, self.taxonomy.scoring.temperature)
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         top = self.roles[order[0]]
         second = self.roles[order[1]] if len(order) > 1 else None
@@ -337,19 +338,13 @@ class PostingReader:
 
     def _points(self, evidence: list[Evidence]) -> list[float]:
         """Each role's points: evidence (saturated), specialisations, then the role bias."""
-        raw = [0.0] * len(self.roles)
-        for ev in evidence:
-            for role, amount in ev.contributions.items():
-                raw[self._index[role]] += amount
-        a = self.taxonomy.scoring.saturation
-        if a is not None:
-            # Diminishing returns: forty generic tech mentions should not outvote ten
-            # specific ones for another role just by being forty.
-            raw = [a * math.log1p(p / a) if p > 0 else p for p in raw]
-        points = list(raw)
-        for child, parents, share in self._specialisations:
-            points[child] += share * max(raw[p] for p in parents)
-        return [p + b for p, b in zip(points, self._bias, strict=True)]
+        return role_points(
+            (ev.contributions for ev in evidence),
+            self._index,
+            self.taxonomy.scoring.saturation,
+            self._specialisations,
+            self._bias,
+        )
 
     # -- flags --------------------------------------------------------------------------
     def _group_points(self, evidence: list[Evidence]) -> dict[str, float]:
@@ -414,6 +409,33 @@ class PostingReader:
         )
 
 
+def role_points(
+    contributions: Iterable[Mapping[str, float]],
+    index: Mapping[str, int],
+    saturation: float | None,
+    specialisations: Sequence[tuple[int, Sequence[int], float]],
+    bias: Sequence[float],
+) -> list[float]:
+    """Points per role (in ``index`` order) from each mention's contributions.
+
+    Sums them, saturates the sums (``a·ln(1 + p/a)``), adds each specialisation's share of
+    its best parent, then the role bias. Shared by postings and CVs.
+    """
+    raw = [0.0] * len(index)
+    for contribution in contributions:
+        for role, amount in contribution.items():
+            raw[index[role]] += amount
+    if saturation is not None:
+        # Diminishing returns: forty generic tech mentions should not outvote ten
+        # specific ones for another role just by being forty.
+        a = saturation
+        raw = [a * math.log1p(p / a) if p > 0 else p for p in raw]
+    points = list(raw)
+    for child, parents, share in specialisations:
+        points[child] += share * max(raw[p] for p in parents)
+    return [p + b for p, b in zip(points, bias, strict=True)]
+
+
 def _mention(
     hit: Hit,
     item: EvidenceItem,
@@ -461,7 +483,8 @@ def _evidence_record(**fields: object) -> Evidence:
     return ev
 
 
-def _softmax(points: list[float], temperature: float) -> list[float]:
+def softmax(points: list[float], temperature: float) -> list[float]:
+    """Probabilities from points (shared by postings, CVs and briefs)."""
     peak = max(points)
     exps = [math.exp((p - peak) / temperature) for p in points]
     total = sum(exps)

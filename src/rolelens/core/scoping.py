@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from rolelens.core.figures import FigureBook
 from rolelens.core.matcher import fold
+from rolelens.core.reader import softmax
 from rolelens.core.scoping_models import (
     Alternative,
     CostLine,
@@ -218,7 +219,7 @@ class Scoper:
         for shift in shifted.values():
             for role, amount in shift.items():
                 points[role] += amount
-        probs = _softmax([points[o] for o in self.outcomes], self.cues.temperature)
+        probs = softmax([points[o] for o in self.outcomes], self.cues.temperature)
         scores = dict(zip(self.outcomes, probs, strict=True))
         order = sorted(self.outcomes, key=lambda o: (-scores[o], self.outcomes.index(o)))
         top = order[0]
@@ -1183,13 +1184,6 @@ def _sequences(
 
 def _volume_rank(v: _Volume, large_min: float) -> tuple[int, int, float]:
     return (int(v.count >= large_min), int(v.labelled), v.count)
-
-
-def _softmax(points: list[float], temperature: float) -> list[float]:
-    peak = max(points)
-    exps = [math.exp((p - peak) / temperature) for p in points]
-    total = sum(exps)
-    return [e / total for e in exps]
 
 
 def _short(text: str, limit: int = 90) -> str:
