@@ -54,7 +54,6 @@ class _Clause:
     preferred: bool
     listed: bool
     company: bool
-    action: bool
 
 
 class TitleParser:
@@ -268,7 +267,14 @@ class PostingReader:
                 factor *= scoring.listed_weight
             if clause.company and section in ("summary", "other"):
                 factor *= scoring.company_clause_weight
-            worked_with = item.worked_with is not None and clause.action and not negated
+            # only generic items ask whether the clause works with them: one search, not one
+            # per clause of every posting
+            worked_with = (
+                item.worked_with is not None
+                and not negated
+                and self._action is not None
+                and self._action.search(folded, clause.start, clause.end) is not None
+            )
             if worked_with:
                 factor *= item.worked_with or 1.0
             if negated:
@@ -309,8 +315,7 @@ class PostingReader:
             segment.split()
         ) <= 6 * (commas + 1)
         company = bool(self._company and self._company.search(segment))
-        action = bool(self._action and self._action.search(segment))
-        clause = _Clause(start, end, preferred, listed, company, action)
+        clause = _Clause(start, end, preferred, listed, company)
         cache[i] = clause
         return clause
 
