@@ -73,7 +73,7 @@ def render_reading(
         key=lambda e: -e.contributions[reading.role],
     )
     for ev in counted[:15]:
-        table.add_row(ev.text, ev.label, _where(ev), f"{ev.contributions[reading.role]:+.2f}")
+        table.add_row(ev.text, ev.label, ev.place(), f"{ev.contributions[reading.role]:+.2f}")
     set_aside = [e for e in reading.evidence if e.negated]
     console.print(table)
     if set_aside:
@@ -81,15 +81,6 @@ def render_reading(
             "Set aside as negated: " + ", ".join(f"'{e.text}'" for e in set_aside[:8]), style="dim"
         )
     console.print(Panel(_highlight(text, reading.evidence), title="the text, evidence highlighted"))
-
-
-def _where(ev: Evidence) -> str:
-    tags = [ev.section.replace("_", " ")]
-    if ev.level == "preferred":
-        tags.append("preferred")
-    if ev.listed:
-        tags.append("listed")
-    return ", ".join(tags)
 
 
 def _highlight(text: str, evidence: list[Evidence]) -> Text:

@@ -48,6 +48,15 @@ class Evidence(_Out):
         "activity statement it matched (absent for alias evidence)",
     )
 
+    def place(self) -> str:
+        """Where the mention was, in words: section, then 'preferred' / 'listed' when so."""
+        tags = [self.section.replace("_", " ")]
+        if self.level == "preferred":
+            tags.append("preferred")
+        if self.listed:
+            tags.append("listed")
+        return ", ".join(tags)
+
 
 class TitleReading(_Out):
     """What the title alone suggests."""

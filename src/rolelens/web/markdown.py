@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rolelens.core.models import Evidence, Reading
+from rolelens.core.models import Reading
 from rolelens.taxonomy.schema import Taxonomy
 
 _MAX_EVIDENCE = 20
@@ -21,15 +21,6 @@ def _name(taxonomy: Taxonomy, role: str | None) -> str:
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def _where(ev: Evidence) -> str:
-    tags = [ev.section.replace("_", " ")]
-    if ev.level == "preferred":
-        tags.append("preferred")
-    if ev.listed:
-        tags.append("listed")
-    return ", ".join(tags)
 
 
 def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
@@ -72,7 +63,7 @@ def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
         w("|---|---|---|---|")
         for ev in counted[:_MAX_EVIDENCE]:
             points = ev.contributions[reading.role]
-            w(f"| {_cell(ev.text)} | {_cell(ev.label)} | {_where(ev)} | {points:+.2f} |")
+            w(f"| {_cell(ev.text)} | {_cell(ev.label)} | {ev.place()} | {points:+.2f} |")
     else:
         w("No mention pointed to this role.")
     negated = [e for e in reading.evidence if e.negated]
