@@ -25,7 +25,7 @@ from rolelens.core.cv_models import (
     Outcome,
 )
 from rolelens.core.matcher import AliasMatcher, fold
-from rolelens.core.reader import role_points, softmax
+from rolelens.core.reader import attribute, role_points, softmax
 from rolelens.core.redact import redact as redact_text
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
@@ -373,23 +373,8 @@ class CvReader:
                     ),
                 )
             )  # fmt: skip
-        self._attribute(found)
+        attribute(found, self._weights, self.roles, self.cues.repeat_decay, self.cues.max_repeats)
         return [e for _, e in found], dict(uses)
-
-    def _attribute(self, found: list[tuple[int, CvEvidence]]) -> None:
-        """Give each mention its points: repeats of one item decay, strongest first."""
-        by_item: dict[int, list[CvEvidence]] = defaultdict(list)
-        for index, ev in found:
-            by_item[index].append(ev)
-        for index, mentions in by_item.items():
-            mentions.sort(key=lambda e: (-e.factor, e.start))
-            for rank, ev in enumerate(mentions):
-                if rank >= self.cues.max_repeats:
-                    break
-                amount = ev.factor * self.cues.repeat_decay**rank
-                ev.contributions = {
-                    self.roles[r]: round(w * amount, 3) for r, w in self._weights[index]
-                }
 
     def _points(self, evidence: list[CvEvidence]) -> list[float]:
         return role_points(

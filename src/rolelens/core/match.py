@@ -28,12 +28,12 @@ from rolelens.core.cv_models import (
 )
 from rolelens.core.models import Evidence, Reading
 from rolelens.core.reader import PostingReader
+from rolelens.core.reader import years_required as posting_years
 from rolelens.core.redact import redact as redact_text
 from rolelens.errors import EmptyInput
 from rolelens.taxonomy.cv_schema import MentionUse
 from rolelens.taxonomy.schema import Taxonomy
 
-_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*years?", re.I)
 _SKIP_SECTIONS = {"title", "about_company", "benefits"}
 _QUOTE = 180
 
@@ -156,7 +156,7 @@ class FitMatcher:
             sum(weights[r.level] * r.score for r in requirements) / total if total > 0 else 0.0
         )
         alignment, reason = self._alignment(cv, posting)
-        years_required = _years_required(posting_text)
+        years_required = posting_years(posting_text)
         penalties: dict[str, float] = {}
         if cv.keyword_stuffing:
             penalties["keyword_stuffing"] = fit.stuffing_penalty
@@ -362,12 +362,6 @@ def _top_labels(pairs: list[tuple[str, float]], n: int = 3) -> str:
         if len(labels) == n:
             break
     return ", ".join(labels)
-
-
-def _years_required(text: str) -> int | None:
-    years = [int(m.group(1)) for m in _YEARS.finditer(text)]
-    years = [y for y in years if 0 < y < 25]
-    return max(years) if years else None
 
 
 def _clip(text: str) -> str:

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import ahocorasick
 
@@ -120,15 +120,20 @@ class TitleParser:
 
     def seniority_from_years(self, text: str) -> str | None:
         """The level implied by the largest 'N+ years' requirement below 25."""
-        years = [int(m.group(1)) for m in _YEARS.finditer(text)]
-        years = [y for y in years if 0 < y < 25]
-        if not years or not self._years:
+        most = years_required(text)
+        if most is None or not self._years:
             return None
-        most = max(years)
         for min_years, lid in self._years:
             if most >= min_years:
                 return lid
         return None
+
+
+def years_required(text: str) -> int | None:
+    """The largest 'N+ years' (or 'N-M years') a text asks for, ignoring N >= 25."""
+    years = [int(m.group(1)) for m in _YEARS.finditer(text)]
+    years = [y for y in years if 0 < y < 25]
+    return max(years) if years else None
 
 
 def _words_regex(words: list[str | Alias]) -> re.Pattern[str]:
@@ -282,7 +287,8 @@ class PostingReader:
             found.append(
                 _mention(hit, item, text, section, level, negated, listed, factor, worked_with)
             )
-        self._attribute(found)
+        s = self.taxonomy.scoring
+        attribute(found, self._weights, self.roles, s.repeat_decay, s.max_repeats)
         return [e for _, e in found]
 
     def _title_evidence(self, title: str) -> list[tuple[int, Evidence]]:
@@ -324,22 +330,6 @@ class PostingReader:
             return False
         lo = max(clause_start, pos - self.taxonomy.reading.negation_window)
         return bool(self._negation.search(folded, lo, pos))
-
-    def _attribute(self, found: list[tuple[int, Evidence]]) -> None:
-        """Give each mention its points: repeats of one item decay, strongest first."""
-        s = self.taxonomy.scoring
-        by_item: dict[int, list[Evidence]] = defaultdict(list)
-        for index, ev in found:
-            by_item[index].append(ev)
-        for index, mentions in by_item.items():
-            mentions.sort(key=lambda e: -e.factor)
-            for rank, ev in enumerate(mentions):
-                scale = s.repeat_decay**rank if rank < s.max_repeats else 0.0
-                amount = ev.factor * scale
-                if amount:
-                    ev.contributions = {
-                        self.roles[r]: round(w * amount, 3) for r, w in self._weights[index]
-                    }
 
     def _points(self, evidence: list[Evidence]) -> list[float]:
         """Each role's points: evidence (saturated), specialisations, then the role bias."""
@@ -412,6 +402,32 @@ class PostingReader:
             f"the title reads as {named} (from '{title.pattern}'), "
             f"but the work described is {work}{because}"
         )
+
+
+class _Scored(Protocol):
+    factor: float
+    contributions: dict[str, float]
+
+
+def attribute(
+    found: Sequence[tuple[int, _Scored]],
+    weights: Sequence[Sequence[tuple[int, float]]],
+    roles: Sequence[str],
+    repeat_decay: float,
+    max_repeats: int,
+) -> None:
+    """Give each mention (item index, evidence) its points per role: repeats of one item
+    decay, strongest first; mentions past ``max_repeats`` or worth 0 add nothing.
+    Shared by postings and CVs."""
+    by_item: dict[int, list[_Scored]] = defaultdict(list)
+    for index, ev in found:
+        by_item[index].append(ev)
+    for index, mentions in by_item.items():
+        mentions.sort(key=lambda e: -e.factor)  # stable: ties keep text order
+        for rank, ev in enumerate(mentions[:max_repeats]):
+            amount = ev.factor * repeat_decay**rank
+            if amount:
+                ev.contributions = {roles[r]: round(w * amount, 3) for r, w in weights[index]}
 
 
 def role_points(
