@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rolelens.taxonomy.scoping_schema import check_terms
+
 CV_ID = r"^[a-z][a-z0-9_]*$"
 
 CvSectionKind = Literal[
@@ -40,16 +42,6 @@ FitBandId = Literal["strong", "partial", "weak"]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_terms(terms: list[str]) -> list[str]:
-    for term in terms:
-        core = term.rstrip("*")
-        if not core.strip():
-            raise ValueError("a cue term is empty")
-        if "*" in core:
-            raise ValueError(f"cue term {term!r}: '*' may only end a term")
-    return terms
 
 
 class StuffingRule(_Strict):
@@ -131,7 +123,7 @@ class Interest(_Strict):
     weight: float = Field(default=1.0, ge=0.0, le=5.0)
     terms: list[str] = Field(min_length=1)
 
-    _terms = field_validator("terms")(_check_terms)
+    _terms = field_validator("terms")(check_terms)
 
 
 class BackgroundPath(_Strict):
@@ -189,7 +181,7 @@ class CvCues(_Strict):
     role_skills: dict[str, list[RoleSkill]] = {}
     learning: list[Concept] = []
 
-    _verbs = field_validator("outcome_verbs", "metric_units")(_check_terms)
+    _verbs = field_validator("outcome_verbs", "metric_units")(check_terms)
 
     @model_validator(mode="after")
     def _weights_known(self) -> CvCues:

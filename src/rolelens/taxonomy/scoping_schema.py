@@ -41,7 +41,8 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_terms(terms: list[str]) -> list[str]:
+def check_terms(terms: list[str]) -> list[str]:
+    """Cue terms: none empty; '*' (a prefix wildcard) only at a term's end."""
     for term in terms:
         core = term.rstrip("*")
         if not core.strip():
@@ -110,7 +111,7 @@ class Cue(_Strict):
     @field_validator("terms")
     @classmethod
     def _terms_ok(cls, v: list[str]) -> list[str]:
-        return _check_terms(v)
+        return check_terms(v)
 
     @field_validator("all_of")
     @classmethod
@@ -118,7 +119,7 @@ class Cue(_Strict):
         for group in v:
             if not group:
                 raise ValueError("an all_of group is empty")
-            _check_terms(group)
+            check_terms(group)
         return v
 
     @field_validator("weights")
@@ -177,7 +178,7 @@ class VolumeRules(_Strict):
         if self.small_max > self.large_min:
             raise ValueError("volume.small_max is above volume.large_min")
         for name in ("labelled_terms", "history_terms", "rate_terms"):
-            _check_terms(getattr(self, name))
+            check_terms(getattr(self, name))
         for name in ("small_text", "small_other", "large", "large_text", "unknown_labelled"):
             _check_weights(getattr(self, name))
         return self
