@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from rolelens.core.cv import CvReader
 from rolelens.core.reader import PostingReader
 from rolelens.taxonomy.loader import load_taxonomy, toy_path
 from rolelens.taxonomy.schema import Taxonomy
@@ -41,3 +42,8 @@ def taxonomy() -> Taxonomy:
 @pytest.fixture(scope="session")
 def reader(taxonomy: Taxonomy) -> PostingReader:
     return PostingReader(taxonomy)
+
+
+@pytest.fixture(scope="session")
+def cv_reader(taxonomy: Taxonomy) -> CvReader:
+    return CvReader(taxonomy)

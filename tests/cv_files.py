@@ -9,6 +9,21 @@ from __future__ import annotations
 import io
 import zipfile
 
+# tests/data/cvs/NAME.md -> the role its shipped work describes: one CV per role first,
+# then the special cases.
+ONE_PER_ROLE = {
+    "ai_engineer": "ai_engineer",
+    "ml_engineer": "ml_engineer",
+    "agentic_engineer": "agentic_ai_engineer",
+    "forward_deployed": "forward_deployed_engineer",
+    "data_scientist": "data_scientist",
+    "data_engineer": "data_engineer_bi",
+    "rpa_developer": "rpa_engineer",
+    "software_engineer": "software_engineer",
+    "product_manager": "other",
+}
+ROLE_OF = {**ONE_PER_ROLE, "llm_integrator_ml_title": "ai_engineer", "junior_ai": "ai_engineer"}
+
 _LATIN = str.maketrans({"–": "-", "—": "-", "·": "|", "’": "'", "“": '"', "”": '"', "…": "..."})
 
 

@@ -21,7 +21,6 @@ from rolelens.errors import (
     ZipBomb,
 )
 from rolelens.io.documents import document_text, sniff
-from rolelens.taxonomy.schema import Taxonomy
 
 pytest.importorskip("pypdfium2")
 pytest.importorskip("docx")
@@ -30,30 +29,14 @@ import cv_files
 
 CVS = Path(__file__).parent / "data" / "cvs"
 TODAY = date(2026, 6, 1)
-ROLES = {
-    "ai_engineer": "ai_engineer",
-    "ml_engineer": "ml_engineer",
-    "agentic_engineer": "agentic_ai_engineer",
-    "forward_deployed": "forward_deployed_engineer",
-    "data_scientist": "data_scientist",
-    "data_engineer": "data_engineer_bi",
-    "rpa_developer": "rpa_engineer",
-    "software_engineer": "software_engineer",
-    "product_manager": "other",
-}
 
 
-@pytest.fixture(scope="module")
-def cv_reader(taxonomy: Taxonomy) -> CvReader:
-    return CvReader(taxonomy)
-
-
-@pytest.mark.parametrize("name", sorted(ROLES))
+@pytest.mark.parametrize("name", sorted(cv_files.ONE_PER_ROLE))
 def test_cv_documents_pdf_reads_like_the_text(cv_reader: CvReader, name: str) -> None:
     text = (CVS / f"{name}.md").read_text(encoding="utf-8")
     from_pdf = document_text(cv_files.pdf_bytes(text), f"{name}.pdf")
     reading = cv_reader.read(from_pdf, today=TODAY)
-    assert reading.role == ROLES[name]
+    assert reading.role == cv_files.ONE_PER_ROLE[name]
     assert reading.years_experience == cv_reader.read(text, today=TODAY).years_experience
 
 

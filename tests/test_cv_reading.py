@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cv_files import ROLE_OF
 from rolelens.core.cv import CvReader
 from rolelens.core.redact import redact
 from rolelens.errors import CvUnavailable, EmptyInput
@@ -23,25 +24,6 @@ HERE = Path(__file__).parent
 CVS = HERE / "data" / "cvs"
 TODAY = date(2026, 6, 1)
 UPDATE = os.environ.get("ROLELENS_UPDATE_GOLDEN") == "1"
-
-ROLE_OF = {
-    "ai_engineer": "ai_engineer",
-    "ml_engineer": "ml_engineer",
-    "agentic_engineer": "agentic_ai_engineer",
-    "forward_deployed": "forward_deployed_engineer",
-    "data_scientist": "data_scientist",
-    "data_engineer": "data_engineer_bi",
-    "rpa_developer": "rpa_engineer",
-    "software_engineer": "software_engineer",
-    "product_manager": "other",
-    "llm_integrator_ml_title": "ai_engineer",
-    "junior_ai": "ai_engineer",
-}
-
-
-@pytest.fixture(scope="module")
-def cv_reader(taxonomy: Taxonomy) -> CvReader:
-    return CvReader(taxonomy)
 
 
 def _cv(name: str) -> str:
