@@ -158,13 +158,21 @@ def test_reader_generic_llm_words_count_more_when_the_job_works_with_them(
 
 
 def test_reader_worked_with_does_not_inflate_the_hybrid_flag(reader: PostingReader) -> None:
-    # Only generic LLM words beside model training: boosted for the role, not for "both central".
+    # Model building is central; the LLM side is generic words the job works with plus one
+    # specific item. Counted at their boosted weight the LLM side would clear the hybrid bar
+    # (8.4 points); counted at their bare weight (5.5) it does not.
     text = (
         "## Responsibilities\n- Train and evaluate ranking models in PyTorch on our data.\n"
+        "- Fine-tune gradient boosting models and run hyperparameter tuning.\n"
+        "- Build feature pipelines for model training.\n"
         "- Build features with large language models.\n- Apply generative AI to support.\n"
+        "- Develop AI features for our customers.\n"
+        "- Own prompt engineering for the support flow.\n"
     )
     reading = reader.read(text, title="Engineer")
-    assert any(e.worked_with for e in reading.evidence)
+    boosted = [e for e in reading.evidence if e.worked_with]
+    assert len(boosted) >= 2
+    assert reading.role == "ml_engineer"
     assert not reading.hybrid
 
 
