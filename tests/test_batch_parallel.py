@@ -63,5 +63,14 @@ def test_batch_parallel_is_lazy(toy_reader: PostingReader) -> None:
     assert pulled <= 4 * 2 * 4  # the window of chunks in flight, not the whole input
 
 
+def test_batch_parallel_dead_worker_is_an_error_not_a_hang(toy_reader: PostingReader) -> None:
+    with ParallelLines(toy_reader, 2, chunk=2) as pool:
+        proc, _ = pool._workers[0]
+        proc.kill()
+        proc.join()
+        with pytest.raises(RuntimeError, match="reader process died"):
+            list(pool.results(_lines(20)))
+
+
 def test_batch_parallel_cores_is_positive() -> None:
     assert available_cores() >= 1

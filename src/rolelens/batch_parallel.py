@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from rolelens.batch import read_lines
@@ -24,6 +24,7 @@ from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
 
 Result = str | dict[str, Any]
+_DIED = "a reader process died (killed, or out of memory?)"
 
 # The reader the forked workers inherit: set in the parent just before the fork. Adapter
 # state for one batch, never read by the core.
@@ -52,21 +53,42 @@ def _read_chunk(first_line: int, lines: list[bytes]) -> list[Result]:
     return out
 
 
+def _serve(conn: Connection) -> None:
+    """Worker loop: read a chunk, send its results back; stop at None or a closed pipe."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(_read_chunk(*task))
+
+
 class ParallelLines:
     """A pool of reader processes for one batch; use as a context manager.
 
     Build it before any thread starts (a progress bar, say): the workers are forked at once.
+    Each worker has its own pipe and at most one chunk at a time, so the parent only ever
+    writes to a worker that is waiting to read: nothing can deadlock, and stopping early
+    kills the workers without waiting on a shared queue's lock.
     """
 
     def __init__(self, reader: PostingReader, jobs: int, chunk: int = 32) -> None:
         self.reader = reader
         self.jobs = max(1, jobs)
         self.chunk = max(1, chunk)
-        self._pool: Pool | None = None
+        self._workers: list[tuple[BaseProcess, Connection]] = []
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             global _WORKER_READER
             _WORKER_READER = reader
-            self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
+            ctx = multiprocessing.get_context("fork")
+            for _ in range(self.jobs):
+                parent, child = ctx.Pipe()
+                proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+                proc.start()
+                child.close()
+                self._workers.append((proc, parent))
 
     def __enter__(self) -> ParallelLines:
         return self
@@ -77,30 +99,52 @@ class ParallelLines:
     def close(self) -> None:
         """Stop the workers (idempotent)."""
         global _WORKER_READER
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        for proc, conn in self._workers:
+            conn.close()
+            proc.kill()
+        for proc, _ in self._workers:
+            proc.join(timeout=5)
+        self._workers = []
         _WORKER_READER = None
 
     def results(self, lines: Iterable[bytes]) -> Iterator[Result]:
-        """One result per line, in input order."""
-        if self._pool is None:
+        """One result per line, in input order; at most ``4 x jobs`` chunks held at once."""
+        if not self._workers:
             for r in read_lines(self.reader, lines):
                 yield _serialise(r)
             return
-        pool = self._pool
         window = 4 * self.jobs
-        pending: deque[AsyncResult[list[Result]]] = deque()
         source = iter(lines)
+        idle = [conn for _, conn in self._workers]
+        busy: dict[Connection, int] = {}  # worker pipe -> chunk number it is reading
+        done: dict[int, list[Result]] = {}  # finished chunks not yet yielded
+        sent = emitted = 0
         next_line = 1
+        exhausted = False
         while True:
-            while len(pending) < window:
+            while idle and not exhausted and sent - emitted < window:
                 chunk = list(islice(source, self.chunk))
                 if not chunk:
+                    exhausted = True
                     break
-                pending.append(pool.apply_async(_read_chunk, (next_line, chunk)))
+                conn = idle.pop()
+                try:
+                    conn.send((next_line, chunk))
+                except OSError as exc:  # BrokenPipeError: the worker is gone
+                    raise RuntimeError(_DIED) from exc
+                busy[conn] = sent
+                sent += 1
                 next_line += len(chunk)
-            if not pending:
+            if emitted in done:
+                yield from done.pop(emitted)
+                emitted += 1
+                continue
+            if not busy:
                 return
-            yield from pending.popleft().get()
+            for ready in wait(list(busy)):
+                conn = ready  # type: ignore[assignment]
+                try:
+                    done[busy.pop(conn)] = conn.recv()
+                except (EOFError, OSError) as exc:
+                    raise RuntimeError(_DIED) from exc
+                idle.append(conn)
