@@ -4,12 +4,14 @@ scoper hooks, and the taxonomy's ``semantic:`` block (with the hash-based FakeEm
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from rolelens.backends.embeddings import Embedder, FakeEmbedder, Vector
+from rolelens.core.match import FitMatcher
 from rolelens.core.reader import PostingReader
 from rolelens.core.scoping import Scoper
 from rolelens.core.semantic import Expander, SemanticMatcher, split_sentences
@@ -80,6 +82,15 @@ def test_semantic_split_sentences_keeps_offsets() -> None:
         assert text[s.start : s.end] == s.text
 
 
+def test_semantic_split_sentences_joins_wrapped_lines() -> None:
+    text = "- Build an assistant that answers questions, and\n  shows its sources.\n- Next item\n"
+    got = split_sentences(text, min_words=2)
+    assert [s.text for s in got] == [
+        "Build an assistant that answers questions, and\n  shows its sources.",
+        "Next item",
+    ]
+
+
 @given(st.text(alphabet=st.sampled_from("ab .;!?\n-*#•"), max_size=80))
 def test_semantic_split_sentences_offsets_property(text: str) -> None:
     for s in split_sentences(text):
@@ -117,7 +128,7 @@ def test_semantic_unrelated_text_matches_nothing(matcher: SemanticMatcher) -> No
 
 
 def test_semantic_caps_per_activity(matcher: SemanticMatcher) -> None:
-    text = "\n".join([GROUNDED] * 5)
+    text = "\n".join([f"- {GROUNDED}"] * 5)
     found = matcher.match(text)
     assert len(found) == 2  # max_per_activity
     assert found[0].strength == 1.0 and found[1].strength == 0.5  # repeat_decay
@@ -244,3 +255,103 @@ def test_semantic_fake_embedder_is_deterministic_and_unit_length() -> None:
     assert a == b
     assert sum(x * x for x in a) == pytest.approx(1.0)
     assert FakeEmbedder().embed("") == [0.0] * 256
+
+
+SURE_BODY = (
+    "Backend Engineer\n\n## What you'll do\n- Build REST APIs in Go and PostgreSQL.\n"
+    "- Write React and TypeScript front ends.\n- Run Kubernetes services on AWS.\n"
+    "- Write unit tests, review pull requests in Git and tune Redis caches.\n"
+    "- Ship Node.js microservices behind GraphQL.\n"
+)
+
+
+def test_semantic_pass_skips_a_posting_whose_body_already_reads_surely(
+    taxonomy: Taxonomy,
+) -> None:
+    counting = CountingFake()
+    reader = PostingReader(taxonomy, semantic=SemanticMatcher(taxonomy, counting))
+    assert reader.semantic is not None and reader.semantic.cues.open_below < 1.0
+    reader.read(SURE_BODY)
+    assert counting.seen == []  # statement vectors are not even needed
+    # the same posting with the gate open is embedded
+    wide = taxonomy.model_copy(
+        update={"semantic": reader.semantic.cues.model_copy(update={"open_below": 1.0})}
+    )
+    counting_wide = CountingFake()
+    PostingReader(wide, semantic=SemanticMatcher(wide, counting_wide)).read(SURE_BODY)
+    assert any("REST APIs" in t for t in counting_wide.seen)
+
+
+def test_semantic_pass_reads_a_thin_body_even_under_a_sure_title(
+    taxonomy: Taxonomy, matcher: SemanticMatcher
+) -> None:
+    # the title alone makes the reading sure; the body is what the layer is for
+    text = f"Senior Software Engineer\n\n## What you'll do\n- {GROUNDED}.\n"
+    reading = PostingReader(taxonomy, semantic=matcher).read(text)
+    assert [e.item for e in reading.evidence if e.kind == "semantic"] == [
+        "semantic.grounded_answers"
+    ]
+
+
+# -- CV <-> posting (match) --------------------------------------------------------------
+REQ_POSTING = (
+    "Support Search Engineer\n\n## Requirements\n"
+    "- Experience with Pinecone to answer customer questions from help centre articles.\n"
+)
+REQ_CV = (
+    "# Ana Silva\n\n## Experience\n\n**Engineer, Acme** — Jan 2021 – present\n"
+    "- Answered customer questions from help centre articles with a search assistant.\n"
+)
+TODAY = date(2026, 6, 1)
+
+
+def _loose(taxonomy: Taxonomy, **fit: float) -> Taxonomy:
+    """The bundled taxonomy with the fit hook's thresholds set for the word-hash fake."""
+    assert taxonomy.semantic is not None
+    cues = taxonomy.semantic
+    return taxonomy.model_copy(
+        update={"semantic": cues.model_copy(update={"fit": cues.fit.model_copy(update=fit)})}
+    )
+
+
+def test_semantic_match_lifts_a_requirement_met_in_other_words(taxonomy: Taxonomy) -> None:
+    loose = _loose(taxonomy, threshold=0.5, full=0.55)
+    plain = FitMatcher(loose).match(REQ_CV, REQ_POSTING, today=TODAY)
+    sem = FitMatcher(loose, semantic=SemanticMatcher(loose, FakeEmbedder()))
+    lifted = sem.match(REQ_CV, REQ_POSTING, today=TODAY)
+    (before,), (after,) = plain.requirements, lifted.requirements
+    assert before.status == "partly" and before.similar is None
+    assert "Vector databases" in plain.gaps
+    assert after.status == "covered" and after.score == 0.8  # semantic.fit.credit
+    assert after.similar is not None
+    assert after.similar.text == (
+        "Answered customer questions from help centre articles with a search assistant."
+    )
+    assert after.similar.similarity >= 0.5
+    assert after.missing == before.missing  # the CV still never names Pinecone
+    assert lifted.gaps == []  # ...but the line's work is shown, so it is no gap
+    assert lifted.fit_score > plain.fit_score
+    # the field is left out of the JSON where no sentence lifted the line
+    assert "similar" not in before.model_dump()
+    assert "similar" in after.model_dump()
+
+
+def test_semantic_match_under_the_threshold_changes_nothing(taxonomy: Taxonomy) -> None:
+    strict = _loose(taxonomy, threshold=0.95, full=0.99)
+    plain = FitMatcher(strict).match(REQ_CV, REQ_POSTING, today=TODAY)
+    sem = FitMatcher(strict, semantic=SemanticMatcher(strict, FakeEmbedder()))
+    got = sem.match(REQ_CV, REQ_POSTING, today=TODAY)
+    assert got.model_dump(exclude={"posting_role"}) == plain.model_dump(exclude={"posting_role"})
+
+
+def test_semantic_match_never_quotes_a_job_heading(taxonomy: Taxonomy) -> None:
+    loose = _loose(taxonomy, threshold=0.3, full=0.4)
+    cv = (
+        "# Ana Silva\n\n## Experience\n\n"
+        "**Customer questions from help centre articles engineer, Acme** — Jan 2021 – present\n"
+        "- Ran the team's weekly planning meeting and its budget.\n"
+    )
+    got = FitMatcher(loose, semantic=SemanticMatcher(loose, FakeEmbedder())).match(
+        cv, REQ_POSTING, today=TODAY
+    )
+    assert all(r.similar is None or "Acme" not in r.similar.text for r in got.requirements)

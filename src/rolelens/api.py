@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading
@@ -22,21 +23,42 @@ from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_models import Scoping, ScopingForm
 from rolelens.taxonomy.loader import load_taxonomy
 
+if TYPE_CHECKING:
+    from rolelens.core.semantic import SemanticMatcher
+    from rolelens.taxonomy.schema import Taxonomy
+
+
+def _semantic(taxonomy: Taxonomy, on: bool) -> SemanticMatcher | None:
+    """The bundled model's matcher when ``on`` (needs the ``semantic`` extra), else None."""
+    if not on:
+        return None
+    from rolelens.backends.embeddings import default_cache_dir, load_matcher
+
+    return load_matcher(taxonomy, cache_dir=default_cache_dir())
+
 
 def read_posting(
-    text: str, title: str | None = None, *, taxonomy_files: Sequence[str | Path] = ()
+    text: str,
+    title: str | None = None,
+    *,
+    semantic: bool = False,
+    taxonomy_files: Sequence[str | Path] = (),
 ) -> Reading:
     """One posting's reading with the bundled taxonomy (plus any extra files).
 
-    Builds a reader each call: for many postings build one :class:`PostingReader`.
+    ``semantic=True`` also matches sentences to activity statements with the bundled model
+    (the ``semantic`` extra; :class:`~rolelens.errors.ExtraMissing` without it). Builds a
+    reader each call: for many postings build one :class:`PostingReader`.
     """
-    return PostingReader(load_taxonomy(taxonomy_files)).read(text, title=title)
+    taxonomy = load_taxonomy(taxonomy_files)
+    return PostingReader(taxonomy, semantic=_semantic(taxonomy, semantic)).read(text, title=title)
 
 
 def scope_brief(
     text: str = "",
     *,
     form: ScopingForm | None = None,
+    semantic: bool = False,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> Scoping:
     """The right hire for one brief (free text, a form, or both) with the bundled taxonomy.
@@ -45,7 +67,8 @@ def scope_brief(
     :class:`~rolelens.errors.EmptyInput` for an empty brief and
     :class:`~rolelens.errors.ScopingUnavailable` when the taxonomy has no ``scoping:`` block.
     """
-    return Scoper(load_taxonomy(taxonomy_files)).scope(text, form=form)
+    taxonomy = load_taxonomy(taxonomy_files)
+    return Scoper(taxonomy, semantic=_semantic(taxonomy, semantic)).scope(text, form=form)
 
 
 def _cv_text(data: bytes | str, filename: str | None) -> str:
@@ -94,15 +117,21 @@ def match_cv(
     cv_filename: str | None = None,
     posting_title: str | None = None,
     redact: bool = False,
+    semantic: bool = False,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> FitReport:
-    """How well a CV fits a posting: requirements covered, role alignment, fit score and band."""
+    """How well a CV fits a posting: requirements covered, role alignment, fit score and band.
+
+    ``semantic=True`` also credits requirement lines the CV meets in other words (the
+    ``semantic`` extra), quoting the CV sentence and its similarity.
+    """
     from datetime import date
 
     from rolelens.core.match import FitMatcher
 
     text = _cv_text(cv, cv_filename)
-    return FitMatcher(load_taxonomy(taxonomy_files)).match(
+    taxonomy = load_taxonomy(taxonomy_files)
+    return FitMatcher(taxonomy, semantic=_semantic(taxonomy, semantic)).match(
         text, posting, today=date.today(), posting_title=posting_title, redact=redact
     )
 

@@ -145,7 +145,19 @@ class MiniLMEmbedder(Embedder):
     batch_size = 64
     max_tokens: ClassVar[int] = 256
 
-    def __init__(self, *, threads: int | None = None, verify: bool = True) -> None:
+    #: onnxruntime graph optimisation: "extended" runs ~15% faster than "none" but takes
+    #: ~0.1 s longer to build the session, so "none" suits reading one document
+    OPTIMISE: ClassVar[dict[str, str]] = {
+        "none": "ORT_DISABLE_ALL",
+        "basic": "ORT_ENABLE_BASIC",
+        "extended": "ORT_ENABLE_EXTENDED",
+    }
+
+    def __init__(
+        self, *, threads: int | None = None, verify: bool = True, optimise: str = "extended"
+    ) -> None:
+        if optimise not in self.OPTIMISE:
+            raise ValueError(f"optimise must be one of {', '.join(self.OPTIMISE)}")
         try:
             import numpy as np
             import onnxruntime as ort  # type: ignore[import-untyped]
@@ -170,9 +182,9 @@ class MiniLMEmbedder(Embedder):
         self._ort = ort
         self._model = data
         self._threads = threads
-        self._session: Any = None
+        self._optimise = optimise
+        self._session: Any = None  # built on first use: a run that embeds nothing skips it
         self._pid = -1
-        self._ensure_session()
 
     def _ensure_session(self) -> Any:
         """The onnxruntime session of this process (a forked worker builds its own:
@@ -182,7 +194,10 @@ class MiniLMEmbedder(Embedder):
         if self._session is None or self._pid != os.getpid():
             ort = self._ort
             options = ort.SessionOptions()
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # "extended" fuses the same attention and GELU nodes as ORT's "all" here and runs
+            # as fast, but builds the session in ~0.19 s instead of ~0.32 s
+            level = self.OPTIMISE[self._optimise]
+            options.graph_optimization_level = getattr(ort.GraphOptimizationLevel, level)
             options.log_severity_level = 3
             if self._threads:
                 options.intra_op_num_threads = self._threads
@@ -215,10 +230,11 @@ class MiniLMEmbedder(Embedder):
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        session = self._ensure_session()
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
-        hidden = self._ensure_session().run(None, feeds)[0]
+        hidden = session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

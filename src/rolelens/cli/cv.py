@@ -17,6 +17,7 @@ import typer
 from pydantic import BaseModel
 
 from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
+from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import InputError, MissingField, WrongType
 
 _FORMATS = ("text", "md", "json")
@@ -91,12 +92,14 @@ def match(
     redact: bool = RedactOption,
     today: str = TodayOption,
     taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = SemanticOption,
 ) -> None:
     """Match a CV to a posting: each requirement covered or not, role alignment, fit, probes."""
     from rolelens.core.match import FitMatcher
 
     fmt = _format(fmt, as_json)
-    matcher = FitMatcher(taxonomy_from(taxonomy))
+    tax = taxonomy_from(taxonomy)
+    matcher = FitMatcher(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
     day = _today(today)
     if jsonl is not None:
         if cv_file is not None or posting_file is not None:

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from rolelens.cli.common import TaxonomyOption, taxonomy_from
+from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import InputError, LabelError, MissingField, RolelensError, WrongType
 
 
@@ -25,12 +26,14 @@ def match(
         None, "--today", help="The date 'present' means in CVs (YYYY-MM-DD); default today."
     ),
     taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = SemanticOption,
 ) -> None:
     """Band accuracy, confusion and mean absolute score error of CV-posting fit."""
     from rolelens.core.match import FitMatcher
     from rolelens.core.match_eval import evaluate_fit
 
-    matcher = FitMatcher(taxonomy_from(taxonomy))
+    tax = taxonomy_from(taxonomy)
+    matcher = FitMatcher(tax, semantic=semantic_matcher(tax, semantic))
     bands: set[str] = {b.id for b in matcher.cues.fit.bands}
     pairs, skipped = load_pairs(Path(file), bands)
     day = date.fromisoformat(today) if today else date.today()

@@ -35,7 +35,7 @@ def read(
 ) -> None:
     """Read a posting: the role its work describes, the evidence, the title's role, flags."""
     tax = taxonomy_from(taxonomy)
-    reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic))
+    reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
     if jsonl is not None:
         if file is not None:
             raise typer.BadParameter("give a FILE or --jsonl, not both")

@@ -49,7 +49,7 @@ def scope(
     if fmt not in _FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
     tax = taxonomy_from(taxonomy)
-    scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic))
+    scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
     if jsonl is not None:
         if file is not None:
             raise typer.BadParameter("give a FILE or --jsonl, not both")

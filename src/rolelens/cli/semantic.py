@@ -24,17 +24,19 @@ SemanticOption = typer.Option(
 )
 
 
-def semantic_matcher(taxonomy: Taxonomy, flag: str) -> SemanticMatcher | None:
-    """The semantic matcher for ``--semantic on``, None for ``off``."""
+def semantic_matcher(taxonomy: Taxonomy, flag: str, *, many: bool = True) -> SemanticMatcher | None:
+    """The semantic matcher for ``--semantic on``, None for ``off``. ``many=False`` (one
+    document to read) builds the model's session faster and runs it a little slower."""
     if flag not in ("on", "off"):
         raise typer.BadParameter("--semantic must be 'on' or 'off'")
     if flag == "off":
         return None
     if taxonomy.semantic is None:
         raise typer.BadParameter("the taxonomy has no 'semantic:' block to match against")
-    from rolelens.backends.embeddings import default_cache_dir, load_matcher
+    from rolelens.backends.embeddings import MiniLMEmbedder, default_cache_dir, load_matcher
 
-    return load_matcher(taxonomy, cache_dir=default_cache_dir())
+    embedder = MiniLMEmbedder(optimise="extended" if many else "none")
+    return load_matcher(taxonomy, embedder, cache_dir=default_cache_dir())
 
 
 LlmUrlOption = typer.Option(

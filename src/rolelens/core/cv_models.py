@@ -112,6 +112,13 @@ class CvReading(_Out):
     scorer_version: str
 
 
+class SimilarWork(_Out):
+    """A CV sentence that meets a requirement in other words (``match --semantic on``)."""
+
+    text: str = Field(description="the CV's sentence")
+    similarity: float = Field(description="cosine similarity to the requirement line")
+
+
 class RequirementMatch(_Out):
     """One requirement line of the posting and how the CV covers it."""
 
@@ -123,6 +130,12 @@ class RequirementMatch(_Out):
     score: float = Field(ge=0, le=1)
     evidence: list[str] = Field(description="the CV's words that cover it")
     missing: list[str] = Field(description="labels of the items the CV does not show")
+    similar: SimilarWork | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="semantic matching only: the CV sentence closest to this line, when it "
+        "raised the line's score (absent otherwise)",
+    )
 
 
 class Probe(_Out):

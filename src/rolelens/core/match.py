@@ -8,6 +8,12 @@ of it (shipped > described > listed > mentioned > only related work > absent); a
 score is the mean over its items. The fit score blends requirement coverage with how
 well the CV's *work* aligns with the posting's role, so a CV of LLM integration against
 a posting of model training stays a weak fit whatever keywords they share.
+
+With a :class:`~rolelens.core.semantic.SemanticMatcher` (``semantic=``), a requirement line
+the CV does not fully cover by name is also compared with the sentences of the CV's work
+sections: the closest one can lift the line (``semantic.fit`` in the taxonomy) and is quoted
+with its similarity, so "answered customer questions from our help articles" meets "build
+RAG over the support knowledge base".
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rolelens.core.cv import CV_SCORER_VERSION, USE_RANK, CvReader
 from rolelens.core.cv_models import (
@@ -25,6 +31,7 @@ from rolelens.core.cv_models import (
     FitReport,
     Probe,
     RequirementMatch,
+    SimilarWork,
 )
 from rolelens.core.models import Evidence, Reading
 from rolelens.core.reader import PostingReader
@@ -33,6 +40,9 @@ from rolelens.core.redact import redact as redact_text
 from rolelens.errors import EmptyInput
 from rolelens.taxonomy.cv_schema import MentionUse
 from rolelens.taxonomy.schema import Taxonomy
+
+if TYPE_CHECKING:
+    from rolelens.core.semantic import SemanticMatcher
 
 _SKIP_SECTIONS = {"title", "about_company", "benefits"}
 _QUOTE = 180
@@ -47,10 +57,12 @@ class FitMatcher:
         *,
         posting_reader: PostingReader | None = None,
         cv_reader: CvReader | None = None,
+        semantic: SemanticMatcher | None = None,
     ) -> None:
         self.cv_reader = cv_reader or CvReader(taxonomy)
-        self.posting_reader = posting_reader or PostingReader(taxonomy)
+        self.posting_reader = posting_reader or PostingReader(taxonomy, semantic=semantic)
         self.taxonomy = taxonomy
+        self.semantic = semantic  # optional: requirement lines met by CV sentences in other words
         self.cues = self.cv_reader.cues
         self._adjacent = {frozenset(p) for p in self.cues.adjacent_roles if len(p) == 2}
 
@@ -131,13 +143,7 @@ class FitMatcher:
                 if asked.get(item_id) != "required":
                     asked[item_id] = level
             score = sum(credits) / len(credits)
-            status: Coverage = (
-                "covered"
-                if score >= fit.covered_min
-                else "partly"
-                if score >= fit.partly_min
-                else "missing"
-            )
+            status = self._status(score)
             requirements.append(
                 RequirementMatch(
                     text=_clip(posting_text[start:end].strip(" \t-*•#")),
@@ -148,6 +154,17 @@ class FitMatcher:
                     score=round(score, 3),
                     evidence=words[:3],
                     missing=missing,
+                )
+            )
+        if self.semantic is not None:
+            requirements = self._in_other_words(requirements, cv, cv_text)
+            # a required label is no gap when its line is covered in other words
+            gaps = list(
+                dict.fromkeys(
+                    label
+                    for r in requirements
+                    if r.level == "required" and not (r.similar and r.status == "covered")
+                    for label in r.missing
                 )
             )
         weights = {"required": fit.required_weight, "preferred": fit.preferred_weight}
@@ -201,6 +218,53 @@ class FitMatcher:
         )
 
     # -- parts --------------------------------------------------------------------------
+    def _status(self, score: float) -> Coverage:
+        fit = self.cues.fit
+        if score >= fit.covered_min:
+            return "covered"
+        return "partly" if score >= fit.partly_min else "missing"
+
+    def _in_other_words(
+        self, requirements: list[RequirementMatch], cv: CvReading, cv_text: str
+    ) -> list[RequirementMatch]:
+        """Requirement lines lifted by the CV sentence closest to them, when close enough."""
+        assert self.semantic is not None
+        cues = self.semantic.cues.fit
+        open_lines = [i for i, r in enumerate(requirements) if r.status != "covered"]
+        wanted = set(cues.cv_sections)
+        # a job's heading line ("ML Engineer, Acme — 2020 – present") names a title, not work
+        headings = [
+            (cv_text.rfind("\n", 0, e.start) + 1, cv_text.find("\n", e.end) % (len(cv_text) + 1))
+            for e in cv.entries
+        ]
+        sentences = [
+            s.text
+            for sec in cv.sections
+            if sec.kind in wanted
+            for s in self.semantic.sentences(cv_text, sec.start, sec.end)
+            if not any(lo <= s.start < hi for lo, hi in headings)
+        ][: cues.max_cv_sentences]
+        if not open_lines or not sentences:
+            return requirements
+        out = list(requirements)
+        closest = self.semantic.closest([requirements[i].text for i in open_lines], sentences)
+        for i, (j, sim) in zip(open_lines, closest, strict=True):
+            if j < 0 or sim < cues.threshold:
+                continue
+            ramp = min(1.0, (sim - cues.threshold) / max(cues.full - cues.threshold, 1e-6))
+            lifted = cues.credit * (0.5 + 0.5 * ramp)
+            r = out[i]
+            if lifted <= r.score:
+                continue
+            out[i] = r.model_copy(
+                update={
+                    "score": round(lifted, 3),
+                    "status": self._status(lifted),
+                    "similar": SimilarWork(text=_clip(sentences[j]), similarity=sim),
+                }
+            )
+        return out
+
     def _credit(
         self,
         item_id: str,
@@ -319,7 +383,10 @@ def _requirement_lines(
     starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     by_line: dict[int, list[Evidence]] = {}
     for ev in posting.evidence:
+        # semantic evidence names an activity, not something a CV can list: not a requirement
         if ev.section in _SKIP_SECTIONS or ev.negated or ev.level == "context":
+            continue
+        if ev.similarity is not None:
             continue
         if ev.factor <= 0:
             continue

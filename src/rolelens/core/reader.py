@@ -202,13 +202,16 @@ class PostingReader:
                 sections = _carve_title(sections, title_end)
         folded = fold(text)
         evidence = self._evidence(text, folded, sections, title or "")
-        if self.semantic is not None:
-            evidence += self.semantic.evidence(text, sections, evidence)
         title_reading = self.titles.parse(title or "")
-        points = self._points(evidence)
-        if title_reading.role in self.roles:
-            points[self.roles.index(title_reading.role)] += self.taxonomy.scoring.title_weight
-        probs = softmax(points, self.taxonomy.scoring.temperature)
+        points, probs = self._decide(evidence, title_reading.role)
+        # the semantic layer reads only postings whose body the aliases leave open (the
+        # title does not count: it is what a posting may get wrong); a body that already
+        # reads surely is not worth a transformer pass per sentence
+        if self.semantic is not None and self._open(evidence, self.semantic.cues.open_below):
+            found = self.semantic.evidence(text, sections, evidence)
+            if found:
+                evidence += found
+                points, probs = self._decide(evidence, title_reading.role)
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         top = self.roles[order[0]]
         second = self.roles[order[1]] if len(order) > 1 else None
@@ -240,6 +243,22 @@ class PostingReader:
         )
 
     # -- evidence -----------------------------------------------------------------------
+    def _decide(
+        self, evidence: list[Evidence], title_role: str | None
+    ) -> tuple[list[float], list[float]]:
+        """Points per role (evidence plus the title's weight) and their probabilities."""
+        points = self._points(evidence)
+        if title_role in self._index:
+            points[self._index[title_role]] += self.taxonomy.scoring.title_weight
+        return points, softmax(points, self.taxonomy.scoring.temperature)
+
+    def _open(self, evidence: list[Evidence], below: float) -> bool:
+        """Whether the body's evidence alone reads less surely than ``below``."""
+        if below >= 1.0:
+            return True
+        body = [ev for ev in evidence if ev.section != "title"]
+        return max(softmax(self._points(body), self.taxonomy.scoring.temperature)) < below
+
     def _evidence(
         self, text: str, folded: str, sections: list[Section], title: str
     ) -> list[Evidence]:

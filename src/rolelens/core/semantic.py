@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
 SEMANTIC_KIND = "semantic"
 ITEM_PREFIX = "semantic."
 
-_BOUNDARY = re.compile(r"[.!?](?=\s)|[;•\n]")
+# a line break ends a sentence unless the next line carries on in lower case (a wrapped line)
+_BOUNDARY = re.compile(r"[.!?](?=\s)|[;•]|\n(?![ \t]*[a-z])")
 _LEAD = re.compile(r"^[\s\-*#>•·–—\d.)]+")
 _WORD = re.compile(r"\w+")
 _LEVEL: dict[str, Level] = {"nice_to_have": "preferred", "about_company": "context"}
@@ -150,6 +152,7 @@ class SemanticMatcher:
             raise ValueError("statement_vectors do not fit this taxonomy's statements")
         self._vectors = statement_vectors
         self._cache: OrderedDict[str, Vector] = OrderedDict()
+        self._lock = threading.Lock()
         self._cache_size = cache_size
         negation = sorted({fold(c) for c in taxonomy.reading.negation_cues if c.strip()}, key=len)
         self._negation = (
@@ -228,6 +231,21 @@ class SemanticMatcher:
         sentences = self.sentences(text)[: self.cues.max_sentences]
         found = [m for m in self.match_sentences(sentences) if m is not None]
         return self._cap(found)
+
+    def closest(self, queries: Sequence[str], candidates: Sequence[str]) -> list[tuple[int, float]]:
+        """For each query, the index of the most similar candidate and its cosine
+        (``(-1, 0.0)`` when there are no candidates). Acronyms are written out first."""
+        if not queries:
+            return []
+        if not candidates:
+            return [(-1, 0.0)] * len(queries)
+        q = self._embed([self.expander.expand(t) for t in queries])
+        k = self._embed([self.expander.expand(t) for t in candidates])
+        out: list[tuple[int, float]] = []
+        for row in self.embedder.similarities(q, k):
+            j = max(range(len(row)), key=row.__getitem__)
+            out.append((j, round(float(row[j]), 4)))
+        return out
 
     def evidence(
         self, text: str, sections: Sequence[Section], alias_evidence: Sequence[Evidence] = ()
@@ -317,16 +335,19 @@ class SemanticMatcher:
         return out
 
     def _embed(self, texts: list[str]) -> list[Vector]:
-        """Vectors for texts, from the matcher's cache where it has them."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        """Vectors for texts, from the matcher's cache where it has them. Safe to call from
+        several threads (a web server's): the cache is touched under the matcher's lock,
+        the model runs outside it."""
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in known:
+                self._cache.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
         fresh: dict[str, Vector] = {}
         if missing:
             fresh = dict(zip(missing, self.embedder.embed_many(missing), strict=True))
-        out = [fresh[t] if t in fresh else self._cache[t] for t in texts]
-        for t in texts:
-            if t in self._cache:
-                self._cache.move_to_end(t)
-        self._cache.update(fresh)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return out
+            with self._lock:
+                self._cache.update(fresh)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return [known[t] if t in known else fresh[t] for t in texts]

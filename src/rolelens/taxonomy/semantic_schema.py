@@ -55,6 +55,27 @@ class Activity(_Strict):
         return v
 
 
+class SemanticFit(_Strict):
+    """CV ↔ posting: a requirement line the CV meets in other words.
+
+    A requirement line the CV does not fully cover by name is compared with the sentences
+    of the CV's work sections; the closest one, when its cosine reaches ``threshold``,
+    credits the line up to ``credit`` (reached at ``full``), and is quoted with its
+    similarity.
+    """
+
+    threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    full: float = Field(default=0.75, ge=0.0, le=1.0)
+    credit: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="a line's score from a fully similar sentence"
+    )
+    cv_sections: list[str] = Field(
+        default=["experience", "projects", "summary"],
+        description="CV sections whose sentences may meet a requirement",
+    )
+    max_cv_sentences: int = Field(default=60, ge=1, description="CV sentences embedded")
+
+
 class SemanticCues(_Strict):
     """Settings of the semantic layer and the activity statements it matches against."""
 
@@ -78,6 +99,13 @@ class SemanticCues(_Strict):
     min_words: int = Field(default=4, ge=1, description="shorter sentences are not matched")
     max_chars: int = Field(default=300, ge=20, description="longer sentences are cut here")
     max_sentences: int = Field(default=40, ge=1, description="sentences embedded per text")
+    open_below: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="a posting is embedded only when its alias-only reading is less sure than "
+        "this (1.0: every posting); a confident reading is left as it is",
+    )
     sections: list[str] = Field(
         default=["summary", "responsibilities", "requirements", "nice_to_have", "other"],
         description="posting sections whose sentences are matched",
@@ -89,16 +117,22 @@ class SemanticCues(_Strict):
         "match when the sentence's alias evidence already points to the same role",
     )
     expansions: list[Expansion] = []
+    fit: SemanticFit = SemanticFit()
     activities: list[Activity] = Field(min_length=1)
 
     def check_against(self, roles: set[str]) -> None:
         """Raise ValueError when an activity weights an unknown role or a section is unknown."""
+        from rolelens.taxonomy.cv_schema import CvSectionKind
         from rolelens.taxonomy.schema import SectionKind
 
         known = set(get_args(SectionKind))
         for s in self.sections:
             if s not in known:
                 raise ValueError(f"semantic.sections names unknown section {s!r}")
+        cv_known = set(get_args(CvSectionKind))
+        for s in self.fit.cv_sections:
+            if s not in cv_known:
+                raise ValueError(f"semantic.fit.cv_sections names unknown CV section {s!r}")
         seen: set[str] = set()
         for a in self.activities:
             if a.id in seen:
