@@ -125,3 +125,54 @@ def test_semantic_cli_on_shows_semantic_evidence(
     assert {e["item"] for e in sem} == {"semantic.grounded_answers", "semantic.agent_autonomy"}
     assert all(0.5 <= e["similarity"] <= 1 for e in sem)
     assert list((tmp_path / "cache" / "rolelens").glob("statements-*.npy"))
+
+
+MATCH_POSTING = """Support Assistant Engineer
+
+## Requirements
+- Build an assistant on Pinecone that answers customer questions from our help-centre articles.
+"""
+MATCH_CV = """# Ana Silva
+
+## Experience
+
+**Backend Engineer, Acme** — Jan 2021 – present
+- Built an assistant that answers customer questions from our help-centre articles.
+- Organised the office move and the team budget.
+"""
+
+
+def test_semantic_model_match_meets_a_requirement_in_other_words(
+    model: embeddings.MiniLMEmbedder, taxonomy: Taxonomy
+) -> None:
+    from datetime import date
+
+    from rolelens.core.match import FitMatcher
+    from rolelens.core.semantic import SemanticMatcher
+
+    today = date(2026, 6, 1)
+    plain = FitMatcher(taxonomy).match(MATCH_CV, MATCH_POSTING, today=today)
+    sem = FitMatcher(taxonomy, semantic=SemanticMatcher(taxonomy, model))
+    got = sem.match(MATCH_CV, MATCH_POSTING, today=today)
+    (before,), (after,) = plain.requirements, got.requirements
+    assert after.similar is not None and before.similar is None
+    assert after.similar.text.startswith("Built an assistant that answers customer questions")
+    assert after.similar.similarity >= 0.65  # semantic.fit.threshold
+    assert after.score > before.score
+
+
+def test_semantic_api_read_posting_in_plain_words(
+    model: embeddings.MiniLMEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rolelens.api import read_posting
+
+    monkeypatch.setenv("ROLELENS_CACHE_DIR", str(tmp_path))
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "examples" / "plain_words_posting.md").read_text(encoding="utf-8")
+    off = read_posting(text)
+    on = read_posting(text, semantic=True)
+    assert not [e for e in off.evidence if e.kind == "semantic"]
+    items = {e.item for e in on.evidence if e.kind == "semantic"}
+    assert {"semantic.grounded_answers", "semantic.agent_autonomy"} <= items
+    assert on.points["agentic_ai_engineer"] > off.points["agentic_ai_engineer"]
