@@ -5,11 +5,15 @@ and the scoper (their automata take a while to build), and each call reads one t
 HTTP and MCP adapters only translate requests into these calls and results into their wire
 formats, so both answer the same question the same way. Nothing here touches files
 (bar loading the taxonomy once), the network or the environment.
+
+The semantic layer is opt-in: an adapter that wants it builds a
+:class:`~rolelens.core.semantic.SemanticMatcher` (loading the model is the adapter's job) and
+hands it in; the service passes it to the posting reader, the scoper and the CV matcher.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
     from rolelens.core.cv import CvReader
     from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
     from rolelens.core.match import FitMatcher
+    from rolelens.core.semantic import SemanticMatcher
 
 _MAX_ROLE_EVIDENCE = 60
 
@@ -107,10 +112,15 @@ class Health(_Out):
 class Service:
     """Readers and scopers built once from a taxonomy; one method per question."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, semantic: SemanticMatcher | None = None) -> None:
+        """``semantic``: a matcher built for this taxonomy turns the semantic layer on for
+        posting reads, briefs and CV-to-posting matches; None (the default) reads by aliases."""
         self.taxonomy = taxonomy
-        self.reader = PostingReader(taxonomy)
-        self._scoper: Scoper | None = Scoper(taxonomy) if taxonomy.scoping is not None else None
+        self.semantic = semantic
+        self.reader = PostingReader(taxonomy, semantic=semantic)
+        self._scoper: Scoper | None = (
+            Scoper(taxonomy, semantic=semantic) if taxonomy.scoping is not None else None
+        )
         self._cv: CvReader | None = None
         self._matcher: FitMatcher | None = None
         self._advisor: CareerAdvisor | None = None
@@ -120,13 +130,25 @@ class Service:
             from rolelens.core.match import FitMatcher
 
             self._cv = CvReader(taxonomy)
-            self._matcher = FitMatcher(taxonomy, posting_reader=self.reader, cv_reader=self._cv)
+            self._matcher = FitMatcher(
+                taxonomy, posting_reader=self.reader, cv_reader=self._cv, semantic=semantic
+            )
             self._advisor = CareerAdvisor(taxonomy, cv_reader=self._cv)
 
     @classmethod
-    def from_files(cls, taxonomy_files: Sequence[str | Path] = ()) -> Service:
-        """A service over the bundled taxonomy with these files layered on top."""
-        return cls(load_taxonomy(taxonomy_files))
+    def from_files(
+        cls,
+        taxonomy_files: Sequence[str | Path] = (),
+        *,
+        semantic: Callable[[Taxonomy], SemanticMatcher] | None = None,
+    ) -> Service:
+        """A service over the bundled taxonomy with these files layered on top.
+
+        ``semantic`` builds the semantic matcher for the loaded taxonomy (for instance
+        ``lambda tax: load_matcher(tax, MiniLMEmbedder())``); None reads by aliases only.
+        """
+        taxonomy = load_taxonomy(taxonomy_files)
+        return cls(taxonomy, semantic=semantic(taxonomy) if semantic is not None else None)
 
     def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
         """The reading of one posting; an HTML page is read as its text, like the CLI does."""
@@ -229,6 +251,8 @@ class Service:
             features.append("scope")
         if self._cv is not None:
             features += ["cv", "match", "career"]
+        if self.semantic is not None:
+            features.append("semantic")
         return features
 
     def summary(self) -> TaxonomySummary:

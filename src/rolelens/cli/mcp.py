@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rolelens.cli.common import TaxonomyOption
+from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import ExtraMissing
 
 
-def mcp(taxonomy: list[Path] = TaxonomyOption) -> None:
+def mcp(taxonomy: list[Path] = TaxonomyOption, semantic: str = SemanticOption) -> None:
     """Run the MCP server on stdio: tools read_posting, scope_problem, taxonomy, role, ..."""
     try:
         from rolelens.mcp_server.server import build_server
@@ -17,4 +18,11 @@ def mcp(taxonomy: list[Path] = TaxonomyOption) -> None:
             f"rolelens mcp needs the 'mcp' extra ({exc.name} is missing): "
             "pip install 'rolelens[mcp]'"
         ) from None
-    build_server(taxonomy_files=[str(p) for p in taxonomy or ()]).run("stdio")
+    from rolelens.service import Service
+    from rolelens.taxonomy.loader import load_taxonomy
+
+    tax = load_taxonomy(taxonomy or ())
+    matcher = semantic_matcher(tax, semantic)
+    if matcher is not None:
+        matcher.embedder.embed("warm up")  # build the model's session now, not on the first call
+    build_server(Service(tax, semantic=matcher)).run("stdio")

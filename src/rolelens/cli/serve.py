@@ -43,6 +43,12 @@ def serve(
         help="Log one line per request (method, path, status; never a body).",
     ),
     taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = typer.Option(
+        "on" if _DEFAULTS.semantic else "off",
+        "--semantic",
+        help="on: also match sentences to the taxonomy's activity statements with the bundled "
+        "embedding model, loaded once at start (needs the 'semantic' extra); off: aliases only.",
+    ),
 ) -> None:
     """Serve the HTTP API and the web page. Set ROLELENS_TOKEN to require a bearer token."""
     try:
@@ -56,6 +62,8 @@ def serve(
         ) from None
     if max_bytes <= 0 or timeout <= 0 or inline_chars < 0:
         raise typer.BadParameter("--max-bytes and --timeout must be positive, --inline-chars >= 0")
+    if semantic not in ("on", "off"):
+        raise typer.BadParameter("--semantic must be 'on' or 'off'")
     settings = ServiceSettings(
         max_bytes=max_bytes,
         timeout=timeout,
@@ -63,6 +71,7 @@ def serve(
         token=os.environ.get(TOKEN_ENV) or None,
         cors_origins=tuple(cors_origin or ()),
         taxonomy_files=tuple(str(p) for p in taxonomy or ()),
+        semantic=semantic == "on",
     )
     app = create_app(settings)
     auth = "bearer token required" if settings.token else f"open ({TOKEN_ENV} not set)"

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -40,6 +40,7 @@ from rolelens.errors import (
     NotFound,
     RequestInvalid,
     RolelensError,
+    TaxonomyError,
     TimeLimitExceeded,
     Unauthorized,
 )
@@ -47,6 +48,10 @@ from rolelens.service import Health, RoleDetail, Service, TaxonomySummary
 from rolelens.web.markdown import reading_markdown
 from rolelens.web.models import ErrorBody, ReadRequest, ScopeRequest
 from rolelens.web.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from rolelens.core.semantic import SemanticMatcher
+    from rolelens.taxonomy.schema import Taxonomy
 
 log = logging.getLogger("rolelens.web")
 
@@ -252,14 +257,43 @@ def _from_http(exc: StarletteHTTPException) -> RolelensError:
     return RequestInvalid(str(exc.detail) if isinstance(exc.detail, str) else "bad request")
 
 
+def load_semantic_matcher(taxonomy: Taxonomy) -> SemanticMatcher:
+    """The bundled embedding model's matcher for ``taxonomy``, ready to answer: statement
+    vectors from the user cache (or computed and cached), the model's session built now.
+
+    Raises :class:`~rolelens.errors.ExtraMissing` without the ``semantic`` extra and
+    :class:`~rolelens.errors.TaxonomyError` for a taxonomy with no ``semantic:`` block.
+    """
+    if taxonomy.semantic is None:
+        raise TaxonomyError(
+            f"taxonomy {taxonomy.name} {taxonomy.version} has no 'semantic:' block to match against"
+        )
+    from rolelens.backends.embeddings import MiniLMEmbedder, default_cache_dir, load_matcher
+
+    matcher = load_matcher(taxonomy, MiniLMEmbedder(), cache_dir=default_cache_dir())
+    # build the model's session at start: the first request should not pay for it, and two
+    # first requests in worker threads should not build it twice
+    matcher.embedder.embed("warm up")
+    return matcher
+
+
 def create_app(
     settings: ServiceSettings | None = None, *, service: Service | None = None
 ) -> FastAPI:
-    """The HTTP API and page, over one :class:`Service` built now (not per request)."""
+    """The HTTP API and page, over one :class:`Service` built now (not per request).
+
+    ``service`` replaces the one ``settings`` describe (its taxonomy and semantic layer);
+    the other settings still apply.
+    """
     from rolelens import __version__
 
     settings = settings or ServiceSettings()
-    service = service or Service.from_files(settings.taxonomy_files)
+    if service is None:
+        service = Service.from_files(
+            settings.taxonomy_files, semantic=load_semantic_matcher if settings.semantic else None
+        )
+    # a semantic read can take ~0.1 s: never on the event loop then
+    inline_chars = settings.inline_chars if service.semantic is None else -1
     app = FastAPI(
         title="rolelens",
         version=__version__,
@@ -278,7 +312,7 @@ def create_app(
     async def work(size: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-bound work on ``size`` characters: inline when small, else in a worker
         thread within the per-request time limit (bench/serve.py measures the trade-off)."""
-        if size <= settings.inline_chars:
+        if size <= inline_chars:
             return fn(*args, **kwargs)
         try:
             with anyio.fail_after(settings.timeout):
@@ -330,7 +364,7 @@ def create_app(
             raise RequestInvalid("give the CV as 'file' or as 'text', not both")
         if file is not None:
             data = await file.read()
-            return data, settings.inline_chars + 1  # documents are always read in a thread
+            return data, inline_chars + 1  # documents are always read in a thread
         if text is not None:
             return text, len(text)
         raise RequestInvalid(

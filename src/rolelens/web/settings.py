@@ -53,3 +53,10 @@ class ServiceSettings(BaseModel):
         default=(),
         description="YAML files layered over the bundled taxonomy.",
     )
+    semantic: bool = Field(
+        default=False,
+        description="Also match sentences to the taxonomy's activity statements with the "
+        "bundled embedding model (needs the `semantic` extra). The model is loaded once at "
+        "start; reads of postings whose body the aliases leave open take ~0.1 s longer, so "
+        "every text then goes to a worker thread.",
+    )
