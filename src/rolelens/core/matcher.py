@@ -59,8 +59,10 @@ class AliasMatcher:
         for phrase in taxonomy.reading.stop_phrases:
             folded.setdefault(_fold_alias(phrase), STOP)
         for index, item in enumerate(self.items):
-            for alias in item.alias_objects():
-                if alias.case_sensitive:
+            for alias in item.aliases:  # a plain string, or an Alias with its flags
+                if isinstance(alias, str):
+                    folded[_fold_alias(alias)] = index
+                elif alias.case_sensitive:
                     exact[alias.text] = index
                 else:
                     folded[_fold_alias(alias.text)] = index
@@ -94,7 +96,7 @@ class AliasMatcher:
 def _fold_alias(alias: str) -> str:
     # Aliases collapse runs of spaces; text keeps its length, so both fold the same way
     # except that an alias never holds doubled spaces.
-    return normalise_alias(alias.translate(_FOLD))
+    return normalise_alias(alias if alias.isascii() else alias.translate(_FOLD))
 
 
 def _automaton(patterns: dict[str, int]) -> ahocorasick.Automaton | None:

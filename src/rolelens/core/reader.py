@@ -56,6 +56,11 @@ class _Clause:
     company: bool
 
 
+def _title_key(pattern: str) -> str:
+    """A title pattern as titles are compared (ASCII needs no folding beyond lower case)."""
+    return normalise_alias(pattern if pattern.isascii() else fold(pattern))
+
+
 class TitleParser:
     """Title patterns and seniority words, compiled once."""
 
@@ -63,7 +68,7 @@ class TitleParser:
         self._roles = ahocorasick.Automaton()
         for entry in taxonomy.titles:
             for pattern in entry.patterns:
-                key = normalise_alias(fold(pattern))
+                key = _title_key(pattern)
                 self._roles.add_word(key, (len(key), entry.priority, entry.role, pattern))
         if taxonomy.titles:
             self._roles.make_automaton()
@@ -71,7 +76,7 @@ class TitleParser:
         self._seniority = ahocorasick.Automaton()
         for level in taxonomy.seniority:
             for pattern in level.patterns:
-                key = normalise_alias(fold(pattern))
+                key = _title_key(pattern)
                 self._seniority.add_word(key, (len(key), level.rank, level.id))
         self._has_seniority = any(level.patterns for level in taxonomy.seniority)
         if self._has_seniority:
