@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import typer
 
@@ -16,9 +16,11 @@ from rolelens.cli.semantic import (
     llm_assist,
     semantic_matcher,
 )
-from rolelens.core.scoping import Scoper, parse_form
-from rolelens.core.scoping_models import ScopingForm
 from rolelens.io.text import read_path, text_of
+
+if TYPE_CHECKING:  # imported when a brief is scoped, not on every `rolelens` start
+    from rolelens.core.scoping import Scoper
+    from rolelens.core.scoping_models import ScopingForm
 
 _FORM_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 _FORMATS = ("text", "md", "json")
@@ -49,6 +51,8 @@ def scope(
     if fmt not in _FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
     tax = taxonomy_from(taxonomy)
+    from rolelens.core.scoping import Scoper
+
     scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
     if jsonl is not None:
         if file is not None:
@@ -83,6 +87,8 @@ def _read_brief(file: str) -> tuple[str, ScopingForm | None]:
     try:
         kind = _FORM_SUFFIXES.get(path.suffix.lower())
         if kind is not None:
+            from rolelens.core.scoping import parse_form
+
             return "", parse_form(text_of(path.read_bytes()), kind)
         return read_path(path), None
     except OSError as exc:
