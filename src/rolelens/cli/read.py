@@ -35,11 +35,15 @@ def read(
 ) -> None:
     """Read a posting: the role its work describes, the evidence, the title's role, flags."""
     tax = taxonomy_from(taxonomy)
-    reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
+    jobs = jobs or available_cores()
+    # one model thread per reader process: more would fight over the same cores
+    threads = 1 if jsonl is not None and jobs > 1 else None
+    matcher = semantic_matcher(tax, semantic, many=jsonl is not None, threads=threads)
+    reader = PostingReader(tax, semantic=matcher)
     if jsonl is not None:
         if file is not None:
             raise typer.BadParameter("give a FILE or --jsonl, not both")
-        failed = _batch(reader, open_binary(jsonl), jobs or available_cores())
+        failed = _batch(reader, open_binary(jsonl), jobs)
         raise typer.Exit(1 if failed else 0)
     if file is None:
         raise typer.BadParameter("give a posting FILE, '-' for stdin, or --jsonl FILE")

@@ -24,9 +24,12 @@ SemanticOption = typer.Option(
 )
 
 
-def semantic_matcher(taxonomy: Taxonomy, flag: str, *, many: bool = True) -> SemanticMatcher | None:
+def semantic_matcher(
+    taxonomy: Taxonomy, flag: str, *, many: bool = True, threads: int | None = None
+) -> SemanticMatcher | None:
     """The semantic matcher for ``--semantic on``, None for ``off``. ``many=False`` (one
-    document to read) builds the model's session faster and runs it a little slower."""
+    document to read) builds the model's session faster and runs it a little slower;
+    ``threads`` caps the model's threads (1 per process when several processes read)."""
     if flag not in ("on", "off"):
         raise typer.BadParameter("--semantic must be 'on' or 'off'")
     if flag == "off":
@@ -35,7 +38,7 @@ def semantic_matcher(taxonomy: Taxonomy, flag: str, *, many: bool = True) -> Sem
         raise typer.BadParameter("the taxonomy has no 'semantic:' block to match against")
     from rolelens.backends.embeddings import MiniLMEmbedder, default_cache_dir, load_matcher
 
-    embedder = MiniLMEmbedder(optimise="extended" if many else "none")
+    embedder = MiniLMEmbedder(optimise="extended" if many else "none", threads=threads)
     return load_matcher(taxonomy, embedder, cache_dir=default_cache_dir())
 
 
