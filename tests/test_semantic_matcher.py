@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from rolelens.backends.embeddings import Embedder, FakeEmbedder, Vector
+from rolelens.core.cv import CvReader
 from rolelens.core.match import FitMatcher
 from rolelens.core.reader import PostingReader
 from rolelens.core.scoping import Scoper
@@ -19,6 +21,7 @@ from rolelens.errors import TaxonomyError
 from rolelens.taxonomy.loader import load_taxonomy, parse_document
 from rolelens.taxonomy.schema import Taxonomy
 
+ROOT = Path(__file__).resolve().parents[1]
 GROUNDED = "answer customer questions using our own help-centre articles and documents"
 AGENT = "decide which internal API to call next and act on the result"
 
@@ -355,3 +358,43 @@ def test_semantic_match_never_quotes_a_job_heading(taxonomy: Taxonomy) -> None:
         cv, REQ_POSTING, today=TODAY
     )
     assert all(r.similar is None or "Acme" not in r.similar.text for r in got.requirements)
+
+
+# -- CVs -------------------------------------------------------------------------------
+PLAIN_CV = (
+    "# Ana Silva\nSupport engineer\n\n## Experience\n\n"
+    "**Support Platform Engineer, Acme** — Jan 2021 – present\n"
+    f"- {GROUNDED}\n"
+    f"- {AGENT}, cutting handling time by 30%\n"
+    "\n## Skills\nPython, SQL, Docker\n"
+)
+
+
+def test_semantic_cv_reads_work_written_in_plain_words(taxonomy: Taxonomy) -> None:
+    counting = CountingFake()
+    plain = CvReader(taxonomy).read(PLAIN_CV, today=TODAY)
+    got = CvReader(taxonomy, semantic=SemanticMatcher(taxonomy, counting)).read(
+        PLAIN_CV, today=TODAY
+    )
+    sem = {e.item: e for e in got.evidence if e.kind == "semantic"}
+    assert set(sem) == {"semantic.grounded_answers", "semantic.agent_autonomy"}
+    assert sem["semantic.agent_autonomy"].use == "shipped"  # an outcome: a verb and a number
+    assert sem["semantic.grounded_answers"].use == "described"
+    for e in sem.values():
+        assert PLAIN_CV[e.start : e.end] == e.text
+        assert e.similarity is not None and e.similarity > 0.8
+    assert got.role == "agentic_ai_engineer" and plain.role != got.role
+    # neither the job's heading line nor the skills list is embedded
+    assert not [t for t in counting.seen if "Acme" in t or "Docker" in t]
+    # alias evidence keeps its JSON shape
+    assert all("similarity" not in e.model_dump() for e in got.evidence if e.kind != "semantic")
+    assert not [e for e in plain.evidence if e.kind == "semantic"]
+
+
+def test_semantic_cv_evidence_counts_in_match_alignment(taxonomy: Taxonomy) -> None:
+    posting = (ROOT / "tests" / "data" / "postings" / "agent_platform.md").read_text("utf-8")
+    plain = FitMatcher(taxonomy).match(PLAIN_CV, posting, today=TODAY)
+    sem = FitMatcher(taxonomy, semantic=SemanticMatcher(taxonomy, FakeEmbedder()))
+    got = sem.match(PLAIN_CV, posting, today=TODAY)
+    assert got.cv_role == "agentic_ai_engineer" and got.posting_role == "agentic_ai_engineer"
+    assert got.fit_score > plain.fit_score

@@ -94,20 +94,25 @@ def read_cv(
     *,
     filename: str | None = None,
     redact: bool = False,
+    semantic: bool = False,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> CvReading:
     """One CV's reading: the role its shipped work points to, evidence, claims, seniority.
 
     ``data`` is the file's bytes (PDF, DOCX, HTML, Markdown or text; ``filename`` hints the
-    format) or its text. "Present" in a date range means today. Raises a
-    :class:`~rolelens.errors.DocumentError` subclass for a file that cannot be read.
+    format) or its text. "Present" in a date range means today. ``semantic=True`` also
+    matches work sentences written in plain words to activity statements (the ``semantic``
+    extra). Raises a :class:`~rolelens.errors.DocumentError` subclass for a file that cannot
+    be read.
     """
     from datetime import date
 
     from rolelens.core.cv import CvReader
 
     text = _cv_text(data, filename)
-    return CvReader(load_taxonomy(taxonomy_files)).read(text, today=date.today(), redact=redact)
+    taxonomy = load_taxonomy(taxonomy_files)
+    reader = CvReader(taxonomy, semantic=_semantic(taxonomy, semantic))
+    return reader.read(text, today=date.today(), redact=redact)
 
 
 def match_cv(
@@ -141,14 +146,16 @@ def career_advice(
     *,
     filename: str | None = None,
     likes: str = "",
+    semantic: bool = False,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> CareerAdvice:
     """The role to target from a CV and what the person likes, the gaps, a learning path."""
     from datetime import date
 
     from rolelens.core.career import CareerAdvisor
+    from rolelens.core.cv import CvReader
 
     text = _cv_text(cv, filename)
-    return CareerAdvisor(load_taxonomy(taxonomy_files)).advise(
-        text, today=date.today(), likes=likes
-    )
+    taxonomy = load_taxonomy(taxonomy_files)
+    reader = CvReader(taxonomy, semantic=_semantic(taxonomy, semantic))
+    return CareerAdvisor(taxonomy, cv_reader=reader).advise(text, today=date.today(), likes=likes)

@@ -129,7 +129,7 @@ class Service:
             from rolelens.core.cv import CvReader
             from rolelens.core.match import FitMatcher
 
-            self._cv = CvReader(taxonomy)
+            self._cv = CvReader(taxonomy, semantic=semantic)
             self._matcher = FitMatcher(
                 taxonomy, posting_reader=self.reader, cv_reader=self._cv, semantic=semantic
             )

@@ -50,12 +50,14 @@ def cv(
     redact: bool = RedactOption,
     today: str = TodayOption,
     taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = SemanticOption,
 ) -> None:
     """Read a CV: the role its shipped work points to, evidence, claims, seniority."""
     from rolelens.core.cv import CvReader
 
     fmt = _format(fmt, as_json)
-    reader = CvReader(taxonomy_from(taxonomy))
+    tax = taxonomy_from(taxonomy)
+    reader = CvReader(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
     day = _today(today)
     if jsonl is not None:
         if file is not None:
@@ -146,12 +148,16 @@ def career(
     redact: bool = RedactOption,
     today: str = TodayOption,
     taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = SemanticOption,
 ) -> None:
     """Career advice from a CV: the role to target, the gaps, and a learning path in order."""
     from rolelens.core.career import CareerAdvisor
+    from rolelens.core.cv import CvReader
 
     fmt = _format(fmt, as_json)
-    advisor = CareerAdvisor(taxonomy_from(taxonomy))
+    tax = taxonomy_from(taxonomy)
+    matcher = semantic_matcher(tax, semantic, many=jsonl is not None)
+    advisor = CareerAdvisor(tax, cv_reader=CvReader(tax, semantic=matcher))
     day = _today(today)
     if jsonl is not None:
         if file is not None:

@@ -53,7 +53,8 @@ def cv_markdown(r: CvReading) -> str:
             continue
         seen.add((e.item, e.use))
         top = max(e.contributions.values(), default=0.0)
-        out.append(f"| {_md(e.label)} | {e.use} | {_md(e.text)} | {top:.2f} |")
+        use = e.use if e.similarity is None else f"{e.use}, in other words ({e.similarity:.2f})"
+        out.append(f"| {_md(e.label)} | {use} | {_md(e.text)} | {top:.2f} |")
     if r.claims:
         out += ["", "## Skills claimed", ""]
         for c in r.claims:
@@ -90,6 +91,8 @@ def fit_markdown(f: FitReport) -> str:
     out += ["| requirement | level | status | the CV's words |", "|---|---|---|---|"]
     for q in f.requirements:
         words = "; ".join(q.evidence) if q.evidence else "—"
+        if q.similar is not None:
+            words += f"; in other words ({q.similar.similarity:.2f}): {q.similar.text}"
         out.append(f"| {_md(q.text)} | {q.level} | {q.status} | {_md(words)} |")
     if f.gaps:
         out += ["", "## Gaps", ""] + [f"- {_md(g)}" for g in f.gaps]

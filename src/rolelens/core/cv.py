@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rolelens.core.cv_models import (
     Claim,
@@ -27,9 +28,13 @@ from rolelens.core.cv_models import (
 from rolelens.core.matcher import AliasMatcher, fold
 from rolelens.core.reader import attribute, role_points, softmax
 from rolelens.core.redact import redact as redact_text
+from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
 from rolelens.taxonomy.schema import EvidenceItem, Taxonomy
+
+if TYPE_CHECKING:
+    from rolelens.core.semantic import SemanticMatcher
 
 CV_SCORER_VERSION = "cv-1.0"
 USE_RANK: dict[MentionUse, int] = {"shipped": 3, "described": 2, "listed": 1, "mentioned": 0}
@@ -75,7 +80,7 @@ class _ItemUse:
 class CvReader:
     """Reads CVs against one taxonomy; build once, call :meth:`read` many times."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, semantic: SemanticMatcher | None = None) -> None:
         if taxonomy.cv is None:
             raise CvUnavailable("the taxonomy has no 'cv:' block, so CVs cannot be read with it")
         self.taxonomy = taxonomy
@@ -120,6 +125,10 @@ class CvReader:
             item.id: max(item.weights, key=lambda r: item.weights[r]) for item in taxonomy.evidence
         }
         self.kin = self._kin()
+        # optional: work sentences written in plain words matched to activity statements
+        self.semantic = semantic
+        if semantic is not None:
+            self._primary.update(semantic.primary_roles)
 
     # -- public -------------------------------------------------------------------------
     def read(
@@ -146,6 +155,12 @@ class CvReader:
         evidence, uses = self._evidence(text, folded, lines, outcome_spans, work_kinds)
         points = self._points(evidence)
         probs = softmax(points, self.cues.temperature)
+        if self.semantic is not None and max(probs) < self.semantic.cues.open_below:
+            found = self._semantic(text, lines, outcome_spans, work_kinds, evidence)
+            if found:
+                evidence += found
+                points = self._points(evidence)
+                probs = softmax(points, self.cues.temperature)
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         if not evidence:
             warnings.append("no evidence items were found in the CV")
@@ -375,6 +390,60 @@ class CvReader:
             )  # fmt: skip
         attribute(found, self._weights, self.roles, self.cues.repeat_decay, self.cues.max_repeats)
         return [e for _, e in found], dict(uses)
+
+    def _semantic(
+        self,
+        text: str,
+        lines: list[_Line],
+        outcome_spans: list[tuple[int, int]],
+        work: set[CvSectionKind],
+        evidence: list[CvEvidence],
+    ) -> list[CvEvidence]:
+        """Work sentences that read like an activity, as evidence of kind ``semantic``.
+
+        Only prose lines of jobs and projects are embedded: not skills lists, not the heading
+        line of a dated job (it names a title, not work). A sentence whose alias evidence is
+        mainly about the matched role does not count again.
+        """
+        assert self.semantic is not None
+        runs: list[tuple[int, int]] = []
+        for line in lines:
+            prose = line.section in work and not line.listed
+            if prose and _RANGE.search(text, line.start, line.end) is None:
+                if runs and runs[-1][1] == line.start:
+                    runs[-1] = (runs[-1][0], line.end)
+                else:
+                    runs.append((line.start, line.end))
+        sentences = [s for lo, hi in runs for s in self.semantic.sentences(text, lo, hi)]
+        sentences = sentences[: self.semantic.cues.fit.max_cv_sentences]
+        exclude = [
+            {
+                max(e.contributions, key=e.contributions.__getitem__)
+                for e in evidence
+                if e.contributions and e.start < s.end and e.end > s.start
+            }
+            for s in sentences
+        ]
+        outcome_starts = [lo for lo, _ in outcome_spans]
+        out: list[CvEvidence] = []
+        line_starts = [ln.start for ln in lines]
+        for m in self.semantic.counted(sentences, exclude):
+            k = bisect_right(outcome_starts, m.sentence.start) - 1
+            shipped = k >= 0 and outcome_spans[k][0] <= m.sentence.start < outcome_spans[k][1]
+            use: MentionUse = "shipped" if shipped else "described"
+            factor = self.cues.use_weights[use] * m.strength
+            amount = factor * self.semantic.cues.weight
+            line = lines[max(0, bisect_right(line_starts, m.sentence.start) - 1)]
+            out.append(
+                CvEvidence(
+                    item=ITEM_PREFIX + m.activity.id, label=m.activity.label, kind=SEMANTIC_KIND,
+                    text=m.sentence.text, start=m.sentence.start, end=m.sentence.end,
+                    section=line.section, use=use, factor=round(factor, 3),
+                    contributions={r: round(w * amount, 3) for r, w in m.activity.weights.items()},
+                    similarity=m.similarity,
+                )
+            )  # fmt: skip
+        return out
 
     def _points(self, evidence: list[CvEvidence]) -> list[float]:
         return role_points(

@@ -46,6 +46,12 @@ class CvEvidence(_Out):
     )
     factor: float = Field(description="how much this mention counted, 0..1 before weights")
     contributions: dict[str, float] = Field(description="role id -> points this mention added")
+    similarity: float | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="semantic evidence only (kind 'semantic'): cosine similarity of the CV's "
+        "sentence to the activity statement it matched (absent for alias evidence)",
+    )
 
 
 class Outcome(_Out):

@@ -59,7 +59,7 @@ class FitMatcher:
         cv_reader: CvReader | None = None,
         semantic: SemanticMatcher | None = None,
     ) -> None:
-        self.cv_reader = cv_reader or CvReader(taxonomy)
+        self.cv_reader = cv_reader or CvReader(taxonomy, semantic=semantic)
         self.posting_reader = posting_reader or PostingReader(taxonomy, semantic=semantic)
         self.taxonomy = taxonomy
         self.semantic = semantic  # optional: requirement lines met by CV sentences in other words

@@ -227,10 +227,14 @@ class SemanticMatcher:
         return out
 
     def match(self, text: str) -> list[SemanticMatch]:
-        """The counted matches of a whole text (a brief, a CV): capped and decayed."""
-        sentences = self.sentences(text)[: self.cues.max_sentences]
-        found = [m for m in self.match_sentences(sentences) if m is not None]
-        return self._cap(found)
+        """The counted matches of a whole text (a brief): capped and decayed."""
+        return self.counted(self.sentences(text)[: self.cues.max_sentences])
+
+    def counted(
+        self, sentences: Sequence[Sentence], exclude: Sequence[set[str]] | None = None
+    ) -> list[SemanticMatch]:
+        """The matches of these sentences that count, within the caps, in text order."""
+        return self._cap([m for m in self.match_sentences(sentences, exclude) if m is not None])
 
     def closest(self, queries: Sequence[str], candidates: Sequence[str]) -> list[tuple[int, float]]:
         """For each query, the index of the most similar candidate and its cosine
