@@ -49,12 +49,15 @@ class Evidence(_Out):
     )
 
     def place(self) -> str:
-        """Where the mention was, in words: section, then 'preferred' / 'listed' when so."""
+        """Where the mention was, in words: section, then 'preferred' / 'listed' when so,
+        and the similarity of a semantic match."""
         tags = [self.section.replace("_", " ")]
         if self.level == "preferred":
             tags.append("preferred")
         if self.listed:
             tags.append("listed")
+        if self.similarity is not None:
+            tags.append(f"in other words ({self.similarity:.2f})")
         return ", ".join(tags)
 
 

@@ -218,6 +218,7 @@ function explain(ev) {
   if (ev.use) where.push(ev.use);
   if (ev.listed) where.push("listed in a keyword list");
   if (ev.negated) where.push("negated: set aside");
+  if (ev.similarity != null) where.push(`in other words: similarity ${ev.similarity.toFixed(2)}`);
   const points = Object.entries(ev.contributions || {})
     .filter(([, v]) => v !== 0)
     .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
@@ -505,7 +506,8 @@ function renderMatch(m) {
     el("table", { id: "requirements" }, el("thead", {}, el("tr", {}, el("th", { text: "Requirement" }), el("th", { text: "Status" }), el("th", { text: "The CV shows" }), el("th", { text: "Missing" }))),
       el("tbody", {}, m.requirements.map((r) => el("tr", {},
         el("td", { text: r.text }), el("td", { text: `${r.status}${r.level === "preferred" ? " (preferred)" : ""}` }),
-        el("td", { text: r.evidence.join(", ") }), el("td", { text: r.missing.join(", ") })))))));
+        el("td", { text: [...r.evidence, ...(r.similar ? [`in other words (${r.similar.similarity.toFixed(2)}): ${r.similar.text}`] : [])].join(", ") }),
+        el("td", { text: r.missing.join(", ") })))))));
   if (m.gaps.length) out.push(section("Required, not shown", el("ul", { class: "chips" }, m.gaps.map((x) => el("li", { text: x })))));
   if (m.probes.length) out.push(section("Interview probes", list(m.probes.map((p) => [el("b", { text: `${p.label}: ` }), p.question]))));
   const penalties = Object.entries(m.penalties || {}).filter(([, v]) => v);
