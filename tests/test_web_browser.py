@@ -82,16 +82,33 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
-    import uvicorn
-
     from rolelens.web.app import create_app
+
+    yield from _serve(create_app())
+
+
+@pytest.fixture(scope="module")
+def semantic_server() -> Iterator[str]:
+    """A server whose service has the semantic layer (the word-hash fake: no model needed)."""
+    pytest.importorskip("fastapi", reason="the 'serve' extra is not installed")
+    from rolelens.backends.embeddings import FakeEmbedder
+    from rolelens.core.semantic import SemanticMatcher
+    from rolelens.service import Service
+    from rolelens.taxonomy.loader import load_taxonomy
+    from rolelens.web.app import create_app
+
+    taxonomy = load_taxonomy()
+    service = Service(taxonomy, semantic=SemanticMatcher(taxonomy, FakeEmbedder()))
+    yield from _serve(create_app(service=service))
+
+
+def _serve(app: Any) -> Iterator[str]:
+    import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -251,3 +268,29 @@ def test_web_browser_missing_browser_fails_in_ci_and_skips_elsewhere(
     monkeypatch.setattr(module, "IN_CI", False)
     with pytest.raises(pytest.skip.Exception):
         _unavailable("chromium is missing")
+
+
+PLAIN_WORDS = (
+    "Support Platform Engineer\n\n## What you'll do\n"
+    "- answer customer questions using our own help-centre articles and documents.\n"
+    "- decide which internal API to call next and act on the result.\n"
+)
+
+
+def test_web_browser_shows_a_semantic_match_with_its_similarity(
+    browser: Any, semantic_server: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(semantic_server + "/")
+        page.fill("#text", PLAIN_WORDS)
+        page.click("#run")
+        page.wait_for_selector("#verdict-role")
+        mark = page.locator("#doc mark.ev", has_text="decide which internal API").first
+        mark.focus()
+        tip = page.locator("#tip")
+        assert "(semantic)" in tip.inner_text()
+        assert "in other words: similarity" in tip.inner_text()
+    finally:
+        context.close()
