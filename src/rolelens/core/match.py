@@ -233,10 +233,7 @@ class FitMatcher:
         open_lines = [i for i, r in enumerate(requirements) if r.status != "covered"]
         wanted = set(cues.cv_sections)
         # a job's heading line ("ML Engineer, Acme — 2020 – present") names a title, not work
-        headings = [
-            (cv_text.rfind("\n", 0, e.start) + 1, cv_text.find("\n", e.end) % (len(cv_text) + 1))
-            for e in cv.entries
-        ]
+        headings = [_line_around(cv_text, e.start, e.end) for e in cv.entries]
         sentences = [
             s.text
             for sec in cv.sections
@@ -402,6 +399,12 @@ def _requirement_lines(
         )
         out.append(((start, end), level, mentions[0].section, mentions))
     return out
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole line(s) holding ``text[start:end]``."""
+    stop = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if stop < 0 else stop
 
 
 def _quotes(cv: CvReading, text: str) -> dict[str, list[str]]:
