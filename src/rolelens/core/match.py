@@ -416,9 +416,8 @@ def _quotes(cv: CvReading, text: str) -> dict[str, list[str]]:
         if ev.use == "shipped":
             quote = next((t for s, e, t in outcome_at if s <= ev.start < e), None)
         if quote is None:
-            ls = text.rfind("\n", 0, ev.start) + 1
-            le = text.find("\n", ev.end)
-            line = text[ls : le if le >= 0 else len(text)].strip(" \t-*•#")
+            ls, le = _line_around(text, ev.start, ev.end)
+            line = text[ls:le].strip(" \t-*•#")
             quote = line if ev.use != "listed" else f"listed: {ev.text}"
         best.setdefault(ev.item, []).append((-USE_RANK[ev.use], _clip(quote)))
     return {k: [q for _, q in sorted(v, key=lambda x: x[0])] for k, v in best.items()}
