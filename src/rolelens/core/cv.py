@@ -416,14 +416,8 @@ class CvReader:
                     runs.append((line.start, line.end))
         sentences = [s for lo, hi in runs for s in self.semantic.sentences(text, lo, hi)]
         sentences = sentences[: self.semantic.cues.fit.max_cv_sentences]
-        exclude = [
-            {
-                max(e.contributions, key=e.contributions.__getitem__)
-                for e in evidence
-                if e.contributions and e.start < s.end and e.end > s.start
-            }
-            for s in sentences
-        ]
+        mentions = [(e.start, e.end, e.contributions) for e in evidence]
+        exclude = [r or set() for r in self.semantic.alias_roles(sentences, mentions)]
         outcome_starts = [lo for lo, _ in outcome_spans]
         out: list[CvEvidence] = []
         line_starts = [ln.start for ln in lines]
@@ -432,14 +426,13 @@ class CvReader:
             shipped = k >= 0 and outcome_spans[k][0] <= m.sentence.start < outcome_spans[k][1]
             use: MentionUse = "shipped" if shipped else "described"
             factor = self.cues.use_weights[use] * m.strength
-            amount = factor * self.semantic.cues.weight
             line = lines[max(0, bisect_right(line_starts, m.sentence.start) - 1)]
             out.append(
                 CvEvidence(
                     item=ITEM_PREFIX + m.activity.id, label=m.activity.label, kind=SEMANTIC_KIND,
                     text=m.sentence.text, start=m.sentence.start, end=m.sentence.end,
                     section=line.section, use=use, factor=round(factor, 3),
-                    contributions={r: round(w * amount, 3) for r, w in m.activity.weights.items()},
+                    contributions=self.semantic.points(m, factor),
                     similarity=m.similarity,
                 )
             )  # fmt: skip

@@ -26,7 +26,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -263,7 +263,10 @@ class SemanticMatcher:
                 picked.extend((s, sec.kind) for s in self.sentences(text, sec.start, sec.end))
         if not picked:
             return []
-        roles_at = self._alias_roles(picked, alias_evidence)
+        mentions = [
+            (e.start, e.end, e.contributions) for e in alias_evidence if e.section != "title"
+        ]
+        roles_at = self.alias_roles([sentence for sentence, _ in picked], mentions)
         if c.skip == "sentence":
             keep = [k for k, roles in enumerate(roles_at) if roles is None]
         else:
@@ -278,7 +281,6 @@ class SemanticMatcher:
         for m in self._cap([m for m in found if m is not None]):
             section = section_of[m.sentence.start]
             factor = self._section_weight.get(section, 0.7) * m.strength
-            amount = factor * c.weight
             out.append(
                 Evidence(
                     item=ITEM_PREFIX + m.activity.id,
@@ -293,7 +295,7 @@ class SemanticMatcher:
                     listed=False,
                     worked_with=False,
                     factor=round(factor, 3),
-                    contributions={r: round(w * amount, 3) for r, w in m.activity.weights.items()},
+                    contributions=self.points(m, factor),
                     similarity=m.similarity,
                 )
             )
@@ -314,16 +316,15 @@ class SemanticMatcher:
             kept.append(SemanticMatch(m.sentence, m.activity, m.statement, m.similarity, decayed))
         return sorted(kept, key=lambda m: m.sentence.start)
 
-    def _alias_roles(
-        self, picked: list[tuple[Sentence, SectionKind]], evidence: Sequence[Evidence]
+    @staticmethod
+    def alias_roles(
+        sentences: Sequence[Sentence], mentions: Sequence[tuple[int, int, Mapping[str, float]]]
     ) -> list[set[str] | None]:
-        """Per sentence: the roles its alias evidence is mainly about (None: no alias evidence)."""
-        spans = sorted(
-            ((e.start, e.end, e.contributions) for e in evidence if e.section != "title"),
-            key=lambda span: span[:2],
-        )
+        """Per sentence: the roles its alias mentions ``(start, end, contributions)`` are
+        mainly about (None: no mention in it). Postings and CVs both use it for ``skip``."""
+        spans = sorted(mentions, key=lambda span: span[:2])
         out: list[set[str] | None] = []
-        for sentence, _ in picked:
+        for sentence in sentences:
             roles: set[str] | None = None
             for start, end, contributions in spans:
                 if start >= sentence.end:
@@ -337,6 +338,12 @@ class SemanticMatcher:
                         roles.add(top[0])
             out.append(roles)
         return out
+
+    def points(self, match: SemanticMatch, factor: float) -> dict[str, float]:
+        """What a match adds per role: its activity's weights times ``factor`` (section or
+        use weight, times the match's strength) times the layer's ``weight``."""
+        amount = factor * self.cues.weight
+        return {r: round(w * amount, 3) for r, w in match.activity.weights.items()}
 
     def _embed(self, texts: list[str]) -> list[Vector]:
         """Vectors for texts, from the matcher's cache where it has them. Safe to call from
