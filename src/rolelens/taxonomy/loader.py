@@ -5,6 +5,11 @@ The bundled taxonomy is every ``*.yaml`` under ``data/`` (sorted by path, so
 items, title patterns and figures, replace any of them by id, drop evidence items
 with ``remove_evidence``, and replace the ``reading`` / ``scoring`` / ``scoping`` / ``cv``
 / ``semantic`` blocks whole.
+
+Numbers fitted on labelled postings (``rolelens train``) sit in a ``fitted:`` block; the
+bundled ones in ``fitted/postings.yaml``, layered after ``data/`` and before the user's
+files. The last ``fitted:`` block wins whole and is applied over the hand-set numbers;
+``fitted=False`` loads the hand-set numbers alone.
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ import yaml
 from pydantic import ValidationError
 
 from rolelens.errors import TaxonomyError
-from rolelens.taxonomy.schema import Taxonomy, TaxonomyDocument
+from rolelens.taxonomy.fit_schema import FittedScoring, FittedWeights
+from rolelens.taxonomy.schema import (
+    EvidenceItem,
+    ScoringSettings,
+    Taxonomy,
+    TaxonomyDocument,
+)
 
 # libyaml's loader is ~10x faster than the pure-Python one; same safe subset of YAML.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -34,6 +45,11 @@ def bundled_paths() -> list[Path]:
     """The YAML files that make up the bundled taxonomy, in load order."""
     root = Path(str(resources.files("rolelens.taxonomy") / "data"))
     return sorted(root.rglob("*.yaml"))
+
+
+def fitted_path() -> Path:
+    """The bundled fitted numbers (a ``fitted:`` block layered over the hand-set ones)."""
+    return Path(str(resources.files("rolelens.taxonomy") / "fitted" / "postings.yaml"))
 
 
 def toy_path() -> Path:
@@ -108,12 +124,16 @@ def parse_document(
         raise TaxonomyError(f"{origin}: {_explain(exc)}") from exc
 
 
-def merge(documents: Iterable[TaxonomyDocument], *, split: int = 0) -> Taxonomy:
+def merge(
+    documents: Iterable[TaxonomyDocument], *, split: int = 0, fitted: bool = True
+) -> Taxonomy:
     """Layer documents in order and validate the result as one taxonomy.
 
     The first ``split`` documents are parts of one taxonomy (the bundled files): an id
     defined twice among them is an error, not an override. Later documents override.
+    The last ``fitted:`` block is applied over the result unless ``fitted`` is False.
     """
+    last_fit: FittedWeights | None = None
     merged: dict[str, Any] = {key: {} for key in _BY_ID}
     merged["titles"] = []
     merged["title_qualifiers"] = []
@@ -135,21 +155,85 @@ def merge(documents: Iterable[TaxonomyDocument], *, split: int = 0) -> Taxonomy:
             value = getattr(doc, key)
             if value is not None:
                 merged[key] = value
-    for key in _BY_ID:
-        merged[key] = list(merged[key].values())
+        if doc.fitted is not None:
+            last_fit = doc.fitted
     missing = [k for k in ("name", "version", "reading", "scoring") if k not in merged]
     if missing:
         raise TaxonomyError(f"the taxonomy has no {', '.join(missing)}")
+    if fitted and last_fit is not None:
+        _apply_fit(merged, last_fit)
+    for key in _BY_ID:
+        merged[key] = list(merged[key].values())
     try:
         return Taxonomy.model_validate(merged)
     except ValidationError as exc:
         raise TaxonomyError(_explain(exc)) from exc
 
 
-def load_taxonomy(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> Taxonomy:
-    """The bundled taxonomy, with each file in ``extra`` layered on top in order."""
+def _apply_fit(merged: dict[str, Any], fit: FittedWeights) -> None:
+    """Put fitted numbers in place of the hand-set ones in a merged (not yet validated)
+    taxonomy; record where they came from."""
+    roles = {r.id for r in merged["roles"].values()}
+    items: dict[str, EvidenceItem] = merged["evidence"]
+    for item_id, weights in fit.weights.items():
+        unknown = sorted(set(weights) - roles)
+        if unknown:
+            raise TaxonomyError(f"fitted weights of {item_id!r} name unknown role(s) {unknown}")
+        item = items.get(item_id)
+        if item is not None:  # an item since dropped from the vocabulary keeps nothing
+            items[item_id] = item.model_copy(update={"weights": dict(weights)})
+    unknown = sorted(set(fit.scoring.role_bias) - roles)
+    if unknown:
+        raise TaxonomyError(f"fitted role_bias names unknown role(s) {unknown}")
+    try:
+        merged["scoring"] = apply_scoring(fit.scoring, merged["scoring"])
+    except ValidationError as exc:
+        raise TaxonomyError(f"fitted scoring: {_explain(exc)}") from exc
+    merged["fitted"] = fit.provenance
+
+
+def apply_scoring(fitted: FittedScoring, scoring: ScoringSettings) -> ScoringSettings:
+    """``scoring`` with the numbers ``fitted`` sets in place of its own."""
+    update: dict[str, Any] = {
+        key: getattr(fitted, key)
+        for key in (
+            "preferred_weight",
+            "listed_weight",
+            "company_clause_weight",
+            "repeat_decay",
+            "saturation",
+            "title_weight",
+            "temperature",
+        )
+        if getattr(fitted, key) is not None
+    }
+    if fitted.section_weights:
+        update["section_weights"] = {**scoring.section_weights, **fitted.section_weights}
+    if fitted.role_bias:
+        update["role_bias"] = {**scoring.role_bias, **fitted.role_bias}
+    if fitted.specialisation_shares:
+        update["specialisations"] = {
+            role: {
+                "parents": spec.parents,
+                "share": fitted.specialisation_shares.get(role, spec.share),
+            }
+            for role, spec in scoring.specialisations.items()
+        }
+    return ScoringSettings.model_validate({**scoring.model_dump(), **update})
+
+
+def load_taxonomy(
+    extra: Sequence[str | Path] = (), *, bundled: bool = True, fitted: bool = True
+) -> Taxonomy:
+    """The bundled taxonomy, with each file in ``extra`` layered on top in order.
+
+    With ``fitted`` (the default) the bundled fitted numbers, or a later file's, replace the
+    hand-set ones; ``fitted=False`` gives the hand-set numbers (what ``rolelens train``
+    starts from).
+    """
     parts = bundled_paths() if bundled else []
-    paths = [*parts, *map(Path, extra)]
+    layers = [fitted_path()] if bundled and fitted and fitted_path().exists() else []
+    paths = [*parts, *layers, *map(Path, extra)]
     cache = cache_dir()
     docs = []
     for path in paths:
@@ -160,7 +244,7 @@ def load_taxonomy(extra: Sequence[str | Path] = (), *, bundled: bool = True) -> 
         except (OSError, UnicodeDecodeError) as exc:
             raise TaxonomyError(f"{path}: cannot read: {exc}") from exc
         docs.append(parse_document(text, str(path), cache=cache))
-    return merge(docs, split=len(parts))
+    return merge(docs, split=len(parts), fitted=fitted)
 
 
 def _explain(exc: ValidationError) -> str:

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rolelens.taxonomy.cv_schema import CvCues
+from rolelens.taxonomy.fit_schema import FitProvenance, FittedWeights
 from rolelens.taxonomy.scoping_schema import ScopingCues
 from rolelens.taxonomy.semantic_schema import SemanticCues
 
@@ -259,6 +260,9 @@ class TaxonomyDocument(_Strict):
     scoping: ScopingCues | None = None
     cv: CvCues | None = None
     semantic: SemanticCues | None = None
+    fitted: FittedWeights | None = Field(
+        default=None, description="numbers fitted on labelled postings (rolelens train)"
+    )
 
 
 class Taxonomy(_Strict):
@@ -279,6 +283,9 @@ class Taxonomy(_Strict):
     scoping: ScopingCues | None = None
     cv: CvCues | None = None
     semantic: SemanticCues | None = None
+    fitted: FitProvenance | None = Field(
+        default=None, description="where the fitted numbers in use came from (None: hand-set)"
+    )
 
     @model_validator(mode="after")
     def _cross_check(self) -> Taxonomy:
