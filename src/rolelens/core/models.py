@@ -67,6 +67,9 @@ class TitleReading(_Out):
     text: str
     role: str | None = Field(description="role id, 'ambiguous', or null when no pattern matched")
     pattern: str | None = Field(description="the title words that decided it")
+    rule: str | None = Field(
+        default=None, description="the title rule (RUBRIC title rules v2) that decided it"
+    )
     seniority: str | None
 
 

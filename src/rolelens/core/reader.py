@@ -20,6 +20,7 @@ from rolelens.core.matcher import AliasMatcher, Hit, fold
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
+from rolelens.core.titles import TitleRules
 from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy, normalise_alias
 
 SCORER_VERSION = "1.1"
@@ -65,14 +66,7 @@ class TitleParser:
     """Title patterns and seniority words, compiled once."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
-        self._roles = ahocorasick.Automaton()
-        for entry in taxonomy.titles:
-            for pattern in entry.patterns:
-                key = _title_key(pattern)
-                self._roles.add_word(key, (len(key), entry.priority, entry.role, pattern))
-        if taxonomy.titles:
-            self._roles.make_automaton()
-        self._has_roles = bool(taxonomy.titles)
+        self.rules = TitleRules(taxonomy.titles)
         self._seniority = ahocorasick.Automaton()
         for level in taxonomy.seniority:
             for pattern in level.patterns:
@@ -92,22 +86,19 @@ class TitleParser:
     def parse(self, title: str) -> TitleReading:
         """The role and seniority the title's own words suggest."""
         text = " ".join(fold(title).split())
-        role: str | None = None
-        pattern: str | None = None
-        if self._has_roles:
-            best: tuple[int, int, int] | None = None
-            for end, (length, priority, rid, pat) in self._roles.iter(text):
-                start = end - length + 1
-                if not _word_at(text, start, end + 1):
-                    continue
-                rank = (length, priority, start)
-                if best is None or rank > best:
-                    best, role, pattern = rank, rid, pat
+        verdict = self.rules.read(title)
+        role, rule = verdict.role, verdict.rule
         for when, words, becomes in self._qualifiers:
             if role in when and words.search(title):
-                role = becomes
+                role, rule = becomes, "qualifier"
                 break
-        return TitleReading(text=title, role=role, pattern=pattern, seniority=self.seniority(text))
+        return TitleReading(
+            text=title,
+            role=role,
+            pattern=verdict.pattern,
+            rule=rule,
+            seniority=self.seniority(text),
+        )
 
     def seniority(self, folded_title: str) -> str | None:
         """The seniority level the title names, or None."""

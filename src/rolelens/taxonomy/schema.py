@@ -136,14 +136,38 @@ class EvidenceItem(_Strict):
 
 
 class TitlePattern(_Strict):
-    """Title words that suggest a role (or ``ambiguous``) to a typical reader.
+    """One entry of the title rules: a named word list, or a rule that gives a role.
 
-    When several patterns match a title the longest wins; ``priority`` breaks ties.
+    The rules follow RUBRIC's title rules: the first rule (lowest ``rule`` number, then
+    file order) whose ``patterns`` occur in the title's role words, whose ``needs`` word
+    lists all occur too and whose ``unless`` lists do not, says what the title alone
+    suggests (a role id or ``ambiguous``). A user's entries (``rule`` 0) come first.
+    An entry with ``words`` instead of ``role`` names a word list that rules refer to
+    (``needs: [engineering]``); the ``job`` list marks where a role starts in a title
+    that names several ("Acme - Software Engineer, ML Engineer - Remote").
     """
 
-    role: str = Field(pattern=ROLE_ID)
+    role: str | None = Field(default=None, pattern=ROLE_ID)
+    words: str | None = Field(
+        default=None, pattern=ROLE_ID, description="name of a word list rules can refer to"
+    )
     patterns: list[str] = Field(min_length=1)
+    rule: int = Field(default=0, ge=0, description="rubric rule number; 0 (a user's) first")
+    name: str | None = Field(default=None, description="what the rule says, in words")
+    where: Literal["head", "role"] = Field(
+        default="role",
+        description="head: only the job noun phrase itself; role: with its qualifiers "
+        "('Software Engineer, AI Agents')",
+    )
+    needs: list[str] = Field(default=[], description="word lists that must all occur too")
+    unless: list[str] = Field(default=[], description="word lists that stop the rule")
     priority: int = 0
+
+    @model_validator(mode="after")
+    def _role_or_words(self) -> TitlePattern:
+        if (self.role is None) == (self.words is None):
+            raise ValueError("a title entry has either a role or a words name, not both")
+        return self
 
 
 class TitleQualifier(_Strict):
@@ -315,9 +339,13 @@ class Taxonomy(_Strict):
                         f"alias {alias.text!r} belongs to both {other!r} and {item.id!r}"
                     )
                 seen[key] = item.id
+        word_lists = {t.words for t in self.titles if t.words is not None}
         for t in self.titles:
-            if t.role != "ambiguous" and t.role not in roles:
+            if t.role is not None and t.role != "ambiguous" and t.role not in roles:
                 raise ValueError(f"title pattern names unknown role {t.role!r}")
+            for name in [*t.needs, *t.unless]:
+                if name not in word_lists:
+                    raise ValueError(f"title rule {t.name or t.role!r} needs unknown words {name!r}")
         for f in self.figures:
             if f.source not in sources:
                 raise ValueError(f"figure {f.id!r} cites unknown source {f.source!r}")
