@@ -17,33 +17,84 @@ from rolelens.cli import eval_match
 from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.evaluate import ClassificationReport
-from rolelens.core.labelled import evaluate_postings
+from rolelens.core.labelled import PostingsEvaluation, evaluate_postings
 from rolelens.core.reader import PostingReader
 from rolelens.errors import InputError, LabelError
 
 app = typer.Typer(help="Measure rolelens on a labelled file.", no_args_is_help=True)
 
 
+_POSTINGS_FILES = typer.Argument(
+    ..., help="Labelled JSONL: id, title, description, label, ... (several are read as one)"
+)
+
+
 @app.command("postings")
 def postings(
-    file: str = typer.Argument(..., help="Labelled JSONL: id, title, description, label, ..."),
+    files: list[str] = _POSTINGS_FILES,
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     taxonomy: list[Path] = TaxonomyOption,
     errors: bool = typer.Option(False, "--errors", help="List the postings read wrongly."),
     semantic: str = SemanticOption,
+    cv: int = typer.Option(
+        0,
+        "--cv",
+        help="Cross-validate instead: fit the numbers on k-1 folds (grouped by company) and "
+        "read the k-th, beside the hand-set numbers on every row (needs the 'train' extra).",
+    ),
+    seed: int = typer.Option(0, "--seed", help="With --cv: seed of the fold split."),
 ) -> None:
     """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R, and a title-only baseline."""
+    if cv:
+        _cross_validated(files, taxonomy, cv, seed, as_json, errors)
+        return
     tax = taxonomy_from(taxonomy)
     reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic))
-    rows, skipped = _labelled_rows(file, ("description", "text"), set(reader.roles))
+    rows: list[Row] = []
+    skipped: list[dict[str, object]] = []
+    for file in files:
+        part, bad = labelled_rows(file, ("description", "text"), set(reader.roles))
+        rows += part
+        skipped += [{"file": file, **b} for b in bad] if len(files) > 1 else bad
     report = evaluate_postings(reader, rows)
     if as_json:
         _echo_json(report, skipped)
         return
     from rich.console import Console
-    from rich.table import Table
+
+    _print_postings(Console(), report, skipped, errors)
+
+
+def _cross_validated(
+    files: list[str], taxonomy: list[Path], k: int, seed: int, as_json: bool, errors: bool
+) -> None:
+    """``eval postings --cv K``: the fitting procedure cross-validated, hand-set beside it."""
+    from rolelens.cli.train import fit_files, print_comparison
+
+    trained = fit_files(files, taxonomy, k, seed, search=True)
+    if as_json:
+        out = {
+            "folds": k,
+            "seed": seed,
+            "provenance": trained.fitted.provenance.model_dump(mode="json"),
+            "cross_validated": trained.cross_validated.model_dump(mode="json"),
+            "hand": trained.hand.model_dump(mode="json"),
+        }
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.console import Console
 
     console = Console()
+    console.print(f"[bold]fitted numbers, out of fold ({k} folds grouped by company)[/]")
+    _print_postings(console, trained.cross_validated, [], errors)
+    print_comparison(trained, console)
+
+
+def _print_postings(
+    console: Console, report: PostingsEvaluation, skipped: list[dict[str, object]], errors: bool
+) -> None:
+    from rich.table import Table
+
     console.print(f"[bold]{report.n} labelled postings[/] (taxonomy {report.taxonomy_version})")
     summary = Table("reading", "accuracy", "lenient acc.", "macro-F1")
     summary.add_row(
@@ -95,7 +146,7 @@ def scope(
     tax = taxonomy_from(taxonomy)
     scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic))
     known = set(scoper.outcomes)
-    labelled, skipped = _labelled_rows(file, TEXT_FIELDS, known)
+    labelled, skipped = labelled_rows(file, TEXT_FIELDS, known)
     rows = [
         LabelledBrief(row.id, row.text, str(row.extra["label"]), tuple(_alternatives(row)))
         for row in labelled
@@ -137,11 +188,11 @@ def _echo_json(report: BaseModel, skipped: list[dict[str, object]]) -> None:
 
 
 def _alternatives(row: Row) -> list[str]:
-    """A labelled row's acceptable alternative labels (checked by ``_labelled_rows``)."""
+    """A labelled row's acceptable alternative labels (checked by ``labelled_rows``)."""
     return list(row.extra.get("acceptable_alternatives") or [])
 
 
-def _labelled_rows(
+def labelled_rows(
     file: str, text_fields: tuple[str, ...], known: set[str]
 ) -> tuple[list[Row], list[dict[str, object]]]:
     """Rows with a known label, and a coded error record for every line that is not one."""

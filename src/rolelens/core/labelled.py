@@ -15,6 +15,7 @@ from rolelens.core.evaluate import (
     classification,
     flag,
 )
+from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 
 if TYPE_CHECKING:
@@ -53,9 +54,27 @@ class PostingsEvaluation(BaseModel):
 
 def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEvaluation:
     """Read each labelled row by its work and by its title alone, and score both."""
+    readings = [reader.read(row.text, title=row.title, id=row.id) for row in rows]
+    by_title = [reader.read(row.title or "", title=row.title or "").role for row in rows]
+    return score_postings(
+        rows, readings, by_title, reader.roles, reader.taxonomy.version, SCORER_VERSION
+    )
+
+
+def score_postings(
+    rows: Sequence[Row],
+    readings: Sequence[Reading],
+    title_only: Sequence[str],
+    roles: Sequence[str],
+    taxonomy_version: str,
+    scorer_version: str,
+) -> PostingsEvaluation:
+    """Score readings of labelled rows (``title_only``: the role each title alone reads as).
+
+    Readings may come from different readers, e.g. one per cross-validation fold.
+    """
     gold: list[str] = []
     predicted: list[str] = []
-    title_only: list[str] = []
     lenient = 0
     title_role_hits = 0
     title_role_n = 0
@@ -65,13 +84,10 @@ def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEva
     hybrid_pred: list[bool] = []
     dists: list[dict[str, float]] = []
     errors: list[ReadError] = []
-    for row in rows:
+    for row, reading in zip(rows, readings, strict=True):
         label = str(row.extra["label"])
-        reading = reader.read(row.text, title=row.title, id=row.id)
-        by_title = reader.read(row.title or "", title=row.title or "")
         gold.append(label)
         predicted.append(reading.role)
-        title_only.append(by_title.role)
         dists.append(reading.scores)
         alternatives = row.extra.get("acceptable_alternatives") or []
         if reading.role == label or reading.role in alternatives:
@@ -95,15 +111,14 @@ def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEva
         if "hybrid" in row.extra:
             hybrid_gold.append(bool(row.extra["hybrid"]))
             hybrid_pred.append(reading.hybrid)
-    roles = reader.roles
     n = len(gold)
     return PostingsEvaluation(
         n=n,
-        taxonomy_version=reader.taxonomy.version,
-        scorer_version=SCORER_VERSION,
+        taxonomy_version=taxonomy_version,
+        scorer_version=scorer_version,
         work=classification(gold, predicted, roles),
         lenient_accuracy=round(lenient / n, 4) if n else 0.0,
-        title_only=classification(gold, title_only, roles),
+        title_only=classification(gold, list(title_only), roles),
         title_role_accuracy=round(title_role_hits / title_role_n, 4) if title_role_n else 0.0,
         mismatch=flag(mismatch_gold, mismatch_pred),
         hybrid=flag(hybrid_gold, hybrid_pred),

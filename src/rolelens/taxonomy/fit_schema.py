@@ -60,9 +60,15 @@ class FitProvenance(_Strict):
     hand_cv: FitScores | None = Field(
         default=None, description="the hand-set scorer on the same rows (nothing fitted)"
     )
-    train_only_dev: FitScores | None = Field(
+    holdout_file: str | None = Field(
+        default=None, description="with several files: the last, held out for `holdout`"
+    )
+    holdout: FitScores | None = Field(
         default=None,
-        description="numbers fitted on the train file alone, scored on the dev file",
+        description="numbers fitted (same settings) on every file but the last, scored on the last",
+    )
+    hand_holdout: FitScores | None = Field(
+        default=None, description="the hand-set scorer on the held-out file"
     )
 
 

@@ -151,7 +151,7 @@ def merge(
             merged["evidence"].pop(item_id, None)
         merged["titles"].extend(doc.titles)
         merged["title_qualifiers"].extend(doc.title_qualifiers)
-        for key in ("reading", "scoring", "scoping", "cv", "semantic"):
+        for key in ("reading", "scoring", "scoping", "cv", "semantic", "verdicts"):
             value = getattr(doc, key)
             if value is not None:
                 merged[key] = value
@@ -190,6 +190,21 @@ def _apply_fit(merged: dict[str, Any], fit: FittedWeights) -> None:
     except ValidationError as exc:
         raise TaxonomyError(f"fitted scoring: {_explain(exc)}") from exc
     merged["fitted"] = fit.provenance
+
+
+def apply_fit(taxonomy: Taxonomy, fit: FittedWeights) -> Taxonomy:
+    """``taxonomy`` with ``fit``'s numbers in place of its own (TaxonomyError if they do
+    not fit it)."""
+    merged: dict[str, Any] = {key: getattr(taxonomy, key) for key in Taxonomy.model_fields}
+    for key in _BY_ID:
+        merged[key] = {obj.id: obj for obj in merged[key]}
+    _apply_fit(merged, fit)
+    for key in _BY_ID:
+        merged[key] = list(merged[key].values())
+    try:
+        return Taxonomy.model_validate(merged)
+    except ValidationError as exc:
+        raise TaxonomyError(_explain(exc)) from exc
 
 
 def apply_scoring(fitted: FittedScoring, scoring: ScoringSettings) -> ScoringSettings:
