@@ -77,15 +77,26 @@ class Reading(_Out):
     """The role a posting's work describes, the evidence for it and what the title says."""
 
     id: str | None = None
-    role: str = Field(description="most likely role id by the work described")
-    confidence: float = Field(ge=0, le=1, description="probability of the top role")
-    secondary: str | None = Field(description="second most likely role id")
+    role: str = Field(
+        description="most likely role id by the work described, or 'undetermined' when the "
+        "text holds too little evidence to read a role from (see undetermined_reason)"
+    )
+    confidence: float = Field(ge=0, le=1, description="probability of the top role in scores")
+    secondary: str | None = Field(
+        description="second most likely role id; for an undetermined reading, the role the "
+        "scores lean to"
+    )
     scores: dict[str, float] = Field(description="role id -> probability; sums to 1")
     points: dict[str, float] = Field(description="role id -> raw evidence points (before softmax)")
     title: TitleReading
     title_role: str | None = Field(description="role the title alone suggests, or 'ambiguous'")
     mismatch: bool = Field(description="the title names a specific role the work does not match")
     mismatch_reason: str | None
+    undetermined_reason: str | None = Field(
+        default=None,
+        description="why no role was read (junk, a bare name, a link, too little evidence); "
+        "null when role is a role",
+    )
     hybrid: bool = Field(description="model building and LLM integration are both central")
     hybrid_reason: str | None
     seniority: str | None

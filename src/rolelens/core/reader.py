@@ -21,13 +21,21 @@ from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
 from rolelens.core.titles import TitleRules
+from rolelens.core.verdicts import (
+    UNDETERMINED,
+    evidence_points,
+    is_mismatch,
+    undetermined_reason,
+)
 from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy, normalise_alias
 
 SCORER_VERSION = "1.1"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet.
 _CLAUSE_END = re.compile(r"[.!?](?=\s)|[;•\n]")
-_YEARS = re.compile(r"(\d{1,2})\s*\+?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*years?", re.I)
+# Possessive runs (``\s*+``): two optional space runs side by side may not trade spaces, or
+# "5" + 5,000 spaces + "x" splits the run three ways and takes minutes (issue 17).
+_YEARS = re.compile(r"(\d{1,2})\s*+\+?\s*+(?:(?:-|–|to)\s*+\d{1,2}\s*+)?\+?\s*+years?", re.I)
 _SECTION_LEVEL: dict[SectionKind, Level] = {
     "title": "context",
     "summary": "required",
@@ -211,8 +219,17 @@ class PostingReader:
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         top = self.roles[order[0]]
         second = self.roles[order[1]] if len(order) > 1 else None
-        hybrid, hybrid_reason = self._hybrid(evidence, top)
-        mismatch, mismatch_reason = self._mismatch(title_reading, top, probs[order[0]], evidence)
+        scores = {r: round(p, 4) for r, p in zip(self.roles, probs, strict=True)}
+        undetermined = undetermined_reason(
+            text or title or "",
+            evidence_points(ev.contributions for ev in evidence),
+            self.taxonomy.verdicts.undetermined,
+        )
+        if undetermined is not None:
+            # no verdict without evidence: the distribution stays, the role does not
+            top, second = UNDETERMINED, top
+        hybrid, hybrid_reason = (False, None) if undetermined else self._hybrid(evidence, top)
+        mismatch, mismatch_reason = self._mismatch(title_reading, top, scores, evidence)
         seniority = title_reading.seniority
         basis: Literal["title", "years", "none"] = "title"
         if seniority is None:
@@ -223,12 +240,13 @@ class PostingReader:
             role=top,
             confidence=round(probs[order[0]], 4),
             secondary=second,
-            scores={r: round(p, 4) for r, p in zip(self.roles, probs, strict=True)},
+            scores=scores,
             points={r: round(p, 3) for r, p in zip(self.roles, points, strict=True)},
             title=title_reading,
             title_role=title_reading.role,
             mismatch=mismatch,
             mismatch_reason=mismatch_reason,
+            undetermined_reason=undetermined,
             hybrid=hybrid,
             hybrid_reason=hybrid_reason,
             seniority=seniority,
@@ -394,11 +412,14 @@ class PostingReader:
         )
 
     def _mismatch(
-        self, title: TitleReading, top: str, prob: float, evidence: list[Evidence]
+        self,
+        title: TitleReading,
+        top: str,
+        scores: dict[str, float],
+        evidence: list[Evidence],
     ) -> tuple[bool, str | None]:
-        if title.role is None or title.role == "ambiguous" or title.role == top:
-            return False, None
-        if prob < self.taxonomy.scoring.mismatch_min_prob:
+        margin = self.taxonomy.verdicts.mismatch.min_margin
+        if title.role is None or not is_mismatch(scores, top, title.role, margin):
             return False, None
         strongest = sorted(
             (e for e in evidence if e.contributions.get(top, 0) > 0),

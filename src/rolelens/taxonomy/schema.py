@@ -17,6 +17,7 @@ from rolelens.taxonomy.cv_schema import CvCues
 from rolelens.taxonomy.fit_schema import FitProvenance, FittedWeights
 from rolelens.taxonomy.scoping_schema import ScopingCues
 from rolelens.taxonomy.semantic_schema import SemanticCues
+from rolelens.taxonomy.verdict_schema import VerdictSettings
 
 ROLE_ID = r"^[a-z][a-z0-9_]*$"
 
@@ -284,6 +285,7 @@ class TaxonomyDocument(_Strict):
     scoping: ScopingCues | None = None
     cv: CvCues | None = None
     semantic: SemanticCues | None = None
+    verdicts: VerdictSettings | None = None
     fitted: FittedWeights | None = Field(
         default=None, description="numbers fitted on labelled postings (rolelens train)"
     )
@@ -307,6 +309,7 @@ class Taxonomy(_Strict):
     scoping: ScopingCues | None = None
     cv: CvCues | None = None
     semantic: SemanticCues | None = None
+    verdicts: VerdictSettings = VerdictSettings()
     fitted: FitProvenance | None = Field(
         default=None, description="where the fitted numbers in use came from (None: hand-set)"
     )

@@ -1,0 +1,147 @@
+"""Fit the reader's verdict thresholds on labelled postings and write taxonomy/data/verdicts.yaml.
+
+    .venv/bin/python scripts/fit_verdicts.py [--train FILE] [--dev FILE] [--seed 0] [--check]
+
+* undetermined: ``min_evidence`` and ``min_prose`` are the largest values on a fixed grid
+  that turn away at most 0.5% of the real postings in the train file (no labelled junk
+  exists to fit on, so the floor is set by what it costs real postings);
+* mismatch: ``min_margin`` is the margin on a fixed grid with the best F1 on train;
+  reported beside 5-fold cross-validation grouped by company (seeded) and the dev file.
+
+Readings are made with the taxonomy as it stands (so refit after the weights change),
+with the verdicts block switched off. ``--check`` prints the fit without writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+import yaml
+
+from rolelens.core.reader import PostingReader
+from rolelens.core.verdicts import (
+    MismatchCase,
+    cross_validate,
+    evidence_points,
+    fit_floor,
+    fit_min_margin,
+    flag_scores,
+    mismatch_flags,
+    prose_share,
+    sha256_of,
+)
+from rolelens.taxonomy.loader import load_taxonomy
+from rolelens.taxonomy.verdict_schema import (
+    MismatchSettings,
+    UndeterminedSettings,
+    VerdictFit,
+    VerdictSettings,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT.parent / "shared" / "data" / "gold"
+OUT = ROOT / "src" / "rolelens" / "taxonomy" / "data" / "verdicts.yaml"
+MAX_TURNED_AWAY = 0.005
+EVIDENCE_GRID = [round(0.25 * i, 2) for i in range(13)]  # 0 .. 3 points
+PROSE_GRID = [round(0.05 * i, 2) for i in range(11)]  # 0 .. 0.5
+HEADER = """\
+# When a reading flags a title-vs-work mismatch, and when it declines to name a role.
+# Written by scripts/fit_verdicts.py from labelled postings (see `fitted`); do not edit
+# the numbers by hand, refit them: .venv/bin/python scripts/fit_verdicts.py
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, default=GOLD / "postings_train.jsonl")
+    parser.add_argument("--dev", type=Path, default=GOLD / "postings_dev.jsonl")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--check", action="store_true", help="print the fit, write nothing")
+    args = parser.parse_args()
+
+    base = load_taxonomy()
+    reader = PostingReader(base.model_copy(update={"verdicts": VerdictSettings()}))
+
+    def read(path: Path) -> tuple[list[MismatchCase], list[float], list[float]]:
+        cases, points, prose = [], [], []
+        for line in path.open(encoding="utf-8"):
+            row = json.loads(line)
+            reading = reader.read(row["description"], title=row["title"], id=row["id"])
+            points.append(evidence_points(ev.contributions for ev in reading.evidence))
+            prose.append(prose_share(row["description"]))
+            cases.append(
+                MismatchCase(
+                    scores=reading.scores,
+                    role=reading.role,
+                    title_role=reading.title_role,
+                    gold=bool(row["mismatch"]),
+                    group=str(row.get("company") or row["id"]),
+                )
+            )
+        return cases, points, prose
+
+    train, train_points, train_prose = read(args.train)
+    dev, dev_points, dev_prose = read(args.dev)
+    min_evidence = fit_floor(train_points, MAX_TURNED_AWAY, EVIDENCE_GRID)
+    min_prose = fit_floor(train_prose, MAX_TURNED_AWAY, PROSE_GRID)
+
+    def kept(cases: list[MismatchCase], pts: list[float], pr: list[float]) -> list[MismatchCase]:
+        return [
+            c
+            for c, p, q in zip(cases, pts, pr, strict=True)
+            if p >= min_evidence and q >= min_prose
+        ]
+
+    train_kept = kept(train, train_points, train_prose)
+    dev_kept = kept(dev, dev_points, dev_prose)
+    margin, fit_scores = fit_min_margin(train_kept)
+    cv = cross_validate(train_kept, args.folds, args.seed)
+    on_dev = flag_scores([c.gold for c in dev_kept], mismatch_flags(dev_kept, margin))
+    before_dev = flag_scores([c.gold for c in dev_kept], mismatch_flags(dev_kept, 0.0))
+    scores = {
+        "mismatch_train_precision": fit_scores.precision,
+        "mismatch_train_recall": fit_scores.recall,
+        "mismatch_cv_precision": cv.precision,
+        "mismatch_cv_recall": cv.recall,
+        "mismatch_dev_precision": on_dev.precision,
+        "mismatch_dev_recall": on_dev.recall,
+        "mismatch_dev_precision_at_0": before_dev.precision,
+        "mismatch_dev_recall_at_0": before_dev.recall,
+        "undetermined_train_share": round(1 - len(train_kept) / len(train), 4),
+        "undetermined_dev_share": round(1 - len(dev_kept) / len(dev), 4),
+    }
+    files = [args.train, args.dev]
+    fit = VerdictFit(
+        fitted_on=[args.train.name],
+        rows=len(train),
+        sha256=sha256_of(p.read_bytes() for p in files[:1]),
+        date=dt.date.today(),
+        seed=args.seed,
+        method=(
+            f"min_evidence, min_prose: largest on a fixed grid turning away <= "
+            f"{MAX_TURNED_AWAY:.1%} of train postings; min_margin: best F1 on train over "
+            f"0..0.6 step 0.05 (readings by taxonomy {base.version}); cv: {args.folds}-fold "
+            f"grouped by company, seed {args.seed}; dev: {args.dev.name}, not fitted on"
+        ),
+        scores=scores,
+    )
+    settings = VerdictSettings(
+        mismatch=MismatchSettings(min_margin=margin),
+        undetermined=UndeterminedSettings(min_evidence=min_evidence, min_prose=min_prose),
+        fitted=fit,
+    )
+    block = {"verdicts": settings.model_dump(mode="json")}
+    text = HEADER + yaml.safe_dump(block, sort_keys=False, width=100, allow_unicode=True)
+    print(text)
+    if not args.check:
+        OUT.write_text(text, encoding="utf-8")
+        print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

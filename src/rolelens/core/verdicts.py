@@ -1,0 +1,172 @@
+"""The reader's two verdicts on top of a role distribution, and how their thresholds are fitted.
+
+* **undetermined** — a text that holds too little evidence (junk, a bare name, a link,
+  lorem ipsum, a one-line comment) or is not prose at all gets no role;
+* **mismatch** — a specific title and a confident reading of another role.
+
+Pure: the reader calls :func:`undetermined_reason` and :func:`is_mismatch`; the fitting
+functions take plain numbers, so ``scripts/fit_verdicts.py`` and the tests share them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rolelens.taxonomy.verdict_schema import UndeterminedSettings
+
+UNDETERMINED = "undetermined"
+_STRIP = ".,;:!?()[]{}<>\"'*_-•/|#`~"
+
+
+def prose_share(text: str) -> float:
+    """Share of the text's characters (outside spaces) in word-like tokens: letters only,
+    at most 20 of them, or runs of CJK characters, which are written without spaces."""
+    total = good = 0
+    for token in text.split():
+        total += len(token)
+        word = token.strip(_STRIP)
+        if word.isalpha() and (len(word) <= 20 or any(ord(c) >= 0x2E80 for c in word)):
+            good += len(token)
+    return good / total if total else 0.0
+
+
+def evidence_points(contributions: Iterable[Mapping[str, float]]) -> float:
+    """What the mentions add up to: every positive contribution to any role."""
+    return sum(v for c in contributions for v in c.values() if v > 0)
+
+
+def undetermined_reason(text: str, points: float, settings: UndeterminedSettings) -> str | None:
+    """Why no role can be read from the text, or None when one can."""
+    if not text.strip():
+        return "the text is empty"
+    if settings.min_prose > 0 and prose_share(text) < settings.min_prose:
+        return (
+            f"the text does not read as prose (under {settings.min_prose:.0%} of it is "
+            "words): encoded data or symbols, not a description of work"
+        )
+    if points < settings.min_evidence:
+        if points == 0:
+            return "nothing in the text names a tool, technique or duty of any role"
+        return (
+            f"too little evidence: its mentions add up to {points:.1f} points, "
+            f"under the {settings.min_evidence:.1f} a reading needs"
+        )
+    return None
+
+
+def is_mismatch(
+    scores: Mapping[str, float], role: str, title_role: str | None, min_margin: float
+) -> bool:
+    """A specific title and a confident reading of another role."""
+    if title_role is None or title_role == "ambiguous" or title_role == role:
+        return False
+    if role == UNDETERMINED or title_role not in scores:
+        return False
+    return scores[role] - scores[title_role] >= min_margin
+
+
+# -- fitting --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MismatchCase:
+    """What the mismatch verdict sees of one labelled posting, and the label."""
+
+    scores: dict[str, float]
+    role: str
+    title_role: str | None
+    gold: bool
+    group: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlagScores:
+    """Precision, recall and F1 of a flag, with its counts."""
+
+    precision: float
+    recall: float
+    f1: float
+    flagged: int
+    positives: int
+
+
+def flag_scores(gold: Sequence[bool], flagged: Sequence[bool]) -> FlagScores:
+    """Precision, recall and F1 of ``flagged`` against ``gold``."""
+    tp = sum(g and f for g, f in zip(gold, flagged, strict=True))
+    n_flag = sum(flagged)
+    n_pos = sum(gold)
+    p = tp / n_flag if n_flag else 0.0
+    r = tp / n_pos if n_pos else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return FlagScores(round(p, 4), round(r, 4), round(f1, 4), n_flag, n_pos)
+
+
+def mismatch_flags(cases: Sequence[MismatchCase], min_margin: float) -> list[bool]:
+    """The flag for each case at ``min_margin``."""
+    return [is_mismatch(c.scores, c.role, c.title_role, min_margin) for c in cases]
+
+
+MARGIN_GRID = tuple(round(0.05 * i, 2) for i in range(13))  # 0.00 .. 0.60
+
+
+def fit_min_margin(
+    cases: Sequence[MismatchCase], grid: Sequence[float] = MARGIN_GRID
+) -> tuple[float, FlagScores]:
+    """The margin on ``grid`` with the best F1 on ``cases`` (the smallest among ties)."""
+    gold = [c.gold for c in cases]
+    best: tuple[float, FlagScores] | None = None
+    for margin in grid:
+        scores = flag_scores(gold, mismatch_flags(cases, margin))
+        if best is None or scores.f1 > best[1].f1:
+            best = (margin, scores)
+    assert best is not None
+    return best
+
+
+def fit_floor(values: Sequence[float], max_share: float, grid: Sequence[float]) -> float:
+    """The largest threshold on ``grid`` that leaves at most ``max_share`` of ``values``
+    below it: real texts the floor would turn away."""
+    best = 0.0
+    for t in sorted(grid):
+        if sum(v < t for v in values) <= max_share * len(values):
+            best = t
+    return best
+
+
+def group_folds(groups: Sequence[str], k: int, seed: int) -> list[int]:
+    """A fold number per row, every row of one group (a company) in the same fold."""
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    fold_of = {name: i % k for i, name in enumerate(names)}
+    return [fold_of[g] for g in groups]
+
+
+def cross_validate(
+    cases: Sequence[MismatchCase],
+    k: int,
+    seed: int,
+    fit: Callable[[Sequence[MismatchCase]], float] = lambda cs: fit_min_margin(cs)[0],
+) -> FlagScores:
+    """Flag scores over held-out folds (grouped by company), each fold flagged with the
+    margin fitted on the others."""
+    folds = group_folds([c.group for c in cases], k, seed)
+    gold: list[bool] = []
+    flagged: list[bool] = []
+    for fold in range(k):
+        train = [c for c, f in zip(cases, folds, strict=True) if f != fold]
+        test = [c for c, f in zip(cases, folds, strict=True) if f == fold]
+        if not train or not test:
+            continue
+        margin = fit(train)
+        gold += [c.gold for c in test]
+        flagged += mismatch_flags(test, margin)
+    return flag_scores(gold, flagged)
+
+
+def sha256_of(chunks: Iterable[bytes]) -> str:
+    """The sha256 of some bytes, in order."""
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(chunk)
+    return h.hexdigest()

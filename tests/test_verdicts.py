@@ -1,0 +1,122 @@
+"""The reader's verdicts: no role without evidence, mismatch only on a confident reading."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+
+import pytest
+
+from conftest import GOLD_POSTINGS, ROOT, needs_shared
+from rolelens.core.reader import PostingReader
+from rolelens.core.verdicts import (
+    UNDETERMINED,
+    MismatchCase,
+    cross_validate,
+    fit_floor,
+    fit_min_margin,
+    group_folds,
+    is_mismatch,
+    prose_share,
+)
+
+JUNK = {
+    "a greeting": "hello\n",
+    "random base64": base64.b64encode(random.Random(1).randbytes(150_000)).decode(),
+    "lorem ipsum": "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod "
+    "tempor incididunt ut labore et dolore magna aliqua.\n" * 3,
+    "a bare link": "https://jobs.example.com/postings/12345-senior-ml-engineer\n",
+    "a bare name": "Jane Smith\n",
+    "a one-line comment": "# TODO: fix this later, it breaks on empty input\n",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("text", JUNK.values(), ids=JUNK.keys())
+def test_verdicts_junk_gets_no_role(reader: PostingReader, text: str) -> None:
+    reading = reader.read(text)
+    assert reading.role == UNDETERMINED
+    assert reading.undetermined_reason
+    assert not reading.mismatch and not reading.hybrid
+    # the distribution is still there, and the role it leans to
+    assert abs(sum(reading.scores.values()) - 1) < 1e-3
+    assert reading.secondary == max(reading.scores, key=reading.scores.__getitem__)
+
+
+def test_verdicts_a_real_posting_still_gets_a_role(reader: PostingReader) -> None:
+    text = (ROOT / "examples" / "posting.md").read_text(encoding="utf-8")
+    reading = reader.read(text)
+    assert reading.role != UNDETERMINED and reading.undetermined_reason is None
+
+
+def test_verdicts_thresholds_carry_their_provenance(reader: PostingReader) -> None:
+    verdicts = reader.taxonomy.verdicts
+    assert verdicts.fitted is not None
+    assert verdicts.fitted.fitted_on == ["postings_train.jsonl"] and verdicts.fitted.rows > 1000
+    assert len(verdicts.fitted.sha256) == 64
+    assert "mismatch_cv_precision" in verdicts.fitted.scores
+    assert verdicts.undetermined.min_evidence > 0 and verdicts.undetermined.min_prose > 0
+
+
+@needs_shared(GOLD_POSTINGS)
+def test_verdicts_real_labelled_postings_almost_never_undetermined(reader: PostingReader) -> None:
+    rows = [json.loads(line) for line in GOLD_POSTINGS.read_text(encoding="utf-8").splitlines()]
+    undetermined = [
+        r["id"]
+        for r in rows
+        if reader.read(r["description"], title=r["title"]).role == UNDETERMINED
+    ]
+    assert len(undetermined) <= 0.01 * len(rows), undetermined
+
+
+def test_verdicts_prose_share_tells_words_from_encoded_data() -> None:
+    assert prose_share("We build retrieval pipelines in Python.") > 0.9
+    assert prose_share("Мы ищем инженера машинного обучения.") > 0.9
+    assert prose_share("我们正在招聘机器学习工程师") == 1.0  # CJK runs have no spaces
+    assert prose_share(JUNK["random base64"]) < 0.1
+    assert prose_share("") == 0.0
+
+
+def test_verdicts_mismatch_needs_a_specific_title_and_a_margin() -> None:
+    scores = {"ml_engineer": 0.3, "ai_engineer": 0.6, "software_engineer": 0.1}
+    assert is_mismatch(scores, "ai_engineer", "ml_engineer", 0.2)
+    assert not is_mismatch(scores, "ai_engineer", "ml_engineer", 0.4)
+    assert not is_mismatch(scores, "ai_engineer", "ambiguous", 0.0)
+    assert not is_mismatch(scores, "ai_engineer", None, 0.0)
+    assert not is_mismatch(scores, "ai_engineer", "ai_engineer", 0.0)
+    assert not is_mismatch(scores, UNDETERMINED, "ml_engineer", 0.0)
+
+
+def _case(margin: float, gold: bool, group: str) -> MismatchCase:
+    return MismatchCase(
+        scores={"a": 0.5 + margin / 2, "b": 0.5 - margin / 2},
+        role="a",
+        title_role="b",
+        gold=gold,
+        group=group,
+    )
+
+
+def test_verdicts_margin_fit_picks_the_best_f1() -> None:
+    # true mismatches read with wide margins, false ones with narrow margins
+    cases = [_case(0.5, True, f"t{i}") for i in range(5)]
+    cases += [_case(0.05, False, f"f{i}") for i in range(5)]
+    margin, scores = fit_min_margin(cases)
+    assert 0.05 < margin <= 0.5
+    assert scores.precision == 1.0 and scores.recall == 1.0
+    cv = cross_validate(cases, k=5, seed=0)
+    assert cv.recall == 1.0
+
+
+def test_verdicts_folds_keep_a_company_together_and_repeat() -> None:
+    groups = ["acme", "acme", "beta", "gamma", "beta", "delta"]
+    folds = group_folds(groups, k=3, seed=7)
+    assert folds == group_folds(groups, k=3, seed=7)
+    assert folds[0] == folds[1] and folds[2] == folds[4]
+
+
+def test_verdicts_floor_turns_away_at_most_the_share_allowed() -> None:
+    values = [0.0] + [5.0] * 199
+    assert fit_floor(values, 0.005, [0.0, 1.0, 2.0, 6.0]) == 2.0
+    assert fit_floor(values, 0.0, [0.0, 1.0]) == 0.0
