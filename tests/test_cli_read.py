@@ -342,3 +342,15 @@ def test_read_empty_file_raises_coded_error_in_process(tmp_path: Path) -> None:
     path.write_bytes(b"")
     result = runner.invoke(app, ["read", str(path)])
     assert getattr(result.exception, "code", None) == "input_empty"
+
+
+def test_read_junk_is_undetermined_in_json_and_on_the_terminal() -> None:
+    result = runner.invoke(app, ["read", "--json", "-"], input=b"hello\n")
+    assert result.exit_code == 0, result.output
+    reading = json.loads(result.stdout)
+    jsonschema.validate(reading, READING_SCHEMA)
+    assert reading["role"] == "undetermined" and reading["undetermined_reason"]
+    assert abs(sum(reading["scores"].values()) - 1) < 1e-3  # the distribution is kept
+    shown = runner.invoke(app, ["read", "-"], input=b"hello\n")
+    assert shown.exit_code == 0, shown.output
+    assert "undetermined" in shown.stdout and "Strongest evidence" not in shown.stdout

@@ -253,3 +253,25 @@ def test_market_engine_outputs_validate_against_published_schemas(finished: Path
     ):
         schema = json.loads(schema_text(name))
         jsonschema.validate(json.loads((finished / file).read_text()), schema)
+
+
+def test_market_engine_undetermined_postings_have_their_own_row(tmp_path: Path) -> None:
+    rows = synthetic_rows(12)
+    rows += [
+        {"id": "junk-1", "title": "", "description": "hello", "date": "2024-01"},
+        {"id": "junk-2", "title": "", "description": "Lorem ipsum dolor sit amet."},
+    ]
+    corpus = write_jsonl(tmp_path / "postings.jsonl", rows)
+    out = tmp_path / "out"
+    run_local(RunOptions(inputs=(str(corpus),), out=out, jobs=1, chunk_size=64, min_support=1))
+    con = duckdb.connect(str(out / "market.duckdb"), read_only=True)
+    try:
+        roles = [r[0] for r in con.execute("SELECT role FROM roles ORDER BY position").fetchall()]
+    finally:
+        con.close()
+    assert roles[-1] == "undetermined" and roles.count("undetermined") == 1
+    agg = MarketAggregate.model_validate_json((out / "aggregate.json").read_text())
+    counted = sum(by_role.get("undetermined", 0) for by_role in agg.role_month.values())
+    read = [r[1] for r in _readings(out) if r[3] == "undetermined"]
+    assert counted == len(read) and set(read) == {"junk-1", "junk-2"}
+    assert "Undetermined" in (out / "report.html").read_text(encoding="utf-8")

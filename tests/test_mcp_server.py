@@ -175,3 +175,9 @@ def test_mcp_cv_tool_errors_are_coded(service: Service) -> None:
     assert missing.is_error and "input_invalid: no such file" in missing.content[0].text
     assert both.is_error and "not both" in both.content[0].text
     assert empty.is_error and "input_empty" in empty.content[0].text
+
+
+def test_mcp_read_posting_of_junk_is_undetermined(service: Service) -> None:
+    _, (result,) = _run(service, [("read_posting", {"text": "Jane Smith"})])
+    reading = result.structured_content
+    assert reading["role"] == "undetermined" and reading["undetermined_reason"]

@@ -412,3 +412,20 @@ def test_web_every_error_class_maps_to_its_status() -> None:
             assert json.loads(response.body) == {
                 "error": {"code": cls.code, "message": "a message"}
             }
+
+
+def test_web_read_junk_is_undetermined_with_its_reason(client: TestClient) -> None:
+    body = client.post("/v1/read", json={"text": "Lorem ipsum dolor sit amet."}).json()
+    assert body["role"] == "undetermined" and body["undetermined_reason"]
+    assert set(body["scores"]) and not body["mismatch"]
+    md = client.post(
+        "/v1/read",
+        json={"text": "Lorem ipsum dolor sit amet."},
+        headers={"accept": "text/markdown"},
+    )
+    assert "undetermined" in md.text
+
+
+def test_web_page_shows_an_undetermined_reading() -> None:
+    script = (ROOT / "src" / "rolelens" / "web" / "static" / "app.js").read_text(encoding="utf-8")
+    assert 'r.role === "undetermined"' in script and "r.undetermined_reason" in script

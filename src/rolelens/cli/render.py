@@ -19,12 +19,19 @@ def render_reading(
 ) -> None:
     """Print the reading: verdict, role bars, flags, evidence table and highlighted text."""
     console = console or Console()
-    name = taxonomy.role(reading.role).name
-    head = Text.assemble(
-        ("By the work: ", "bold"),
-        (name, "bold green"),
-        f"  ({reading.confidence:.0%})",
-    )
+    undetermined = reading.undetermined_reason is not None
+    if undetermined:
+        head = Text.assemble(
+            ("By the work: ", "bold"),
+            ("undetermined", "bold red"),
+            f" — {reading.undetermined_reason}",
+        )
+    else:
+        head = Text.assemble(
+            ("By the work: ", "bold"),
+            (taxonomy.role(reading.role).name, "bold green"),
+            f"  ({reading.confidence:.0%})",
+        )
     title = reading.title
     title_says = (
         "no title given"
@@ -60,20 +67,28 @@ def render_reading(
             ),
             f"{p:6.1%}",
         )
+    if undetermined:
+        console.print(
+            "No role is named: these probabilities lean on the scorer's priors, not on the text.",
+            style="dim",
+        )
     console.print(bars)
+    if undetermined and not any(e.contributions for e in reading.evidence):
+        return
 
-    top_name = taxonomy.role(reading.role).name
+    shown = reading.secondary if undetermined and reading.secondary else reading.role
+    top_name = taxonomy.role(shown).name
     table = Table(title=f"Strongest evidence for {top_name}", show_lines=False)
     table.add_column("as written", overflow="fold", max_width=28)
     table.add_column("evidence item", overflow="fold", max_width=30)
     table.add_column("where", overflow="fold", max_width=22)
     table.add_column("points", justify="right")
     counted = sorted(
-        (e for e in reading.evidence if e.contributions.get(reading.role, 0) > 0),
-        key=lambda e: -e.contributions[reading.role],
+        (e for e in reading.evidence if e.contributions.get(shown, 0) > 0),
+        key=lambda e: -e.contributions[shown],
     )
     for ev in counted[:15]:
-        table.add_row(ev.text, ev.label, ev.place(), f"{ev.contributions[reading.role]:+.2f}")
+        table.add_row(ev.text, ev.label, ev.place(), f"{ev.contributions[shown]:+.2f}")
     set_aside = [e for e in reading.evidence if e.negated]
     console.print(table)
     if set_aside:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rolelens.core.aggregate import MarketAggregate, midpoint, rising_items, split_months
+from rolelens.core.verdicts import UNDETERMINED
 from rolelens.taxonomy.schema import Taxonomy
 
 DB_NAME = "market.duckdb"
@@ -133,6 +134,8 @@ def build_database(
     tables = _rows(agg)
     tables["items"] = [(i, label, kind) for i, (label, kind) in sorted(labels.items())]
     tables["roles"] = [(r.id, r.name, n) for n, r in enumerate(taxonomy.roles)]
+    # postings that hold too little to read a role from have their own row, last
+    tables["roles"].append((UNDETERMINED, "Undetermined (too little text)", len(taxonomy.roles)))
     tables["settings"] = [
         ("min_support", str(min_support)),
         ("early_months", json.dumps(early)),

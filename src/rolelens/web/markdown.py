@@ -11,8 +11,8 @@ _MAX_EVIDENCE = 20
 def _name(taxonomy: Taxonomy, role: str | None) -> str:
     if role is None:
         return "no known role"
-    if role == "ambiguous":
-        return "ambiguous"
+    if role in ("ambiguous", "undetermined"):
+        return role
     try:
         return taxonomy.role(role).name
     except KeyError:
@@ -30,7 +30,10 @@ def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
     name = _name(taxonomy, reading.role)
     w(f"# Reading: {name}")
     w("")
-    w(f"**By the work:** {name} — probability {reading.confidence:.2f}.")
+    if reading.undetermined_reason is not None:
+        w(f"**By the work:** undetermined — {reading.undetermined_reason}.")
+    else:
+        w(f"**By the work:** {name} — probability {reading.confidence:.2f}.")
     title = reading.title
     if title.text:
         w("")
@@ -51,18 +54,21 @@ def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
     for role, p in sorted(reading.scores.items(), key=lambda kv: -kv[1]):
         if p >= 0.01:
             w(f"| {_name(taxonomy, role)} | {p:.2f} |")
+    shown = reading.role
+    if reading.undetermined_reason is not None and reading.secondary:
+        shown = reading.secondary  # the role the scores lean to
     counted = sorted(
-        (e for e in reading.evidence if e.contributions.get(reading.role, 0) > 0),
-        key=lambda e: -e.contributions[reading.role],
+        (e for e in reading.evidence if e.contributions.get(shown, 0) > 0),
+        key=lambda e: -e.contributions[shown],
     )
     w("")
-    w(f"## Strongest evidence for {name}")
+    w(f"## Strongest evidence for {_name(taxonomy, shown)}")
     w("")
     if counted:
         w("| As written | Evidence item | Where | Points |")
         w("|---|---|---|---|")
         for ev in counted[:_MAX_EVIDENCE]:
-            points = ev.contributions[reading.role]
+            points = ev.contributions[shown]
             w(f"| {_cell(ev.text)} | {_cell(ev.label)} | {ev.place()} | {points:+.2f} |")
     else:
         w("No mention pointed to this role.")

@@ -106,6 +106,7 @@ const dec = (p) => p.toFixed(2);
 const roleName = (id) => {
   if (!id) return "no known role";
   if (id === "ambiguous") return "ambiguous";
+  if (id === "undetermined") return "undetermined";
   if (id === "hybrid") return "Hybrid ML + GenAI engineer";
   return (state.roles[id] && state.roles[id].name) || id.replace(/_/g, " ");
 };
@@ -332,6 +333,10 @@ function renderReading(r, text) {
     el("li", {}, "Seniority: ", el("b", { text: r.seniority || "not stated" }), ` (from ${r.seniority_basis})`),
     el("li", {}, "Evidence: ", el("b", { text: String(r.evidence.length) }), " mentions"));
   const flags = [];
+  const undetermined = r.role === "undetermined";
+  // an undetermined reading still shows what the scores lean to
+  const shown = undetermined && r.secondary ? r.secondary : r.role;
+  if (undetermined) flags.push(el("div", { class: "callout warn", role: "note", id: "undetermined" }, el("strong", { text: "No role: too little to read" }), r.undetermined_reason || ""));
   if (r.mismatch) flags.push(el("div", { class: "callout warn", role: "note", id: "mismatch" }, el("strong", { text: "Title and work disagree" }), r.mismatch_reason || ""));
   if (r.hybrid) flags.push(el("div", { class: "callout hybrid", role: "note", id: "hybrid" }, el("strong", { text: "Hybrid: ML and GenAI both central" }), r.hybrid_reason || ""));
   if (!r.mismatch && title.text && title.role && title.role !== "ambiguous" && title.role === r.role) {
@@ -343,18 +348,18 @@ function renderReading(r, text) {
       el("div", {},
         el("div", { class: "label", text: "By the work" }),
         el("div", { class: "role", id: "verdict-role", text: roleName(r.role) }),
-        el("div", { class: "sub", text: `probability ${dec(r.confidence)}${r.secondary ? ` · next: ${roleName(r.secondary)}` : ""}` })),
+        el("div", { class: "sub", text: undetermined ? `the scores lean to ${roleName(shown)} (${dec(r.confidence)}), on priors rather than evidence` : `probability ${dec(r.confidence)}${r.secondary ? ` · next: ${roleName(r.secondary)}` : ""}` })),
       downloads(true)),
     ...flags,
     facts,
-    section("Role probabilities", roleBars(r.scores, r.role)),
+    section("Role probabilities", roleBars(r.scores, shown)),
     section("The text, evidence highlighted",
       el("p", { class: "help", text: "Hover over or tab to a highlight to see what it counted for." }),
       legend(),
       el("div", { class: "doc", id: "doc", tabindex: -1, "aria-label": "The posting with evidence highlighted" },
-        title.text ? el("div", { class: "doc-title" }, "Title: ", ...highlighted(title.text, titleEvidence.map((e) => ({ ...e, section: "t" })), r.role)) : null,
-        ...highlighted(text, r.evidence, r.role))),
-    section(`Strongest evidence for ${roleName(r.role)}`, evidenceTable(r.evidence, r.role)),
+        title.text ? el("div", { class: "doc-title" }, "Title: ", ...highlighted(title.text, titleEvidence.map((e) => ({ ...e, section: "t" })), shown)) : null,
+        ...highlighted(text, r.evidence, shown))),
+    section(`Strongest evidence for ${roleName(shown)}`, evidenceTable(r.evidence, shown)),
   ];
 }
 
