@@ -53,11 +53,14 @@ _RANGE = re.compile(
     rf"(?P<end>{_DATE}|present|now|current|today|ongoing|date)(?![\w/])",
     re.I,
 )
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.+?)\s*#*\s*$")
-_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
-_COLON_LINE = re.compile(r"^\s*([^.!?\n:]{2,50}?)\s*:\s*$")
-_LEAD_IN = re.compile(r"^\s*(?:[-*•]\s*)?(?:\*\*|__)?([A-Za-z][^:*\n]{1,40}?)(?:\*\*|__)?\s*:\s*\S")
-_PLAIN_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z&/,' -]{1,48}?)\s*$")
+# Possessive space runs: see core/sections.py.
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*+(.+?)\s*+#*+\s*+$")
+_BOLD_LINE = re.compile(r"^\s*+(?:\*\*|__)(.+?)(?:\*\*|__)\s*+:?\s*+$")
+_COLON_LINE = re.compile(r"^\s*+([^.!?\n:]{2,50}?)\s*+:\s*+$")
+_LEAD_IN = re.compile(
+    r"^\s*+(?:[-*•]\s*+)?(?:\*\*|__)?([A-Za-z][^:*\n]{1,40}?)(?:\*\*|__)?\s*+:\s*+\S"
+)
+_PLAIN_LINE = re.compile(r"^\s*+([A-Za-z][A-Za-z&/,' -]{1,48}?)\s*+$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])|[•\n]")
 _NUMBER = r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?"
 

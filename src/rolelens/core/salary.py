@@ -100,7 +100,7 @@ _AMOUNT = re.compile(
 )
 # Numbers that are not pay: 401(k) plans, "5+ years", "40 hours".
 _NOISE = re.compile(
-    r"\b401\s*\(?k\)?|\b\d+\s*\+?\s*(?:years?|yrs?|hours?|days?|weeks?|months?)\b"
+    r"\b401\s*+\(?k\)?|\b\d++\s*+\+?\s*+(?:years?|yrs?|hours?|days?|weeks?|months?)\b"
     r"(?!\s*(?:rate|pay))",
     re.I,
 )

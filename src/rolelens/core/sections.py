@@ -16,13 +16,15 @@ import ahocorasick
 from rolelens.core.matcher import fold
 from rolelens.taxonomy.schema import ReadingCues, SectionKind
 
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.+?)\s*#*\s*$")
-_BOLD_LINE = re.compile(r"^\s*(?:[-*•]\s*)?(\*\*|__)(.+?)(\*\*|__)\s*:?\s*$")
+# Space runs are possessive (``\s*+``) wherever a neighbour could also take spaces: a line of
+# thousands of spaces must not be split every possible way (tests/hostile/test_regex_time.py).
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*+(.+?)\s*+#*+\s*+$")
+_BOLD_LINE = re.compile(r"^\s*+(?:[-*•]\s*+)?(\*\*|__)(.+?)(\*\*|__)\s*+:?\s*+$")
 _LEAD_IN = re.compile(
-    r"^\s*(?:[-*•]\s*)?(?:\*\*|__)?([^:*\n]{2,60}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*\S"
+    r"^\s*+(?:[-*•]\s*+)?(?:\*\*|__)?([^:*\n]{2,60}?)(?:\*\*|__)?\s*+:\s*+(?:\*\*|__)?\s*+\S"
 )
-_COLON_LINE = re.compile(r"^\s*([^.!?\n]{2,70}?)\s*:\s*$")
-_SHORT_TITLE_LINE = re.compile(r"^\s*([A-Z][A-Za-z'’&/ ,\-]{2,50}?)\s*$")
+_COLON_LINE = re.compile(r"^\s*+([^.!?\n]{2,70}?)\s*+:\s*+$")
+_SHORT_TITLE_LINE = re.compile(r"^\s*+([A-Z][A-Za-z'’&/ ,\-]{2,50}?)\s*+$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ _AT = re.compile(r"\s(?:at|@)\s.*$", re.I)
 _BRACKET = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 # Strong cuts: a new piece (a qualifier or another role).
 _CUT = re.compile(
-    r"\s*(?:[,;|()\[\]{}•·:]|\s[-–—]+\s?|[-–—]+\s|\s[-–—]+|\s(?:for|with|in|on)\s)\s*"
+    r"\s*+(?:[,;|()\[\]{}•·:]|(?<=\s)[-–—]++|[-–—]++(?=\s)|(?<=\s)(?:for|with|in|on)(?=\s))\s*+"
 )
 _LONG_QUALIFIER = 8  # words: a longer bracketed piece is a skill list, not the role
 _CONTEXT = re.compile(r"\b(?:start ?ups?|company|scale ?ups?|stealth)\b")
