@@ -18,7 +18,25 @@ import rolelens
 
 # Pieces that make regexes backtrack: runs of spaces, digits, letters, marks, and text that
 # almost matches (a number, a heading mark, a tag opener) before the run and junk after it.
-ATOMS = [" ", "\t", "a", "A", "1", "+", "-", "#", "*", ".", ",", "$", "<", "a ", "1 ", "R ", "\u00a0"]
+ATOMS = [
+    " ",
+    "\t",
+    "a",
+    "A",
+    "1",
+    "+",
+    "-",
+    "#",
+    "*",
+    ".",
+    ",",
+    "$",
+    "<",
+    "a ",
+    "1 ",
+    "R ",
+    "\u00a0",
+]
 PREFIXES = ["", "5", "We need 5", "# a", "**a", "$1", "<a", "a:", "- ", "up to "]
 SUFFIXES = ["", "x", "!", "\n", ":", "#"]
 

@@ -548,7 +548,7 @@ def softmax(points: list[float], temperature: float) -> list[float]:
     return [e / total for e in exps]
 
 
-_TITLE_LINE = re.compile(r"^\s*(?:#{1,3}\s*)?(?:\*\*)?([^\n*#]{3,120}?)(?:\*\*)?\s*$")
+_TITLE_LINE = re.compile(r"^\s*+(?:#{1,3}\s*+)?(?:\*\*)?([^\n*#]{3,120}?)(?:\*\*)?\s*+$")
 
 
 def guess_title(text: str) -> tuple[str | None, int]:
