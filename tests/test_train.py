@@ -1,0 +1,365 @@
+"""Fitting the reader's numbers: folds, the model's maths, the fitted block, the CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SHARED, needs_shared
+from rolelens.cli import app
+from rolelens.core.reader import PostingReader
+from rolelens.errors import TaxonomyError
+from rolelens.taxonomy.loader import fitted_path, load_taxonomy
+from rolelens.taxonomy.schema import Taxonomy
+
+np = pytest.importorskip("numpy", reason="fitting needs the 'train' extra")
+pytest.importorskip("scipy", reason="fitting needs the 'train' extra")
+
+from rolelens.train import model  # noqa: E402
+from rolelens.train.features import (  # noqa: E402
+    Factors,
+    content_sha256,
+    item_amounts,
+    mentions_of,
+)
+from rolelens.train.fitting import prior_of  # noqa: E402
+from rolelens.train.folds import grouped_folds  # noqa: E402
+
+HERE = Path(__file__).parent
+TRAIN = SHARED / "data" / "gold" / "postings_train.jsonl"
+DEV = SHARED / "data" / "gold" / "postings_dev.jsonl"
+
+DUTIES = {
+    "ml_engineer": [
+        "Train machine learning models on our own data with PyTorch",
+        "Build feature pipelines and run hyperparameter tuning",
+        "Own model training, held-out evaluation and retraining",
+    ],
+    "ai_engineer": [
+        "Build RAG pipelines over our documents with LangChain",
+        "Write prompts and evaluate LLM outputs for our assistant",
+        "Integrate LLM APIs with function calling and structured outputs",
+    ],
+    "software_engineer": [
+        "Build React front ends and REST APIs",
+        "Run our services on Kubernetes and keep them reliable",
+        "Write backend services in Go and PostgreSQL",
+    ],
+}
+
+
+def labelled_rows(n: int = 36) -> list[dict[str, object]]:
+    """Plain labelled postings: each role's duties, some with another role's line mixed in."""
+    roles = list(DUTIES)
+    rows = []
+    for i in range(n):
+        label = roles[i % 3]
+        lines = [DUTIES[label][i % 3], DUTIES[label][(i + 1) % 3]]
+        if i % 4 == 0:
+            lines.append(DUTIES[roles[(i + 1) % 3]][i % 3])
+        body = "## Responsibilities\n" + "\n".join(f"- {line}" for line in lines)
+        rows.append(
+            {
+                "id": f"p{i}",
+                "title": "Engineer",
+                "company": f"Company {i % 9}",
+                "description": body,
+                "label": label,
+                "confidence": "low" if i % 5 == 0 else "high",
+            }
+        )
+    return rows
+
+
+def write_rows(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def hand() -> Taxonomy:
+    return load_taxonomy(fitted=False)
+
+
+# -- folds -----------------------------------------------------------------------------------
+def test_train_folds_keep_each_company_in_one_fold() -> None:
+    groups = [f"c{i % 13}" for i in range(100)] + ["big"] * 20
+    folds = grouped_folds(groups, 5, seed=3)
+    for g in set(groups):
+        assert len({f for f, gg in zip(folds, groups, strict=True) if gg == g}) == 1
+    sizes = [folds.count(k) for k in range(5)]
+    assert max(sizes) - min(sizes) <= 20  # balanced up to the largest group
+    assert grouped_folds(groups, 5, seed=3) == folds  # repeatable
+    assert grouped_folds(groups, 5, seed=4) != folds  # the seed matters
+
+
+def test_train_folds_refuse_too_few_groups() -> None:
+    with pytest.raises(ValueError, match="groups"):
+        grouped_folds(["a", "b", "a"], 3, seed=0)
+    with pytest.raises(ValueError, match="2 folds"):
+        grouped_folds(["a", "b"], 1, seed=0)
+
+
+# -- the model -------------------------------------------------------------------------------
+def small_problem(saturation: float | None = 2.0) -> tuple[model.Prior, model.Design]:
+    rng = np.random.default_rng(0)
+    roles = ["a", "b", "c", "d"]
+    items = [f"i{k}" for k in range(6)]
+    weights = {it: {roles[k % 3]: 1.0 + k / 10, "d": 0.3} for k, it in enumerate(items)}
+    prior = model.Prior(
+        roles, items, weights, {"c": 0.4}, 1.5, saturation, {"d": (["a", "b"], 0.4)}
+    )
+    amounts = [
+        {it: float(x) for it, x in zip(items, rng.exponential(1.0, 6), strict=True) if x > 0.5}
+        for _ in range(30)
+    ]
+    titles = [roles[k % 4] if k % 3 else None for k in range(30)]
+    labels = [roles[int(k)] for k in rng.integers(0, 4, 30)]
+    d = model.design(prior, amounts, titles, labels, [1.0 if k % 2 else 0.5 for k in range(30)])
+    return prior, d
+
+
+@pytest.mark.parametrize("saturation", [2.0, None])
+def test_train_gradient_matches_finite_differences(saturation: float | None) -> None:
+    prior, d = small_problem(saturation)
+    layout = model._Layout(prior)
+    theta = layout.start() + np.random.default_rng(1).normal(0, 0.3, layout.size)
+    strength = model.Strength(0.05, 0.02, 0.03, 0.4)
+    _, grad = model._objective(theta, layout, d, strength)
+    eps = 1e-6
+    for j in range(layout.size):
+        up, down = theta.copy(), theta.copy()
+        up[j] += eps
+        down[j] -= eps
+        numeric = (
+            model._objective(up, layout, d, strength)[0]
+            - model._objective(down, layout, d, strength)[0]
+        ) / (2 * eps)
+        assert grad[j] == pytest.approx(numeric, abs=1e-5)
+
+
+def test_train_strong_prior_keeps_the_hand_numbers() -> None:
+    prior, d = small_problem()
+    fit = model.fit(prior, d, model.Strength(1e4, 1e4, 1e4, 1e4))
+    for item, roles in prior.weights.items():
+        for role, w in roles.items():
+            assert fit.weights[item][role] == pytest.approx(w, abs=1e-3)
+    assert fit.title_weight == pytest.approx(1.5, abs=1e-3)
+    assert fit.shares["d"] == pytest.approx(0.4, abs=1e-3)
+
+
+def test_train_weak_prior_follows_the_labels() -> None:
+    # item 'x' is hand-set for role a, but every posting with it is labelled b
+    prior = model.Prior(["a", "b"], ["x", "y"], {"x": {"a": 1.0, "b": 0.1}, "y": {"a": 1.0}},
+                        {}, 1.0, None, {})  # fmt: skip
+    amounts = [{"x": 1.0}] * 20 + [{"y": 1.0}] * 20
+    labels = ["b"] * 20 + ["a"] * 20
+    d = model.design(prior, amounts, [None] * 40, labels, [1.0] * 40)
+    fit = model.fit(prior, d, model.Strength(0.001, 0.001, 0.001, 0.001))
+    assert fit.weights["x"]["b"] > fit.weights["x"]["a"]
+    pts = model.points(prior, fit, d)
+    assert (pts[:20, 1] > pts[:20, 0]).all() and (pts[20:, 0] > pts[20:, 1]).all()
+
+
+def test_train_temperature_calibrates_overconfident_points() -> None:
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 400)
+    right = rng.random(400) < 0.7  # 70% right, but points say ~99%
+    top = np.where(right, labels, 1 - labels)
+    pts = np.zeros((400, 2))
+    pts[np.arange(400), top] = 5.0
+    t = model.fit_temperature(pts, labels)
+    assert t > 3.0
+    assert model.log_loss(pts, labels, t) < model.log_loss(pts, labels, 1.0)
+
+
+# -- features ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("stem", sorted(p.stem for p in (HERE / "data" / "postings").glob("*.md")))
+def test_train_features_reproduce_the_readers_points(hand: Taxonomy, stem: str) -> None:
+    """Mentions recovered from a reading, re-weighed by the fitter, give the reader's points:
+    what is fitted is what the reader computes."""
+    reader = PostingReader(hand)
+    text = (HERE / "data" / "postings" / f"{stem}.md").read_text(encoding="utf-8")
+    reading = reader.read(text)
+    prior = prior_of(hand)
+    amounts = item_amounts(mentions_of(reading, hand.scoring), Factors.of(hand.scoring))
+    d = model.design(prior, [amounts], [reading.title_role], [reading.role], [1.0])
+    s = hand.scoring
+    same = model.Fit(
+        weights={k: dict(v) for k, v in prior.weights.items()},
+        bias={r: s.role_bias.get(r, 0.0) for r in hand.role_ids},
+        title_weight=s.title_weight,
+        shares={c: sp.share for c, sp in s.specialisations.items()},
+        loss=0.0,
+        iterations=0,
+    )
+    pts = model.points(prior, same, d)[0]
+    for i, role in enumerate(hand.role_ids):
+        assert pts[i] == pytest.approx(reading.points[role], abs=0.02), role
+
+
+def test_train_content_hash_depends_on_every_field() -> None:
+    rows = labelled_rows(4)
+    base = content_sha256(rows)
+    assert content_sha256(rows) == base
+    changed = [dict(r) for r in rows]
+    changed[2]["label"] = "other"
+    assert content_sha256(changed) != base
+    assert content_sha256(rows[::-1]) != base
+
+
+# -- the fitted block in a taxonomy -------------------------------------------------------------
+PROVENANCE = {
+    "fitted_on": ["mine.jsonl"],
+    "rows": 10,
+    "sha256": "0" * 64,
+    "date": "2026-12-01",
+    "seed": 0,
+    "scorer_version": "1.1",
+    "taxonomy_version": "x",
+    "method": "by hand, for a test",
+}
+
+
+def fitted_file(tmp_path: Path, weights: object, scoring: object | None = None) -> Path:
+    block: dict[str, object] = {"provenance": PROVENANCE, "weights": weights}
+    if scoring is not None:
+        block["scoring"] = scoring
+    path = tmp_path / "fit.yaml"
+    path.write_text(json.dumps({"fitted": block}), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def test_taxonomy_fitted_block_layers_over_hand_numbers(tmp_path: Path, hand: Taxonomy) -> None:
+    path = fitted_file(
+        tmp_path,
+        {"rag": {"ai_engineer": 4.5}, "no_such_item": {"ai_engineer": 1.0}},
+        {"title_weight": 0.25, "section_weights": {"summary": 0.4}, "temperature": 1.7,
+         "specialisation_shares": {"agentic_ai_engineer": 0.9}},
+    )  # fmt: skip
+    tax = load_taxonomy([path])
+    item = next(e for e in tax.evidence if e.id == "rag")
+    assert item.weights == {"ai_engineer": 4.5}
+    assert tax.scoring.title_weight == 0.25
+    assert tax.scoring.temperature == 1.7
+    assert tax.scoring.section_weights["summary"] == 0.4
+    assert (
+        tax.scoring.section_weights["responsibilities"]
+        == hand.scoring.section_weights["responsibilities"]
+    )
+    assert tax.scoring.specialisations["agentic_ai_engineer"].share == 0.9
+    assert tax.fitted is not None and tax.fitted.fitted_on == ["mine.jsonl"]
+    # the same file, asked for the hand-set numbers: nothing applied
+    plain = load_taxonomy([path], fitted=False)
+    assert plain.fitted is None
+    assert (
+        next(e for e in plain.evidence if e.id == "rag").weights
+        == next(e for e in hand.evidence if e.id == "rag").weights
+    )
+
+
+def test_taxonomy_fitted_block_rejects_unknown_roles_and_sections(tmp_path: Path) -> None:
+    with pytest.raises(TaxonomyError, match="unknown role"):
+        load_taxonomy([fitted_file(tmp_path, {"rag": {"astronaut": 1.0}})])
+    with pytest.raises(TaxonomyError, match="section_weights"):
+        load_taxonomy([fitted_file(tmp_path, {}, {"section_weights": {"footer": 1.0}})])
+    with pytest.raises(TaxonomyError, match="weights lie in"):
+        load_taxonomy([fitted_file(tmp_path, {"rag": {"ai_engineer": 9.0}})])
+
+
+def test_taxonomy_bundled_fit_is_applied_and_stamped(hand: Taxonomy) -> None:
+    tax = load_taxonomy()
+    if not fitted_path().exists():
+        pytest.skip("no bundled fitted numbers")
+    assert tax.fitted is not None
+    assert tax.fitted.cv is not None and tax.fitted.hand_cv is not None
+    assert tax.fitted.rows == tax.fitted.cv.n
+    moved = [
+        e.id for e, h in zip(tax.evidence, hand.evidence, strict=True) if e.weights != h.weights
+    ]
+    assert moved, "the bundled fit moves some item weights"
+    # the vocabulary is never fitted
+    assert [e.aliases for e in tax.evidence] == [e.aliases for e in hand.evidence]
+
+
+@needs_shared(TRAIN)
+@pytest.mark.shared
+def test_taxonomy_bundled_fit_names_the_rows_it_was_fitted_on() -> None:
+    tax = load_taxonomy()
+    if tax.fitted is None:
+        pytest.skip("no bundled fitted numbers")
+    rows = [json.loads(line) for f in (TRAIN, DEV) for line in f.read_text("utf-8").splitlines()]
+    assert tax.fitted.fitted_on == [TRAIN.name, DEV.name]
+    assert tax.fitted.rows == len(rows)
+    assert tax.fitted.sha256 == content_sha256(rows)
+    assert tax.fitted.cv is not None and tax.fitted.hand_cv is not None
+    assert tax.fitted.cv.accuracy >= tax.fitted.hand_cv.accuracy
+
+
+# -- the commands ----------------------------------------------------------------------------------
+def test_cli_train_writes_numbers_that_layer(tmp_path: Path) -> None:
+    rows = labelled_rows()
+    data = write_rows(tmp_path / "mine.jsonl", rows)
+    out = tmp_path / "weights.yaml"
+    result = CliRunner().invoke(
+        app, ["train", "postings", str(data), "--out", str(out), "--folds", "3", "--no-search"]
+    )
+    assert result.exit_code == 0, result.output
+    tax = load_taxonomy([out])
+    assert tax.fitted is not None
+    assert tax.fitted.rows == len(rows)
+    assert tax.fitted.sha256 == content_sha256(rows)
+    assert tax.fitted.cv is not None and tax.fitted.cv.n == len(rows)
+    assert tax.fitted.settings["folds"] == 3
+    reading = PostingReader(tax).read(str(rows[1]["description"]), title="Engineer")
+    assert reading.role == rows[1]["label"]
+    # the same rows and seed give the same numbers
+    again = tmp_path / "again.yaml"
+    CliRunner().invoke(
+        app, ["train", "postings", str(data), "--out", str(again), "--folds", "3", "--no-search"]
+    )
+    strip = lambda p: [ln for ln in p.read_text().splitlines() if "date:" not in ln]  # noqa: E731
+    assert strip(out) == strip(again)
+    read = CliRunner().invoke(
+        app,
+        [
+            "read",
+            "--taxonomy",
+            str(out),
+            str(HERE / "data" / "postings" / "hybrid_applied_ml.md"),
+            "--json",
+        ],
+    )
+    assert read.exit_code == 0, read.output
+
+
+def test_cli_eval_postings_cv_reports_fitted_beside_hand(tmp_path: Path) -> None:
+    rows = labelled_rows()
+    first = write_rows(tmp_path / "a.jsonl", rows[:24])
+    second = write_rows(tmp_path / "b.jsonl", rows[24:])
+    result = CliRunner().invoke(
+        app, ["eval", "postings", "--cv", "3", str(first), str(second), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["folds"] == 3
+    assert out["cross_validated"]["n"] == out["hand"]["n"] == len(rows)
+    assert out["provenance"]["holdout_file"] == "b.jsonl"
+    assert out["provenance"]["holdout"]["n"] == 12
+    assert 0.0 <= out["cross_validated"]["calibration"]["ece"] <= 1.0
+
+
+def test_cli_train_without_the_extra_says_which_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    data = write_rows(tmp_path / "mine.jsonl", labelled_rows(6))
+    result = CliRunner().invoke(
+        app, ["train", "postings", str(data), "--out", str(tmp_path / "w.yaml")]
+    )
+    assert result.exit_code != 0
+    assert "rolelens[train]" in str(result.exception) + result.output
