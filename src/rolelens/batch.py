@@ -29,6 +29,8 @@ MAX_LINE_BYTES = 2_000_000
 # JSON's \ud800-style escapes can smuggle lone surrogates into a str; they cannot be
 # written back out as UTF-8, so a row holding one is refused as badly encoded.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ID_SCAN = 4096
+_ID_NEAR_START = re.compile(r'"id"\s*+:\s*+(?:"(?:[^"\\]|\\.){0,512}+"|-?\d{1,30}+)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,9 @@ def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = ("description
             raise EncodingError(f"line is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     elif len(line) > MAX_LINE_BYTES:
         raise InputTooLarge(f"line is {len(line):,} characters; the limit is {MAX_LINE_BYTES:,}")
+    # a byte-order mark opens files saved by some editors; JSON does not allow it, CSV readers
+    # drop it, and so do we (on any line: a file glued from several keeps one per part)
+    line = line.removeprefix("\ufeff")
     if not line.strip():
         raise EmptyInput("blank line")
     try:
@@ -97,6 +102,18 @@ def error_record(line_no: int, error: InputError, line: bytes | str) -> dict[str
 
 
 def _id_if_known(line: bytes | str) -> str | None:
+    if len(line) > MAX_LINE_BYTES:
+        # parsing a line refused for its size would cost its size again (a 200 MB line took
+        # 1.25 GB): look for an "id" among its first few kB instead
+        head = line[:_ID_SCAN]
+        if isinstance(head, bytes):
+            head = head.decode("utf-8", "replace")
+        found = _ID_NEAR_START.search(head)
+        return _id_if_known("{" + found.group(0) + "}") if found else None
+    if isinstance(line, bytes):
+        line = line.removeprefix(b"\xef\xbb\xbf")
+    elif isinstance(line, str):
+        line = line.removeprefix("\ufeff")
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError):

@@ -33,6 +33,7 @@ The tree::
     ├── CvUnavailable                cv_unavailable    3    500
     ├── RowReadFailed                row_read_failed   1    500
     ├── ResumeConflict               resume_conflict   2    409
+    ├── OutputUnwritable             output_unwritable 2    500
     └── LLMUnavailable               llm_unavailable   3    502
 
 The library raises these and never exits or prints; adapters turn them into exit
@@ -268,6 +269,15 @@ class ResumeConflict(RolelensError):
     code = "resume_conflict"
     exit_code = 2
     http_status = 409
+
+
+class OutputUnwritable(RolelensError):
+    """An output folder cannot be made or written: the path is a file or lies under one, it
+    is read-only, or the disk is full."""
+
+    code = "output_unwritable"
+    exit_code = 2
+    http_status = 500
 
 
 class LLMUnavailable(RolelensError):

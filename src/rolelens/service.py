@@ -13,6 +13,7 @@ hands it in; the service passes it to the posting reader, the scoper and the CV 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,14 @@ from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_models import Scoping, ScopingForm
-from rolelens.errors import CvUnavailable, EmptyInput, InputTooLarge, NotFound, ScopingUnavailable
+from rolelens.errors import (
+    CvUnavailable,
+    EmptyInput,
+    EncodingError,
+    InputTooLarge,
+    NotFound,
+    ScopingUnavailable,
+)
 from rolelens.io.text import MAX_BYTES, html_to_text, looks_like_html
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Figure, OnetLink, Source, Taxonomy
@@ -152,6 +160,7 @@ class Service:
 
     def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
         """The reading of one posting; an HTML page is read as its text, like the CLI does."""
+        _encodable(title, id)
         text = _plain(text)
         if not text.strip():
             raise EmptyInput("there is no text to read")
@@ -161,6 +170,7 @@ class Service:
         self, text: str = "", *, form: ScopingForm | None = None, id: str | None = None
     ) -> Scoping:
         """The right hire for one brief (free text, a form, or both)."""
+        _encodable(id, *(_strings(form.model_dump()) if form is not None else ()))
         if self._scoper is None:
             raise ScopingUnavailable(
                 f"taxonomy {self.taxonomy.name} {self.taxonomy.version} has no 'scoping:' block"
@@ -210,6 +220,7 @@ class Service:
     ) -> FitReport:
         """How well a CV fits a posting, requirement by requirement."""
         _, matcher, _ = self._cv_tools()
+        _encodable(posting_title, id)
         text = self.cv_text(cv, cv_filename)
         return matcher.match(
             text,
@@ -231,6 +242,7 @@ class Service:
     ) -> CareerAdvice:
         """The role to target from a CV and the person's likes, the gaps, a learning path."""
         _, _, advisor = self._cv_tools()
+        _encodable(likes, id)
         text = self.cv_text(cv, filename)
         return advisor.advise(text, today=date.today(), likes=likes, redact=redact, id=id)
 
@@ -316,4 +328,28 @@ def _plain(text: str) -> str:
     """The text to read: an HTML page becomes its text; over 2 MB of text is refused."""
     if len(text) > MAX_BYTES:
         raise InputTooLarge(f"the text is {len(text):,} characters; the limit is {MAX_BYTES:,}")
+    _encodable(text)
     return html_to_text(text) if looks_like_html(text) else text
+
+
+# JSON's \ud800-style escapes put lone surrogates into a str; such a text cannot be written
+# back out as UTF-8, so it is refused up front as badly encoded instead of failing mid-answer.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _strings(value: object) -> list[str]:
+    """Every string inside a dumped model (dicts, lists and scalars)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _encodable(*values: str | None) -> None:
+    """Raise EncodingError when any value holds a lone UTF-16 surrogate."""
+    for value in values:
+        if value and _SURROGATE.search(value):
+            raise EncodingError("the text holds a lone UTF-16 surrogate (\\ud800-\\udfff)")

@@ -32,7 +32,7 @@ from typing import Any
 
 from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
 from rolelens.core.reader import SCORER_VERSION, PostingReader
-from rolelens.errors import ResumeConflict
+from rolelens.errors import OutputUnwritable, ResumeConflict
 from rolelens.io.corpus import Columns, CorpusRow, count_rows, expand, iter_corpus
 from rolelens.market.models import RunSummary
 from rolelens.market.records import arrow_schema, records
@@ -81,6 +81,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def make_out_dir(out: Path) -> None:
+    """Create the output folder, or raise OutputUnwritable saying why it cannot be."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".rolelens-write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except FileExistsError as exc:
+        raise OutputUnwritable(f"--out {out} is a file, not a folder") from exc
+    except NotADirectoryError as exc:
+        raise OutputUnwritable(f"--out {out} lies under a file, not a folder") from exc
+    except PermissionError as exc:
+        raise OutputUnwritable(f"--out {out} cannot be written: permission denied") from exc
+    except OSError as exc:  # ENOSPC, EROFS, ENAMETOOLONG, ...
+        raise OutputUnwritable(f"--out {out} cannot be written: {exc.strerror}") from exc
 
 
 def prepare(opts: RunOptions, engine: str, files: Sequence[Path], taxonomy: Taxonomy) -> bool:
@@ -229,7 +246,7 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
     started = time.perf_counter()
     files = expand(opts.inputs)
     taxonomy = load_taxonomy(opts.taxonomy_files)
-    opts.out.mkdir(parents=True, exist_ok=True)
+    make_out_dir(opts.out)
     prepare(opts, "local", files, taxonomy)
     done = done_chunks(opts.out)
     clean_orphans(opts.out, done)

@@ -26,7 +26,7 @@ from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.errors import ExtraMissing
 from rolelens.io.corpus import CorpusRow, expand, iter_corpus
-from rolelens.market.engine import READINGS, STATE, RunOptions, finalise, prepare
+from rolelens.market.engine import READINGS, STATE, RunOptions, finalise, make_out_dir, prepare
 from rolelens.market.models import RunSummary
 from rolelens.market.records import record, spark_ddl
 from rolelens.taxonomy.loader import load_taxonomy
@@ -179,7 +179,7 @@ def run_spark(opts: RunOptions, master: str | None = None) -> RunSummary:
     started = time.perf_counter()
     files = expand(opts.inputs)
     taxonomy = load_taxonomy(opts.taxonomy_files)
-    opts.out.mkdir(parents=True, exist_ok=True)
+    make_out_dir(opts.out)
     prepare(opts, "spark", files, taxonomy)
     readings_dir = opts.out / READINGS
     if readings_dir.exists():

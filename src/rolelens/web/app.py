@@ -34,6 +34,7 @@ from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading
 from rolelens.core.scoping_models import Scoping
 from rolelens.errors import (
+    EncodingError,
     InputTooLarge,
     InternalError,
     MethodNotAllowed,
@@ -154,6 +155,12 @@ class _CatchAll:
 
         try:
             await self.app(scope, receive, tracked)
+        except UnicodeError:
+            # a text that cannot be encoded (a lone surrogate the service did not see first)
+            # is the request's fault, not the server's
+            log.error("undecodable request text on %s", scope["path"])
+            if not started:
+                await _send_error(send, EncodingError("the request holds text that is not UTF-8"))
         except Exception as exc:  # the one place that must catch everything
             tb = exc.__traceback__
             while tb is not None and tb.tb_next is not None:

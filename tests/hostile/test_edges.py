@@ -1,0 +1,93 @@
+"""Edges the adversarial audit found (issue 17): each gives a coded error or reads, never a trace."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rolelens.batch import error_record, parse_row, read_lines
+from rolelens.core.reader import PostingReader
+from rolelens.errors import EncodingError, InputTooLarge
+
+# the `rolelens` command, run as a fresh process so its exit status and stderr are the user's
+_MAIN = "import sys; from rolelens.cli import main; sys.argv[0] = 'rolelens'; main()"
+POSTING = "We build retrieval-augmented generation over our documents with LangChain and pgvector."
+
+
+def test_batch_a_bom_row_reads(reader: PostingReader) -> None:
+    line = "\ufeff" + json.dumps({"id": "a", "description": POSTING})
+    assert parse_row(line).id == "a"
+    assert parse_row(line.encode("utf-8")).text == POSTING
+    [out] = list(read_lines(reader, [line.encode("utf-8")]))
+    assert not isinstance(out, dict)
+    assert out.id == "a"
+
+
+def test_batch_an_oversized_line_keeps_its_id_without_a_second_parse() -> None:
+    line = json.dumps({"id": "big \\ \"one\"", "description": "R " * 1_100_000})
+    with pytest.raises(InputTooLarge) as caught:
+        parse_row(line)
+    record = error_record(1, caught.value, line)
+    assert record["id"] == 'big \\ "one"'
+    assert record["error"]["code"] == "input_too_large"
+    # an id past the first few kB is not hunted for
+    late = json.dumps({"description": "R " * 1_100_000, "id": 7})
+    with pytest.raises(InputTooLarge) as caught:
+        parse_row(late.encode("utf-8"))
+    assert error_record(2, caught.value, late.encode("utf-8"))["id"] is None
+
+
+def test_service_refuses_a_lone_surrogate_as_badly_encoded() -> None:
+    from rolelens.service import Service
+    from rolelens.taxonomy.loader import load_taxonomy
+
+    service = Service(load_taxonomy())
+    with pytest.raises(EncodingError):
+        service.read(POSTING + "\ud800")
+    with pytest.raises(EncodingError):
+        service.read(POSTING, title="ML \udfff Engineer")
+
+
+def test_http_a_lone_surrogate_is_a_400() -> None:
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    pytest.importorskip("httpx", reason="httpx (TestClient) is not installed")
+    from fastapi.testclient import TestClient
+
+    from rolelens.web.app import create_app
+
+    # the escape reaches the server as JSON text, as a hostile client would send it
+    body = '{"text": "We build RAG \\ud800 pipelines", "title": "AI Engineer"}'
+    with TestClient(create_app()) as client:
+        answer = client.post("/v1/read", content=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["error"]["code"] == "input_encoding"
+        brief = '{"text": "Forecast weekly demand \\udc00 from sales history"}'
+        answer = client.post(
+            "/v1/scope", content=brief, headers={"Content-Type": "application/json"}
+        )
+        assert 400 <= answer.status_code < 500, answer.text
+
+
+@pytest.mark.parametrize("under", [False, True])
+def test_market_out_that_is_a_file_is_a_coded_error(tmp_path: Path, under: bool) -> None:
+    pytest.importorskip("duckdb")
+    pytest.importorskip("pyarrow")
+    corpus = tmp_path / "one.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "description": POSTING}) + "\n", "utf-8")
+    target = tmp_path / "taken"
+    target.write_text("not a folder", "utf-8")
+    out = target / "sub" if under else target
+    done = subprocess.run(
+        [sys.executable, "-c", _MAIN, "market", str(corpus), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "output_unwritable" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert target.read_text("utf-8") == "not a folder"
