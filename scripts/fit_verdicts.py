@@ -61,9 +61,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--check", action="store_true", help="print the fit, write nothing")
+    parser.add_argument(
+        "--hand-set",
+        action="store_true",
+        help="read with the hand-set numbers, ignoring a bundled fitted: block",
+    )
     args = parser.parse_args()
 
-    base = load_taxonomy()
+    base = load_taxonomy(fitted=not args.hand_set)
+    weights = (
+        f"fitted block of {base.fitted.date}" if base.fitted is not None else "hand-set numbers"
+    )
     reader = PostingReader(base.model_copy(update={"verdicts": VerdictSettings()}))
 
     def read(path: Path) -> tuple[list[MismatchCase], list[float], list[float]]:
@@ -124,8 +132,9 @@ def main() -> int:
         method=(
             f"min_evidence, min_prose: largest on a fixed grid turning away <= "
             f"{MAX_TURNED_AWAY:.1%} of train postings; min_margin: best F1 on train over "
-            f"0..0.6 step 0.05 (readings by taxonomy {base.version}); cv: {args.folds}-fold "
-            f"grouped by company, seed {args.seed}; dev: {args.dev.name}, not fitted on"
+            f"0..0.6 step 0.05 (readings by taxonomy {base.version}, {weights}); "
+            f"cv: {args.folds}-fold grouped by company, seed {args.seed}; "
+            f"dev: {args.dev.name}, not fitted on"
         ),
         scores=scores,
     )

@@ -36,6 +36,7 @@ _CONTEXT = re.compile(r"\b(?:start ?ups?|company|scale ?ups?|stealth)\b")
 Tag = tuple[str, int | str]  # ("rule", index) or ("words", name)
 _JOB: Tag = ("words", "job")
 _ENGINEERING = "engineering"
+_LAST_RULE = 11  # rubric rule 11: what cannot be placed (rank nouns alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class _Rule:
     head_only: bool
     needs: tuple[str, ...]
     unless: tuple[str, ...]
+    fallback_rank: bool  # a rule on rank nouns alone (rubric 11's non-technical jobs)
 
 
 class TitleRules:
@@ -78,6 +80,7 @@ class TitleRules:
                         head_only=entry.where == "head",
                         needs=tuple(entry.needs),
                         unless=tuple(entry.unless),
+                        fallback_rank=entry.rule >= _LAST_RULE,
                     )
                 )
             for pattern in entry.patterns:
@@ -102,7 +105,7 @@ class TitleRules:
             pattern = found.get(("rule", index))
             if pattern is None:
                 continue
-            if all(("words", n) in found for n in rule.needs) and not any(
+            if all(_any_of(found, n) for n in rule.needs) and not any(
                 ("words", n) in found for n in rule.unless
             ):
                 return TitleVerdict(rule.role, pattern, rule.name)
@@ -138,13 +141,22 @@ class TitleRules:
                 _add(every, p)
             return every, every
         first = jobs[0]
-        head = pieces[first]
+        head = dict(pieces[first])
         words = dict(head)
+        qualifiers = []
         for p in pieces[first + 1 :]:
             if _JOB in p:
                 break
+            qualifiers.append(p)
             _add(words, p)
+        if qualifiers and qualifiers[0] and self._rank_only(head):
+            # "Director, Data Platform": a bare rank noun; its function follows the comma
+            _add(head, qualifiers[0])
         return head, words
+
+    def _rank_only(self, head: dict[Tag, str]) -> bool:
+        """Whether the head names a rank and no function ("Director", "Senior Manager")."""
+        return all(tag[0] == "words" or self._rules[int(tag[1])].fallback_rank for tag in head)
 
     def _roles_in(self, piece: str) -> list[dict[Tag, str]]:
         """One cut piece as the tags of one role ("AI/ML Engineer", "Data Analyst /
@@ -173,6 +185,11 @@ class TitleRules:
                     if len(phrase) > len(found.get(tag, "")):
                         found[tag] = phrase
         return found
+
+
+def _any_of(found: dict[Tag, str], names: str) -> bool:
+    """Whether a word list named in ``names`` ("engineering|engineering_work") occurs."""
+    return any(("words", name) in found for name in names.split("|"))
 
 
 def _add(into: dict[Tag, str], tags: dict[Tag, str]) -> None:

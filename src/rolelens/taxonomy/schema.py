@@ -160,7 +160,10 @@ class TitlePattern(_Strict):
         description="head: only the job noun phrase itself; role: with its qualifiers "
         "('Software Engineer, AI Agents')",
     )
-    needs: list[str] = Field(default=[], description="word lists that must all occur too")
+    needs: list[str] = Field(
+        default=[],
+        description="word lists that must all occur too; 'a|b' is met by either list",
+    )
     unless: list[str] = Field(default=[], description="word lists that stop the rule")
     priority: int = 0
 
@@ -346,9 +349,11 @@ class Taxonomy(_Strict):
         for t in self.titles:
             if t.role is not None and t.role != "ambiguous" and t.role not in roles:
                 raise ValueError(f"title pattern names unknown role {t.role!r}")
-            for name in [*t.needs, *t.unless]:
+            for name in [n for names in [*t.needs, *t.unless] for n in names.split("|")]:
                 if name not in word_lists:
-                    raise ValueError(f"title rule {t.name or t.role!r} needs unknown words {name!r}")
+                    raise ValueError(
+                        f"title rule {t.name or t.role!r} needs unknown words {name!r}"
+                    )
         for f in self.figures:
             if f.source not in sources:
                 raise ValueError(f"figure {f.id!r} cites unknown source {f.source!r}")
