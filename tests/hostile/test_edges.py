@@ -91,3 +91,23 @@ def test_market_out_that_is_a_file_is_a_coded_error(tmp_path: Path, under: bool)
     assert "output_unwritable" in done.stderr
     assert "Traceback" not in done.stderr
     assert target.read_text("utf-8") == "not a folder"
+
+
+def test_a_megabyte_of_one_letter_hits_gives_a_small_answer() -> None:
+    """The audit's row: 'R R R ...' over 1 MB. Measured in a child for its peak memory."""
+    code = (
+        "import json, resource; from rolelens import read_posting; "
+        "r = read_posting('R ' * 500_000); "
+        "size = len(r.model_dump_json()); "
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        "print(json.dumps({'size': size, 'peak_kb': peak, 'dropped': r.evidence_dropped, "
+        "'records': len(r.evidence)}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    out = json.loads(done.stdout)
+    assert out["size"] < 5_000_000
+    assert out["peak_kb"] < 600_000
+    assert out["records"] <= 100
+    assert out["dropped"] >= 499_000
