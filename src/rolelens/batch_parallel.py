@@ -22,6 +22,7 @@ from typing import Any
 from rolelens.batch import read_lines
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
+from rolelens.process import watch_parent
 
 Result = str | dict[str, Any]
 _DIED = "a reader process died (killed, or out of memory?)"
@@ -53,8 +54,10 @@ def _read_chunk(first_line: int, lines: list[bytes]) -> list[Result]:
     return out
 
 
-def _serve(conn: Connection) -> None:
-    """Worker loop: read a chunk, send its results back; stop at None or a closed pipe."""
+def _serve(conn: Connection, parent_pid: int) -> None:
+    """Worker loop: read a chunk, send its results back; stop at None, a closed pipe, or when
+    the parent is gone (a sibling's copy of the pipe would keep it open)."""
+    watch_parent(parent_pid)
     while True:
         try:
             task = conn.recv()
@@ -83,9 +86,10 @@ class ParallelLines:
             global _WORKER_READER
             _WORKER_READER = reader
             ctx = multiprocessing.get_context("fork")
+            me = os.getpid()
             for _ in range(self.jobs):
                 parent, child = ctx.Pipe()
-                proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+                proc = ctx.Process(target=_serve, args=(child, me), daemon=True)
                 proc.start()
                 child.close()
                 self._workers.append((proc, parent))

@@ -36,6 +36,7 @@ from rolelens.errors import OutputUnwritable, ResumeConflict
 from rolelens.io.corpus import Columns, CorpusRow, count_rows, expand, iter_corpus
 from rolelens.market.models import RunSummary
 from rolelens.market.records import arrow_schema, records
+from rolelens.process import watch_parent
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Taxonomy
 
@@ -177,7 +178,8 @@ def clean_orphans(out: Path, done: dict[int, Any]) -> None:
 _READER: PostingReader | None = None
 
 
-def _init_worker(taxonomy_files: tuple[str, ...]) -> None:
+def _init_worker(taxonomy_files: tuple[str, ...], parent_pid: int) -> None:
+    watch_parent(parent_pid)  # a killed run must not leave workers writing chunks
     global _READER
     _READER = PostingReader(load_taxonomy(taxonomy_files))
 
@@ -273,7 +275,10 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
 
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_init_worker, initargs=(opts.taxonomy_files,)
+            jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(opts.taxonomy_files, os.getpid()),
         ) as pool:
             pending: set[Future[tuple[int, int, int]]] = set()
             try:
