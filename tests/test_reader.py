@@ -229,3 +229,60 @@ def test_reader_title_rules_are_ordered_data(reader: PostingReader) -> None:
 def test_reader_empty_title_has_no_title_role(reader: PostingReader) -> None:
     assert reader.titles.parse("").role is None
     assert reader.titles.parse("Widget").role == "ambiguous"
+
+
+def _evidence(reading: object, item: str) -> list[object]:
+    return [e for e in reading.evidence if e.item == item]  # type: ignore[attr-defined]
+
+
+def test_reader_negation_idioms_negate_nothing(reader: PostingReader) -> None:
+    reading = reader.read(
+        "## Responsibilities\n- Not just dashboards: build data pipelines and dbt models.\n",
+        title="Engineer",
+    )
+    assert reading.evidence and not any(e.negated for e in reading.evidence)
+    # a real negation still is one: the requirement is waived
+    waived = reader.read("## Requirements\n- No prior RLHF experience required.\n", title="X")
+    assert all(e.negated and not e.contributions for e in _evidence(waived, "rlhf"))
+
+
+def test_reader_colleagues_are_not_the_job(reader: PostingReader) -> None:
+    text = (
+        "## Responsibilities\n- Collaborate with forward deployed engineers and data scientists "
+        "to ship backend APIs in Go.\n"
+    )
+    reading = reader.read(text, title="Backend Engineer")
+    (fde,) = _evidence(reading, "forward_deployed")
+    assert fde.set_aside and not fde.contributions  # type: ignore[attr-defined]
+    assert reading.role == "software_engineer"
+    as_the_job = reader.read(
+        "## Responsibilities\n- As one of our forward deployed engineers, ship fixes on site.\n",
+        title="Engineer",
+    )
+    assert all(e.contributions for e in _evidence(as_the_job, "forward_deployed"))
+
+
+def test_reader_the_employers_name_is_not_evidence(reader: PostingReader) -> None:
+    text = "## About Arize\nArize builds tools.\n\n## Responsibilities\n- Build React frontends.\n"
+    reading = reader.read(text, title="Frontend Engineer")
+    named = [e for e in reading.evidence if e.text == "Arize"]
+    assert named and all(e.set_aside and not e.contributions for e in named)
+    given = reader.read("Arize builds tools. Build React frontends.", title="X", company="Arize")
+    assert all(not e.contributions for e in given.evidence if e.text == "Arize")
+
+
+def test_reader_requirements_under_a_prose_heading(reader: PostingReader) -> None:
+    assert reader.splitter.kind_of("What you need to excel") == "requirements"
+    assert reader.splitter.kind_of("What you'll need") == "requirements"
+
+
+def test_reader_a_long_first_line_gives_its_first_clause_or_says_why(
+    reader: PostingReader,
+) -> None:
+    line = "Senior Machine Learning Engineer - Payments Risk - Remote US - " + "we grow fast " * 8
+    reading = reader.read(line + "\n\n## Responsibilities\n- Train models in PyTorch.\n")
+    assert reading.title.text == "Senior Machine Learning Engineer"
+    assert reading.title.note and "first clause" in reading.title.note
+    prose = "We are a company that " + "does many things for many people " * 5
+    no_title = reader.read(prose + "\n\n- Train models in PyTorch.\n")
+    assert no_title.title.text == "" and no_title.title.note and "no title" in no_title.title.note

@@ -138,4 +138,4 @@ def read_lines(
         except InputError as exc:
             yield error_record(line_no, exc, line)
             continue
-        yield reader.read(row.text, title=row.title, id=row.id)
+        yield reader.read(row.text, title=row.title, id=row.id, company=row.company)

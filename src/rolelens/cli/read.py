@@ -60,6 +60,11 @@ def read(
 def _read_file(file: str) -> str:
     """The text of a posting file; a missing or unreadable path is a usage error, not a crash."""
     path = Path(file)
+    if path.is_dir():
+        raise typer.BadParameter(
+            f"{file} is a folder, not a posting file: give one file (.txt, .md, .html), "
+            "or many postings as JSONL with --jsonl FILE"
+        )
     if not path.is_file():
         raise typer.BadParameter(f"no such file: {file}")
     try:

@@ -41,6 +41,12 @@ class Evidence(_Out):
         "mentions; a generic word the job works with (EvidenceItem.worked_with) can count more"
     )
     contributions: dict[str, float] = Field(description="role id -> points this mention added")
+    set_aside: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="why a mention that matched counts for nothing: the employer's name, or "
+        "people the job works with (absent when it counts)",
+    )
     similarity: float | None = Field(
         default=None,
         exclude_if=lambda v: v is None,
@@ -69,6 +75,12 @@ class TitleReading(_Out):
     pattern: str | None = Field(description="the title words that decided it")
     rule: str | None = Field(
         default=None, description="the title rule (RUBRIC title rules v2) that decided it"
+    )
+    note: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="how the title was found when it was not given and the first line was "
+        "not taken whole (a first line over 120 characters)",
     )
     seniority: str | None
 

@@ -170,6 +170,8 @@ class PostingReader:
         self._negation = _phrase_regex(cues.negation_cues)
         self._company = _phrase_regex(cues.company_cues)
         self._action = _phrase_regex(cues.action_cues)
+        self._not_negation = _phrase_regex(cues.negation_idioms)
+        self._collaboration = _phrase_regex(cues.collaboration_cues)
         self._after_not_needed = re.compile(r"^\W{0,3}(?:is |are )?(?:not required|not needed)")
         self._weights = [
             [(self.roles.index(r), w) for r, w in item.weights.items()]
@@ -197,16 +199,27 @@ class PostingReader:
         }
 
     # -- public -------------------------------------------------------------------------
-    def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
-        """The reading of one posting (``title`` read separately when given)."""
+    def read(
+        self,
+        text: str,
+        title: str | None = None,
+        id: str | None = None,
+        company: str | None = None,
+    ) -> Reading:
+        """The reading of one posting (``title`` read separately when given; ``company``,
+        when known, is the employer's name, whose words are never evidence)."""
         sections = self.splitter.split(text)
+        title_note: str | None = None
         if title is None:
-            title, title_end = guess_title(text)
+            title, title_end, title_note = first_line_title(text)
             if title_end:
                 sections = _carve_title(sections, title_end)
         folded = fold(text)
         evidence = self._evidence(text, folded, sections, title or "")
         title_reading = self.titles.parse(title or "")
+        if title_note is not None:
+            title_reading = title_reading.model_copy(update={"note": title_note})
+        evidence = self._set_aside(text, evidence, company)
         points, probs = self._decide(evidence, title_reading.role)
         # the semantic layer reads only postings whose body the aliases leave open (the
         # title does not count: it is what a posting may get wrong); a body that already
@@ -359,10 +372,43 @@ class PostingReader:
         return clause
 
     def _negated(self, folded: str, clause_start: int, pos: int) -> bool:
+        """Whether a negation cue governs the words at ``pos``: one before them in the
+        clause, not part of an idiom that only looks like one ("not just", "no downtime")."""
         if self._negation is None:
             return False
         lo = max(clause_start, pos - self.taxonomy.reading.negation_window)
-        return bool(self._negation.search(folded, lo, pos))
+        for m in self._negation.finditer(folded, lo, pos):
+            if self._not_negation is None or not self._not_negation.match(folded, m.start()):
+                return True
+        return False
+
+    def _set_aside(
+        self, text: str, evidence: list[Evidence], company: str | None
+    ) -> list[Evidence]:
+        """The evidence with mentions that are not about the job set aside (no points): the
+        employer's name ("Arize" is not model monitoring) and the people the job works with
+        ("collaborate with forward deployed engineers" is not forward deployed work)."""
+        names = company_spans(text, company)
+        out = []
+        for ev in evidence:
+            why = None
+            if ev.section != "title" and ev.contributions:
+                if any(a <= ev.start and ev.end <= b for a, b in names):
+                    why = "the employer's name"
+                elif self._colleagues(text, ev):
+                    why = "names people the job works with, not the job"
+            if why is not None:
+                ev = ev.model_copy(update={"set_aside": why, "contributions": {}, "factor": 0.0})
+            out.append(ev)
+        return out
+
+    def _colleagues(self, text: str, ev: Evidence) -> bool:
+        """Whether a mention names people ("engineers") the clause says the job works with."""
+        if self._collaboration is None or not _PEOPLE.search(ev.text):
+            return False
+        before = fold(text[max(0, ev.start - 80) : ev.start])
+        before = _CLAUSE_END.split(before)[-1]  # this clause only
+        return self._collaboration.search(before) is not None
 
     def _points(self, evidence: list[Evidence]) -> list[float]:
         """Each role's points: evidence (saturated), specialisations, then the role bias."""
@@ -519,6 +565,7 @@ def _mention(
         worked_with=worked_with,
         factor=round(factor, 3),
         similarity=None,
+        set_aside=None,
         contributions={},
     )
 
@@ -548,7 +595,65 @@ def softmax(points: list[float], temperature: float) -> list[float]:
     return [e / total for e in exps]
 
 
+_PEOPLE = re.compile(
+    r"(?:engineers?|scientists?|developers?|analysts?|researchers?|designers?|teams?)\W*$", re.I
+)
+_COMPANY_HEADING = re.compile(
+    r"^[#*\s]*(?i:about)\s+(?!(?i:us|you|the|this|our|me|them|it|role|team|company|position|job|yourself)\b)"
+    r"([A-Z][\w.&'’-]*(?:[ \t]+[A-Z][\w.&'’-]*){0,2})",
+    re.M,
+)
+_LEGAL_SUFFIX = re.compile(r"[,\s]+(?:inc|ltd|llc|gmbh|plc|corp|co|s\.?a|b\.?v)\.?$", re.I)
+_FIRST_CLAUSE = re.compile(r"\s+[-–—|:]+\s+|[.;!?]\s|\s+\(")
+_MAX_TITLE = 120
+
+
+def company_spans(text: str, company: str | None) -> list[tuple[int, int]]:
+    """Where the employer's name stands in the text: the given name, and names in "About
+    <Name>" headings (cheap: one regex per posting, and a find per name)."""
+    names = {m.group(1).strip() for m in _COMPANY_HEADING.finditer(text)}
+    if company and company.strip():
+        names.add(_LEGAL_SUFFIX.sub("", company.strip()))
+    spans: list[tuple[int, int]] = []
+    folded = fold(text)
+    for name in names:
+        key = fold(name)
+        if len(key) < 3:
+            continue
+        start = folded.find(key)
+        while start >= 0:
+            end = start + len(key)
+            if (start == 0 or not folded[start - 1].isalnum()) and (
+                end >= len(folded) or not folded[end].isalnum()
+            ):
+                spans.append((start, end))
+            start = folded.find(key, end)
+    return spans
+
+
 _TITLE_LINE = re.compile(r"^\s*+(?:#{1,3}\s*+)?(?:\*\*)?([^\n*#]{3,120}?)(?:\*\*)?\s*+$")
+
+
+def first_line_title(text: str) -> tuple[str | None, int, str | None]:
+    """The first line as a title, where it ends, and a note when it was not taken whole:
+    a first line over 120 characters gives its first clause, or no title and why."""
+    title, end = guess_title(text)
+    if title is not None or not text.strip():
+        return title, end, None
+    stripped = text.lstrip()
+    line = stripped.split("\n", 1)[0].strip()
+    if "://" in line or line.startswith("www.") or " " not in line:
+        return None, 0, None  # a link or a run of symbols is not a title
+    if len(line) <= _MAX_TITLE:
+        return None, 0, None
+    clause = _FIRST_CLAUSE.split(line, maxsplit=1)[0].strip(" *#")
+    if 3 <= len(clause) <= _MAX_TITLE and len(clause.split()) <= 12 and clause != line:
+        note = f"the first line is {len(line)} characters long: its first clause is the title"
+        return clause, 0, note
+    return None, 0, (
+        f"the first line is {len(line)} characters long, more than a title's "
+        f"{_MAX_TITLE}: read as text, and no title was taken"
+    )
 
 
 def guess_title(text: str) -> tuple[str | None, int]:

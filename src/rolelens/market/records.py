@@ -83,7 +83,7 @@ def record(index: int, row: CorpusRow, reader: PostingReader) -> dict[str, Any]:
     if error is None:
         assert row.text is not None
         try:
-            reading = reader.read(row.text, title=row.title, id=row.id)
+            reading = reader.read(row.text, title=row.title, id=row.id, company=row.company)
         except InputError as exc:
             error = exc.to_dict()
         except Exception as exc:  # one bad row must not end a batch of millions

@@ -208,6 +208,16 @@ class ReadingCues(_Strict):
         "(see EvidenceItem.worked_with)",
     )
     list_item_threshold: int = Field(default=5, ge=2)
+    negation_idioms: list[str] = Field(
+        default=[],
+        description="phrases that start with a negation cue but negate nothing the job does "
+        "('not just', 'no downtime')",
+    )
+    collaboration_cues: list[str] = Field(
+        default=[],
+        description="phrases before people ('collaborate with ... engineers') that name whom "
+        "the job works with, not the job",
+    )
 
 
 class Specialisation(_Strict):
