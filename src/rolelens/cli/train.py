@@ -100,7 +100,13 @@ def postings(
     import yaml
 
     doc = {"fitted": trained.fitted.model_dump(mode="json", exclude_none=True)}
-    text = _HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    made = " ".join(["rolelens train postings", *(Path(f).name for f in files)])
+    flags = f"--folds {folds} --seed {seed}" + ("" if search else " --no-search")
+    text = (
+        _HEADER
+        + f"# Made by: {made} {flags}\n"
+        + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    )
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
