@@ -78,7 +78,9 @@ def main() -> int:
         cases, points, prose = [], [], []
         for line in path.open(encoding="utf-8"):
             row = json.loads(line)
-            reading = reader.read(row["description"], title=row["title"], id=row["id"])
+            reading = reader.read(
+                row["description"], title=row["title"], id=row["id"], company=row.get("company")
+            )
             points.append(evidence_points(ev.contributions for ev in reading.evidence))
             prose.append(prose_share(row["description"]))
             cases.append(

@@ -286,3 +286,16 @@ def test_reader_a_long_first_line_gives_its_first_clause_or_says_why(
     prose = "We are a company that " + "does many things for many people " * 5
     no_title = reader.read(prose + "\n\n- Train models in PyTorch.\n")
     assert no_title.title.text == "" and no_title.title.note and "no title" in no_title.title.note
+
+
+def test_reader_nice_to_have_agents_do_not_decide_agentic(reader: PostingReader) -> None:
+    text = (
+        "## Responsibilities\n- Build features on top of LLMs for our support product.\n"
+        "- Write Python services.\n## Nice to have\n- Experience with AI agents, LangGraph, "
+        "CrewAI, AutoGen, multi-agent systems, agent orchestration, agent memory.\n"
+    )
+    reading = reader.read(text, title="AI Engineer")
+    assert reading.role == "ai_engineer"
+    assert reading.confidence == reading.scores["ai_engineer"]
+    duties = text.replace("## Nice to have\n", "")  # the same words as duties do decide it
+    assert reader.read(duties, title="AI Engineer").role == "agentic_ai_engineer"

@@ -230,6 +230,7 @@ class PostingReader:
                 evidence += found
                 points, probs = self._decide(evidence, title_reading.role)
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
+        order = self._nice_to_have_does_not_decide(order, evidence)
         top = self.roles[order[0]]
         second = self.roles[order[1]] if len(order) > 1 else None
         scores = {r: round(p, 4) for r, p in zip(self.roles, probs, strict=True)}
@@ -251,7 +252,7 @@ class PostingReader:
         return Reading(
             id=id,
             role=top,
-            confidence=round(probs[order[0]], 4),
+            confidence=scores[self.roles[order[0]]],
             secondary=second,
             scores=scores,
             points={r: round(p, 3) for r, p in zip(self.roles, points, strict=True)},
@@ -381,6 +382,27 @@ class PostingReader:
             if self._not_negation is None or not self._not_negation.match(folded, m.start()):
                 return True
         return False
+
+    def _nice_to_have_does_not_decide(
+        self, order: list[int], evidence: list[Evidence]
+    ) -> list[int]:
+        """The roles in reading order, except that a specialisation (agentic, forward
+        deployed) whose own evidence is mostly nice-to-have yields to the parent just behind
+        it: "agents a plus" does not make an AI engineer an agentic one."""
+        top = self.roles[order[0]]
+        spec = self.taxonomy.scoring.specialisations.get(top)
+        if spec is None or len(order) < 2 or self.roles[order[1]] not in spec.parents:
+            return order
+        preferred = required = 0.0
+        for ev in evidence:
+            amount = ev.contributions.get(top, 0.0)
+            if ev.level == "preferred":
+                preferred += amount
+            else:
+                required += amount
+        if preferred > required:
+            return [order[1], order[0], *order[2:]]
+        return order
 
     def _set_aside(
         self, text: str, evidence: list[Evidence], company: str | None
