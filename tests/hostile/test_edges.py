@@ -28,7 +28,7 @@ def test_batch_a_bom_row_reads(reader: PostingReader) -> None:
 
 
 def test_batch_an_oversized_line_keeps_its_id_without_a_second_parse() -> None:
-    line = json.dumps({"id": "big \\ \"one\"", "description": "R " * 1_100_000})
+    line = json.dumps({"id": 'big \\ "one"', "description": "R " * 1_100_000})
     with pytest.raises(InputTooLarge) as caught:
         parse_row(line)
     record = error_record(1, caught.value, line)
@@ -111,3 +111,38 @@ def test_a_megabyte_of_one_letter_hits_gives_a_small_answer() -> None:
     assert out["peak_kb"] < 600_000
     assert out["records"] <= 100
     assert out["dropped"] >= 499_000
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**"
+
+
+def test_markdown_answers_show_hostile_text_as_written() -> None:
+    from rolelens.md import md_escape
+    from rolelens.service import Service
+    from rolelens.taxonomy.loader import load_taxonomy
+    from rolelens.web.markdown import reading_markdown
+
+    escaped = md_escape(HOSTILE + "\n| cell")
+    assert "<" not in escaped and "[click](" not in escaped and "**" not in escaped
+    assert escaped.count("\\|") == 1
+    taxonomy = load_taxonomy()
+    reading = Service(taxonomy).read(POSTING * 3, title=HOSTILE)
+    markdown = reading_markdown(reading, taxonomy)
+    assert "<img" not in markdown
+    assert "[click](javascript" not in markdown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in markdown
+
+
+def test_fit_markdown_shows_hostile_text_as_written() -> None:
+    from rolelens import match_cv
+    from rolelens.cli.render_cv import fit_markdown
+
+    cv = (
+        "Jane Doe\n\nExperience\n\nML Engineer, Acme, 2019 - present\n"
+        f"- Trained PyTorch models for churn {HOSTILE}\n- Deployed models with MLflow {HOSTILE}\n"
+    )
+    posting = f"ML Engineer\n\nRequirements\n- Experience training PyTorch models {HOSTILE}\n"
+    markdown = fit_markdown(match_cv(cv, posting))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in markdown  # the lines are quoted ...
+    assert "<img" not in markdown  # ... and never live
+    assert "[click](javascript" not in markdown

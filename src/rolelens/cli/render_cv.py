@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
+from rolelens.md import md_escape
 
 _USE_NOTE = {
     "shipped": "in an outcome statement",
@@ -17,8 +18,8 @@ def _pct(p: float) -> str:
 
 
 def _md(text: str) -> str:
-    """Text safe to drop into a Markdown line (no table breaks, no stray emphasis)."""
-    return " ".join(text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_").split())
+    """Text safe to drop into a Markdown line (no table breaks, emphasis, HTML or links)."""
+    return md_escape(text)
 
 
 def _top_scores(scores: dict[str, float], n: int = 3) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rolelens.core.models import Reading
+from rolelens.md import md_escape
 from rolelens.taxonomy.schema import Taxonomy
 
 _MAX_EVIDENCE = 20
@@ -20,7 +21,7 @@ def _name(taxonomy: Taxonomy, role: str | None) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return md_escape(text)
 
 
 def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
