@@ -672,10 +672,11 @@ def first_line_title(text: str) -> tuple[str | None, int, str | None]:
     if 3 <= len(clause) <= _MAX_TITLE and len(clause.split()) <= 12 and clause != line:
         note = f"the first line is {len(line)} characters long: its first clause is the title"
         return clause, 0, note
-    return None, 0, (
+    why = (
         f"the first line is {len(line)} characters long, more than a title's "
         f"{_MAX_TITLE}: read as text, and no title was taken"
     )
+    return None, 0, why
 
 
 def guess_title(text: str) -> tuple[str | None, int]:
