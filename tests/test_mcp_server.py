@@ -167,8 +167,8 @@ def test_mcp_cv_tool_errors_are_coded(service: Service) -> None:
     _, (missing, both, empty) = _run(
         service,
         [
-            ("read_cv", {"path": "/no/such/cv.pdf"}),
-            ("career", {"cv_text": CV, "cv_path": "/no/such/cv.pdf"}),
+            ("read_cv", {"path": str(ROOT / "no-such-cv.pdf")}),
+            ("career", {"cv_text": CV, "cv_path": str(ROOT / "no-such-cv.pdf")}),
             ("match", {"cv_text": "  ", "posting": POSTING}),
         ],
     )
@@ -181,3 +181,31 @@ def test_mcp_read_posting_of_junk_is_undetermined(service: Service) -> None:
     _, (result,) = _run(service, [("read_posting", {"text": "Jane Smith"})])
     reading = result.structured_content
     assert reading["role"] == "undetermined" and reading["undetermined_reason"]
+
+
+def test_mcp_cv_tools_read_only_allowed_folders(tmp_path: Path) -> None:
+    """An agent cannot be talked into reading any local file: paths outside the allowed
+    folders (default: the working folder), over-long paths and surrogates are tool errors."""
+    inside = tmp_path / "cv.md"
+    inside.write_text((ROOT / "tests" / "data" / "cvs" / "ml_engineer.md").read_text("utf-8"))
+    server_service = Service(load_taxonomy())
+
+    async def go() -> list[Any]:
+        server = build_server(server_service, allowed_dirs=[tmp_path])
+        async with Client(server) as client:
+            return [
+                await client.call_tool("read_cv", {"path": str(inside)}),
+                await client.call_tool("read_cv", {"path": "/etc/passwd"}),
+                await client.call_tool("read_cv", {"path": str(tmp_path / "../../etc/passwd")}),
+                await client.call_tool("read_cv", {"path": str(tmp_path / ("x" * 5000))}),
+                await client.call_tool("read_cv", {"path": str(tmp_path / "cv\ud800.md")}),
+                await client.call_tool("read_posting", {"text": "We build RAG \ud800 apps"}),
+            ]
+
+    ok, outside, climbing, long_path, surrogate_path, surrogate_text = anyio.run(go)
+    assert not ok.is_error and ok.structured_content["role"] == "ml_engineer"
+    for result in (outside, climbing):
+        assert result.is_error and "outside the folders" in result.content[0].text
+    assert long_path.is_error and "input_invalid: cannot open" in long_path.content[0].text
+    assert surrogate_path.is_error and "input_" in surrogate_path.content[0].text
+    assert surrogate_text.is_error and "input_encoding" in surrogate_text.content[0].text

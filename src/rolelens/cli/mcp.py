@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import typer
+
 from rolelens.cli.common import TaxonomyOption
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import ExtraMissing
 
+_ALLOW = typer.Option(
+    None,
+    "--allow-dir",
+    help="A folder whose files the CV tools may read (repeatable; default: the working folder).",
+)
 
-def mcp(taxonomy: list[Path] = TaxonomyOption, semantic: str = SemanticOption) -> None:
+
+def mcp(
+    taxonomy: list[Path] = TaxonomyOption,
+    semantic: str = SemanticOption,
+    allow_dir: list[Path] = _ALLOW,
+) -> None:
     """Run the MCP server on stdio: tools read_posting, scope_problem, taxonomy, role, ..."""
     try:
         from rolelens.mcp_server.server import build_server
@@ -25,4 +37,4 @@ def mcp(taxonomy: list[Path] = TaxonomyOption, semantic: str = SemanticOption) -
     matcher = semantic_matcher(tax, semantic)
     if matcher is not None:
         matcher.embedder.embed("warm up")  # build the model's session now, not on the first call
-    build_server(Service(tax, semantic=matcher)).run("stdio")
+    build_server(Service(tax, semantic=matcher), allowed_dirs=allow_dir or None).run("stdio")

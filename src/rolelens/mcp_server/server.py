@@ -17,7 +17,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading
 from rolelens.core.scoping_models import Scoping, ScopingForm
-from rolelens.errors import InputError, InputTooLarge, RolelensError
+from rolelens.errors import EncodingError, InputError, InputTooLarge, RolelensError
 from rolelens.service import RoleDetail, Service, TaxonomySummary
 
 T = TypeVar("T")
@@ -29,8 +29,8 @@ INSTRUCTIONS = (
     "posting's duties describe (with evidence spans, title-vs-work mismatch and the hybrid "
     "ML+GenAI flag); scope_problem turns a business problem into the hire it needs (or says no "
     "AI hire is needed), step by step; read_cv, match and career read a CV (pasted text or a local "
-    "file path), match it to a posting and advise on the role to target; taxonomy lists the "
-    "roles and role details one."
+    "file path inside the folders the server allows), match it to a posting and advise on the "
+    "role to target; taxonomy lists the roles and role details one."
 )
 
 
@@ -40,30 +40,54 @@ def _call(fn: Callable[[], T]) -> T:
         return fn()
     except RolelensError as exc:
         raise ToolError(f"{exc.code}: {exc.message}") from exc
+    except UnicodeError as exc:  # a lone surrogate in a path or a text the service never saw
+        raise ToolError(f"{EncodingError.code}: the arguments hold text that is not UTF-8") from exc
 
 
-def _cv_input(text: str, path: str | None) -> tuple[bytes | str, str | None]:
-    """The CV as text, or as the bytes of a local file (PDF, DOCX, HTML, Markdown, text)."""
+def _cv_input(
+    text: str, path: str | None, allowed: Sequence[Path]
+) -> tuple[bytes | str, str | None]:
+    """The CV as text, or as the bytes of a local file (PDF, DOCX, HTML, Markdown, text)
+    inside one of the ``allowed`` folders."""
     if path is None:
         return text, None
     if text:
         raise InputError("give the CV as text or as a path, not both")
-    file = Path(path).expanduser()
-    if not file.is_file():
-        raise InputError(f"no such file: {path}")
-    size = file.stat().st_size
+    try:
+        file = Path(path).expanduser().resolve()
+        inside = any(file.is_relative_to(folder) for folder in allowed)
+        if not inside:
+            raise InputError(
+                f"{path} is outside the folders this server may read "
+                "(rolelens mcp --allow-dir DIR adds one)"
+            )
+        if not file.is_file():
+            raise InputError(f"no such file: {path}")
+        size = file.stat().st_size
+    except OSError as exc:  # a path too long, a loop of links, ...
+        raise InputError(f"cannot open {path[:200]}: {exc.strerror}") from exc
     if size > MAX_FILE_BYTES:
         raise InputTooLarge(f"{file.name} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
     return file.read_bytes(), file.name
 
 
 def build_server(
-    service: Service | None = None, *, taxonomy_files: Sequence[str | Path] = ()
+    service: Service | None = None,
+    *,
+    taxonomy_files: Sequence[str | Path] = (),
+    allowed_dirs: Sequence[str | Path] | None = None,
 ) -> MCPServer:
-    """An MCP server whose tools share one service (built now, not per call)."""
+    """An MCP server whose tools share one service (built now, not per call).
+
+    CV tools read local files only inside ``allowed_dirs`` (default: the working folder), so
+    an agent cannot be talked into reading ``/etc/shadow`` or a private key.
+    """
     from rolelens import __version__
 
     svc = service or Service.from_files(taxonomy_files)
+    allowed = [
+        Path(d).expanduser().resolve() for d in (allowed_dirs if allowed_dirs else [Path.cwd()])
+    ]
     server = MCPServer(
         name="rolelens",
         title="rolelens",
@@ -103,7 +127,7 @@ def build_server(
         """
 
         def run() -> CvReading:
-            data, name = _cv_input(text, path)
+            data, name = _cv_input(text, path, allowed)
             return svc.read_cv(data, filename=name, redact=redact)
 
         return _call(run)
@@ -123,7 +147,7 @@ def build_server(
         """
 
         def run() -> FitReport:
-            data, name = _cv_input(cv_text, cv_path)
+            data, name = _cv_input(cv_text, cv_path, allowed)
             return svc.match(
                 data, posting, cv_filename=name, posting_title=posting_title, redact=redact
             )
@@ -139,7 +163,7 @@ def build_server(
         """
 
         def run() -> CareerAdvice:
-            data, name = _cv_input(cv_text, cv_path)
+            data, name = _cv_input(cv_text, cv_path, allowed)
             return svc.career(data, filename=name, likes=likes)
 
         return _call(run)
