@@ -305,10 +305,16 @@ def test_cli_train_writes_numbers_that_layer(tmp_path: Path) -> None:
     rows = labelled_rows()
     data = write_rows(tmp_path / "mine.jsonl", rows)
     out = tmp_path / "weights.yaml"
+    report = tmp_path / "report.json"
     result = CliRunner().invoke(
-        app, ["train", "postings", str(data), "--out", str(out), "--folds", "3", "--no-search"]
-    )
+        app,
+        ["train", "postings", str(data), "--out", str(out), "--folds", "3", "--no-search",
+         "--report", str(report)],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
+    evaluations = json.loads(report.read_text())
+    assert evaluations["cross_validated"]["n"] == evaluations["hand"]["n"] == len(rows)
+    assert evaluations["holdout"] is None  # one file: nothing held out
     tax = load_taxonomy([out])
     assert tax.fitted is not None
     assert tax.fitted.rows == len(rows)

@@ -79,6 +79,11 @@ SearchOption = typer.Option(
 _FILES = typer.Argument(
     ..., help="Labelled JSONL files: id, title, company, description, label, ..."
 )
+_REPORT = typer.Option(
+    None,
+    "--report",
+    help="Also write the full evaluations (cross-validated, hand-set, held-out) as JSON here.",
+)
 _OUT = typer.Option(..., "--out", "-o", help="Where to write the fitted numbers (YAML).")
 
 
@@ -90,6 +95,7 @@ def postings(
     folds: int = FoldsOption,
     seed: int = SeedOption,
     search: bool = SearchOption,
+    report: Path | None = _REPORT,
 ) -> None:
     """Fit item weights and scorer numbers on labelled postings; write them with provenance.
 
@@ -110,6 +116,8 @@ def postings(
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
+    if report is not None:
+        report.write_text(trained.model_dump_json(indent=2) + "\n", encoding="utf-8")
     from rich.console import Console
 
     print_comparison(trained, Console(stderr=True))
