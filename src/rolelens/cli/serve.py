@@ -31,6 +31,11 @@ def serve(
     timeout: float = typer.Option(
         _DEFAULTS.timeout, "--timeout", help="Time limit for one request's work, in seconds."
     ),
+    max_connections: int = typer.Option(
+        _DEFAULTS.max_connections,
+        "--max-connections",
+        help="Open connections and requests held at once; past it, 503 at once.",
+    ),
     inline_chars: int = typer.Option(
         _DEFAULTS.inline_chars,
         "--inline-chars",
@@ -60,13 +65,16 @@ def serve(
             f"rolelens serve needs the 'serve' extra ({exc.name} is missing): "
             "pip install 'rolelens[serve]'"
         ) from None
-    if max_bytes <= 0 or timeout <= 0 or inline_chars < 0:
-        raise typer.BadParameter("--max-bytes and --timeout must be positive, --inline-chars >= 0")
+    if max_bytes <= 0 or timeout <= 0 or max_connections <= 0 or inline_chars < 0:
+        raise typer.BadParameter(
+            "--max-bytes, --timeout and --max-connections must be positive, --inline-chars >= 0"
+        )
     if semantic not in ("on", "off"):
         raise typer.BadParameter("--semantic must be 'on' or 'off'")
     settings = ServiceSettings(
         max_bytes=max_bytes,
         timeout=timeout,
+        max_connections=max_connections,
         inline_chars=inline_chars,
         token=os.environ.get(TOKEN_ENV) or None,
         cors_origins=tuple(cors_origin or ()),
@@ -77,5 +85,12 @@ def serve(
     auth = "bearer token required" if settings.token else f"open ({TOKEN_ENV} not set)"
     typer.echo(f"rolelens: serving on http://{host}:{port}/ ({auth})", err=True)
     uvicorn.run(
-        app, host=host, port=port, log_level="info", access_log=access_log, server_header=False
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=access_log,
+        server_header=False,
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=5,  # an idle keep-alive connection is closed after 5 s
     )

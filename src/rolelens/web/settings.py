@@ -36,6 +36,13 @@ class ServiceSettings(BaseModel):
         "takes a few milliseconds, less than handing it to a worker thread costs under load. "
         "Longer texts go to a worker thread under the time limit; 0 sends every text there.",
     )
+    max_connections: int = Field(
+        default=256,
+        gt=0,
+        description="Open connections and requests in progress the server holds at once; past "
+        "it a new connection is answered 503 at once, so a flood of idle or never-finishing "
+        "connections cannot use up the process's file handles.",
+    )
     token: str | None = Field(
         default=None,
         min_length=1,
