@@ -219,7 +219,7 @@ class PostingReader:
         title_reading = self.titles.parse(title or "")
         if title_note is not None:
             title_reading = title_reading.model_copy(update={"note": title_note})
-        evidence = self._set_aside(text, evidence, company)
+        evidence = self._set_aside(text, folded, evidence, company)
         points, probs = self._decide(evidence, title_reading.role)
         # the semantic layer reads only postings whose body the aliases leave open (the
         # title does not count: it is what a posting may get wrong); a body that already
@@ -405,12 +405,12 @@ class PostingReader:
         return order
 
     def _set_aside(
-        self, text: str, evidence: list[Evidence], company: str | None
+        self, text: str, folded: str, evidence: list[Evidence], company: str | None
     ) -> list[Evidence]:
         """The evidence with mentions that are not about the job set aside (no points): the
         employer's name ("Arize" is not model monitoring) and the people the job works with
         ("collaborate with forward deployed engineers" is not forward deployed work)."""
-        names = company_spans(text, company)
+        names = company_spans(text, folded, company)
         out = []
         for ev in evidence:
             why = None
@@ -630,14 +630,13 @@ _FIRST_CLAUSE = re.compile(r"\s+[-–—|:]+\s+|[.;!?]\s|\s+\(")
 _MAX_TITLE = 120
 
 
-def company_spans(text: str, company: str | None) -> list[tuple[int, int]]:
+def company_spans(text: str, folded: str, company: str | None) -> list[tuple[int, int]]:
     """Where the employer's name stands in the text: the given name, and names in "About
     <Name>" headings (cheap: one regex per posting, and a find per name)."""
     names = {m.group(1).strip() for m in _COMPANY_HEADING.finditer(text)}
     if company and company.strip():
         names.add(_LEGAL_SUFFIX.sub("", company.strip()))
     spans: list[tuple[int, int]] = []
-    folded = fold(text)
     for name in names:
         key = fold(name)
         if len(key) < 3:
