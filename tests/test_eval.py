@@ -103,3 +103,21 @@ def test_eval_dev_set_stays_above_the_measured_level(reader: PostingReader) -> N
     assert report.work.macro_f1 >= 0.83
     assert report.work.accuracy > report.title_only.accuracy + 0.08
     assert report.calibration.ece <= 0.1
+
+
+def test_eval_calibration_reliability_bins_add_up_to_ece() -> None:
+    gold = ["a", "a", "a", "a", "b"]
+    dists = [
+        {"a": 0.95, "b": 0.05},
+        {"a": 0.92, "b": 0.08},
+        {"a": 0.55, "b": 0.45},
+        {"a": 0.45, "b": 0.55},  # wrong at 0.55
+        {"a": 0.10, "b": 0.90},
+    ]
+    c = calibration(gold, dists)
+    bins = {(b.low, b.high): b for b in c.reliability}
+    assert set(bins) == {(0.5, 0.6), (0.9, 1.0)}
+    assert bins[(0.9, 1.0)].n == 3 and bins[(0.9, 1.0)].accuracy == 1.0
+    assert bins[(0.5, 0.6)].n == 2 and bins[(0.5, 0.6)].accuracy == 0.5
+    ece = sum(b.n / 5 * abs(b.confidence - b.accuracy) for b in c.reliability)
+    assert c.ece == pytest.approx(ece, abs=1e-3)

@@ -119,6 +119,12 @@ def _print_postings(
         f"title role accuracy {report.title_role_accuracy:.3f} · "
         f"calibration: log loss {c.log_loss:.3f}, Brier {c.brier:.3f}, ECE {c.ece:.3f}"
     )
+    reliability = Table("top probability", "postings", "mean probability", "right")
+    for b in c.reliability:
+        reliability.add_row(
+            f"{b.low:.1f}–{b.high:.1f}", str(b.n), f"{b.confidence:.3f}", f"{b.accuracy:.3f}"
+        )
+    console.print(reliability)
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) skipped as unreadable[/]")
     if errors:

@@ -49,6 +49,18 @@ class FlagReport(BaseModel):
     f1: float
 
 
+class ReliabilityBin(BaseModel):
+    """Readings whose top probability fell in [low, high): how sure, and how often right."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: float
+    high: float
+    n: int
+    confidence: float  # mean top probability
+    accuracy: float  # share of them whose top role was the gold one
+
+
 class Calibration(BaseModel):
     """How far the probabilities can be taken at face value."""
 
@@ -57,6 +69,7 @@ class Calibration(BaseModel):
     log_loss: float
     brier: float
     ece: float  # expected calibration error of the top probability, 10 bins
+    reliability: list[ReliabilityBin] = []  # the non-empty bins behind `ece`
 
 
 def classification(
@@ -138,11 +151,24 @@ def calibration(
         binned[min(bins - 1, int(conf * bins))].append((conf, top == g))
     n = len(gold)
     ece = 0.0
-    for b in binned:
+    reliability = []
+    for k, b in enumerate(binned):
         if b:
             avg_conf = sum(c for c, _ in b) / len(b)
             acc = sum(1 for _, ok in b if ok) / len(b)
             ece += len(b) / n * abs(avg_conf - acc)
+            reliability.append(
+                ReliabilityBin(
+                    low=round(k / bins, 4),
+                    high=round((k + 1) / bins, 4),
+                    n=len(b),
+                    confidence=round(avg_conf, 4),
+                    accuracy=round(acc, 4),
+                )
+            )
     return Calibration(
-        log_loss=round(log_loss / n, 4), brier=round(brier / n, 4), ece=round(ece, 4)
+        log_loss=round(log_loss / n, 4),
+        brier=round(brier / n, 4),
+        ece=round(ece, 4),
+        reliability=reliability,
     )
