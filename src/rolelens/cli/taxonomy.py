@@ -25,6 +25,15 @@ def check(taxonomy: list[Path] = TaxonomyOption) -> None:
         f"from {len(tax.sources)} sources"
     )
     typer.echo("  items by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    fit = tax.fitted
+    if fit is None:
+        typer.echo("  numbers: hand-set")
+    else:
+        cv = f"; {fit.cv.n}-row grouped CV accuracy {fit.cv.accuracy:.3f}" if fit.cv else ""
+        typer.echo(
+            f"  numbers: fitted on {fit.rows} rows of {', '.join(fit.fitted_on)} "
+            f"(sha256 {fit.sha256[:12]}, {fit.date}, seed {fit.seed}){cv}"
+        )
 
 
 @app.command("roles")
