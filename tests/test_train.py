@@ -369,3 +369,12 @@ def test_cli_train_without_the_extra_says_which_to_install(
     )
     assert result.exit_code != 0
     assert "rolelens[train]" in str(result.exception) + result.output
+
+
+def test_train_thin_role_keeps_its_hand_bias() -> None:
+    prior = model.Prior(["a", "b", "c"], ["x"], {"x": {"a": 1.0}}, {"c": 0.7}, 1.0, None, {})
+    labels = ["a"] * 30 + ["b"] * 30 + ["c"] * 2  # c is thin: 2 rows
+    d = model.design(prior, [{"x": 1.0}] * 62, [None] * 62, labels, [1.0] * 62)
+    fit = model.fit(prior, d, model.Strength(0.001, 0.001, 0.001, 0.001))
+    assert fit.bias["c"] == 0.7
+    assert fit.bias["b"] != 0.0  # a role with rows moves

@@ -458,7 +458,7 @@ def run(
 FITTED_HOW = {
     "weights": "MAP fit (L-BFGS-B), prior centred on the hand weights; only the item-role "
     "pairs the hand weights set; an item never seen keeps its hand weight",
-    "role_bias": "MAP fit with the weights",
+    "role_bias": "MAP fit with the weights; a role with fewer than 20 rows keeps its hand bias",
     "title_weight": "MAP fit with the weights",
     "specialisation_shares": "MAP fit with the weights (prior 10x stronger)",
     "section_weights, preferred_weight, listed_weight, company_clause_weight, repeat_decay, "

@@ -220,13 +220,25 @@ def _objective(theta: Array, layout: _Layout, d: Design, strength: Strength) -> 
     return float(nll + penalty), grad
 
 
+THIN_ROLE = 20  # a role with fewer labelled rows than this keeps its hand-set bias
+
+
 def fit(prior: Prior, d: Design, strength: Strength, max_iter: int = 500) -> Fit:
-    """The MAP numbers for these rows (L-BFGS-B; weights kept in [-5, 5], shares in [0, 1])."""
+    """The MAP numbers for these rows (L-BFGS-B; weights kept in [-5, 5], shares in [0, 1]).
+
+    A role with fewer than :data:`THIN_ROLE` rows keeps its hand-set bias: a handful of
+    rows says how rare the role is in this sample, not in the postings it will read.
+    """
     layout = _Layout(prior)
     ws, bs, ts, ss = layout.slices
+    counts = np.bincount(d.labels, minlength=len(layout.roles))
+    bias_bounds = [
+        (-5.0, 5.0) if counts[r] >= THIN_ROLE else (float(b0), float(b0))
+        for r, b0 in enumerate(layout.b0)
+    ]
     bounds = (
         [(-5.0, 5.0)] * len(layout.w0)
-        + [(-5.0, 5.0)] * len(layout.roles)
+        + bias_bounds
         + [(-5.0, 10.0)]
         + [(0.0, 1.0)] * len(layout.spec_roles)
     )
