@@ -24,6 +24,7 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
+from rolelens.io.lines import LongLine
 
 MAX_LINE_BYTES = 2_000_000
 # JSON's \ud800-style escapes can smuggle lone surrogates into a str; they cannot be
@@ -46,6 +47,8 @@ class Row:
 
 def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = ("description", "text")) -> Row:
     """One JSONL line as a :class:`Row` (an :class:`InputError` subclass if it is not one)."""
+    if isinstance(line, LongLine):
+        raise InputTooLarge(f"line is {line.size:,} bytes; the limit is {MAX_LINE_BYTES:,}")
     if isinstance(line, bytes):
         if len(line) > MAX_LINE_BYTES:
             raise InputTooLarge(f"line is {len(line):,} bytes; the limit is {MAX_LINE_BYTES:,}")
@@ -102,7 +105,7 @@ def error_record(line_no: int, error: InputError, line: bytes | str) -> dict[str
 
 
 def _id_if_known(line: bytes | str) -> str | None:
-    if len(line) > MAX_LINE_BYTES:
+    if len(line) > MAX_LINE_BYTES or isinstance(line, LongLine):
         # parsing a line refused for its size would cost its size again (a 200 MB line took
         # 1.25 GB): look for an "id" among its first few kB instead
         head = line[:_ID_SCAN]

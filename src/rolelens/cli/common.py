@@ -11,7 +11,9 @@ from typing import Any
 import typer
 from pydantic import BaseModel
 
+from rolelens.batch import MAX_LINE_BYTES
 from rolelens.core.reader import PostingReader
+from rolelens.io.lines import BoundedStream
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Taxonomy
 
@@ -35,14 +37,15 @@ def reader_from(files: list[Path] | None) -> PostingReader:
     return PostingReader(taxonomy_from(files))
 
 
-def open_binary(path: str) -> typer.FileBinaryRead:
-    """A binary stream for a path, or stdin for '-'."""
+def open_binary(path: str) -> BoundedStream:
+    """The lines of a path, or of stdin for '-'; a line over the row limit (2 MB) is never
+    held whole (see rolelens.io.lines)."""
     if path == "-":
-        return sys.stdin.buffer  # type: ignore[return-value]
+        return BoundedStream(sys.stdin.buffer, MAX_LINE_BYTES)
     p = Path(path)
     if not p.is_file():
         raise typer.BadParameter(f"no such file: {path}")
-    return p.open("rb")  # type: ignore[return-value]
+    return BoundedStream(p.open("rb"), MAX_LINE_BYTES)
 
 
 def write_records(

@@ -39,6 +39,7 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
+from rolelens.io.lines import LongLine, bounded_lines
 from rolelens.io.text import html_to_text, looks_like_html
 
 Format = Literal["jsonl", "csv", "tsv", "parquet", "jsonld", "html"]
@@ -187,11 +188,13 @@ def _open_binary(path: Path) -> BinaryIO:
 # -- JSONL ---------------------------------------------------------------------------------
 def _jsonl_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRow]:
     with _open_binary(path) as fh:
-        for raw in fh:
+        for raw in bounded_lines(fh, MAX_ROW_BYTES):
             yield _guard(source, lambda raw=raw: _jsonl_row(raw, source, columns), raw)
 
 
 def _jsonl_row(raw: bytes, source: str, columns: Columns) -> CorpusRow:
+    if isinstance(raw, LongLine):
+        raise InputTooLarge(f"line is {raw.size:,} bytes; the limit is {MAX_ROW_BYTES:,}")
     if len(raw) > MAX_ROW_BYTES:
         raise InputTooLarge(f"line is {len(raw):,} bytes; the limit is {MAX_ROW_BYTES:,}")
     try:
@@ -220,6 +223,8 @@ def _guard(source: str, build: Any, raw: Any = None) -> CorpusRow:
 
 def _id_of(raw: Any) -> str | None:
     obj = raw
+    if isinstance(raw, LongLine) or (isinstance(raw, bytes | str) and len(raw) > MAX_ROW_BYTES):
+        return None  # a second parse of an over-long line would cost its size again
     if isinstance(raw, bytes | str):
         try:
             obj = json.loads(raw)

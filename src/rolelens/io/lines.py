@@ -1,0 +1,64 @@
+"""Lines of a binary stream read with a bound, so memory never follows the longest line.
+
+Iterating a file object reads each line whole: one 200 MB line, or a small gzip file that
+unpacks to gigabytes of one line, costs that much memory before any size check can run.
+:func:`bounded_lines` reads at most ``limit + 1`` bytes of a line; the rest of an over-long
+line is skipped in chunks and the line is yielded as a :class:`LongLine` (its first bytes and
+its full size), which the row parsers turn into an ``input_too_large`` error record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO
+
+_SKIP_CHUNK = 1 << 20
+
+
+class LongLine(bytes):
+    """The first bytes of a line longer than the limit; ``size`` is the whole line's length."""
+
+    size: int
+
+    def __new__(cls, head: bytes, size: int) -> LongLine:
+        line = super().__new__(cls, head)
+        line.size = size
+        return line
+
+
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
+    """Each line of ``stream`` (newline kept); a line over ``limit`` bytes as a LongLine."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while True:  # skip to the end of the line without holding it
+            rest = stream.readline(_SKIP_CHUNK)
+            size += len(rest)
+            if not rest or rest.endswith(b"\n"):
+                break
+        yield LongLine(line, size)
+
+
+class BoundedStream:
+    """A binary stream whose iteration yields :func:`bounded_lines`; closes what it wraps."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self.stream = stream
+        self.limit = limit
+
+    def __iter__(self) -> Iterator[bytes]:
+        return bounded_lines(self.stream, self.limit)
+
+    def __enter__(self) -> BoundedStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.stream.close()

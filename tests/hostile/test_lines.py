@@ -1,0 +1,83 @@
+"""Memory does not follow the longest line (issue 17): over-long lines are skipped, not held."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rolelens.io.lines import LongLine, bounded_lines
+
+_MAIN = "import sys; from rolelens.cli import main; sys.argv[0] = 'rolelens'; main()"
+
+
+@given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=20))
+def test_bounded_lines_keep_short_lines_and_mark_long_ones(parts: list[bytes]) -> None:
+    limit = 16
+    data = b"\n".join(parts)
+    out = list(bounded_lines(io.BytesIO(data), limit))
+    expected = io.BytesIO(data).readlines()  # what plain iteration would give
+    assert len(out) == len(expected)
+    for got, want in zip(out, expected, strict=True):
+        if len(want) <= limit or (len(want) == limit + 1 and want.endswith(b"\n")):
+            assert got == want and not isinstance(got, LongLine)
+        else:
+            assert isinstance(got, LongLine)
+            assert got.size == len(want)
+            assert want.startswith(bytes(got)) and len(got) == limit + 1
+
+
+def _peak_kb_of(cmd: list[str]) -> tuple[int, str, str]:
+    """Run ``cmd`` under a child that reports its peak memory (kB), exit status and output."""
+    wrapper = (
+        "import resource, subprocess, sys; "
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+        "sys.exit(p.returncode)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, timeout=300
+    )
+    *err, peak = done.stderr.strip().splitlines()
+    return int(peak), done.stdout, "\n".join(err)
+
+
+def test_read_jsonl_a_200_mb_line_is_an_error_row_in_bounded_memory(tmp_path: Path) -> None:
+    """One 200 MB line between two good rows: an error row in its place, memory bounded."""
+    good = json.dumps({"id": "ok", "description": "We fine-tune PyTorch models."}) + "\n"
+    bomb = tmp_path / "rows.jsonl"
+    with open(bomb, "wb") as f:
+        f.write(good.encode())
+        f.write(b'{"id": "huge", "description": "')
+        chunk = b"R " * 500_000
+        for _ in range(200):
+            f.write(chunk)
+        f.write(b'"}\n')
+        f.write(good.encode())
+    peak_kb, out, err = _peak_kb_of(
+        [sys.executable, "-c", _MAIN, "read", "--jsonl", str(bomb), "--jobs", "1"]
+    )
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("id") for r in rows] == ["ok", "huge", "ok"], err
+    assert rows[1]["error"]["code"] == "input_too_large"
+    assert rows[1]["line"] == 2
+    assert peak_kb < 600_000
+
+
+def test_market_gzip_bomb_row_is_an_error_row(tmp_path: Path) -> None:
+    from rolelens.io.corpus import Columns, iter_corpus
+
+    path = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(b'{"id": "huge", "description": "' + b"R " * 3_000_000 + b'"}\n')
+        f.write(json.dumps({"id": "ok", "description": "We build dbt models."}).encode() + b"\n")
+    rows = list(iter_corpus([path], Columns()))
+    assert rows[0].error is not None and rows[0].error["code"] == "input_too_large"
+    assert rows[1].error is None and rows[1].id == "ok"
