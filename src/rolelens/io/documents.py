@@ -36,6 +36,9 @@ MAX_TEXT_CHARS = 2_000_000
 # A DOCX is a zip: refuse archives that would unpack past this, or whose members
 # compress better than this ratio (text XML compresses ~5-20x; bombs reach 1000x).
 MAX_UNZIPPED_BYTES = 60_000_000
+# ... and whose XML (the part python-docx parses into a tree) would pass this: a CV's
+# document.xml is well under 1 MB; 58 MB of XML in a 615 kB file took minutes and gigabytes
+MAX_XML_BYTES = 16_000_000
 MAX_RATIO = 120
 MAX_MEMBERS = 2_000
 _MIN_TEXT_PER_PAGE = 15
@@ -127,6 +130,8 @@ def document_text(
             ) from exc
     if not text.strip():
         raise EmptyInput(f"{_name(filename)} holds no text")
+    if len(text) > MAX_TEXT_CHARS:  # every kind: a DOCX or text file can hold more than a PDF
+        raise InputTooLarge(f"{_name(filename)} holds over {MAX_TEXT_CHARS:,} characters")
     return text
 
 
@@ -230,11 +235,13 @@ def check_zip(data: bytes, filename: str | None = None) -> None:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
             raise ZipBomb(f"{_name(filename)} holds {len(infos):,} files; refused unread")
-        total = 0
+        total = xml = 0
         for info in infos:
             if info.flag_bits & 0x1:
                 raise EncryptedDocument(f"{_name(filename)} is an encrypted archive")
             total += info.file_size
+            if info.filename.endswith((".xml", ".rels")):
+                xml += info.file_size
             ratio = info.file_size / max(1, info.compress_size)
             if ratio > MAX_RATIO and info.file_size > 1_000_000:
                 raise ZipBomb(
@@ -245,6 +252,11 @@ def check_zip(data: bytes, filename: str | None = None) -> None:
             raise ZipBomb(
                 f"{_name(filename)} would unpack to {total:,} bytes (limit "
                 f"{MAX_UNZIPPED_BYTES:,}); refused unread"
+            )
+        if xml > MAX_XML_BYTES:
+            raise ZipBomb(
+                f"{_name(filename)} holds {xml:,} bytes of XML (limit {MAX_XML_BYTES:,}); "
+                "refused unread"
             )
         if "word/document.xml" not in archive.namelist():
             raise UnsupportedDocument(f"{_name(filename)} is a zip archive but not a DOCX")
@@ -261,12 +273,20 @@ def docx_text(data: bytes, filename: str | None = None) -> str:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for bad packages
         raise BrokenDocument(f"{_name(filename)} is not a readable DOCX: {exc}") from exc
+    # python-docx looks a paragraph's style up by scanning every style: minutes to hours for
+    # a file with thousands of styles. Their names are read once here instead.
+    style_names = {s.style_id: s.name or "" for s in document.styles}
     lines: list[str] = []
+    chars = 0
     body = document.element.body
     for child in body.iterchildren():
+        if chars > MAX_TEXT_CHARS:
+            raise InputTooLarge(f"{_name(filename)} holds over {MAX_TEXT_CHARS:,} characters")
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(_paragraph_line(Paragraph(child, document)))
+            line = _paragraph_line(Paragraph(child, document), style_names)
+            chars += len(line)
+            lines.append(line)
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells: list[str] = []
@@ -276,14 +296,16 @@ def docx_text(data: bytes, filename: str | None = None) -> str:
                         cells.append(value)
                 if cells:
                     lines.append(" | ".join(cells))
+                    chars += len(lines[-1])
     return "\n".join(lines).strip()
 
 
-def _paragraph_line(paragraph: Any) -> str:
+def _paragraph_line(paragraph: Any, style_names: dict[str, str]) -> str:
     text = " ".join(paragraph.text.split())
     if not text:
         return ""
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    style_id = paragraph._p.style  # the pStyle id, or None for the default style
+    style = style_names.get(style_id, "") if style_id else ""
     lowered = style.lower()
     if lowered.startswith("heading") or lowered == "title":
         level = "".join(c for c in style if c.isdigit()) or "1"
