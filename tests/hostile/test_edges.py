@@ -146,3 +146,23 @@ def test_fit_markdown_shows_hostile_text_as_written() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in markdown  # the lines are quoted ...
     assert "<img" not in markdown  # ... and never live
     assert "[click](javascript" not in markdown
+
+
+def test_csv_an_unterminated_quote_is_an_error_row_not_a_silent_merge(tmp_path: Path) -> None:
+    from rolelens.io.corpus import Columns, iter_corpus
+
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "id,description\n"
+        "a,We build dbt models\n"
+        'b,"We train PyTorch models\n'
+        "c,We run Airflow\n"
+        "d,We write SQL\n",
+        "utf-8",
+    )
+    rows = list(iter_corpus([path], Columns()))
+    assert rows[0].id == "a" and rows[0].error is None
+    assert len(rows) == 2
+    assert rows[1].error is not None
+    message = rows[1].error["message"]
+    assert "never closed" in message and "lines 3-5" in message

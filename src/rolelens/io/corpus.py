@@ -365,18 +365,29 @@ def _csv_rows(
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with _open_binary(path) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.reader(text, delimiter=delimiter)
+        # strict: a quote left open is an error at the end of the file, not a silent merge
+        # of every later record into one field
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
             return
         while True:
+            first = reader.line_num + 1
             try:
                 record = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield CorpusRow(source, 0, error=WrongType(f"bad CSV record: {exc}").to_dict())
+                spanned = reader.line_num - first + 1
+                why = f"bad CSV record at line {first}: {exc}"
+                if "unexpected end of data" in str(exc) and spanned > 1:
+                    why = (
+                        f"a quote opened at line {first} is never closed: lines {first}-"
+                        f"{reader.line_num} ({spanned} lines, every record after it) could not "
+                        "be read"
+                    )
+                yield CorpusRow(source, 0, error=WrongType(why).to_dict())
                 continue
             if not any(cell.strip() for cell in record):
                 yield CorpusRow(source, 0, error=EmptyInput("blank record").to_dict())
