@@ -114,6 +114,13 @@ class Reading(_Out):
     seniority: str | None
     seniority_basis: Literal["title", "years", "none"]
     evidence: list[Evidence]
+    evidence_dropped: int = Field(
+        default=0,
+        exclude_if=lambda v: v == 0,
+        description="mentions left out of `evidence` by the work budget (at most 100 per "
+        "evidence item and 2,000 in all; absent when none was); repeats past the scorer's "
+        "max_repeats add no points",
+    )
     taxonomy_version: str
     scorer_version: str
 
