@@ -166,3 +166,24 @@ def test_csv_an_unterminated_quote_is_an_error_row_not_a_silent_merge(tmp_path: 
     assert rows[1].error is not None
     message = rows[1].error["message"]
     assert "never closed" in message and "lines 3-5" in message
+
+
+def test_market_a_truncated_parquet_is_an_error_row_not_a_traceback(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pytest.importorskip("duckdb")
+    import pyarrow.parquet as pq
+
+    whole = tmp_path / "whole.parquet"
+    table = pa.table({"id": [str(i) for i in range(500)], "description": [POSTING] * 500})
+    pq.write_table(table, whole, row_group_size=100)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(data[: len(data) // 2])
+    done = subprocess.run(
+        [sys.executable, "-c", _MAIN, "market", str(cut), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr
+    assert "corpus_unreadable" in done.stderr

@@ -532,7 +532,10 @@ def count_rows(paths: Iterable[Path], limit: int | None = None) -> int | None:
         elif kind == "parquet":
             import pyarrow.parquet as pq
 
-            total += pq.ParquetFile(path).metadata.num_rows
+            try:
+                total += pq.ParquetFile(path).metadata.num_rows
+            except (OSError, ValueError):  # a truncated file: its rows report it as they go
+                return None
         else:
             return None
     return total if limit is None else min(total, limit)
