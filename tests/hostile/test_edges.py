@@ -187,3 +187,22 @@ def test_market_a_truncated_parquet_is_an_error_row_not_a_traceback(tmp_path: Pa
     )
     assert "Traceback" not in done.stderr
     assert "corpus_unreadable" in done.stderr
+
+
+def test_market_out_inside_the_input_folder_is_not_read_as_input(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("duckdb")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [json.dumps({"id": str(i), "description": POSTING}) for i in range(5)]
+    (corpus / "rows.jsonl").write_text("\n".join(rows) + "\n", "utf-8")
+    out = corpus / "m"
+    for extra in ([], [], ["--fresh"]):  # a rerun and a fresh run do not read their own output
+        done = subprocess.run(
+            [sys.executable, "-c", _MAIN, "market", str(corpus), "--out", str(out), *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "5 rows" in done.stderr or "5 rows" in done.stdout, done.stderr

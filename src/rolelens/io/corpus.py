@@ -117,13 +117,21 @@ def format_of(path: Path) -> Format:
     return _SUFFIXES[suffix]
 
 
-def expand(paths: Sequence[str | Path]) -> list[Path]:
-    """Corpus files named by ``paths``; a folder stands for its corpus files, sorted."""
+def expand(paths: Sequence[str | Path], *, exclude: Path | None = None) -> list[Path]:
+    """Corpus files named by ``paths``; a folder stands for its corpus files, sorted, except
+    those under ``exclude`` (a run's own output folder inside its input folder)."""
     out: list[Path] = []
+    skip = exclude.resolve() if exclude is not None else None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _known(p))
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and _known(p)
+                and (skip is None or not p.resolve().is_relative_to(skip))
+            )
             if not found:
                 raise CorpusUnreadable(f"{path}: the folder holds no corpus files")
             out.extend(found)

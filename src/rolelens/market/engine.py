@@ -246,7 +246,7 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
 
     require_market()
     started = time.perf_counter()
-    files = expand(opts.inputs)
+    files = expand(opts.inputs, exclude=opts.out)
     taxonomy = load_taxonomy(opts.taxonomy_files)
     make_out_dir(opts.out)
     prepare(opts, "local", files, taxonomy)

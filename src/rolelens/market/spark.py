@@ -67,7 +67,7 @@ def stage(opts: RunOptions, folder: Path) -> int:
         part += 1
         batch = []
 
-    files = expand(opts.inputs)
+    files = expand(opts.inputs, exclude=opts.out)
     for index, row in enumerate(iter_corpus(files, opts.columns, limit=opts.limit)):
         error = row.error or {}
         batch.append(
@@ -177,7 +177,7 @@ def run_spark(opts: RunOptions, master: str | None = None) -> RunSummary:
     require_market()
     require_spark()
     started = time.perf_counter()
-    files = expand(opts.inputs)
+    files = expand(opts.inputs, exclude=opts.out)
     taxonomy = load_taxonomy(opts.taxonomy_files)
     make_out_dir(opts.out)
     prepare(opts, "spark", files, taxonomy)
