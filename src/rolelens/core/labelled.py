@@ -55,10 +55,17 @@ class PostingsEvaluation(BaseModel):
 def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEvaluation:
     """Read each labelled row by its work and by its title alone, and score both."""
     readings = [reader.read(row.text, title=row.title, id=row.id) for row in rows]
-    by_title = [reader.read(row.title or "", title=row.title or "").role for row in rows]
+    by_title = [title_only(reader, row.title) for row in rows]
     return score_postings(
         rows, readings, by_title, reader.roles, reader.taxonomy.version, SCORER_VERSION
     )
+
+
+def title_only(reader: PostingReader, title: str | None) -> str:
+    """The role a title's words alone read as: the top score of reading the title as the
+    whole posting (a title alone is too thin for a verdict, so not ``reading.role``)."""
+    scores = reader.read(title or "", title=title or "").scores
+    return max(scores, key=lambda r: scores[r])
 
 
 def score_postings(

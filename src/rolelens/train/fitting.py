@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from rolelens.core.labelled import PostingsEvaluation, evaluate_postings, score_postings
+from rolelens.core.labelled import (
+    PostingsEvaluation,
+    evaluate_postings,
+    score_postings,
+    title_only,
+)
 from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.taxonomy.fit_schema import (
@@ -330,10 +335,10 @@ def cross_validate(
         for i, row in enumerate(rows):
             if result.folds[i] == fold:
                 readings[i] = reader.read(row.text, title=row.title, id=row.id)
-                by_title[i] = reader.read(row.title or "", title=row.title or "").role
+                by_title[i] = title_only(reader, row.title)
     hand_reader = PostingReader(hand)
     hand_readings = [hand_reader.read(r.text, title=r.title, id=r.id) for r in rows]
-    hand_title = [hand_reader.read(r.title or "", title=r.title or "").role for r in rows]
+    hand_title = [title_only(hand_reader, r.title) for r in rows]
     version = hand.version
     fitted_eval = score_postings(
         rows,
