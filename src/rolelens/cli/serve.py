@@ -31,6 +31,12 @@ def serve(
     timeout: float = typer.Option(
         _DEFAULTS.timeout, "--timeout", help="Time limit for one request's work, in seconds."
     ),
+    workers: int = typer.Option(
+        _DEFAULTS.workers,
+        "--workers",
+        help="Worker processes for long texts and documents; one past the time limit is "
+        "killed and replaced (0: worker threads, which cannot be stopped).",
+    ),
     max_connections: int = typer.Option(
         _DEFAULTS.max_connections,
         "--max-connections",
@@ -65,9 +71,10 @@ def serve(
             f"rolelens serve needs the 'serve' extra ({exc.name} is missing): "
             "pip install 'rolelens[serve]'"
         ) from None
-    if max_bytes <= 0 or timeout <= 0 or max_connections <= 0 or inline_chars < 0:
+    if max_bytes <= 0 or timeout <= 0 or max_connections <= 0 or inline_chars < 0 or workers < 0:
         raise typer.BadParameter(
-            "--max-bytes, --timeout and --max-connections must be positive, --inline-chars >= 0"
+            "--max-bytes, --timeout and --max-connections must be positive, "
+            "--inline-chars and --workers >= 0"
         )
     if semantic not in ("on", "off"):
         raise typer.BadParameter("--semantic must be 'on' or 'off'")
@@ -75,6 +82,7 @@ def serve(
         max_bytes=max_bytes,
         timeout=timeout,
         max_connections=max_connections,
+        workers=workers,
         inline_chars=inline_chars,
         token=os.environ.get(TOKEN_ENV) or None,
         cors_origins=tuple(cors_origin or ()),

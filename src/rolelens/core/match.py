@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -286,7 +287,10 @@ class FitMatcher:
         return credit["absent"], "absent"
 
     def _alignment(self, cv: CvReading, posting: Reading) -> tuple[Alignment, str]:
-        name = {r.id: r.name for r in self.taxonomy.roles}
+        # a reading may be 'undetermined' (too little evidence), which names no role
+        name: defaultdict[str, str] = defaultdict(
+            lambda: "undetermined", {r.id: r.name for r in self.taxonomy.roles}
+        )
         cv_role, post_role = cv.role, posting.role
         share = cv.scores.get(post_role, 0.0)
         cv_work = _top_labels(

@@ -10,11 +10,12 @@ trace in the body, and logs name the exception's type and place but never a requ
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -49,6 +50,7 @@ from rolelens.service import Health, RoleDetail, Service, TaxonomySummary
 from rolelens.web.markdown import reading_markdown
 from rolelens.web.models import ErrorBody, ReadRequest, ScopeRequest
 from rolelens.web.settings import ServiceSettings
+from rolelens.web.workers import WorkerPool
 
 if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher
@@ -284,6 +286,16 @@ def load_semantic_matcher(taxonomy: Taxonomy) -> SemanticMatcher:
     return matcher
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(pool: WorkerPool | None, app: FastAPI) -> AsyncIterator[None]:
+    """Stop the worker processes when the server stops."""
+    try:
+        yield
+    finally:
+        if pool is not None:
+            pool.close()
+
+
 def create_app(
     settings: ServiceSettings | None = None, *, service: Service | None = None
 ) -> FastAPI:
@@ -295,10 +307,13 @@ def create_app(
     from rolelens import __version__
 
     settings = settings or ServiceSettings()
+    pool: WorkerPool | None = None
     if service is None:
         service = Service.from_files(
             settings.taxonomy_files, semantic=load_semantic_matcher if settings.semantic else None
         )
+        if settings.workers:
+            pool = WorkerPool(settings.workers, settings.taxonomy_files, settings.semantic)
     # a semantic read can take ~0.1 s: never on the event loop then
     inline_chars = settings.inline_chars if service.semantic is None else -1
     app = FastAPI(
@@ -312,15 +327,20 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json",
         generate_unique_id_function=lambda route: route.name,
+        lifespan=functools.partial(_lifespan, pool),
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.pool = pool
 
     async def work(size: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-bound work on ``size`` characters: inline when small, else in a worker
         thread within the per-request time limit (bench/serve.py measures the trade-off)."""
         if size <= inline_chars:
             return fn(*args, **kwargs)
+        if pool is not None and getattr(fn, "__self__", None) is service:
+            result: T = await pool.call(settings.timeout, fn.__name__, *args, **kwargs)
+            return result
         try:
             with anyio.fail_after(settings.timeout):
                 return await anyio.to_thread.run_sync(

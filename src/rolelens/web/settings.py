@@ -43,6 +43,15 @@ class ServiceSettings(BaseModel):
         "it a new connection is answered 503 at once, so a flood of idle or never-finishing "
         "connections cannot use up the process's file handles.",
     )
+    workers: int = Field(
+        default=2,
+        ge=0,
+        description="Worker processes for texts longer than inline_chars and for uploaded "
+        "documents. A read past the time limit gets 503 time_limit and its worker is killed "
+        "and replaced, so it cannot keep a core or stall the server. 0 reads them in worker "
+        "threads instead (which cannot be stopped). Only for a service built from these "
+        "settings: one handed to create_app(service=...) always uses threads.",
+    )
     token: str | None = Field(
         default=None,
         min_length=1,
