@@ -633,15 +633,19 @@ def softmax(points: list[float], temperature: float) -> list[float]:
 
 
 _PEOPLE = re.compile(
-    r"(?:engineers?|scientists?|developers?|analysts?|researchers?|designers?|teams?)\W*$", re.I
+    r"(?:engineers?|scientists?|developers?|analysts?|researchers?|designers?|teams?)\W*+$", re.I
 )
 _COMPANY_HEADING = re.compile(
-    r"^[#*\s]*(?i:about)\s+(?!(?i:us|you|the|this|our|me|them|it|role|team|company|position|job|yourself)\b)"
+    r"^[#* \t]*+(?i:about)[ \t]++"
+    r"(?!(?i:us|you|the|this|our|me|them|it|role|team|company|position|job|yourself)\b)"
     r"([A-Z][\w.&'’-]*(?:[ \t]+[A-Z][\w.&'’-]*){0,2})",
     re.M,
 )
-_LEGAL_SUFFIX = re.compile(r"[,\s]+(?:inc|ltd|llc|gmbh|plc|corp|co|s\.?a|b\.?v)\.?$", re.I)
-_FIRST_CLAUSE = re.compile(r"\s+[-–—|:]+\s+|[.;!?]\s|\s+\(")
+_LEGAL_SUFFIX = re.compile(
+    r"(?<![,\s])[,\s]++(?:inc|ltd|llc|gmbh|plc|corp|co|s\.?a|b\.?v)\.?$", re.I
+)
+# each alternative starts only where a run of spaces starts: no quadratic retries in a run
+_FIRST_CLAUSE = re.compile(r"(?<!\s)\s++[-–—|:]++\s|[.;!?]\s|(?<!\s)\s++\(")
 _MAX_TITLE = 120
 
 

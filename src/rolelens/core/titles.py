@@ -26,9 +26,10 @@ _URL = re.compile(
 # "Engineer at Acme": what follows " at " names the employer.
 _AT = re.compile(r"\s(?:at|@)\s.*$", re.I)
 _BRACKET = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
-# Strong cuts: a new piece (a qualifier or another role).
+# Strong cuts: a new piece (a qualifier or another role). No leading space run: pieces are
+# read word by word, and a leading \s* would retry from every space of a long run.
 _CUT = re.compile(
-    r"\s*+(?:[,;|()\[\]{}•·:]|(?<=\s)[-–—]++|[-–—]++(?=\s)|(?<=\s)(?:for|with|in|on)(?=\s))\s*+"
+    r"(?:[,;|()\[\]{}•·:]|(?<=\s)[-–—]++|[-–—]++(?=\s)|(?<=\s)(?:for|with|in|on)(?=\s))\s*+"
 )
 _LONG_QUALIFIER = 8  # words: a longer bracketed piece is a skill list, not the role
 _CONTEXT = re.compile(r"\b(?:start ?ups?|company|scale ?ups?|stealth)\b")
