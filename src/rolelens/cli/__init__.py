@@ -15,6 +15,7 @@ from rolelens.cli import scope as scope_cmd
 from rolelens.cli import serve as serve_cmd
 from rolelens.cli import taxonomy as taxonomy_cmd
 from rolelens.cli import train as train_cmd
+from rolelens.cli import train_scope as train_scope_cmd
 from rolelens.errors import RolelensError
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(eval_cmd.app, name="eval")
 app.add_typer(market_cmd.app, name="market")
 app.add_typer(taxonomy_cmd.app, name="taxonomy")
 app.add_typer(train_cmd.app, name="train")
+train_scope_cmd.register(train_cmd.app)
 
 
 def _schema_names() -> list[str]:

@@ -7,7 +7,6 @@ sources on one line: no figure reaches a reader without where it came from.
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -42,6 +41,12 @@ def _distinct(signals: list[Signal]) -> list[Signal]:
     return out
 
 
+def one_line(text: str) -> str:
+    """A quote on one line, without Markdown heading marks: safe in a table cell or a list."""
+    words = " ".join(text.split())
+    return " ".join(w for w in words.split(" ") if w.strip("#")) if "#" in words else words
+
+
 def _pct(p: float) -> str:
     # a probability, printed as a decimal so it cannot be mistaken for a sourced percentage
     return f"{p:.2f}"
@@ -58,10 +63,18 @@ def scoping_markdown(s: Scoping) -> str:
     w = out.append
     w(f"# Scoping: {s.name}")
     w("")
-    w(
-        f"**Recommendation:** {s.name} — confidence {_pct(s.confidence)} "
-        f"({s.level} level, pay shown for {s.region})."
-    )
+    if s.undetermined:
+        w(
+            "**No recommendation yet:** the brief states too few facts to choose a hire "
+            f"(the little it says leans to {s.leading}, probability {_pct(s.confidence)}). "
+            "The questions below would decide it; no job description or pay is given for an "
+            "undecided hire."
+        )
+    else:
+        w(
+            f"**Recommendation:** {s.name} — confidence {_pct(s.confidence)} "
+            f"({s.level} level, pay shown for {s.region})."
+        )
     if s.no_ai_hire:
         w("")
         w(f"> {s.no_ai_hire}")
@@ -79,7 +92,8 @@ def scoping_markdown(s: Scoping) -> str:
             w("")
             for sig in signals[:_MAX_SIGNALS]:
                 pts = _points(sig.points)
-                w(f'- "{sig.quote.text}" — {sig.label}' + (f" ({pts})" if pts else ""))
+                quote = one_line(sig.quote.text)
+                w(f'- "{quote}" — {sig.label}' + (f" ({pts})" if pts else ""))
             if len(signals) > _MAX_SIGNALS:
                 w(f"- … and {len(signals) - _MAX_SIGNALS} more")
         for fig in step.figures:
@@ -107,7 +121,7 @@ def scoping_markdown(s: Scoping) -> str:
         w(warn.message)
         if warn.because:
             w("")
-            w("Raised by: " + ", ".join(f'"{q.text}"' for q in warn.because))
+            w("Raised by: " + ", ".join(f'"{one_line(q.text)}"' for q in warn.because))
         for fig in warn.figures:
             w(f"- {figure_line(fig)}")
         w("")
@@ -118,6 +132,9 @@ def scoping_markdown(s: Scoping) -> str:
     if not s.questions:
         w("- None: the brief covers every step.")
     w("")
+    if s.undetermined:
+        w(f"---\n*rolelens scoper {s.scoper_version}, taxonomy {s.taxonomy_version}.*")
+        return "\n".join(out) + "\n"
     w("## What follows")
     w("")
     w(f"**Typical stack:** {', '.join(s.stack)}")
@@ -153,6 +170,8 @@ def scoping_markdown(s: Scoping) -> str:
         if line.note:
             w(f"  {line.note}")
     jd = s.job_description
+    loop = s.interview_loop
+    assert jd is not None and loop is not None  # only an undetermined scoping lacks them
     w("")
     w(f"## Job description draft: {jd.title}")
     w("")
@@ -177,7 +196,6 @@ def scoping_markdown(s: Scoping) -> str:
     if jd.not_required:
         w("")
         w("**Not required:** " + "; ".join(jd.not_required))
-    loop = s.interview_loop
     w("")
     w("## Interview loop (tests shipped work)")
     w("")
@@ -198,12 +216,21 @@ def scoping_markdown(s: Scoping) -> str:
 def render_scoping(s: Scoping, console: Console | None = None) -> None:
     """Print the scoping at a terminal: verdict, steps, alternatives, warnings, what follows."""
     console = console or Console()
-    head = [
-        Text.assemble(
-            ("Hire: ", "bold"), (s.name, "bold green"), f"  (confidence {_pct(s.confidence)})"
-        ),
-        Text(f"Level {s.level}; pay shown for {s.region}", style="dim"),
-    ]
+    if s.undetermined:
+        head = [
+            Text.assemble(("Hire: ", "bold"), ("not decided", "bold yellow")),
+            Text(
+                f"The brief states too few facts to choose (it leans to {s.leading}, "
+                f"{_pct(s.confidence)}). Answer the questions below and scope again.",
+            ),
+        ]
+    else:
+        head = [
+            Text.assemble(
+                ("Hire: ", "bold"), (s.name, "bold green"), f"  (confidence {_pct(s.confidence)})"
+            ),
+            Text(f"Level {s.level}; pay shown for {s.region}", style="dim"),
+        ]
     if s.no_ai_hire:
         head.append(Text(s.no_ai_hire, style="bold yellow"))
     console.print(Panel(Group(*head), title="rolelens scope", expand=False))
@@ -213,7 +240,7 @@ def render_scoping(s: Scoping, console: Console | None = None) -> None:
     for step in s.steps:
         body = Text(step.finding, style="" if step.found else "dim")
         for sig in _distinct(step.signals)[:_MAX_SIGNALS]:
-            body.append(f'\n  "{sig.quote.text}"', style="yellow")
+            body.append(f'\n  "{one_line(sig.quote.text)}"', style="yellow")
             pts = _points(sig.points)
             if pts:
                 body.append(f"  {pts}", style="dim")
@@ -235,7 +262,10 @@ def render_scoping(s: Scoping, console: Console | None = None) -> None:
         lines: list[Text] = [Text(warn.message)]
         if warn.because:
             lines.append(
-                Text("Raised by: " + ", ".join(f'"{q.text}"' for q in warn.because), style="yellow")
+                Text(
+                    "Raised by: " + ", ".join(f'"{one_line(q.text)}"' for q in warn.because),
+                    style="yellow",
+                )
             )
         console.print(Panel(Group(*lines), title=f"WARNING: {warn.title}", border_style="red"))
         for fig in warn.figures:
@@ -244,6 +274,8 @@ def render_scoping(s: Scoping, console: Console | None = None) -> None:
         console.print(Text("Questions to ask", style="bold"))
         for q in s.questions:
             console.print(f"  • {q.text}", soft_wrap=True)
+    if s.undetermined:
+        return
     console.print(Text("What follows", style="bold"))
     console.print(f"  Stack: {', '.join(s.stack)}", soft_wrap=True)
     console.print(f"  KPIs: {'; '.join(s.kpis)}", soft_wrap=True)
@@ -268,5 +300,17 @@ def render_scoping(s: Scoping, console: Console | None = None) -> None:
             console.print(f"  {line.name} ({kind}): not priced by any source.", soft_wrap=True)
         if line.note:
             console.print(f"    {line.note}", style="dim", soft_wrap=True)
-    jd_and_loop = scoping_markdown(s).split("## Job description draft", 1)[1]
-    console.print(Markdown("## Job description draft" + jd_and_loop.rsplit("---", 1)[0]))
+    jd, loop = s.job_description, s.interview_loop
+    if jd is not None and loop is not None:
+        # the terminal stays short: the whole JD and interview loop are in --format md / --json
+        console.print(Text(f"Job description draft: {jd.title}", style="bold"))
+        console.print(f"  {jd.summary}", soft_wrap=True)
+        stages = "; ".join(stage.name for stage in loop.stages)
+        console.print(f"  Interview loop: {stages}.", soft_wrap=True)
+        console.print(
+            Text(
+                "The full job description and the probing questions per skill: "
+                "--format md or --json.",
+                style="dim",
+            )
+        )

@@ -63,7 +63,8 @@ def scope(
         raise typer.BadParameter("give a brief FILE, '-' for stdin, or --jsonl FILE")
     text, form = _read_brief(file)
     result = scoper.scope(text, form=form)
-    if llm_url:  # optional: form fields and JD prose from an LLM; the hire stays deterministic
+    if llm_url and not result.undetermined:  # optional: form fields and JD prose from an
+        # LLM (the hire stays deterministic); an undecided hire gets no JD to write
         llm_assist(llm_url, llm_model, text, result, "json" if as_json else fmt)
         return
     if as_json or fmt == "json":

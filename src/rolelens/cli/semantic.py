@@ -58,10 +58,13 @@ def llm_assist(url: str, model: str, text: str, scoping: Scoping, fmt: str) -> N
     import os
 
     from rolelens.backends.llm import OpenAIChat, assist_scoping
+    from rolelens.errors import LLMUnavailable
 
     llm = OpenAIChat(url, model, key=os.environ.get("ROLELENS_LLM_KEY") or None)
     try:
         jd = scoping.job_description
+        if jd is None:  # undetermined: no job description to write prose for
+            raise LLMUnavailable("the brief is too thin to decide a hire; nothing to draft")
         facts = {
             "role": scoping.name,
             "title": jd.title,

@@ -19,6 +19,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,8 @@ from rolelens.taxonomy.scoping_schema import (
     StepId,
 )
 
-SCOPER_VERSION = "1.0"
+SCOPER_VERSION = "2.0"
+UNDETERMINED = "undetermined"
 
 _FORM_ORDER = ("outcome", "data", "volumes", "users", "production", "team_stage", "budget")
 _FORM_LABEL = {
@@ -102,6 +104,8 @@ class _Volume:
     labelled: bool
     history: bool
     text: bool
+    phrase: str = ""  # the count with its own words, as written
+    vague: bool = False  # "thousands of": an order of magnitude, not a count
 
 
 @dataclass(slots=True)
@@ -109,6 +113,11 @@ class _Trace:
     signals: dict[StepId, list[Signal]] = field(default_factory=lambda: defaultdict(list))
     tags: dict[str, list[Quote]] = field(default_factory=lambda: defaultdict(list))
     volume: _Volume | None = None
+    history: _Volume | None = None  # past records beside a labelled count
+    # cue id -> activation (the fitted layer's feature value): repeats decay, and each
+    # term of a per-term vocabulary counts a third
+    activation: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    facts: dict[str, float] = field(default_factory=dict)  # fact id -> semantic strength
 
 
 class _Terms:
@@ -169,6 +178,13 @@ class Scoper:
         self.book = FigureBook(taxonomy)
         self.steps = {s.id: s for s in self.cues.steps}
         self.profiles: dict[str, RoleProfile] = {p.role: p for p in self.cues.profiles}
+        # the semantic layer brings fact similarities, which only the semantic fit weighs
+        self.fit = self.cues.semantic_fit if semantic is not None else None
+        self.fit = self.fit or self.cues.fit
+        self._fit_index: dict[str, int] = (
+            {f: i for i, f in enumerate(self.fit.features)} if self.fit is not None else {}
+        )
+        self._cue_by_id = {c.id: c for c in self.cues.cues}
         self._cue_terms = _Terms()
         for ci, cue in enumerate(self.cues.cues):
             for gi, group in enumerate(cue.groups()):
@@ -187,6 +203,11 @@ class Scoper:
             self._vol_terms.add(phrase, ("quantity", amount))
         self._vol_terms.build()
         self._negation = _phrase_regex(self.cues.negation_terms)
+        people = _phrase_regex(v.population_terms)
+        # "500,000 customers", "12,000 active members": a population, not a data volume
+        self._population = (
+            re.compile(r"\s*(?:[a-z]+\s+)?" + people.pattern) if people is not None else None
+        )
         self._regions = _Terms()
         for region, words in self.cues.pay.regions.items():
             for w in words:
@@ -202,7 +223,14 @@ class Scoper:
             from rolelens.core.reader import PostingReader
 
             self._reader = PostingReader(taxonomy)
-        self.semantic = semantic  # optional: brief sentences matched to activity statements
+        self.semantic = semantic  # optional: brief sentences matched to facts (or activities)
+        self._fact_vectors: list[tuple[Sequence[Any], Sequence[Any]]] = []
+        if semantic is not None:
+            emb = semantic.embedder
+            for fact in self.cues.facts:
+                pro = emb.embed_many([fact.statement, *fact.examples])
+                con = emb.embed_many(fact.counter_examples) if fact.counter_examples else []
+                self._fact_vectors.append((pro, con))
 
     # -- public -------------------------------------------------------------------------
     def scope(
@@ -215,11 +243,12 @@ class Scoper:
         folded = fold(composed)
         trace = self._trace(composed, folded)
         points = self._points(trace)
-        shifted = self._shifts(set(trace.tags))
+        shifted = self._shifts(set(trace.tags)) if self.fit is None else {}
         for shift in shifted.values():
             for role, amount in shift.items():
                 points[role] += amount
-        probs = softmax([points[o] for o in self.outcomes], self.cues.temperature)
+        temperature = 1.0 if self.fit is not None else self.cues.temperature
+        probs = softmax([points[o] for o in self.outcomes], temperature)
         scores = dict(zip(self.outcomes, probs, strict=True))
         order = sorted(self.outcomes, key=lambda o: (-scores[o], self.outcomes.index(o)))
         top = order[0]
@@ -228,6 +257,36 @@ class Scoper:
         region = self._region(form, folded)
         level = self._level(top, form)
         warnings = self._warnings(top, tags, trace, shifted)
+        facts = self._facts_found(trace)
+        if len(facts) < self.cues.min_facts or scores[top] < self.cues.min_confidence:
+            # too thin to decide: say so, ask what would decide, name no hire
+            return Scoping(
+                id=id,
+                role=UNDETERMINED,
+                name="Undetermined: the brief does not say enough to choose a hire",
+                ai_hire=False,
+                no_ai_hire=None,
+                undetermined=True,
+                leading=top,
+                facts=facts,
+                confidence=round(scores[top], 4),
+                level=level,
+                region=region,
+                scores={o: round(scores[o], 4) for o in self.outcomes},
+                points={o: round(points[o], 3) for o in self.outcomes},
+                steps=steps,
+                alternatives=self._alternatives(["", *order], scores),
+                warnings=warnings,
+                questions=self._questions(steps, warnings, order[:2], scores[top], 0.0),
+                stack=[], kpis=[], eval_metrics=[], core_skills=[],
+                salary=[], comparisons=[], cost=[],
+                job_description=None,
+                interview_loop=None,
+                form=form,
+                text=composed if form is not None else None,
+                taxonomy_version=self.taxonomy.version,
+                scoper_version=SCOPER_VERSION,
+            )  # fmt: skip
         questions = self._questions(steps, warnings, order[:2], scores[top], max(points.values()))
         info = self._role_info(top)
         salary, comparisons = self._salary(top, region, level)
@@ -242,6 +301,7 @@ class Scoper:
             region=region,
             scores={o: round(scores[o], 4) for o in self.outcomes},
             points={o: round(points[o], 3) for o in self.outcomes},
+            facts=facts,
             steps=steps,
             alternatives=self._alternatives(order, scores),
             warnings=warnings,
@@ -302,27 +362,108 @@ class Scoper:
             rank = 0 if cue.per_term else seen[m.cue]
             seen[m.cue] += 1
             scale = self.cues.repeat_decay**rank if rank < self.cues.max_repeats else 0.0
-            factor = self.steps[cue.step].weight * scale
+            value = scale / 3 if cue.per_term else scale  # a vocabulary term counts a third
+            trace.activation[cue.id] += value
             quote = Quote(text=text[m.start : m.end], start=m.start, end=m.end)
             for tag in cue.tags:
                 trace.tags[tag].append(quote)
-            if factor <= 0 and rank > 0:
+            if scale <= 0 and rank > 0:
                 continue
             trace.signals[cue.step].append(
                 Signal(
                     cue=cue.id,
                     label=cue.label,
                     quote=quote,
-                    points={r: round(w * factor, 3) for r, w in cue.weights.items()},
+                    points=self._feature_points(
+                        f"cue:{cue.id}", value, cue.weights, cue.step, hand_value=scale
+                    ),
                     tags=list(cue.tags),
                 )
             )
         self._volume(text, folded, trace)
         if self._reader is not None:
             self._reader_signals(text, trace)
-        if self.semantic is not None:
+        if self._fact_vectors:
+            self._fact_signals(text, trace)
+        elif self.semantic is not None:
             self._semantic_signals(text, trace)
         return trace
+
+    def _fact_signals(self, text: str, trace: _Trace) -> None:
+        """Each fact's strength: how far the sentence most like it (and more like it than
+        like any counter-example) rises above the floor; quoted as a signal."""
+        assert self.semantic is not None
+        sentences = self.semantic.sentences(text)[: self.semantic.cues.max_sentences]
+        if not sentences:
+            return
+        emb = self.semantic.embedder
+        vectors = emb.embed_many([s.text for s in sentences])
+        floor, scale = self.cues.fact_floor, self.cues.fact_scale
+        for fact, (pro, con) in zip(self.cues.facts, self._fact_vectors, strict=True):
+            sims = [max(row) for row in emb.similarities(vectors, pro)]
+            against = (
+                [max(row) for row in emb.similarities(vectors, con)]
+                if len(con)
+                else [-1.0] * len(sims)
+            )
+            # sentences that read more like a near miss than like the fact do not count
+            fit = [i for i in range(len(sims)) if float(sims[i]) > float(against[i])]
+            if not fit:
+                continue
+            best = max(fit, key=lambda i: (float(sims[i]), -i))
+            value = scale * max(0.0, float(sims[best]) - floor)
+            if value <= 0:
+                continue
+            trace.facts[fact.id] = round(value, 4)
+            s = sentences[best]
+            trace.signals[fact.step].append(
+                Signal(
+                    cue=f"fact:{fact.id}",
+                    label=f"{fact.statement} (similarity {float(sims[best]):.2f})",
+                    quote=Quote(text=s.text, start=s.start, end=s.end),
+                    points=self._feature_points(f"fact:{fact.id}", value, {}, fact.step),
+                    tags=[],
+                )
+            )
+
+    def _facts_found(self, trace: _Trace) -> list[str]:
+        """The facts the brief states: by one of their cues, or by a sentence's meaning."""
+        return [
+            f.id
+            for f in self.cues.facts
+            if f.id in trace.facts or any(trace.activation.get(c) for c in f.cues)
+        ]
+
+    def _feature_points(
+        self,
+        feature: str,
+        value: float,
+        hand: dict[str, float],
+        step: StepId,
+        hand_value: float | None = None,
+    ) -> dict[str, float]:
+        """Points one feature value gives: the fitted coefficients, or the hand weights."""
+        if self.fit is not None:
+            i = self._fit_index.get(feature)
+            if i is None:
+                return {}
+            pts = {o: round(row[i] * value, 3) for o, row in self.fit.coef.items()}
+            return {o: p for o, p in pts.items() if p}
+        factor = self.steps[step].weight * (value if hand_value is None else hand_value)
+        return {r: round(w * factor, 3) for r, w in hand.items()}
+
+    def features(self, text: str) -> dict[str, float]:
+        """The brief's feature values (cue activations, volume findings): what the fit weighs."""
+        folded = fold(text)
+        return self._features(self._trace(text, folded))
+
+    def _features(self, trace: _Trace) -> dict[str, float]:
+        out = {f"cue:{c}": round(a, 4) for c, a in trace.activation.items() if a}
+        out.update({f"fact:{f}": round(v, 4) for f, v in trace.facts.items()})
+        kind = self._volume_kind(trace)
+        if kind is not None:
+            out[f"volume:{kind}"] = 1.0
+        return out
 
     def _reader_signals(self, text: str, trace: _Trace) -> None:
         """The posting reader's evidence (tools, techniques) as outcome-step signals."""
@@ -370,13 +511,21 @@ class Scoper:
         return bool(self._negation.search(folded, lo, pos))
 
     def _volume(self, text: str, folded: str, trace: _Trace) -> None:
-        """The labelled volume: the largest count of labelled examples or past records."""
+        """The labelled volume: a count read with its own words (the clause around the number).
+
+        A count is labelled only when a labelled word sits in its own phrase, so "2 billion
+        sensor rows, 1,200 labelled failures" gives 1,200 labelled examples and calls the 2
+        billion rows past records. A count of people or places ("500,000 customers") is no
+        data volume. A labelled count wins over any count of unlabelled records; the largest
+        history of records is kept beside it. Vague amounts ("thousands of") are quoted as
+        written, never turned into a number in the finding.
+        """
         v = self.cues.volume
         hits = self._vol_terms.find(folded)
-        counts: list[tuple[float, int, int]] = []
+        counts: list[tuple[float, int, int, bool]] = []
         for key, start, end in hits:
             if isinstance(key, tuple):
-                counts.append((float(key[1]), start, end))
+                counts.append((float(key[1]), start, end, True))
         for m in _NUMBER.finditer(text):
             raw, mult = m.group(1), (m.group(2) or "").lower()
             if _MONEY_BEFORE.search(text[max(0, m.start() - 5) : m.start()]):
@@ -390,43 +539,75 @@ class Scoper:
             if not mult and "," not in raw and 1900 <= number <= 2100:
                 continue  # a year
             number *= v.multipliers.get(mult, 1.0)
-            counts.append((number, m.start(), m.end()))
+            counts.append((number, m.start(), m.end(), False))
+        counts.sort(key=lambda c: c[1])
         text_spans = [(q.start, q.end) for tag in v.text_tags for q in trace.tags.get(tag, [])]
         best: _Volume | None = None
-        for number, start, end in counts:
-            lo, hi = max(0, start - 30), min(len(folded), end + v.window)
+        history: _Volume | None = None
+        for i, (number, start, end, vague) in enumerate(counts):
+            prev_end = counts[i - 1][2] if i else 0
+            next_start = counts[i + 1][1] if i + 1 < len(counts) else len(folded)
+            lo = max(prev_end, start - 30, _clause_start(folded, start))
+            hi = min(next_start, end + v.window, _clause_end(folded, end))
+            if self._population is not None and self._population.match(folded, end):
+                continue  # people or places, not records
             near = [(k, s) for k, s, _ in hits if lo <= s < hi and not isinstance(k, tuple)]
             labelled = any(k == "labelled" for k, s in near)
-            history = any(k == "history" for k, s in near)
+            past = any(k == "history" for k, s in near)
             rate = any(k == "rate" and end <= s < end + 30 for k, s in near)
-            if not labelled and not (history and number >= v.large_min):
+            if not labelled and not (past and number >= v.large_min):
                 continue  # a count of unlabelled things is not a training history
             if rate and not labelled and number < v.large_min:
                 continue  # a workload ("150 referrals a month"), not a history
             is_text = any(end <= s < hi for s, _ in text_spans)
-            cand = _Volume(number, start, end, labelled, history, is_text)
-            if best is None or _volume_rank(cand, v.large_min) > _volume_rank(best, v.large_min):
-                best = cand
-        trace.volume = best
+            before = [s for k, s in near if k == "labelled" and s < start]
+            words = text[min([start, *before]) : hi].split()
+            words = words[: len(text[min([start, *before]) : end].split()) + 6]
+            while len(words) > 1 and words[-1].strip(",;:").lower() in _FUNCTION_WORDS:
+                words.pop()  # "... tagged by hand as" -> "... tagged by hand"
+            phrase = " ".join(words)
+            cand = _Volume(number, start, end, labelled, past, is_text, phrase.strip(" ,;:"), vague)
+            if labelled:
+                if best is None or cand.count > best.count:
+                    best = cand
+            elif history is None or cand.count > history.count:
+                history = cand
+        trace.volume = best or history
+        trace.history = history if best is not None else None
 
     # -- scoring ------------------------------------------------------------------------
-    def _volume_points(self, trace: _Trace) -> dict[str, float]:
+    def _volume_kind(self, trace: _Trace) -> str | None:
+        """What the labelled-volume step found: large, small_labelled(_text), labelled_no_count."""
         v = self.cues.volume
         vol = trace.volume
         text_brief = bool(trace.tags.get("text_data") or trace.tags.get("language"))
         if vol is None:
-            if trace.tags.get("labelled"):
-                return dict(v.unknown_labelled)
-            return {}
+            return "labelled_no_count" if trace.tags.get("labelled") else None
         if vol.count >= v.large_min:
-            return dict(v.large_text if vol.text and v.large_text else v.large)
+            return "large"
         if vol.labelled and vol.count < v.small_max:
             if vol.text or (text_brief and not trace.tags.get("structured_history")):
-                return dict(v.small_text)
-            return dict(v.small_other)
+                return "small_labelled_text"
+            return "small_labelled"
         if vol.labelled:
-            return dict(v.unknown_labelled)
-        return {}
+            return "labelled_no_count"
+        return None
+
+    def _volume_points(self, trace: _Trace) -> dict[str, float]:
+        kind = self._volume_kind(trace)
+        if kind is None:
+            return {}
+        if self.fit is not None:
+            return self._feature_points(f"volume:{kind}", 1.0, {}, "volume")
+        v = self.cues.volume
+        vol = trace.volume
+        hand = {
+            "large": v.large_text if vol and vol.text and v.large_text else v.large,
+            "small_labelled_text": v.small_text,
+            "small_labelled": v.small_other,
+            "labelled_no_count": v.unknown_labelled,
+        }[kind]
+        return {r: w * self.steps["volume"].weight for r, w in hand.items()}
 
     def _step_points(self, trace: _Trace) -> dict[StepId, dict[str, float]]:
         """Each step's points per outcome; a step's support for one role saturates."""
@@ -438,15 +619,23 @@ class Scoper:
                 for role, amount in sig.points.items():
                     raw[role] += amount
             if sid == "volume":
-                weight = self.steps["volume"].weight
                 for role, amount in self._volume_points(trace).items():
-                    raw[role] += amount * weight
+                    raw[role] += amount
+            if self.fit is not None:  # a linear layer: points add up, nothing saturates
+                out[sid] = {r: a for r, a in raw.items() if a}
+                continue
             out[sid] = {
                 r: (cap * (1 - math.exp(-a / cap)) if a > 0 else a) for r, a in raw.items() if a
             }
         return out
 
     def _points(self, trace: _Trace) -> dict[str, float]:
+        if self.fit is not None:
+            points = {o: self.fit.intercept.get(o, -20.0) for o in self.outcomes}
+            for step in self._step_points(trace).values():
+                for role, amount in step.items():
+                    points[role] += amount
+            return points
         points = {o: self.cues.role_bias.get(o, 0.0) for o in self.outcomes}
         for step in self._step_points(trace).values():
             for role, amount in step.items():
@@ -526,20 +715,27 @@ class Scoper:
                     "a model trained on it is plausible."
                 )
             return self.steps["volume"].none_found
-        m = _SENTENCE.match(text, vol.start)
-        quote = _short(m.group(0) if m else text[vol.start : vol.end], 80)
-        kind = "labelled examples" if vol.labelled else "past records"
+        kind = "labelled examples" if vol.labelled else "past records, not said to be labelled"
         what = " of free text" if vol.text else ""
         if vol.count >= v.large_min:
             verdict = "a large history: training a model on it is realistic"
-        elif vol.labelled and vol.count < v.small_max:
+        elif vol.labelled and vol.count < v.small_max and (vol.text or trace.tags.get("language")):
             verdict = (
                 "few labels: on nuanced language a foundation model usually beats a model "
                 "trained on them (threshold below)"
             )
+        elif vol.labelled and vol.count < v.small_max:
+            verdict = (
+                "few labelled examples for training a model alone (threshold below): check how "
+                "far the unlabelled records and a simpler baseline go"
+            )
         else:
             verdict = "a moderate volume: either path is open; test both against an eval set"
-        return f"About {vol.count:,.0f} {kind}{what} ('{quote}'): {verdict}."
+        size = "an amount given only roughly" if vol.vague else "as written"
+        out = f"'{_short(vol.phrase, 80)}' ({kind}{what}, {size}): {verdict}."
+        if trace.history is not None:
+            out += f" Beside it, '{_short(trace.history.phrase, 80)}' (not said to be labelled)."
+        return out
 
     def _alternatives(self, order: list[str], scores: dict[str, float]) -> list[Alternative]:
         out: list[Alternative] = []
@@ -1182,8 +1378,18 @@ def _sequences(
     return out
 
 
-def _volume_rank(v: _Volume, large_min: float) -> tuple[int, int, float]:
-    return (int(v.count >= large_min), int(v.labelled), v.count)
+_CLAUSE_MARKS = ",;:.!?()\n"
+
+
+def _clause_start(folded: str, pos: int) -> int:
+    """Where the clause holding ``pos`` starts (after the last mark before it)."""
+    return max(folded.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
+
+
+def _clause_end(folded: str, pos: int) -> int:
+    """Where the clause holding ``pos`` ends (at the next mark, or the text's end)."""
+    ends = [i for c in _CLAUSE_MARKS if (i := folded.find(c, pos)) >= 0]
+    return min(ends) if ends else len(folded)
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict
 
 from rolelens.core.evaluate import Calibration, ClassificationReport, calibration, classification
-from rolelens.core.scoping import SCOPER_VERSION, Scoper
+from rolelens.core.scoping import SCOPER_VERSION, UNDETERMINED, Scoper
+from rolelens.taxonomy.scoping_schema import FitScores
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,15 @@ class LabelledBrief:
     text: str
     label: str
     alternatives: tuple[str, ...] = ()
+    group: str | None = None  # the source it came from: cross-validation keeps it in one fold
+
+
+def source_group(url: str | None, fallback: str) -> str:
+    """The group a brief is cross-validated in: its source's domain (without www.)."""
+    if url:
+        host = urlparse(url).netloc.lower() or url.strip().lower()
+        return host.removeprefix("www.")
+    return fallback
 
 
 class ScopeMiss(BaseModel):
@@ -51,6 +62,8 @@ class ScopingEvaluation(BaseModel):
     report: ClassificationReport
     calibration: Calibration
     errors: list[ScopeMiss]
+    undetermined: int = 0
+    cv: FitScores | None = None
 
 
 def evaluate_scoping(scoper: Scoper, rows: Sequence[LabelledBrief]) -> ScopingEvaluation:
@@ -78,7 +91,11 @@ def evaluate_scoping(scoper: Scoper, rows: Sequence[LabelledBrief]) -> ScopingEv
                     lenient_ok=ok_lenient,
                 )
             )
-    report = classification(gold, predicted, scoper.outcomes)
+    labels = list(scoper.outcomes)
+    undetermined = predicted.count(UNDETERMINED)
+    if undetermined:
+        labels.append(UNDETERMINED)  # counted as wrong: no hire was named
+    report = classification(gold, predicted, labels)
     n = len(rows)
     return ScopingEvaluation(
         n=n,
@@ -89,4 +106,5 @@ def evaluate_scoping(scoper: Scoper, rows: Sequence[LabelledBrief]) -> ScopingEv
         report=report,
         calibration=calibration(gold, dists),
         errors=errors,
+        undetermined=undetermined,
     )

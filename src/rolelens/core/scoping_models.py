@@ -183,10 +183,22 @@ class Scoping(_Out):
     """The right hire for a business problem, traced step by step, costed and sourced."""
 
     id: str | None = None
-    role: str = Field(description="recommended outcome id (a role, or 'hybrid')")
+    role: str = Field(
+        description="recommended outcome id (a role, or 'hybrid'), or 'undetermined' when the "
+        "brief is too thin to decide"
+    )
     name: str
     ai_hire: bool = Field(description="false when the answer is 'you may not need an AI hire'")
     no_ai_hire: str | None = Field(description="why an AI hire may not be needed, when it may not")
+    undetermined: bool = Field(
+        default=False,
+        description="true when the facts found cannot decide: no hire, JD or pay is given; "
+        "the questions say what would decide",
+    )
+    leading: str | None = Field(
+        default=None, description="when undetermined: the outcome the little evidence leans to"
+    )
+    facts: list[str] = Field(default=[], description="ids of the taxonomy's facts the brief states")
     confidence: float = Field(ge=0, le=1, description="probability of the recommended outcome")
     level: str = Field(description="the seniority the recommendation assumes")
     region: str = Field(description="the region pay is shown for")
@@ -205,8 +217,10 @@ class Scoping(_Out):
         description="related figures where sources disagree, shown as ranges"
     )
     cost: list[CostLine] = Field(description="the recommended hire, then the cheapest adequate one")
-    job_description: JobDescription
-    interview_loop: InterviewLoop
+    job_description: JobDescription | None = Field(
+        description="null when undetermined: no job description for an undecided hire"
+    )
+    interview_loop: InterviewLoop | None
     form: ScopingForm | None = None
     text: str | None = Field(default=None, description="the text scoped, when built from a form")
     taxonomy_version: str

@@ -162,6 +162,10 @@ class VolumeRules(_Strict):
     rate_terms: list[str] = Field(
         default=[], description="'a day', 'per month': a workload, not a history"
     )
+    population_terms: list[str] = Field(
+        default=[],
+        description="nouns after a number that make it a count of people or places, not data",
+    )
     text_tags: list[str] = Field(
         default=["text_data"], description="tags of data cues that mean free text"
     )
@@ -177,7 +181,7 @@ class VolumeRules(_Strict):
     def _order(self) -> VolumeRules:
         if self.small_max > self.large_min:
             raise ValueError("volume.small_max is above volume.large_min")
-        for name in ("labelled_terms", "history_terms", "rate_terms"):
+        for name in ("labelled_terms", "history_terms", "rate_terms", "population_terms"):
             check_terms(getattr(self, name))
         for name in ("small_text", "small_other", "large", "large_text", "unknown_labelled"):
             _check_weights(getattr(self, name))
@@ -305,6 +309,91 @@ class InterviewPlan(_Strict):
         return v
 
 
+FACT_ID = r"^[a-z][a-z0-9_]*$"
+VOLUME_FEATURES = (
+    "volume:large",
+    "volume:small_labelled",
+    "volume:small_labelled_text",
+    "volume:labelled_no_count",
+)
+
+
+class Fact(_Strict):
+    """A factual question the procedure asks of a brief, declared as data.
+
+    A fact holds (or not) for each sentence: its generic ``cues`` (ids of cues in this
+    block) find it by wording, and with the semantic layer a sentence that reads like the
+    ``statement`` or the ``examples`` (more than like the ``counter_examples``) finds it by
+    meaning. Examples are written from general knowledge of the field, never copied from a
+    labelled brief.
+    """
+
+    id: str = Field(pattern=FACT_ID)
+    step: StepId
+    statement: str = Field(description="the fact, as a plain statement about the brief")
+    examples: list[str] = Field(min_length=1, description="sentences for which the fact holds")
+    counter_examples: list[str] = Field(
+        default=[], description="near misses: sentences for which it does not"
+    )
+    cues: list[str] = Field(default=[], description="ids of the cues that find it by wording")
+
+
+class FitScores(_Strict):
+    """How the fitted layer did: strict/lenient accuracy, macro-F1 and F1 per role."""
+
+    n: int = Field(ge=0)
+    strict_accuracy: float
+    lenient_accuracy: float
+    macro_f1: float
+    per_role_f1: dict[str, float] = {}
+
+
+class ScopingFitProvenance(_Strict):
+    """What the fitted layer was fitted on, how, and how well it did (enough to redo it)."""
+
+    fitted_on: str = Field(description="the labelled file's name")
+    rows: int = Field(ge=1)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the labelled file's bytes")
+    date: str
+    seed: int
+    method: str
+    l2: float = Field(gt=0, description="the L2 penalty the coefficients were fitted with")
+    l2_chosen_by: str
+    semantic: bool = Field(description="whether semantic fact features were part of the fit")
+    folds: int = Field(ge=2)
+    grouped_by: str
+    cv: FitScores = Field(description="grouped k-fold cross-validation (refit in each fold)")
+    dev: FitScores = Field(description="the fitted layer on the rows it was fitted on")
+    hand_dev: FitScores | None = Field(
+        default=None, description="the hand-set cue weights on the same rows (nothing fitted)"
+    )
+
+
+class ScopingFit(_Strict):
+    """A multinomial logistic layer from brief features to outcomes, fitted on labelled briefs.
+
+    Points for an outcome are its intercept plus the sum of coefficient x feature value;
+    a feature is a cue's activation (``cue:<id>``), a volume finding (``volume:<kind>``) or
+    a fact's semantic strength (``fact:<id>``). Reading it needs no extra package.
+    """
+
+    features: list[str] = Field(min_length=1)
+    intercept: dict[str, float]
+    coef: dict[str, list[float]] = Field(description="outcome -> one weight per feature")
+    provenance: ScopingFitProvenance
+
+    @model_validator(mode="after")
+    def _shapes(self) -> ScopingFit:
+        if set(self.coef) != set(self.intercept):
+            raise ValueError("scoping.fit: coef and intercept name different outcomes")
+        for o, row in self.coef.items():
+            if len(row) != len(self.features):
+                raise ValueError(
+                    f"scoping.fit: {o} has {len(row)} weights for {len(self.features)} features"
+                )
+        return self
+
+
 class ScopingCues(_Strict):
     """Everything the scoping procedure reads from the taxonomy."""
 
@@ -338,6 +427,27 @@ class ScopingCues(_Strict):
     pay: PayPlan
     profiles: list[RoleProfile]
     interview: InterviewPlan
+    facts: list[Fact] = []
+    min_facts: int = Field(
+        default=2, ge=0, description="below this many facts found, the brief is undetermined"
+    )
+    min_confidence: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="below this top probability the brief is undetermined",
+    )
+    fact_floor: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="a sentence's similarity to a fact counts above this cosine",
+    )
+    fact_scale: float = Field(default=4.0, gt=0, description="fact feature = scale x excess")
+    fit: ScopingFit | None = Field(default=None, description="the fitted layer, cues only")
+    semantic_fit: ScopingFit | None = Field(
+        default=None, description="the fitted layer with fact similarities (semantic layer on)"
+    )
 
     @model_validator(mode="after")
     def _self_consistent(self) -> ScopingCues:
@@ -350,6 +460,22 @@ class ScopingCues(_Strict):
             raise ValueError(f"duplicate scoping cue/failure-mode ids: {sorted(dup)}")
         if self.default_role not in self.outcomes:
             raise ValueError(f"scoping.default_role {self.default_role!r} is not an outcome")
+        cue_ids = {c.id for c in self.cues}
+        for fact in self.facts:
+            unknown = [c for c in fact.cues if c not in cue_ids]
+            if unknown:
+                raise ValueError(f"scoping fact {fact.id!r} names unknown cues {unknown}")
+        known = {f"cue:{c}" for c in cue_ids} | set(VOLUME_FEATURES)
+        known |= {f"fact:{f.id}" for f in self.facts}
+        for name, fit in (("fit", self.fit), ("semantic_fit", self.semantic_fit)):
+            if fit is None:
+                continue
+            stray = [f for f in fit.features if f not in known]
+            if stray:
+                raise ValueError(f"scoping.{name} names unknown features {stray[:5]}")
+            odd = [o for o in fit.coef if o not in self.outcomes]
+            if odd:
+                raise ValueError(f"scoping.{name} names outcomes {odd} that are not outcomes")
         profiled = [p.role for p in self.profiles]
         missing = [o for o in self.outcomes if o not in profiled]
         if missing:

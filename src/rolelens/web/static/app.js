@@ -374,7 +374,7 @@ function renderScoping(s, text) {
       el("div", {},
         el("div", { class: "label", text: "Hire" }),
         el("div", { class: "role", id: "verdict-role", text: s.name }),
-        el("div", { class: "sub", text: `confidence ${dec(s.confidence)} · ${s.level} level · pay for ${s.region}` })),
+        el("div", { class: "sub", text: s.undetermined ? `not decided: the brief leans to ${s.leading} (${dec(s.confidence)}); answer the questions below` : `confidence ${dec(s.confidence)} · ${s.level} level · pay for ${s.region}` })),
       downloads(true)),
   ];
   if (s.no_ai_hire) out.push(el("div", { class: "callout warn", role: "note" }, el("strong", { text: "You may not need an AI hire" }), s.no_ai_hire));
@@ -414,6 +414,7 @@ function renderScoping(s, text) {
     list(s.cost.map((c) => [el("b", { text: `${c.name} ` }), `(${c.ai_hire ? "AI hire" : "no AI hire"}, ${c.basis}): `,
       ...(c.amount ? figureLine(c.amount) : ["not priced by any source."]), c.note ? el("div", { class: "src", text: c.note }) : null]))));
   const jd = s.job_description;
+  if (!jd) return out; // undetermined: no job description or interview loop for an undecided hire
   out.push(section(`Job description draft: ${jd.title}`,
     el("div", { class: "jd", id: "jd" },
       el("p", { text: jd.summary }),

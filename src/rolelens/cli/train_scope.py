@@ -1,0 +1,180 @@
+"""``rolelens train scope``: refit the scoper's linear layer on labelled briefs.
+
+Writes a taxonomy file (``--out``) holding the ``scoping:`` block with the new fitted
+layers, which ``--taxonomy`` layers over the bundled one; ``--splice`` writes the layers
+into an existing scoping YAML file instead (how the bundled layers are refreshed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+import yaml
+
+from rolelens.cli.common import TaxonomyOption, taxonomy_from
+from rolelens.cli.semantic import semantic_matcher
+from rolelens.errors import ExtraMissing
+
+if TYPE_CHECKING:
+    from rolelens.core.scoping import Scoper
+    from rolelens.core.scoping_eval import LabelledBrief
+    from rolelens.taxonomy.scoping_schema import FitScores, ScopingFit
+
+
+# the fitted layers sit last in scoping.yaml, after this line
+SPLICE_MARK = (
+    "  # -- fitted layers: written by `rolelens train scope --splice`; do not edit by hand"
+)
+
+FoldsOption = typer.Option(5, "--folds", min=2, help="Folds of the grouped cross-validation.")
+SeedOption = typer.Option(0, "--seed", help="Seed of the fold assignment.")
+FileArgument = typer.Argument(
+    ..., exists=True, dir_okay=False, help="Labelled briefs JSONL (id, brief, label, ...)."
+)
+OutOption = typer.Option(
+    None, "--out", "-o", help="Write a taxonomy file with the refit scoping block here."
+)
+SpliceOption = typer.Option(
+    None,
+    "--splice",
+    exists=True,
+    dir_okay=False,
+    help="Write the fitted layers into this scoping YAML file (after its marker line).",
+)
+SemanticFitOption = typer.Option(
+    "on",
+    "--semantic",
+    help="on: also fit the layer with fact similarities (needs the 'semantic' extra); "
+    "off: the cue-only layer alone.",
+)
+L2Option = typer.Option(None, "--l2", help="L2 penalty; default: chosen by grouped CV.")
+
+
+def labelled_briefs(file: str, known: set[str]) -> tuple[list[LabelledBrief], list[dict[str, Any]]]:
+    """Labelled briefs of a JSONL file, grouped by source domain, and the skipped lines."""
+    from rolelens.batch_scoping import TEXT_FIELDS
+    from rolelens.cli.eval import _alternatives, labelled_rows
+    from rolelens.core.scoping_eval import LabelledBrief, source_group
+
+    labelled, skipped = labelled_rows(file, TEXT_FIELDS, known)
+    rows = []
+    for i, row in enumerate(labelled):
+        url = row.extra.get("source_url") or row.extra.get("source")
+        rows.append(
+            LabelledBrief(
+                row.id,
+                row.text,
+                str(row.extra["label"]),
+                tuple(_alternatives(row)),
+                source_group(url if isinstance(url, str) else None, row.id or f"row-{i}"),
+            )
+        )
+    return rows, skipped
+
+
+def fit_module() -> Any:
+    """:mod:`rolelens.core.scoping_fit`, or an install hint when numpy is missing."""
+    try:
+        from rolelens.core import scoping_fit
+    except ImportError as exc:  # pragma: no cover - numpy comes with the dev install
+        raise ExtraMissing(
+            "fitting and cross-validating the scoper needs numpy: "
+            "pip install 'rolelens[train]' (or [semantic])"
+        ) from exc
+    return scoping_fit
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``scope`` to the ``rolelens train`` group."""
+    app.command("scope")(scope)
+
+
+def scope(
+    file: Path = FileArgument,
+    out: Path = OutOption,
+    splice: Path = SpliceOption,
+    semantic: str = SemanticFitOption,
+    l2: float = L2Option,
+    folds: int = FoldsOption,
+    seed: int = SeedOption,
+    taxonomy: list[Path] = TaxonomyOption,
+) -> None:
+    """Fit the scoper's linear layer (cue-only, and with facts) and report grouped-CV scores."""
+    from rolelens.core.scoping import Scoper
+
+    if out is None and splice is None:
+        raise typer.BadParameter("give --out FILE or --splice FILE")
+    fit = fit_module()
+    tax = taxonomy_from(taxonomy)
+    assert tax.scoping is not None
+    plain = Scoper(tax)
+    rows, skipped = labelled_briefs(str(file), set(plain.outcomes))
+    raw = file.read_bytes()
+    today = dt.date.today().isoformat()
+    hand = _hand_scores(tax, rows)
+    layers: dict[str, ScopingFit] = {}
+    layers["fit"] = _fit(fit, plain, rows, file, raw, today, seed, folds, l2, hand)
+    if semantic == "on":
+        layers["semantic_fit"] = _fit(
+            fit, Scoper(tax, semantic=semantic_matcher(tax, "on")), rows, file, raw, today,
+            seed, folds, l2, hand,
+        )  # fmt: skip
+    for name, layer in layers.items():
+        p = layer.provenance
+        typer.echo(
+            f"{name}: {p.rows} briefs, l2 {p.l2}; grouped {p.folds}-fold CV strict "
+            f"{p.cv.strict_accuracy:.3f}, lenient {p.cv.lenient_accuracy:.3f}, macro-F1 "
+            f"{p.cv.macro_f1:.3f}; on the rows fitted: strict {p.dev.strict_accuracy:.3f}"
+        )
+    if skipped:
+        typer.echo(f"{len(skipped)} line(s) skipped as unreadable", err=True)
+    dumped = {k: v.model_dump(mode="json") for k, v in layers.items()}
+    if out is not None:
+        block = tax.scoping.model_dump(mode="json", exclude_defaults=True)
+        block.update(dumped)
+        out.write_text(yaml.safe_dump({"scoping": block}, sort_keys=False), encoding="utf-8")
+    if splice is not None:
+        splice.write_text(spliced(splice.read_text(encoding="utf-8"), dumped), encoding="utf-8")
+
+
+def spliced(text: str, layers: dict[str, Any]) -> str:
+    """A scoping YAML text with everything after the marker line replaced by ``layers``."""
+    head = text.split(SPLICE_MARK, 1)[0].rstrip("\n")
+    body = yaml.safe_dump(layers, sort_keys=False, width=100, default_flow_style=None)
+    indented = "\n".join(("  " + line) if line else line for line in body.splitlines())
+    return f"{head}\n\n{SPLICE_MARK}\n{indented}\n"
+
+
+def _hand_scores(tax: Any, rows: list[LabelledBrief]) -> FitScores:
+    """The hand-set cue weights on the same rows (the scoping block without its layers)."""
+    from rolelens.core.scoping import Scoper
+    from rolelens.core.scoping_eval import evaluate_scoping
+    from rolelens.taxonomy.scoping_schema import FitScores
+
+    assert tax.scoping is not None
+    bare = tax.model_copy(
+        update={"scoping": tax.scoping.model_copy(update={"fit": None, "semantic_fit": None})}
+    )
+    report = evaluate_scoping(Scoper(bare), rows)
+    return FitScores(
+        n=report.n,
+        strict_accuracy=report.strict_accuracy,
+        lenient_accuracy=report.lenient_accuracy,
+        macro_f1=report.report.macro_f1,
+        per_role_f1={o: m.f1 for o, m in report.report.per_role.items()},
+    )
+
+
+def _fit(
+    fit: Any, scoper: Scoper, rows: list[LabelledBrief], file: Path, raw: bytes, today: str,
+    seed: int, folds: int, l2: float | None, hand: Any,
+) -> ScopingFit:  # fmt: skip
+    d = fit.design(scoper, rows)
+    layer: ScopingFit = fit.fit_layer(
+        d, file_name=file.name, file_bytes=raw, date=today, seed=seed, k=folds, l2=l2,
+        hand_dev=hand,
+    )  # fmt: skip
+    return layer

@@ -1,0 +1,132 @@
+"""Issue 18: the fitted layer, thin briefs, volumes read with their nouns, a refit from the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from rolelens.cli import app
+from rolelens.cli.render_scope import scoping_markdown
+from rolelens.core.scoping import UNDETERMINED, Scoper
+from rolelens.taxonomy.loader import load_taxonomy
+from rolelens.taxonomy.schema import Taxonomy
+
+HERE = Path(__file__).parent
+WRITTEN = HERE / "data" / "scoping" / "briefs_written.jsonl"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scoper(taxonomy: Taxonomy) -> Scoper:
+    return Scoper(taxonomy)
+
+
+def _volume_finding(s: object) -> str:
+    return next(st.finding for st in s.steps if st.id == "volume")  # type: ignore[attr-defined]
+
+
+def test_scoping_fit_points_are_the_intercept_plus_every_quoted_signal(scoper: Scoper) -> None:
+    s = scoper.scope(
+        "We hold 3 million historical card transactions with confirmed fraud labels and want "
+        "to catch fraudulent payments as they happen."
+    )
+    assert scoper.fit is not None
+    for role, total in s.points.items():
+        steps = sum(st.points.get(role, 0.0) for st in s.steps)
+        assert abs(scoper.fit.intercept[role] + steps - total) < 0.02, role
+    # each signal's points are its feature's fitted coefficients, and it quotes the brief
+    for st in s.steps:
+        if st.id == "volume":
+            continue
+        assert abs(sum(sum(g.points.values()) for g in st.signals) - sum(st.points.values())) < 0.05
+
+
+def test_scoping_fit_provenance_is_complete(scoper: Scoper) -> None:
+    fit = scoper.fit
+    assert fit is not None
+    p = fit.provenance
+    assert p.rows >= 300 and len(p.sha256) == 64 and p.folds == 5 and p.seed == 0
+    assert "CV" in p.l2_chosen_by or p.l2_chosen_by == "given"
+    assert 0 < p.cv.strict_accuracy < p.dev.strict_accuracy  # CV is the honest number
+    assert set(fit.coef) == set(scoper.outcomes)
+
+
+def test_scoping_thin_brief_is_undetermined_with_questions_and_no_jd_or_pay(scoper: Scoper) -> None:
+    s = scoper.scope("We want to use AI.")
+    assert s.role == UNDETERMINED and s.undetermined
+    assert s.leading in scoper.outcomes
+    assert s.job_description is None and s.interview_loop is None
+    assert not s.salary and not s.cost and not s.stack
+    assert len(s.questions) >= 4  # what would decide it
+    md = scoping_markdown(s)
+    assert "No recommendation yet" in md
+    assert "Job description" not in md and "Pay (" not in md
+
+
+def test_scoping_a_brief_with_facts_is_not_undetermined(scoper: Scoper) -> None:
+    s = scoper.scope(
+        "Our support team answers the same questions every day from our product manuals; we "
+        "want an assistant that answers customers from those manuals and cites the page."
+    )
+    assert not s.undetermined and s.job_description is not None
+    assert len(s.facts) >= 2
+
+
+def test_scoping_volume_quotes_the_tagged_count_not_rows_or_customers(scoper: Scoper) -> None:
+    s = scoper.scope(
+        "We keep 40 million rows of order history for our 500,000 customers, and 3,000 orders "
+        "were tagged by hand as fraudulent. We want to catch fraud at checkout."
+    )
+    finding = _volume_finding(s)
+    assert finding.startswith("'3,000 orders were tagged by hand' (labelled examples")
+    assert "500,000" not in finding  # customers are no data volume
+    assert "40 million rows of order history" in finding
+    assert "not said to be labelled" in finding
+    assert "About" not in finding  # quoted as written, no invented number
+
+
+def test_scoping_volume_sensor_rows_and_labelled_failures(scoper: Scoper) -> None:
+    s = scoper.scope(
+        "We have 2 billion sensor rows, 1,200 labelled failures. We want to predict failures "
+        "before they happen."
+    )
+    finding = _volume_finding(s)
+    assert finding.startswith("'1,200 labelled failures' (labelled examples")
+    assert "2,000,000,000" not in finding
+
+
+def test_scoping_volume_invents_no_default_for_vague_history(scoper: Scoper) -> None:
+    s = scoper.scope("We have years of order history and want to forecast demand for each product.")
+    finding = _volume_finding(s)
+    assert "500,000" not in finding and "records" in finding  # "no count of ... past records"
+
+
+def test_scoping_eval_cv_and_train_refit_on_a_small_file(tmp_path: Path) -> None:
+    pytest.importorskip("numpy", reason="fitting needs numpy")
+    rows = [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines()]
+    for i, r in enumerate(rows):
+        r["source_url"] = f"https://source{i % 12}.example/brief"
+    data = tmp_path / "briefs.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows[:80]), encoding="utf-8")
+    out = runner.invoke(app, ["eval", "scope", str(data), "--cv", "3", "--json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)
+    assert report["cv"]["n"] == 80 and 0 <= report["cv"]["strict_accuracy"] <= 1
+    refit = tmp_path / "refit.yaml"
+    out = runner.invoke(
+        app,
+        ["train", "scope", str(data), "--out", str(refit), "--semantic", "off", "--l2", "0.01",
+         "--folds", "3"],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "grouped 3-fold CV strict" in out.output
+    doc = yaml.safe_load(refit.read_text(encoding="utf-8"))
+    assert doc["scoping"]["fit"]["provenance"]["rows"] == 80
+    layered = load_taxonomy([refit])  # the refit layers over the bundled taxonomy
+    assert layered.scoping is not None and layered.scoping.fit is not None
+    assert layered.scoping.fit.provenance.fitted_on == "briefs.jsonl"
+    assert Scoper(layered).scope("We want to forecast weekly demand from five years of sales.")
