@@ -102,6 +102,8 @@ def postings(
     The result layers over the hand-set numbers: `rolelens read --taxonomy weights.yaml`.
     With several files, the last is also held out once: fitted on the others, scored on it.
     """
+    if not out.parent.is_dir():  # say so now, not after minutes of fitting
+        raise typer.BadParameter(f"no such folder: {out.parent}", param_hint="--out")
     trained = fit_files(files, taxonomy, folds, seed, search)
     import yaml
 
