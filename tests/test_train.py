@@ -378,3 +378,11 @@ def test_train_thin_role_keeps_its_hand_bias() -> None:
     fit = model.fit(prior, d, model.Strength(0.001, 0.001, 0.001, 0.001))
     assert fit.bias["c"] == 0.7
     assert fit.bias["b"] != 0.0  # a role with rows moves
+
+
+def test_cli_train_refuses_a_missing_out_folder_before_fitting(tmp_path: Path) -> None:
+    data = write_rows(tmp_path / "mine.jsonl", labelled_rows(6))
+    out = tmp_path / "nowhere" / "w.yaml"
+    result = CliRunner().invoke(app, ["train", "postings", str(data), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "no such folder" in result.output
