@@ -27,9 +27,13 @@ def test_properties_scores_sum_to_one(text: str, title: str | None) -> None:
     reading = READER.read(text, title=title)
     assert abs(sum(reading.scores.values()) - 1.0) < 1e-3
     assert all(0.0 <= p <= 1.0 for p in reading.scores.values())
-    assert reading.role == max(
-        reading.scores, key=lambda r: (reading.scores[r], -TOY.role_ids.index(r))
-    )
+    top = max(reading.scores, key=lambda r: (reading.scores[r], -TOY.role_ids.index(r)))
+    if reading.role == "undetermined":  # no role, and the role the scores lean to
+        assert reading.undetermined_reason and reading.secondary == top
+    else:  # the top role, or the parent a nice-to-have specialisation yields to
+        parents = TOY.scoring.specialisations.get(top)
+        assert reading.role == top or (parents is not None and reading.role in parents.parents)
+        assert reading.confidence == reading.scores[reading.role]
 
 
 @given(text=TEXTS, title=st.one_of(st.none(), st.text(max_size=40)))
