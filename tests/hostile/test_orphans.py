@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,38 @@ def test_market_workers_die_with_their_parent() -> None:
     pytest.importorskip("pyarrow")
     pytest.importorskip("duckdb")
     assert _workers_outlive_a_killed_parent(_MARKET_PARENT) == []
+
+
+def test_market_a_chunk_of_an_older_run_is_never_committed(tmp_path: Path) -> None:
+    """A worker still finishing a chunk for a run that was replaced (--fresh after a kill)
+    writes neither its Parquet file nor its marker into the new run."""
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("duckdb")
+    import json
+
+    from rolelens.core.reader import PostingReader
+    from rolelens.io.corpus import Columns, iter_corpus
+    from rolelens.market.engine import READINGS, STATE, RunOptions, prepare, run_id, write_chunk
+    from rolelens.taxonomy.loader import load_taxonomy
+
+    corpus = tmp_path / "rows.jsonl"
+    rows = [
+        {"id": str(i), "description": "We build dbt models and Airflow DAGs."} for i in range(3)
+    ]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    taxonomy = load_taxonomy()
+    out = tmp_path / "out"
+    out.mkdir()
+    opts = RunOptions(inputs=(str(corpus),), out=out)
+    prepare(opts, "local", [corpus], taxonomy)
+    old = run_id(out)
+    prepare(RunOptions(inputs=(str(corpus),), out=out, fresh=True), "local", [corpus], taxonomy)
+    assert run_id(out) not in (None, old)
+    pairs = list(enumerate(iter_corpus([corpus], Columns())))
+    number, count, _ = write_chunk(out, 0, pairs, PostingReader(taxonomy), owner=old)
+    assert (number, count) == (0, 0)
+    assert not list((out / STATE).glob("chunk-*.json"))
+    assert not list((out / READINGS).rglob("*.parquet"))
+    # the run that owns the folder commits as usual
+    assert write_chunk(out, 0, pairs, PostingReader(taxonomy), owner=run_id(out))[1] == 3
+    assert list((out / STATE).glob("chunk-*.json"))

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -42,6 +43,7 @@ from rolelens.taxonomy.schema import Taxonomy
 
 READINGS = "readings.parquet"
 STATE = "_state"
+RUN_ID = "run_id"
 OUTPUTS = (READINGS, STATE, "aggregate.json", "market.duckdb", "report.html", "manifest.json")
 Progress = Callable[[int, int | None], None]
 
@@ -134,7 +136,18 @@ def prepare(opts: RunOptions, engine: str, files: Sequence[Path], taxonomy: Taxo
         state.mkdir(parents=True, exist_ok=True)
         (out / READINGS).mkdir(exist_ok=True)
         write_atomic(run_file, json.dumps(wanted, indent=1).encode())
+        # a new id for every run that starts over: a worker of an older run (an orphan of a
+        # killed parent, still finishing a chunk) sees it changed and commits nothing
+        write_atomic(state / RUN_ID, uuid.uuid4().hex.encode())
     return resumed
+
+
+def run_id(out: Path) -> str | None:
+    """The id of the run that owns ``out`` (None before any run)."""
+    try:
+        return (out / STATE / RUN_ID).read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _clear(out: Path) -> None:
@@ -185,7 +198,11 @@ def _init_worker(taxonomy_files: tuple[str, ...], parent_pid: int) -> None:
 
 
 def write_chunk(
-    out: Path, number: int, pairs: list[tuple[int, CorpusRow]], reader: PostingReader
+    out: Path,
+    number: int,
+    pairs: list[tuple[int, CorpusRow]],
+    reader: PostingReader,
+    owner: str | None = None,
 ) -> tuple[int, int, int]:
     """Read a chunk's rows, write its Parquet files and then its marker; (number, rows, errors)."""
     import pyarrow as pa
@@ -204,6 +221,9 @@ def write_chunk(
         final = folder / f"chunk-{number:06d}.parquet"
         tmp = folder / f".chunk-{number:06d}.parquet.tmp"
         pq.write_table(part, tmp, compression="zstd")
+        if owner is not None and run_id(out) != owner:
+            tmp.unlink(missing_ok=True)  # a newer run owns the folder now
+            return number, 0, 0
         os.replace(tmp, final)
         files.append(str(final.relative_to(out)))
     marker = {
@@ -213,15 +233,17 @@ def write_chunk(
         "files": files,
         "aggregate": agg.model_dump(mode="json"),
     }
+    if owner is not None and run_id(out) != owner:
+        return number, 0, 0
     write_atomic(out / STATE / f"chunk-{number:06d}.json", json.dumps(marker).encode())
     return number, len(recs), sum(agg.errors.values())
 
 
 def _chunk_in_worker(
-    out: Path, number: int, pairs: list[tuple[int, CorpusRow]]
+    out: Path, number: int, pairs: list[tuple[int, CorpusRow]], owner: str | None
 ) -> tuple[int, int, int]:
     assert _READER is not None, "worker not initialised"
-    return write_chunk(out, number, pairs, _READER)
+    return write_chunk(out, number, pairs, _READER, owner)
 
 
 def chunks_of(
@@ -250,6 +272,7 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
     taxonomy = load_taxonomy(opts.taxonomy_files)
     make_out_dir(opts.out)
     prepare(opts, "local", files, taxonomy)
+    owner = run_id(opts.out)
     done = done_chunks(opts.out)
     clean_orphans(opts.out, done)
     resumed = len(done)
@@ -283,7 +306,7 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
             pending: set[Future[tuple[int, int, int]]] = set()
             try:
                 for number, pairs in todo:
-                    pending.add(pool.submit(_chunk_in_worker, opts.out, number, pairs))
+                    pending.add(pool.submit(_chunk_in_worker, opts.out, number, pairs, owner))
                     if len(pending) >= 2 * jobs:  # back-pressure: the corpus is streamed
                         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                         for fut in finished:
