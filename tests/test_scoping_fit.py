@@ -130,3 +130,33 @@ def test_scoping_eval_cv_and_train_refit_on_a_small_file(tmp_path: Path) -> None
     assert layered.scoping is not None and layered.scoping.fit is not None
     assert layered.scoping.fit.provenance.fitted_on == "briefs.jsonl"
     assert Scoper(layered).scope("We want to forecast weekly demand from five years of sales.")
+
+
+def test_scoping_region_without_pay_figures_says_so_and_budget_is_checked(scoper: Scoper) -> None:
+    s = scoper.scope(
+        "We are a German machine builder in Munich. We hold 3 million historical sensor readings "
+        "with labelled failures and want to predict failures before they happen. Our budget is "
+        "€90,000 a year."
+    )
+    assert s.region == "Germany"
+    assert s.pay_note is not None and "No sourced pay figure for Germany" in s.pay_note
+    assert s.budget is not None and s.budget.currency == "EUR"
+    assert s.budget.within is None and "not compared" in s.budget.verdict  # no invented FX rate
+    md = scoping_markdown(s)
+    assert "No sourced pay figure for Germany" in md and "**Budget**" in md
+
+
+def test_scoping_budget_below_the_sourced_cost(scoper: Scoper) -> None:
+    from rolelens.core.scoping_models import ScopingForm
+
+    form = ScopingForm(
+        brief="We hold 3 million historical card transactions with confirmed fraud labels and "
+        "want to catch fraudulent payments as they happen.",
+        budget="$60k a year",
+        region="US",
+    )
+    s = scoper.scope(form=form)
+    assert s.role == "ml_engineer" and s.pay_note is None
+    assert s.budget is not None and s.budget.amount == 60_000 and s.budget.within is False
+    assert "an ML engineer" in s.budget.verdict  # not "a ML engineer"
+    assert s.job_description is not None and "an ML engineer" in s.job_description.summary

@@ -147,6 +147,9 @@ def scoping_markdown(s: Scoping) -> str:
     w("")
     w(f"### Pay ({s.region})")
     w("")
+    if s.pay_note:
+        w(f"> {s.pay_note}")
+        w("")
     if not s.salary:
         w(f"- No source in the taxonomy gives pay for {s.name}.")
     for band in s.salary:
@@ -169,6 +172,9 @@ def scoping_markdown(s: Scoping) -> str:
             w(f"- **{line.name}** ({kind}): not priced by any source.")
         if line.note:
             w(f"  {line.note}")
+    if s.budget is not None:
+        w("")
+        w(f'**Budget** ("{one_line(s.budget.text)}"): {s.budget.verdict}')
     jd = s.job_description
     loop = s.interview_loop
     assert jd is not None and loop is not None  # only an undetermined scoping lacks them
@@ -281,6 +287,8 @@ def render_scoping(s: Scoping, console: Console | None = None) -> None:
     console.print(f"  KPIs: {'; '.join(s.kpis)}", soft_wrap=True)
     console.print(f"  Evaluation metrics: {'; '.join(s.eval_metrics)}", soft_wrap=True)
     console.print(Text(f"Pay ({s.region})", style="bold"))
+    if s.pay_note:
+        console.print(Text(f"  {s.pay_note}", style="yellow"), soft_wrap=True)
     if not s.salary:
         console.print(f"  No source in the taxonomy gives pay for {s.name}.")
     for band in s.salary:
@@ -300,6 +308,12 @@ def render_scoping(s: Scoping, console: Console | None = None) -> None:
             console.print(f"  {line.name} ({kind}): not priced by any source.", soft_wrap=True)
         if line.note:
             console.print(f"    {line.note}", style="dim", soft_wrap=True)
+    if s.budget is not None:
+        console.print(
+            f'  Budget ("{one_line(s.budget.text)}"): {s.budget.verdict}',
+            soft_wrap=True,
+            markup=False,
+        )
     jd, loop = s.job_description, s.interview_loop
     if jd is not None and loop is not None:
         # the terminal stays short: the whole JD and interview loop are in --format md / --json

@@ -32,6 +32,7 @@ from rolelens.core.matcher import fold
 from rolelens.core.reader import softmax
 from rolelens.core.scoping_models import (
     Alternative,
+    BudgetCheck,
     CostLine,
     InterviewLoop,
     InterviewStage,
@@ -290,6 +291,7 @@ class Scoper:
         questions = self._questions(steps, warnings, order[:2], scores[top], max(points.values()))
         info = self._role_info(top)
         salary, comparisons = self._salary(top, region, level)
+        cost = self._cost(top, order, scores, region, level)
         return Scoping(
             id=id,
             role=top,
@@ -312,7 +314,9 @@ class Scoper:
             core_skills=info["core_skills"],
             salary=salary,
             comparisons=comparisons,
-            cost=self._cost(top, order, scores, region, level),
+            cost=cost,
+            pay_note=self._pay_note(top, region),
+            budget=_budget_check(form, composed, cost[0] if cost else None),
             job_description=self._job_description(top, level, info, trace, composed),
             interview_loop=self._interview(top, info),
             form=form,
@@ -955,6 +959,19 @@ class Scoper:
             )
         return bands, comparisons
 
+    def _pay_note(self, top: str, region: str) -> str | None:
+        """Said plainly when no sourced salary figure covers the brief's region."""
+        pay_role, _ = self._pay_role(top)
+        figs = [f for f in self.taxonomy.figures if f.kind == "salary" and f.role == pay_role]
+        if not figs or any((f.region or "") == region for f in figs):
+            return None
+        where = sorted({f.region or "any region" for f in figs})
+        return (
+            f"No sourced pay figure for {region} in the taxonomy: the pay and cost shown are "
+            f"for {', '.join(where)}, not converted; add a sourced {region} figure with "
+            "--taxonomy to see local pay."
+        )
+
     def _premium(self) -> str | None:
         for fid in self.cues.hybrid.figures:
             if self.book.figures[fid].kind == "premium":
@@ -1070,7 +1087,7 @@ class Scoper:
         if level == "senior" and not title.lower().startswith("senior"):
             title = "Senior " + title
         name = self._name(top)
-        article = "an" if name[:1].lower() in "aeiou" else "a"
+        article = _article(name)
         return JobDescription(
             title=title,
             summary=f"We are hiring {article} {name} to {' '.join(p.jd_mission.split())}.",
@@ -1180,6 +1197,80 @@ def parse_form(text: str, kind: str = "yaml") -> ScopingForm:
 
 
 # -- pure helpers -----------------------------------------------------------------------------
+_BUDGET = re.compile(
+    r"(?P<cur>[$€£]|us\$|usd|eur|gbp)?\s*(?P<num>\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s*"
+    r"(?P<mult>k|m|thousand|million)?\b\s*(?P<cur2>usd|eur|gbp|dollars|euros|pounds)?",
+    re.I,
+)
+_BUDGET_IN_TEXT = re.compile(r"budget[^.\n]{0,60}", re.I)
+_CURRENCY = {
+    "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD",
+    "€": "EUR", "eur": "EUR", "euros": "EUR",
+    "£": "GBP", "gbp": "GBP", "pounds": "GBP",
+}  # fmt: skip
+
+
+def _article(name: str) -> str:
+    """'a' or 'an' by sound: an AI engineer, an ML engineer, a data scientist, an RPA engineer."""
+    word = name.split(" ", 1)[0] if name else ""
+    if len(word) > 1 and word.isupper():  # an acronym, read letter by letter
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _budget_check(form: ScopingForm | None, text: str, line: CostLine | None) -> BudgetCheck | None:
+    """The stated budget (form field, else a 'budget ...' phrase) against the hire's cost."""
+    stated = form.budget.strip() if form is not None and form.budget else None
+    if stated is None:
+        m = _BUDGET_IN_TEXT.search(text)
+        if m is None or not any(ch.isdigit() for ch in m.group(0)):
+            return None
+        stated = m.group(0).strip()
+    found = next((b for b in _BUDGET.finditer(stated) if b.group("num")), None)
+    if found is None:
+        return BudgetCheck(
+            text=stated, amount=None, currency=None, within=None,
+            verdict="No amount could be read from the budget; compare it with the cost below.",
+        )  # fmt: skip
+    raw = found.group("num")
+    amount = float(raw.replace(",", "")) if raw.count(".") <= 1 else float(raw.replace(".", ""))
+    mult = (found.group("mult") or "").lower()
+    amount *= {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(mult, 1.0)
+    cur = (found.group("cur") or found.group("cur2") or "").lower()
+    currency = _CURRENCY.get(cur)
+    if line is None or line.amount is None or line.amount.low is None:
+        verdict = "No sourced cost for this hire to compare the budget with."
+        return BudgetCheck(
+            text=stated, amount=amount, currency=currency, verdict=verdict, within=None
+        )
+    cost = line.amount
+    if currency is None or currency != cost.unit:
+        verdict = (
+            f"The budget is in {currency or 'an unstated currency'} and the sourced cost in "
+            f"{cost.unit}; not compared (no exchange rate is assumed)."
+        )
+        return BudgetCheck(
+            text=stated, amount=amount, currency=currency, verdict=verdict, within=None
+        )
+    low, high = cost.low, cost.high if cost.high is not None else cost.low
+    if amount < low:
+        verdict = (
+            f"Below the sourced cost of {_article(line.name)} {line.name} ({cost.text}): expect "
+            "to pay more "
+            "or hire more junior."
+        )
+        within = False
+    elif high is not None and amount > high:
+        verdict = f"Above the sourced cost of {_article(line.name)} {line.name} ({cost.text})."
+        within = True
+    else:
+        verdict = f"Within the sourced cost of {_article(line.name)} {line.name} ({cost.text})."
+        within = True
+    return BudgetCheck(
+        text=stated, amount=amount, currency=currency, verdict=verdict, within=within
+    )
+
+
 _FUNCTION_WORDS = frozenset(
     {
         "a",

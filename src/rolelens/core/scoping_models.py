@@ -142,6 +142,16 @@ class CostLine(_Out):
     note: str | None = None
 
 
+class BudgetCheck(_Out):
+    """The client's stated budget set against the sourced cost of the recommended hire."""
+
+    text: str = Field(description="the budget as the brief or form states it")
+    amount: float | None = Field(description="the yearly amount read from it, if one was")
+    currency: str | None
+    verdict: str = Field(description="within, below or above the cost, or why not compared")
+    within: bool | None = Field(description="null when the two could not be compared")
+
+
 class JobDescription(_Out):
     """A job description draft generated from the taxonomy and the brief."""
 
@@ -217,6 +227,10 @@ class Scoping(_Out):
         description="related figures where sources disagree, shown as ranges"
     )
     cost: list[CostLine] = Field(description="the recommended hire, then the cheapest adequate one")
+    pay_note: str | None = Field(
+        default=None, description="said when no sourced pay figure exists for the brief's region"
+    )
+    budget: BudgetCheck | None = Field(default=None, description="set when a budget is stated")
     job_description: JobDescription | None = Field(
         description="null when undetermined: no job description for an undecided hire"
     )
