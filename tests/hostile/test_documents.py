@@ -81,3 +81,40 @@ def test_every_document_kind_has_the_character_limit(monkeypatch: pytest.MonkeyP
     with pytest.raises(InputTooLarge):
         document_text(("Trained models. " * 1_000).encode(), "cv.txt")
     assert document_text(b"Trained models.", "cv.txt") == "Trained models."
+
+
+def _pdf_with_path_operators(count: int) -> bytes:
+    """A one-page PDF whose content stream draws ``count`` lines (tiny once compressed)."""
+    import zlib
+
+    stream = zlib.compress(b"0 0 m 1 1 l S\n" * count, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def test_pdf_with_millions_of_drawing_operators_is_refused_unread() -> None:
+    pytest.importorskip("pypdfium2", reason="the cv extra is not installed")
+    data = _pdf_with_path_operators(2_000_000)  # 4 M operators in ~50 kB
+    assert len(data) < 200_000
+    with pytest.raises(InputTooLarge, match="drawing instructions"):
+        document_text(data, "cv.pdf")
+    # a page with a few thousand strokes is read as usual (here: it holds no text)
+    with pytest.raises(Exception, match="no text"):
+        document_text(_pdf_with_path_operators(2_000), "cv.pdf")
