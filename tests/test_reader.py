@@ -299,3 +299,8 @@ def test_reader_nice_to_have_agents_do_not_decide_agentic(reader: PostingReader)
     assert reading.confidence == reading.scores["ai_engineer"]
     duties = text.replace("## Nice to have\n", "")  # the same words as duties do decide it
     assert reader.read(duties, title="AI Engineer").role == "agentic_ai_engineer"
+
+
+def test_reader_a_link_is_not_a_title(reader: PostingReader) -> None:
+    reading = reader.read("https://jobs.example.com/postings/12345-senior-ml-engineer\n")
+    assert reading.title.text == "" and reading.role == "undetermined"

@@ -677,13 +677,15 @@ _TITLE_LINE = re.compile(r"^\s*+(?:#{1,3}\s*+)?(?:\*\*)?([^\n*#]{3,120}?)(?:\*\*
 def first_line_title(text: str) -> tuple[str | None, int, str | None]:
     """The first line as a title, where it ends, and a note when it was not taken whole:
     a first line over 120 characters gives its first clause, or no title and why."""
+    stripped = text.lstrip()
+    line = stripped.split("\n", 1)[0].strip()
+    if "://" in line or line.startswith("www."):
+        return None, 0, None  # a link is not a title
     title, end = guess_title(text)
     if title is not None or not text.strip():
         return title, end, None
-    stripped = text.lstrip()
-    line = stripped.split("\n", 1)[0].strip()
-    if "://" in line or line.startswith("www.") or " " not in line:
-        return None, 0, None  # a link or a run of symbols is not a title
+    if " " not in line:
+        return None, 0, None  # nor is a run of symbols
     if len(line) <= _MAX_TITLE:
         return None, 0, None
     clause = _FIRST_CLAUSE.split(line, maxsplit=1)[0].strip(" *#")

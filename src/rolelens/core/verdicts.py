@@ -60,7 +60,7 @@ def undetermined_reason(text: str, points: float, settings: UndeterminedSettings
             return "nothing in the text names a tool, technique or duty of any role"
         return (
             f"too little evidence: its mentions add up to {points:.1f} points, "
-            f"under the {settings.min_evidence:.1f} a reading needs"
+            f"under the {settings.min_evidence:g} a reading needs"
         )
     return None
 
