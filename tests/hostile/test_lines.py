@@ -81,3 +81,17 @@ def test_market_gzip_bomb_row_is_an_error_row(tmp_path: Path) -> None:
     rows = list(iter_corpus([path], Columns()))
     assert rows[0].error is not None and rows[0].error["code"] == "input_too_large"
     assert rows[1].error is None and rows[1].id == "ok"
+
+
+def test_market_csv_gzip_bomb_line_is_an_error_row(tmp_path: Path) -> None:
+    from rolelens.io.corpus import Columns, iter_corpus
+
+    path = tmp_path / "bomb.csv.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(b"id,description\n")
+        f.write(b"huge," + b"R " * 3_000_000 + b"\n")
+        f.write(b"ok,We build dbt models.\n")
+    rows = list(iter_corpus([path], Columns()))
+    assert rows[0].error is not None and rows[0].error["code"] == "input_too_large"
+    assert "6,000,006 bytes" in rows[0].error["message"]
+    assert rows[1].error is None and rows[1].id == "ok"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import gzip
 import html
-import io
 import json
 import re
 import sys
@@ -372,7 +371,14 @@ def _csv_rows(
 ) -> Iterator[CorpusRow]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with _open_binary(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        # physical lines are read with a bound (a gzip bomb of one line must not be held
+        # whole); an over-long one stands in as a one-cell record the loop reports
+        text = (
+            _LONG_CSV_LINE + str(line.size) + "\n"
+            if isinstance(line, LongLine)
+            else line.decode("utf-8-sig" if n == 0 else "utf-8", "surrogateescape")
+            for n, line in enumerate(bounded_lines(raw, MAX_ROW_BYTES))
+        )
         # strict: a quote left open is an error at the end of the file, not a silent merge
         # of every later record into one field
         reader = csv.reader(text, delimiter=delimiter, strict=True)
@@ -400,8 +406,16 @@ def _csv_rows(
             if not any(cell.strip() for cell in record):
                 yield CorpusRow(source, 0, error=EmptyInput("blank record").to_dict())
                 continue
+            if len(record) == 1 and record[0].startswith(_LONG_CSV_LINE):
+                size = int(record[0].removeprefix(_LONG_CSV_LINE))
+                too_large = InputTooLarge(f"line is {size:,} bytes; the limit is {MAX_ROW_BYTES:,}")
+                yield CorpusRow(source, 0, error=too_large.to_dict())
+                continue
             obj = {name: value for name, value in zip(header, record, strict=False) if value != ""}
             yield _guard(source, lambda obj=obj: row_from_mapping(obj, source, columns), obj)
+
+
+_LONG_CSV_LINE = "\x00rolelens:long-line:"
 
 
 def _tsv_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRow]:
