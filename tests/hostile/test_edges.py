@@ -206,3 +206,51 @@ def test_market_out_inside_the_input_folder_is_not_read_as_input(tmp_path: Path)
         )
         assert done.returncode == 0, done.stderr
         assert "5 rows" in done.stderr or "5 rows" in done.stdout, done.stderr
+
+
+def test_mcp_stdio_answers_lines_it_cannot_parse() -> None:
+    """A 50k-deep argument or a lone surrogate escape gets a JSON-RPC error with its id
+    (the SDK alone dropped such a line and the client waited forever)."""
+    pytest.importorskip("mcp", reason="the mcp extra is not installed")
+    import select
+
+    def send(proc: subprocess.Popen[bytes], line: str) -> None:
+        assert proc.stdin is not None
+        proc.stdin.write(line.encode() + b"\n")
+        proc.stdin.flush()
+
+    def answer(proc: subprocess.Popen[bytes]) -> dict[str, object]:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        assert ready, "no answer within 60 s"
+        parsed: dict[str, object] = json.loads(proc.stdout.readline())
+        return parsed
+
+    call = '{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"read_posting",'
+    with subprocess.Popen(
+        [sys.executable, "-m", "rolelens", "mcp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    ) as proc:
+        try:
+            hello = {"protocolVersion": "2025-06-18", "capabilities": {}}
+            hello["clientInfo"] = {"name": "test", "version": "1"}
+            send(
+                proc,
+                json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}),
+            )
+            assert answer(proc)["id"] == 1
+            send(proc, '{"jsonrpc":"2.0","method":"notifications/initialized"}')
+            deep = "[" * 50_000 + "]" * 50_000
+            send(proc, call % 2 + '"arguments":{"text":' + deep + "}}}")
+            refused = answer(proc)
+            assert refused["id"] == 2
+            assert refused["error"]["code"] == -32700
+            send(proc, call % 3 + '"arguments":{"text":"We build RAG \\ud800 apps"}}}')
+            assert answer(proc)["id"] == 3
+            send(proc, call % 4 + '"arguments":{"text":"' + POSTING + '"}}}')
+            result = answer(proc)
+            assert result["id"] == 4 and "result" in result
+        finally:
+            proc.kill()

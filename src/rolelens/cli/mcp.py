@@ -37,4 +37,9 @@ def mcp(
     matcher = semantic_matcher(tax, semantic)
     if matcher is not None:
         matcher.embedder.embed("warm up")  # build the model's session now, not on the first call
-    build_server(Service(tax, semantic=matcher), allowed_dirs=allow_dir or None).run("stdio")
+    import anyio
+
+    from rolelens.mcp_server.server import serve_stdio
+
+    server = build_server(Service(tax, semantic=matcher), allowed_dirs=allow_dir or None)
+    anyio.run(serve_stdio, server)

@@ -7,10 +7,16 @@ A rolelens error becomes a tool error whose text starts with its stable code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import io
+import json
+import re
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
@@ -181,3 +187,87 @@ def build_server(
         return _call(lambda: svc.role(role_id))
 
     return server
+
+
+# -- stdio ----------------------------------------------------------------------------------
+# The SDK's stdio reader drops a line it cannot parse (a JSON '\ud800' escape, a 50k-deep
+# argument) without an answer, so the client waits forever. Lines are checked here first and
+# such a line gets a JSON-RPC error carrying the request's id when one can be found.
+_ID = re.compile(r'"id"\s*+:\s*+("(?:[^"\\]|\\.){0,200}+"|-?\d{1,20}+)')
+_PARSE_ERROR = -32700
+
+
+class _Stdout:
+    """The process's stdout for JSON-RPC lines, one whole line per write."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._lock = anyio.Lock()
+
+    async def write(self, text: str) -> int:
+        async with self._lock:
+            return await anyio.to_thread.run_sync(self._write, text)
+
+    def _write(self, text: str) -> int:
+        written = self._stream.write(text)
+        self._stream.flush()
+        return written
+
+    async def flush(self) -> None:
+        return None
+
+
+class _CheckedStdin:
+    """Lines of stdin that parse as JSON-RPC; the others are answered with an error."""
+
+    def __init__(self, stream: IO[str], out: _Stdout) -> None:
+        self._stream = stream
+        self._out = out
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._lines()
+
+    async def _lines(self) -> AsyncIterator[str]:
+        from mcp import types
+
+        while line := await anyio.to_thread.run_sync(self._stream.readline):
+            try:
+                types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+            except Exception:  # the SDK would drop it: answer instead
+                if line.strip():
+                    await self._out.write(json.dumps(_parse_error(line)) + "\n")
+                continue
+            yield line
+
+
+def _parse_error(line: str) -> dict[str, Any]:
+    found = _ID.search(line[:4096])
+    request_id: object = None
+    if found:
+        try:
+            request_id = json.loads(found.group(1))
+        except ValueError:
+            request_id = None
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "error": {
+            "code": _PARSE_ERROR,
+            "message": "the message is not valid JSON-RPC (bad JSON, a lone surrogate "
+            "escape, or nesting too deep)",
+        },
+    }
+
+
+async def serve_stdio(server: MCPServer) -> None:
+    """Run ``server`` on stdin/stdout, answering lines the SDK could not parse."""
+    from mcp.server.stdio import stdio_server
+
+    out = _Stdout(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", write_through=True))
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    async with stdio_server(
+        stdin=_CheckedStdin(stdin, out),  # type: ignore[arg-type]
+        stdout=out,  # type: ignore[arg-type]
+    ) as (read_stream, write_stream):
+        lowlevel = server._lowlevel_server
+        await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
