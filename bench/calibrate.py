@@ -3,9 +3,10 @@
     python bench/calibrate.py ../shared/data/gold/postings_dev.jsonl
 
 Temperature only rescales points, so the top role (and accuracy) never changes; it decides
-how far the probabilities can be taken at face value. The chosen value goes into
-``scoring.temperature`` in ``taxonomy/data/reading.yaml`` by hand, with the numbers in the
-model card. Cross-validated (5 folds) so the reported log loss is out of sample.
+how far the probabilities can be taken at face value. The shipped temperature is fitted with the
+other numbers by ``rolelens train postings`` (on out-of-fold points, grouped by company); this
+script only inspects one labelled file with the taxonomy as it is. Cross-validated (5 folds)
+so the reported log loss is out of sample.
 """
 
 from __future__ import annotations
