@@ -367,10 +367,10 @@ def _labelled(path: Path) -> list[LabelledBrief]:
 def test_scoping_written_briefs_stay_scoped_right(scoper: Scoper) -> None:
     report = evaluate_scoping(scoper, _labelled(WRITTEN))
     # written for the hand-set cues (issue 3); the fitted layer never saw them, so this is an
-    # out-of-sample check of the fit: measured 0.827 strict, 0.920 lenient, 4 undetermined
+    # out-of-sample check of the fit: measured 0.907 strict, 0.944 lenient, 4 undetermined
     assert report.n >= 100
-    assert report.strict_accuracy >= 0.80, [e.id for e in report.errors]
-    assert report.lenient_accuracy >= 0.90
+    assert report.strict_accuracy >= 0.86, [e.id for e in report.errors]
+    assert report.lenient_accuracy >= 0.91
     assert report.undetermined <= 6
 
 
@@ -378,7 +378,8 @@ def test_scoping_written_briefs_stay_scoped_right(scoper: Scoper) -> None:
 @needs_shared(GOLD_BRIEFS)
 def test_scoping_cross_validated_guard(scoper: Scoper) -> None:
     """The fitted layer, refit in grouped 5-fold CV on the dev briefs, stays above a floor a
-    few points under what it measured (cue-only: 0.54 strict, 0.70 lenient; issue 18)."""
+    few points under what it measured (cue-only: 0.581 strict, 0.731 lenient, macro-F1 0.564;
+    issue 18). Not a dev-set threshold: every brief is scored by a layer that never saw it."""
     fit = pytest.importorskip("rolelens.core.scoping_fit", reason="fitting needs numpy")
     rows = [
         LabelledBrief(r.id, r.text, r.label, r.alternatives, source_group(url, r.id or ""))
@@ -388,10 +389,11 @@ def test_scoping_cross_validated_guard(scoper: Scoper) -> None:
     layer = scoper.fit
     assert layer is not None and not layer.provenance.semantic  # no embedder: the cue layer
     d = fit.design(scoper, rows)
-    cv = fit.cross_validate(d, layer.provenance.l2, 5, layer.provenance.seed)
-    assert cv.strict_accuracy >= 0.50, cv
-    assert cv.lenient_accuracy >= 0.66, cv
-    assert cv.macro_f1 >= 0.45, cv
+    p = layer.provenance
+    cv = fit.cross_validate(d, p.l2, 5, p.seed, p.prior_scale)
+    assert cv.strict_accuracy >= 0.54, cv
+    assert cv.lenient_accuracy >= 0.69, cv
+    assert cv.macro_f1 >= 0.51, cv
     # the shipped layer says what it was fitted on: this very file
     assert layer.provenance.rows == len(rows)
     assert layer.provenance.sha256 == hashlib.sha256(GOLD_BRIEFS.read_bytes()).hexdigest()

@@ -160,3 +160,24 @@ def test_scoping_budget_below_the_sourced_cost(scoper: Scoper) -> None:
     assert s.budget is not None and s.budget.amount == 60_000 and s.budget.within is False
     assert "an ML engineer" in s.budget.verdict  # not "a ML engineer"
     assert s.job_description is not None and "an ML engineer" in s.job_description.summary
+
+
+def test_scoping_fit_prior_is_the_hand_set_weights_and_fitting_is_repeatable(
+    scoper: Scoper,
+) -> None:
+    fit = pytest.importorskip("rolelens.core.scoping_fit", reason="fitting needs numpy")
+    from rolelens.core.scoping_eval import LabelledBrief
+
+    rows = [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines()[:60]]
+    briefs = [
+        LabelledBrief(r["id"], r["brief"], r["label"], tuple(r["acceptable_alternatives"]))
+        for r in rows
+    ]
+    d = fit.design(scoper, briefs)
+    j = d.features.index("cue:fraud_or_abuse")
+    assert d.prior[d.outcomes.index("ml_engineer"), j] == pytest.approx(3.0)
+    a = fit.fit_softmax(d.x, d.y, len(d.outcomes), 0.01, d.prior, steps=300)
+    b = fit.fit_softmax(d.x, d.y, len(d.outcomes), 0.01, d.prior, steps=300)
+    assert (a[0] == b[0]).all() and (a[1] == b[1]).all()  # deterministic: no random start
+    folds = fit.grouped_folds(["s1", "s1", "s2", "s3", "s2", "s4"], 2, seed=0)
+    assert folds[0] == folds[1] and folds[2] == folds[4]  # a source never spans two folds

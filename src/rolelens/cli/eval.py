@@ -167,8 +167,9 @@ def scope(
         fit = fit_module()
         layer = scoper.fit
         l2 = layer.provenance.l2 if layer is not None else 0.01
+        ps = layer.provenance.prior_scale if layer is not None else 0.0
         report = report.model_copy(
-            update={"cv": fit.cross_validate(fit.design(scoper, rows), l2, cv, seed)}
+            update={"cv": fit.cross_validate(fit.design(scoper, rows), l2, cv, seed, ps)}
         )
     if as_json:
         _echo_json(report, skipped)

@@ -50,7 +50,12 @@ SemanticFitOption = typer.Option(
     help="on: also fit the layer with fact similarities (needs the 'semantic' extra); "
     "off: the cue-only layer alone.",
 )
-L2Option = typer.Option(None, "--l2", help="L2 penalty; default: chosen by grouped CV.")
+L2Option = typer.Option(
+    None, "--l2", help="L2 penalty; default: chosen (with the prior scale) by grouped CV."
+)
+PriorOption = typer.Option(
+    0.0, "--prior-scale", help="With --l2: centre the prior on this times the hand-set weights."
+)
 
 
 def labelled_briefs(file: str, known: set[str]) -> tuple[list[LabelledBrief], list[dict[str, Any]]]:
@@ -98,6 +103,7 @@ def scope(
     splice: Path = SpliceOption,
     semantic: str = SemanticFitOption,
     l2: float = L2Option,
+    prior_scale: float = PriorOption,
     folds: int = FoldsOption,
     seed: int = SeedOption,
     taxonomy: list[Path] = TaxonomyOption,
@@ -116,11 +122,11 @@ def scope(
     today = dt.date.today().isoformat()
     hand = _hand_scores(tax, rows)
     layers: dict[str, ScopingFit] = {}
-    layers["fit"] = _fit(fit, plain, rows, file, raw, today, seed, folds, l2, hand)
+    layers["fit"] = _fit(fit, plain, rows, file, raw, today, seed, folds, (l2, prior_scale), hand)
     if semantic == "on":
         layers["semantic_fit"] = _fit(
             fit, Scoper(tax, semantic=semantic_matcher(tax, "on")), rows, file, raw, today,
-            seed, folds, l2, hand,
+            seed, folds, (l2, prior_scale), hand,
         )  # fmt: skip
     for name, layer in layers.items():
         p = layer.provenance
@@ -170,11 +176,12 @@ def _hand_scores(tax: Any, rows: list[LabelledBrief]) -> FitScores:
 
 def _fit(
     fit: Any, scoper: Scoper, rows: list[LabelledBrief], file: Path, raw: bytes, today: str,
-    seed: int, folds: int, l2: float | None, hand: Any,
+    seed: int, folds: int, penalty: tuple[float | None, float], hand: Any,
 ) -> ScopingFit:  # fmt: skip
     d = fit.design(scoper, rows)
+    l2, prior_scale = penalty
     layer: ScopingFit = fit.fit_layer(
         d, file_name=file.name, file_bytes=raw, date=today, seed=seed, k=folds, l2=l2,
-        hand_dev=hand,
+        prior_scale=prior_scale, hand_dev=hand,
     )  # fmt: skip
     return layer

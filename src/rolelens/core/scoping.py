@@ -355,6 +355,9 @@ class Scoper:
                 if cue.negatable and self._negated(folded, start):
                     continue
                 matches.append(_Match(ci, start, end))
+        labels = _form_label_spans(text)
+        if labels:  # a form's field labels ("Users: ") are our words, not the client's
+            matches = [m for m in matches if not any(a <= m.start < b for a, b in labels)]
         matches.sort(key=lambda m: (m.start, -m.end))
         seen: dict[int, int] = defaultdict(int)
         taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -1146,6 +1149,16 @@ class Scoper:
 
 
 # -- input ----------------------------------------------------------------------------------
+_FORM_LABEL_RE = re.compile(
+    r"(?m)^(?:" + "|".join(re.escape(v) for v in _FORM_LABEL.values()) + r"): "
+)
+
+
+def _form_label_spans(text: str) -> list[tuple[int, int]]:
+    """Where :func:`compose` wrote a field label at the start of a paragraph."""
+    return [(m.start(), m.end()) for m in _FORM_LABEL_RE.finditer(text)]
+
+
 def compose(text: str, form: ScopingForm | None) -> str:
     """The text to scope: the free text, then each form field as a labelled paragraph."""
     parts = [text.strip()] if text and text.strip() else []

@@ -358,6 +358,9 @@ class ScopingFitProvenance(_Strict):
     seed: int
     method: str
     l2: float = Field(gt=0, description="the L2 penalty the coefficients were fitted with")
+    prior_scale: float = Field(
+        default=0.0, ge=0, description="the prior's centre: this times the hand-set cue weights"
+    )
     l2_chosen_by: str
     semantic: bool = Field(description="whether semantic fact features were part of the fit")
     folds: int = Field(ge=2)
