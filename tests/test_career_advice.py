@@ -91,3 +91,31 @@ def test_career_role_skills_mirror_the_roles(taxonomy: Taxonomy) -> None:
     assert taxonomy.cv is not None
     for role, skills in taxonomy.cv.role_skills.items():
         assert [s.skill for s in skills] == taxonomy.role(role).core_skills, role
+
+
+# -- issue 15 ---------------------------------------------------------------------------
+def test_issue15_name_only_cv_gets_no_advice(advisor: CareerAdvisor) -> None:
+    advice = advisor.advise("Jonas Velde\n", today=TODAY, likes="maths and research")
+    assert advice.target_role == "undetermined" and advice.undetermined_reason
+    assert advice.gaps == [] and advice.learning_path == [] and advice.strengths == []
+    assert advice.alternatives == [] and advice.scores == {}
+    jsonschema.validate(advice.model_dump(mode="json"), json.loads(schema_text("career")))
+
+
+def test_issue15_degree_and_outcome_statements_are_shown(advisor: CareerAdvisor) -> None:
+    # an M.Sc. in Statistics shows statistics; "Ran 40+ A/B tests" shows A/B testing
+    advice = advisor.advise(_cv("senior_ml_engineer"), today=TODAY)
+    assert advice.target_role == "ml_engineer"
+    concepts = {s.concept: s.status for s in advice.learning_path}
+    assert "stats_foundations" not in concepts  # never "listed but never shown: refresh"
+    assert all(s.status == "new" for s in advice.learning_path)  # nothing shown is refreshed
+    shown = {e for g in advice.gaps if g.status == "shown" for e in g.evidence}
+    assert "A/B testing" in shown
+    uses = advisor.cv_reader.uses(advice.cv)
+    assert uses["statistics_generic"] == "studied" and uses["ab_testing"] == "shipped"
+    # no gap contradicts shown work: every item of a gap that is not shown is unshown
+    for gap in advice.gaps:
+        if gap.status != "shown":
+            skill = next(s for s in advisor.cues.role_skills["ml_engineer"] if s.skill == gap.skill)
+            assert not any(uses.get(i) in ("shipped", "described", "studied")
+                           for i in skill.items)  # fmt: skip

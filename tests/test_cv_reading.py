@@ -190,3 +190,84 @@ def _shared_reader() -> CvReader:
     if not _READER:
         _READER.append(CvReader(load_taxonomy()))
     return _READER[0]
+
+
+# -- issue 15: experience from dated jobs, no verdict without evidence ---------------------
+def test_issue15_senior_cv_counts_professional_years_only(cv_reader: CvReader) -> None:
+    # professional jobs since Jan 2019, a working-student job before, "six years" in the
+    # summary: read on 2026-06-01 that is 6.0-7.5 years, and not staff
+    reading = cv_reader.read(_cv("senior_ml_engineer"), today=TODAY)
+    assert reading.role == "ml_engineer"
+    assert reading.years_experience is not None
+    assert 6.0 <= reading.years_experience <= 7.5
+    assert reading.seniority == "senior"
+    kinds = {e.heading.split(",")[0]: e.kind for e in reading.entries}
+    assert kinds["Working Student"] == "working_student"
+    assert kinds["Senior Machine Learning Engineer"] == "professional"
+    assert reading.years_early_career == pytest.approx(1.7)  # Apr 2017 - Dec 2018, apart
+    assert reading.years_stated == 6.0
+    assert reading.years_note and "states 6 years" in reading.years_note
+
+
+def test_cv_reading_overlapping_jobs_and_internships_count_once(cv_reader: CvReader) -> None:
+    text = (
+        "## Experience\n"
+        "Data Engineer, A (Jan 2020 - Dec 2021)\n- built pipelines\n"
+        "Freelance ML consultant, B (Jan 2021 - Dec 2022)\n- trained models\n"
+        "Machine Learning Intern, C (Jun 2021 - Sep 2021)\n- cleaned data\n"
+        "Volunteer data mentor, D (Jan 2019 - Dec 2019)\n- taught SQL\n"
+    )
+    reading = cv_reader.read(text, today=TODAY)
+    assert [e.kind for e in reading.entries] == [
+        "professional", "professional", "internship", "volunteer",
+    ]  # fmt: skip
+    # Jan 2020 - Dec 2022 once (35 months); the internship sits inside it; volunteering
+    # counts nothing but is shown apart
+    assert reading.years_experience == pytest.approx(2.9)
+    assert reading.years_early_career == pytest.approx(0.9)
+    assert reading.years_stated is None and reading.years_note is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(2000, 2025), st.integers(1, 12), st.integers(1, 60), st.booleans()),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_cv_reading_years_between_professional_and_all_entries(
+    jobs: list[tuple[int, int, int, bool]],
+) -> None:
+    """Years of experience are at least the professional months and at most all months,
+    each month once; early-career entries never add more than their own months."""
+    reader = _shared_reader()
+    lines = ["## Experience"]
+    months_all: set[int] = set()
+    months_pro: set[int] = set()
+    for year, month, length, intern in jobs:
+        start = year * 12 + month - 1
+        end = min(start + length, 2026 * 12 + 5)
+        ey, em = divmod(end, 12)
+        title = "Data Intern" if intern else "Data Engineer"
+        lines.append(f"{title}, Acme ({month:02d}/{year} - {em + 1:02d}/{ey})")
+        lines.append("- built reports")
+        span = set(range(start, end))
+        months_all |= span
+        if not intern:
+            months_pro |= span
+    reading = reader.read("\n".join(lines) + "\n", today=TODAY)
+    assert reading.years_experience is not None
+    assert round(len(months_pro) / 12, 1) - 0.05 <= reading.years_experience
+    assert reading.years_experience <= round(len(months_all) / 12, 1) + 0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jonas Velde\n", "Jonas Velde\njonas@example.com\n+49 30 1234567\n", "# Curriculum Vitae\n"],
+)
+def test_issue15_name_only_cv_gets_no_role(cv_reader: CvReader, text: str) -> None:
+    reading = cv_reader.read(text, today=TODAY)
+    assert reading.role == "undetermined"
+    assert reading.undetermined_reason
+    assert abs(sum(reading.scores.values()) - 1) < 1e-3  # the distribution stays

@@ -105,4 +105,23 @@ def test_match_fit_test_set_guard(matcher: FitMatcher) -> None:
     assert report.band_accuracy >= 0.85
     assert report.adjacent_accuracy >= 0.97
     assert report.mae <= 0.12
-    assert sum(map(sum, report.confusion)) == len(pairs)
+    assert sum(map(sum, report.confusion)) + report.undetermined == len(pairs)
+
+
+# -- issue 15 ---------------------------------------------------------------------------
+TEST_POSTINGS = ROOT / "tests" / "data" / "postings"
+
+
+def test_issue15_name_only_cv_has_no_fit_verdict(matcher: FitMatcher) -> None:
+    report = matcher.match("Jonas Velde\n", _read(TEST_POSTINGS / "churn_ml.md"), today=TODAY)
+    assert report.cv_role == "undetermined"
+    assert report.alignment == "undetermined" and "cannot tell" in report.alignment_reason
+    assert report.fit_band == "undetermined" and report.fit_label == "cannot tell"
+    jsonschema.validate(report.model_dump(mode="json"), json.loads(schema_text("match")))
+
+
+def test_match_undetermined_posting_is_cannot_tell(matcher: FitMatcher) -> None:
+    report = matcher.match(_read(CVS / "ml_engineer.md"), "Lorem ipsum dolor\n", today=TODAY)
+    assert report.posting_role == "undetermined"
+    assert report.alignment == "undetermined" and "posting" in report.alignment_reason
+    assert report.fit_band == "undetermined"

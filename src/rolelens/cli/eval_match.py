@@ -58,6 +58,8 @@ def match(
     for label, row in zip(report.labels, report.confusion, strict=True):
         table.add_row(label, *(str(v) if v else "·" for v in row))
     console.print(table)
+    if report.undetermined:
+        console.print(f"{report.undetermined} pair(s) given no band (counted as wrong)")
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) skipped as unreadable[/]")
     if errors:

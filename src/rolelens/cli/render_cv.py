@@ -30,13 +30,30 @@ def _top_scores(scores: dict[str, float], n: int = 3) -> str:
 def cv_markdown(r: CvReading) -> str:
     """A CV reading as a Markdown document."""
     out = ["# CV reading", ""]
-    out.append(
-        f"**Role by shipped work:** {r.role} ({_pct(r.confidence)}); {_top_scores(r.scores)}"
-    )
+    if r.undetermined_reason is not None:
+        out.append(f"**Role by shipped work:** undetermined — {_md(r.undetermined_reason)}")
+    else:
+        out.append(
+            f"**Role by shipped work:** {r.role} ({_pct(r.confidence)}); {_top_scores(r.scores)}"
+        )
     if r.listed_role and r.listed_role != r.role:
         out.append(f"\n**The skills list alone points to:** {r.listed_role}")
     years = "unknown" if r.years_experience is None else f"{r.years_experience:g} years"
     out.append(f"\n**Experience:** {years}" + (f" ({r.seniority})" if r.seniority else ""))
+    if r.years_early_career:
+        out.append(
+            f"\n**Internships, student jobs and volunteering:** {r.years_early_career:g} years "
+            "(shown apart, counted at their weight)"
+        )
+    if r.years_note:
+        out.append(f"\n**Years stated:** {_md(r.years_note)}")
+    if r.degrees:
+        out.append("\n**Degrees:** " + "; ".join(_md(d.text) for d in r.degrees))
+    if r.languages:
+        out.append(
+            "\n**Languages:** "
+            + ", ".join(f"{_md(s.language)} ({s.level or 'level not stated'})" for s in r.languages)
+        )
     if r.keyword_stuffing:
         out.append(f"\n> **Keyword stuffing:** {_md(r.keyword_stuffing_reason or '')}")
     if r.redacted:
@@ -65,7 +82,8 @@ def cv_markdown(r: CvReading) -> str:
         out += ["", "## Dated entries", ""]
         for en in r.entries:
             end = en.end_date or "present"
-            out.append(f"- {en.start_date} to {end} ({en.months} months): {_md(en.heading)}")
+            kind = "" if en.kind == "professional" else f" _({en.kind.replace('_', ' ')})_"
+            out.append(f"- {en.start_date} to {end} ({en.months} months): {_md(en.heading)}{kind}")
     if r.warnings:
         out += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in r.warnings]
     out.append("")
@@ -79,6 +97,8 @@ def fit_markdown(f: FitReport) -> str:
     out.append(
         f"**Fit:** {f.fit_label} ({f.fit_score:.2f}); requirements covered {_pct(f.coverage)}"
     )
+    if f.fit_band == "undetermined":
+        out[-1] = f"**Fit:** cannot tell; requirements covered {_pct(f.coverage)}"
     out.append(f"\n**Role alignment:** {f.alignment}: {_md(f.alignment_reason)}")
     if f.penalties:
         out.append("\n**Taken off:** " + ", ".join(f"{k} {v:.2f}" for k, v in f.penalties.items()))
@@ -86,15 +106,20 @@ def fit_markdown(f: FitReport) -> str:
         out.append(f"\n> **Keyword stuffing:** {_md(f.cv.keyword_stuffing_reason)}")
     out += [
         "",
-        f"## Requirements ({f.covered} covered, {f.partly} partly, {f.missing} missing)",
+        f"## Requirements ({f.covered} covered, {f.partly} partly, {f.missing} missing"
+        + (f", {f.cannot_tell} cannot tell from a CV" if f.cannot_tell else "")
+        + ")",
         "",
     ]
     out += ["| requirement | level | status | the CV's words |", "|---|---|---|---|"]
     for q in f.requirements:
         words = "; ".join(q.evidence) if q.evidence else "—"
+        if q.note:
+            words = f"{q.note}: {words}" if q.evidence else q.note
         if q.similar is not None:
             words += f"; in other words ({q.similar.similarity:.2f}): {q.similar.text}"
-        out.append(f"| {_md(q.text)} | {q.level} | {q.status} | {_md(words)} |")
+        status = "cannot tell from a CV" if q.status == "cannot_tell" else q.status
+        out.append(f"| {_md(q.text)} | {q.level} | {status} | {_md(words)} |")
     if f.gaps:
         out += ["", "## Gaps", ""] + [f"- {_md(g)}" for g in f.gaps]
     if f.probes:
@@ -107,6 +132,11 @@ def fit_markdown(f: FitReport) -> str:
 def career_markdown(c: CareerAdvice) -> str:
     """Career advice as a Markdown document."""
     out = ["# Career advice", ""]
+    if c.undetermined_reason is not None:
+        out.append(f"**No advice:** {_md(c.undetermined_reason)}.")
+        out.append("\nAdd the jobs and projects you have done, with what each delivered.")
+        out += ["", f"_taxonomy {c.taxonomy_version}, scorer {c.scorer_version}_"]
+        return "\n".join(out) + "\n"
     out.append(f"**Target:** {c.target_name} ({c.target_role})")
     out.append(f"\n**Why:** {_md(c.reason)}")
     if c.alternatives:

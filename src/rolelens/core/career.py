@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rolelens.core.cv import CV_SCORER_VERSION, CvReader
+from rolelens.core.cv import CV_SCORER_VERSION, SHOWN_USES, CvReader
 from rolelens.core.cv_models import (
     CareerAdvice,
     CvReading,
@@ -24,10 +24,12 @@ from rolelens.core.cv_models import (
 )
 from rolelens.core.matcher import fold
 from rolelens.core.redact import redact as redact_text
+from rolelens.core.verdicts import UNDETERMINED
 from rolelens.taxonomy.cv_schema import Interest, MentionUse
 from rolelens.taxonomy.schema import Taxonomy
 
-_WORK: set[MentionUse] = {"shipped", "described"}
+# what shows a skill: work, an outcome statement anywhere, a degree or certificate
+_WORK: frozenset[MentionUse] = SHOWN_USES
 
 
 class CareerAdvisor:
@@ -64,6 +66,16 @@ class CareerAdvisor:
     ) -> CareerAdvice:
         """The advice from a CV reading already made."""
         cues = self.cues
+        if cv.undetermined_reason is not None:
+            # no verdict without evidence: no target, no gaps, no learning path
+            return CareerAdvice(
+                id=id, target_role=UNDETERMINED, target_name="undetermined",
+                reason=f"no advice: {cv.undetermined_reason}",
+                undetermined_reason=cv.undetermined_reason, background_role=cv.role,
+                scores={}, alternatives=[], interests=[s for s, _ in self._signals(likes)],
+                gaps=[], strengths=[], learning_path=[], cv=cv,
+                taxonomy_version=self.taxonomy.version, scorer_version=CV_SCORER_VERSION,
+            )  # fmt: skip
         name = {r.id: r.name for r in self.taxonomy.roles}
         points = {r: cues.background_weight * cv.scores.get(r, 0.0) for r in self.targets}
         path = cues.background_paths.get(cv.role)
@@ -88,6 +100,8 @@ class CareerAdvisor:
             reasons.append(f"you enjoy {' and '.join(liked)}, which is {name[target]} work")
         reason = "; ".join(reasons)
 
+        # an item is shown by work, an outcome statement anywhere (the summary included) or a
+        # degree: a gap or a "refresh" step never contradicts what the CV shows
         uses = self.cv_reader.uses(cv)
         gaps: list[SkillGap] = []
         strengths: list[str] = []

@@ -13,22 +13,27 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rolelens.core.cv_models import (
+    CEFR,
     Claim,
     CvEvidence,
     CvReading,
     CvSection,
+    Degree,
     ExperienceEntry,
+    LanguageSkill,
     Outcome,
 )
 from rolelens.core.matcher import AliasMatcher, fold
 from rolelens.core.reader import attribute, role_points, softmax
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
+from rolelens.core.verdicts import UNDETERMINED, evidence_points, undetermined_reason
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
 from rolelens.taxonomy.schema import EvidenceItem, Taxonomy
@@ -36,8 +41,13 @@ from rolelens.taxonomy.schema import EvidenceItem, Taxonomy
 if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher
 
-CV_SCORER_VERSION = "cv-1.0"
-USE_RANK: dict[MentionUse, int] = {"shipped": 3, "described": 2, "listed": 1, "mentioned": 0}
+CV_SCORER_VERSION = "cv-1.1"
+USE_RANK: dict[MentionUse, int] = {
+    "shipped": 4, "described": 3, "studied": 2, "listed": 1, "mentioned": 0,
+}  # fmt: skip
+#: Uses that show a skill (work, an outcome statement, a degree), not only name it.
+SHOWN_USES: frozenset[MentionUse] = frozenset({"shipped", "described", "studied"})
+_STUDY_SECTIONS: set[CvSectionKind] = {"education", "certifications"}
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
@@ -111,7 +121,8 @@ class CvReader:
                             for u in units)  # fmt: skip
         self._metric = re.compile(
             rf"(?<![\w.])(?:from\s+{_NUMBER}\s*\S{{0,12}}\s+to\s+{_NUMBER}"
-            rf"|{_NUMBER}\s?(?:{unit_alt})(?![a-z0-9])|{_NUMBER}\s?%|[$€£]\s?{_NUMBER})",
+            rf"|{_NUMBER}\+?\s?(?:{unit_alt})(?![a-z0-9])|{_NUMBER}\s?%|[$€£]\s?{_NUMBER}"
+            rf"|\d[\d,]*\+(?=\s))",
             re.I,
         )
         s = taxonomy.scoring
@@ -128,6 +139,16 @@ class CvReader:
             item.id: max(item.weights, key=lambda r: item.weights[r]) for item in taxonomy.evidence
         }
         self.kin = self._kin()
+        self._entry_kinds = [(k, _terms_regex(k.terms)) for k in self.cues.entry_kinds]
+        facts = self.cues.facts
+        self.facts = facts
+        self._stated = _terms_regex(facts.years_stated) if facts else None
+        self._languages = _terms_regex(facts.languages) if facts else None
+        self._degrees = (
+            [(level, _terms_regex(words)) for level, words in facts.degrees.items()]
+            if facts
+            else []
+        )
         # optional: work sentences written in plain words matched to activity statements
         self.semantic = semantic
         if semantic is not None:
@@ -154,7 +175,8 @@ class CvReader:
             )
         lines = self._lines(text, sections)
         folded = fold(text)
-        outcomes, outcome_spans = self._outcomes(text, folded, lines, work_kinds)
+        # an outcome statement shows work wherever it stands, the summary included
+        outcomes, outcome_spans = self._outcomes(text, folded, lines, work_kinds | {"summary"})
         evidence, uses = self._evidence(text, folded, lines, outcome_spans, work_kinds)
         points = self._points(evidence)
         probs = softmax(points, self.cues.temperature)
@@ -167,23 +189,32 @@ class CvReader:
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         if not evidence:
             warnings.append("no evidence items were found in the CV")
+        # no verdict without evidence: the distribution stays, the role does not
+        undetermined = undetermined_reason(
+            text, evidence_points(e.contributions for e in evidence), self.cues.undetermined
+        )
+        top = UNDETERMINED if undetermined is not None else self.roles[order[0]]
+        secondary = self.roles[order[0 if undetermined is not None else 1]] if order else None
         listed_role = self._listed_role(evidence)
         claims = self._claims(evidence, uses)
         unshown = [c.label for c in claims if not c.shown]
         work_items = sum(1 for u in uses.values() if u.in_work in ("shipped", "described"))
         stuffing, stuffing_reason = self._stuffing(claims, unshown, work_items)
         entries = self._entries(text, lines, work_kinds)
-        years = _years(entries, today)
+        years, early = _years(entries, today)
         if not entries:
             warnings.append("no dated jobs found: years of experience are unknown")
         seniority = self._seniority(years)
+        stated = self._stated_years(text, sections)
+        years_note = _years_note(stated, years, early)
         for o in outcomes:
             o.items = sorted({e.item for e in evidence if o.start <= e.start < o.end})
         return CvReading(
             id=id,
-            role=self.roles[order[0]],
+            role=top,
             confidence=round(probs[order[0]], 4),
-            secondary=self.roles[order[1]] if len(order) > 1 else None,
+            secondary=secondary,
+            undetermined_reason=undetermined,
             scores={r: round(p, 4) for r, p in zip(self.roles, probs, strict=True)},
             points={r: round(p, 3) for r, p in zip(self.roles, points, strict=True)},
             listed_role=listed_role,
@@ -199,6 +230,11 @@ class CvReader:
             keyword_stuffing=stuffing,
             keyword_stuffing_reason=stuffing_reason,
             years_experience=years,
+            years_early_career=early,
+            years_stated=stated,
+            years_note=years_note,
+            languages=self._spoken(text, sections),
+            degrees=self._degrees_named(text, sections),
             seniority=seniority,
             seniority_basis="dates" if seniority is not None else "none",
             redacted=redact,
@@ -362,22 +398,21 @@ class CvReader:
                 continue  # items that only count in a posting's title
             line = lines[max(0, bisect_right(line_starts, hit.start) - 1)]
             use: MentionUse
-            if line.section in work:
-                k = bisect_right(outcome_starts, hit.start) - 1
-                if k >= 0 and outcome_spans[k][0] <= hit.start < outcome_spans[k][1]:
-                    use = "shipped"
-                elif line.listed:
-                    use = "listed"
-                else:
-                    use = "described"
+            k = bisect_right(outcome_starts, hit.start) - 1
+            if k >= 0 and outcome_spans[k][0] <= hit.start < outcome_spans[k][1]:
+                use = "shipped"
+            elif line.section in work:
+                use = "listed" if line.listed else "described"
             elif line.section == "skills" or line.listed:
                 use = "listed"
+            elif line.section in _STUDY_SECTIONS:
+                use = "studied"
             else:
                 use = "mentioned"
             record = uses[item.id]
             if record.best is None or USE_RANK[use] > USE_RANK[record.best]:
                 record.best = use
-            if line.section in work and (
+            if (line.section in work or use == "shipped") and (
                 record.in_work is None or USE_RANK[use] > USE_RANK[record.in_work]
             ):
                 record.in_work = use
@@ -518,9 +553,11 @@ class CvReader:
                     if start is None or (end is not None and end < start):
                         continue
                     heading = _entry_heading(raw, m.start(), m.end()) or previous
+                    kind, weight = self._entry_kind(f"{previous}\n{heading}")
                     entries.append(
                         ExperienceEntry(
-                            heading=heading[:160], section=line.section,
+                            heading=heading[:160], section=line.section, kind=kind,
+                            weight=weight,
                             start_date=f"{start[0]:04d}-{start[1]:02d}",
                             end_date=None if end is None else f"{end[0]:04d}-{end[1]:02d}",
                             months=0, start=line.start + m.start(), end=line.start + m.end(),
@@ -530,6 +567,72 @@ class CvReader:
             if stripped:
                 previous = stripped[:160]
         return entries
+
+    def _entry_kind(self, heading: str) -> tuple[str, float]:
+        """The kind of a dated entry from its heading line: professional unless it names one
+        of ``cv.entry_kinds`` (an internship, a working-student job, ...)."""
+        folded = " ".join(fold(heading).split())
+        for kind, regex in self._entry_kinds:
+            if regex.search(folded):
+                return kind.id, kind.weight
+        return "professional", 1.0
+
+    def _stated_years(self, text: str, sections: list[_Section]) -> float | None:
+        """The years of experience the CV's summary claims ("six years of experience")."""
+        if self._stated is None:
+            return None
+        for sec in sections:
+            if sec.kind != "summary":
+                continue
+            folded = fold(text[sec.start : sec.end])
+            for m in _STATED.finditer(folded):
+                after = folded[m.end() : m.end() + 40]
+                if self._stated.search(after) and not after.lstrip().startswith(("old", "ago")):
+                    n = m.group("n")
+                    value = _NUMBER_WORDS.get(n)
+                    return float(value if value is not None else n)
+        return None
+
+    def _spoken(self, text: str, sections: list[_Section]) -> list[LanguageSkill]:
+        """Spoken languages the CV names outside its jobs, each with a CEFR level if given."""
+        if self._languages is None or self.facts is None:
+            return []
+        out: list[LanguageSkill] = []
+        seen: set[str] = set()
+        for sec in sections:
+            if sec.kind in ("experience", "projects"):
+                continue
+            for lo, hi in _clauses(text, sec.start, sec.end):
+                clause = text[lo:hi]
+                folded = " ".join(fold(clause).split())
+                for m in self._languages.finditer(folded):
+                    name = m.group(0)
+                    if name in seen:
+                        continue
+                    # the level is the words right after the name ("German (C1)", "German:
+                    # native") or right before it ("fluent English")
+                    around = folded[max(0, m.start() - 25) : m.end() + 30]
+                    level = level_of(around, self.facts.level_words)
+                    if level is None and sec.kind != "languages":
+                        continue  # "German" in a job line names a market, not a skill
+                    seen.add(name)
+                    out.append(LanguageSkill(language=name, level=level, text=_clip160(clause)))
+        return out
+
+    def _degrees_named(self, text: str, sections: list[_Section]) -> list[Degree]:
+        """Degrees the education section names, highest first."""
+        out: list[Degree] = []
+        for sec in sections:
+            if sec.kind not in _STUDY_SECTIONS:
+                continue
+            for lo, hi in _clauses(text, sec.start, sec.end):
+                folded = " ".join(fold(text[lo:hi]).split())
+                for level, regex in self._degrees:
+                    if regex.search(folded):
+                        out.append(Degree(level=level, text=_clip160(text[lo:hi])))
+                        break
+        rank = {"phd": 0, "master": 1, "bachelor": 2}
+        return sorted(out, key=lambda d: rank[d.level])
 
     def _seniority(self, years: float | None) -> str | None:
         if years is None:
@@ -636,12 +739,19 @@ def _entry_heading(line: str, start: int, end: int) -> str:
     return rest.strip()
 
 
-def _years(entries: list[ExperienceEntry], today: date) -> float | None:
-    """Years covered by the experience entries, overlaps counted once; fills each ``months``."""
+def _years(entries: list[ExperienceEntry], today: date) -> tuple[float | None, float | None]:
+    """(years of experience, years of early-career entries) from the dated entries; fills
+    each ``months``.
+
+    Professional months count once however many jobs overlap them; a month covered only by
+    early-career entries (internship, working student, ...) counts at the highest weight
+    among them, and all such months are also returned apart.
+    """
     if not entries:
-        return None
+        return None, None
     now = today.year * 12 + today.month - 1
-    spans = []
+    professional: set[int] = set()
+    early: dict[int, float] = {}
     for e in entries:
         y, m = map(int, e.start_date.split("-"))
         start = y * 12 + m - 1
@@ -654,16 +764,69 @@ def _years(entries: list[ExperienceEntry], today: date) -> float | None:
                 end += 11  # "2021 - 2021": the year itself
         end = min(end, now)
         e.months = max(0, end - start)
-        if end > start:
-            spans.append((start, end))
-    spans.sort()
-    total = 0
-    cur_start, cur_end = -1, -1
-    for s, e_ in spans:
-        if s > cur_end:
-            total += cur_end - cur_start
-            cur_start, cur_end = s, e_
+        months = range(start, end)
+        if e.kind == "professional":
+            professional.update(months)
         else:
-            cur_end = max(cur_end, e_)
-    total += cur_end - cur_start
-    return round(total / 12, 1)
+            for month in months:
+                early[month] = max(early.get(month, 0.0), e.weight)
+    early = {m: w for m, w in early.items() if m not in professional}
+    total = len(professional) + sum(early.values())
+    return round(total / 12, 1), (round(len(early) / 12, 1) if early else None)
+
+
+def _years_note(stated: float | None, years: float | None, early: float | None) -> str | None:
+    """A note when the CV's own years and the dated entries differ by a year or more."""
+    apart = f"; {early:g} years of internships or student jobs are shown apart" if early else ""
+    if stated is None or years is None:
+        return None
+    if abs(stated - years) < 1.0:
+        return None
+    return f"the CV states {stated:g} years; its dated jobs give {years:g}{apart}"
+
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "twenty": 20,
+}  # fmt: skip
+_STATED = re.compile(
+    r"(?<![a-z0-9.])(?P<n>\d{1,2}(?:\.\d)?|"
+    + "|".join(_NUMBER_WORDS)
+    + r")\s*\+?\s*(?:years?|yrs)\b"
+)
+_CEFR = re.compile(r"(?<![a-z0-9])([abc][12])(?![a-z0-9])")
+
+
+def level_of(around: str, words: Mapping[str, CEFR]) -> CEFR | None:
+    """The CEFR level stated next to a language name in folded text, if any: a code ("c1")
+    first, else the longest level word ("business fluent" before "fluent")."""
+    m = _CEFR.search(around)
+    if m:
+        return cast("CEFR", m.group(1).upper())
+    best: tuple[int, CEFR] | None = None
+    for word, level in words.items():
+        w = " ".join(fold(word).split())
+        if len(w) == 2 and w[0] in "abc":
+            continue
+        found = re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", around)
+        if found and (best is None or len(w) > best[0]):
+            best = (len(w), level)
+    return best[1] if best else None
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Lines of a span, split at commas and semicolons too ("German (C1), English (fluent)")."""
+    out = []
+    for lo, hi in _sentences(text, start, end):
+        pos = lo
+        for m in re.finditer(r"[;,|·](?![^()]*\))", text[lo:hi]):
+            out.append((pos, lo + m.start()))
+            pos = lo + m.end()
+        out.append((pos, hi))
+    return [(a, b) for a, b in (_trim(text, a, b) for a, b in out) if b > a]
+
+
+def _clip160(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:159].rstrip() + "…"

@@ -13,8 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rolelens.taxonomy.cv_schema import CvSectionKind, FitBandId, MentionUse
 
-Alignment = Literal["aligned", "adjacent", "mismatch"]
-Coverage = Literal["covered", "partly", "missing"]
+Alignment = Literal["aligned", "adjacent", "mismatch", "undetermined"]
+Coverage = Literal["covered", "partly", "missing", "cannot_tell"]
+RequirementKind = Literal[
+    "skills", "language", "degree", "certification", "years", "authorisation", "location",
+    "other",
+]  # fmt: skip
+CEFR = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 
 
 class _Out(BaseModel):
@@ -41,8 +46,9 @@ class CvEvidence(_Out):
     end: int = Field(ge=0)
     section: CvSectionKind
     use: MentionUse = Field(
-        description="shipped (an outcome statement of a job or project), described (other "
-        "job or project text), listed (a skills list) or mentioned (anywhere else)"
+        description="shipped (an outcome statement: a delivery verb and a number, in a job, "
+        "project or the summary), described (other job or project text), listed (a skills "
+        "list), studied (a degree or certificate) or mentioned (anywhere else)"
     )
     factor: float = Field(description="how much this mention counted, 0..1 before weights")
     contributions: dict[str, float] = Field(description="role id -> points this mention added")
@@ -70,11 +76,34 @@ class ExperienceEntry(_Out):
 
     heading: str
     section: CvSectionKind
+    kind: str = Field(
+        default="professional",
+        description="professional, or the cv.entry_kinds id it reads as (internship, "
+        "working_student, apprenticeship, volunteer)",
+    )
+    weight: float = Field(
+        default=1.0, ge=0, le=1, description="share of its months counted as experience"
+    )
     start_date: str = Field(description="YYYY-MM")
     end_date: str | None = Field(description="YYYY-MM, or null for 'present'")
     months: int = Field(ge=0)
     start: int = Field(ge=0, description="offset of the date range in the CV")
     end: int = Field(ge=0)
+
+
+class LanguageSkill(_Out):
+    """A spoken language the CV names, with its level when it gives one."""
+
+    language: str
+    level: CEFR | None = Field(description="CEFR level, read from 'C1' or words like 'fluent'")
+    text: str = Field(description="the CV's words")
+
+
+class Degree(_Out):
+    """A degree the CV's education names."""
+
+    level: Literal["bachelor", "master", "phd"]
+    text: str = Field(description="the CV's line that names it")
 
 
 class Claim(_Out):
@@ -90,9 +119,16 @@ class CvReading(_Out):
     """The role a CV's shipped work points to, the evidence, claims and seniority."""
 
     id: str | None = None
-    role: str = Field(description="most likely role id by the work shown")
+    role: str = Field(
+        description="most likely role id by the work shown, or 'undetermined' when the CV "
+        "holds too little evidence to read a role from (see undetermined_reason)"
+    )
     confidence: float = Field(ge=0, le=1)
     secondary: str | None
+    undetermined_reason: str | None = Field(
+        default=None,
+        description="why no role was read (an empty or name-only CV); null when role is a role",
+    )
     scores: dict[str, float] = Field(description="role id -> probability; sums to 1")
     points: dict[str, float] = Field(description="role id -> raw evidence points")
     listed_role: str | None = Field(
@@ -107,8 +143,24 @@ class CvReading(_Out):
     keyword_stuffing: bool
     keyword_stuffing_reason: str | None
     years_experience: float | None = Field(
-        description="years covered by dated work entries (overlaps counted once)"
+        description="years of experience from dated work entries: professional jobs, "
+        "overlaps counted once, plus early-career entries (internships, working-student "
+        "jobs, ...) at their weight where no professional job covers them"
     )
+    years_early_career: float | None = Field(
+        default=None,
+        description="years of internships, working-student jobs, apprenticeships and "
+        "volunteering not covered by a professional job (shown apart; null when none)",
+    )
+    years_stated: float | None = Field(
+        default=None, description="the years of experience the CV's summary states, if any"
+    )
+    years_note: str | None = Field(
+        default=None,
+        description="set when the CV's stated years and the dated entries disagree",
+    )
+    languages: list[LanguageSkill] = Field(default=[], description="spoken languages named")
+    degrees: list[Degree] = Field(default=[], description="degrees named in education")
     seniority: str | None
     seniority_basis: Literal["dates", "none"]
     redacted: bool = Field(description="emails, phone numbers and addresses were removed")
@@ -131,11 +183,22 @@ class RequirementMatch(_Out):
     text: str = Field(description="the requirement line as the posting writes it")
     level: Literal["required", "preferred"]
     section: str
+    kind: RequirementKind = Field(
+        default="skills",
+        description="skills (evidence items), or a fact a CV states: language, degree, "
+        "certification, years; authorisation and location a CV cannot settle",
+    )
     items: list[str] = Field(description="evidence item ids the line asks for")
     status: Coverage
     score: float = Field(ge=0, le=1)
     evidence: list[str] = Field(description="the CV's words that cover it")
     missing: list[str] = Field(description="labels of the items the CV does not show")
+    note: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="how a fact line was judged ('asks C1, the CV states C1'), or why a CV "
+        "cannot tell",
+    )
     similar: SimilarWork | None = Field(
         default=None,
         exclude_if=lambda v: v is None,
@@ -158,7 +221,10 @@ class FitReport(_Out):
 
     id: str | None = None
     fit_score: float = Field(ge=0, le=1)
-    fit_band: FitBandId
+    fit_band: FitBandId | Literal["undetermined"] = Field(
+        description="a band, or 'undetermined' when the CV or the posting holds too little "
+        "evidence to judge a fit"
+    )
     fit_label: str
     coverage: float = Field(ge=0, le=1, description="weighted share of requirements covered")
     alignment: Alignment
@@ -170,6 +236,7 @@ class FitReport(_Out):
     covered: int
     partly: int
     missing: int
+    cannot_tell: int = Field(default=0, description="lines a CV cannot settle (location, ...)")
     gaps: list[str] = Field(description="labels of required items the CV does not show")
     probes: list[Probe]
     keyword_stuffing: bool
@@ -194,7 +261,10 @@ class SkillGap(_Out):
     """A core skill of the target role and what the CV shows of it."""
 
     skill: str
-    status: Literal["shown", "listed", "missing"]
+    status: Literal["shown", "listed", "missing"] = Field(
+        description="shown: a job, project, outcome statement or degree shows it; listed: "
+        "only named; missing"
+    )
     evidence: list[str] = Field(description="labels of the items that show it")
 
 
@@ -207,7 +277,8 @@ class LearningStep(_Out):
     why: str
     durable: bool
     status: Literal["new", "refresh"] = Field(
-        description="new: the CV does not name it; refresh: listed but never shown in work"
+        description="new: the CV does not name it; refresh: listed but never shown in work, "
+        "an outcome statement or a degree"
     )
 
 
@@ -215,9 +286,15 @@ class CareerAdvice(_Out):
     """The role to target from background and likes, the gaps, and what to learn in order."""
 
     id: str | None = None
-    target_role: str
+    target_role: str = Field(
+        description="role id to target, or 'undetermined' when the CV holds too little "
+        "evidence to advise on (then no gaps and no learning path)"
+    )
     target_name: str
     reason: str
+    undetermined_reason: str | None = Field(
+        default=None, description="why no advice was given; null when there is a target"
+    )
     background_role: str
     scores: dict[str, float] = Field(description="role id -> share of target points")
     alternatives: list[str]

@@ -38,8 +38,9 @@ from rolelens.core.models import Evidence, Reading
 from rolelens.core.reader import PostingReader
 from rolelens.core.reader import years_required as posting_years
 from rolelens.core.redact import redact as redact_text
+from rolelens.core.verdicts import UNDETERMINED
 from rolelens.errors import EmptyInput
-from rolelens.taxonomy.cv_schema import MentionUse
+from rolelens.taxonomy.cv_schema import FitBandId, MentionUse
 from rolelens.taxonomy.schema import Taxonomy
 
 if TYPE_CHECKING:
@@ -187,16 +188,23 @@ class FitMatcher:
             penalties["years"] = round(fit.years_penalty * min(1.0, 2 * short), 3)
         raw = (
             fit.coverage_share * coverage
-            + (1 - fit.coverage_share) * fit.alignment[alignment]
+            + (1 - fit.coverage_share)
+            * (0.0 if alignment == "undetermined" else fit.alignment[alignment])
             - sum(penalties.values())
         )
         score = round(min(1.0, max(0.0, raw)), 3)
-        band = next(b for b in fit.bands if score >= b.min)
+        band_id: FitBandId | Literal["undetermined"]
+        if alignment == "undetermined":
+            # no verdict without evidence on both sides: the rows stay, the band does not
+            band_id, label = "undetermined", "cannot tell"
+        else:
+            band = next(b for b in fit.bands if score >= b.min)
+            band_id, label = band.id, band.label
         return FitReport(
             id=id,
             fit_score=score,
-            fit_band=band.id,
-            fit_label=band.label,
+            fit_band=band_id,
+            fit_label=label,
             coverage=round(coverage, 3),
             alignment=alignment,
             alignment_reason=reason,
@@ -292,6 +300,15 @@ class FitMatcher:
             lambda: "undetermined", {r.id: r.name for r in self.taxonomy.roles}
         )
         cv_role, post_role = cv.role, posting.role
+        if UNDETERMINED in (cv_role, post_role):
+            why = [
+                f"the {side} holds too little evidence ({reason})"
+                for side, reason in (
+                    ("CV", cv.undetermined_reason), ("posting", posting.undetermined_reason)
+                )
+                if reason is not None
+            ]  # fmt: skip
+            return "undetermined", "cannot tell: " + "; ".join(why)
         share = cv.scores.get(post_role, 0.0)
         cv_work = _top_labels(
             [(e.label, max(e.contributions.values(), default=0.0)) for e in cv.evidence

@@ -41,6 +41,11 @@ class FitEvalReport(BaseModel):
     mae: float = Field(ge=0, description="mean |fit score - centre of the expected band|")
     labels: list[str]
     confusion: list[list[int]] = Field(description="rows: expected band, columns: predicted")
+    undetermined: int = Field(
+        default=0,
+        description="pairs given no band (a CV or posting with too little evidence); counted "
+        "wrong, and outside the confusion matrix",
+    )
     pairs: list[PairResult]
     taxonomy_version: str
     scorer_version: str
@@ -66,7 +71,7 @@ def evaluate_fit(matcher: FitMatcher, pairs: list[LabelledPair], *, today: date)
     confusion = [[0] * len(labels) for _ in labels]
     results: list[PairResult] = []
     error = 0.0
-    right = near = 0
+    right = near = undetermined = 0
     version = matcher.taxonomy.version
     scorer = ""
     for pair in pairs:
@@ -74,9 +79,12 @@ def evaluate_fit(matcher: FitMatcher, pairs: list[LabelledPair], *, today: date)
             pair.cv, pair.posting, today=today, posting_title=pair.posting_title, id=pair.id
         )
         scorer = report.scorer_version
-        confusion[index[pair.band]][index[report.fit_band]] += 1
-        right += report.fit_band == pair.band
-        near += abs(index[report.fit_band] - index[pair.band]) <= 1
+        if report.fit_band in index:
+            confusion[index[pair.band]][index[report.fit_band]] += 1
+            right += report.fit_band == pair.band
+            near += abs(index[report.fit_band] - index[pair.band]) <= 1
+        else:
+            undetermined += 1
         error += abs(report.fit_score - centre[pair.band])
         results.append(
             PairResult(id=pair.id, expected=pair.band, predicted=report.fit_band,
@@ -91,6 +99,7 @@ def evaluate_fit(matcher: FitMatcher, pairs: list[LabelledPair], *, today: date)
         mae=round(error / n, 4) if n else 0.0,
         labels=labels,
         confusion=confusion,
+        undetermined=undetermined,
         pairs=results,
         taxonomy_version=version,
         scorer_version=scorer,

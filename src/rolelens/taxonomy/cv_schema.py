@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rolelens.taxonomy.scoping_schema import check_terms
+from rolelens.taxonomy.verdict_schema import UndeterminedSettings
 
 CV_ID = r"^[a-z][a-z0-9_]*$"
 
@@ -30,13 +31,16 @@ CvSectionKind = Literal[
     "certifications",
     "publications",
     "interests",
+    "languages",
     "contact",
     "other",
 ]
 #: How a mention in a CV counts: in an outcome statement of a job or project (``shipped``),
 #: in a job or project without a measured outcome (``described``), in a skills list
-#: (``listed``), anywhere else (``mentioned``: summary, education, interests).
-MentionUse = Literal["shipped", "described", "listed", "mentioned"]
+#: (``listed``), in a degree or certificate (``studied``: the education and certifications
+#: sections), anywhere else (``mentioned``: summary, interests). An outcome statement
+#: counts as ``shipped`` wherever it stands, the summary included.
+MentionUse = Literal["shipped", "described", "listed", "studied", "mentioned"]
 FitBandId = Literal["strong", "partial", "weak"]
 
 
@@ -68,6 +72,46 @@ class FitBand(_Strict):
     label: str
     min: float = Field(ge=0.0, le=1.0)
     centre: float = Field(ge=0.0, le=1.0, description="the score a pair of this band should get")
+
+
+class EntryKind(_Strict):
+    """A kind of dated entry that is not a professional job (an internship, a working-student
+    job, an apprenticeship, volunteering): shown apart and counted at ``weight``."""
+
+    id: str = Field(pattern=CV_ID)
+    label: str
+    weight: float = Field(
+        ge=0.0, le=1.0, description="share of its months that count as years of experience"
+    )
+    terms: list[str] = Field(min_length=1, description="words of the entry's heading line")
+
+    _terms = field_validator("terms")(check_terms)
+
+
+class FactCues(_Strict):
+    """Requirement lines that name no evidence item but can still be checked against a CV
+    (languages, degrees, certifications, years) or cannot be (work authorisation, location)."""
+
+    languages: list[str] = Field(min_length=1, description="spoken languages, by name")
+    level_words: dict[str, Literal["A1", "A2", "B1", "B2", "C1", "C2"]] = Field(
+        description="words for a language level and the CEFR level they stand for"
+    )
+    degrees: dict[Literal["bachelor", "master", "phd"], list[str]] = Field(
+        description="words naming a degree of each level (matched case-insensitively)"
+    )
+    degree_cues: list[str] = Field(
+        description="words that make a requirement line about a degree ('degree', 'diploma')"
+    )
+    certification: list[str] = Field(min_length=1)
+    authorisation: list[str] = Field(min_length=1, description="work permit, visa, clearance")
+    location: list[str] = Field(min_length=1, description="where the work happens")
+    years_stated: list[str] = Field(
+        default=["experience"],
+        description="words after 'N years' in a CV summary that make it a claim of experience",
+    )
+
+    _terms = field_validator("languages", "degree_cues", "certification", "authorisation",
+                             "location", "years_stated")(check_terms)  # fmt: skip
 
 
 class FitSettings(_Strict):
@@ -161,6 +205,14 @@ class CvCues(_Strict):
     outcome_verbs: list[str] = Field(min_length=1)
     metric_units: list[str] = []
     use_weights: dict[MentionUse, float]
+    entry_kinds: list[EntryKind] = Field(
+        default=[], description="dated entries that are not professional jobs, and their weight"
+    )
+    undetermined: UndeterminedSettings = Field(
+        default=UndeterminedSettings(min_evidence=1.0, min_prose=0.4),
+        description="when a CV holds too little to read a role from (no role, no advice)",
+    )
+    facts: FactCues | None = None
     repeat_decay: float = Field(default=0.4, ge=0.0, le=1.0)
     max_repeats: int = Field(default=4, ge=1)
     temperature: float = Field(default=1.5, gt=0.0)
@@ -185,10 +237,10 @@ class CvCues(_Strict):
 
     @model_validator(mode="after")
     def _weights_known(self) -> CvCues:
-        for use in ("shipped", "described", "listed", "mentioned"):
+        for use in ("shipped", "described", "listed", "studied", "mentioned"):
             if use not in self.use_weights:
                 raise ValueError(f"cv.use_weights needs {use!r}")
-        for key in ("shipped", "described", "listed", "mentioned", "related", "absent"):
+        for key in ("shipped", "described", "listed", "studied", "mentioned", "related", "absent"):
             if key not in self.fit.credit:
                 raise ValueError(f"cv.fit.credit needs {key!r}")
         for key in ("aligned", "adjacent", "mismatch"):
