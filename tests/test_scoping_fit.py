@@ -181,3 +181,28 @@ def test_scoping_fit_prior_is_the_hand_set_weights_and_fitting_is_repeatable(
     assert (a[0] == b[0]).all() and (a[1] == b[1]).all()  # deterministic: no random start
     folds = fit.grouped_folds(["s1", "s1", "s2", "s3", "s2", "s4"], 2, seed=0)
     assert folds[0] == folds[1] and folds[2] == folds[4]  # a source never spans two folds
+
+
+def test_scoping_markdown_quotes_stay_on_one_line_without_heading_marks(scoper: Scoper) -> None:
+    s = scoper.scope(
+        "## Our problem\nWe want to stop fraudulent card payments\nat checkout in real time. "
+        "We hold 5 million past payments with confirmed fraud outcomes.\n# Team\n"
+        "We have four backend developers."
+    )
+    md = scoping_markdown(s)
+    quoted = [line for line in md.splitlines() if line.startswith('- "')]
+    assert quoted, md
+    for line in quoted:
+        assert "#" not in line.split(" — ")[0]
+    team = next(st for st in s.steps if st.id == "team_stage")
+    assert team.found  # "four backend developers": no first-hire question
+    assert not any(q.step == "team_stage" for q in s.questions)
+
+
+def test_scoping_says_no_labels_so_the_volume_question_is_not_asked(scoper: Scoper) -> None:
+    s = scoper.scope(
+        "We have no labelled data at all. Staff should ask questions and get answers from our "
+        "policy documents, and every answer must cite the page it came from."
+    )
+    assert next(st for st in s.steps if st.id == "volume").found
+    assert not any(q.step == "volume" for q in s.questions)

@@ -678,7 +678,12 @@ class Scoper:
             positive = {r: a for r, a in pts.items() if a > 0}
             if positive:
                 leaning = max(positive, key=lambda r: (positive[r], -self._index(r)))
-            found = bool(signals) or (sid == "volume" and trace.volume is not None)
+            # a brief that says it has no labels, or labels without a count, answered the
+            # volume question already
+            said = trace.volume is not None or bool(
+                trace.tags.get("labelled") or trace.tags.get("little_data")
+            )
+            found = bool(signals) or (sid == "volume" and said)
             if sid == "volume":
                 finding = self._volume_finding(trace, text)
             elif signals:
@@ -1265,7 +1270,8 @@ def _budget_check(form: ScopingForm | None, text: str, line: CostLine | None) ->
         return BudgetCheck(
             text=stated, amount=amount, currency=currency, verdict=verdict, within=None
         )
-    low, high = cost.low, cost.high if cost.high is not None else cost.low
+    low = line.amount.low
+    high = cost.high if cost.high is not None else low
     if amount < low:
         verdict = (
             f"Below the sourced cost of {_article(line.name)} {line.name} ({cost.text}): expect "
