@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from rolelens.cli.eval_match import load_pairs
+from rolelens.core.cv_models import FitReport
 from rolelens.core.match import FitMatcher
 from rolelens.core.match_eval import evaluate_fit
 from rolelens.errors import EmptyInput
@@ -125,3 +126,104 @@ def test_match_undetermined_posting_is_cannot_tell(matcher: FitMatcher) -> None:
     assert report.posting_role == "undetermined"
     assert report.alignment == "undetermined" and "posting" in report.alignment_reason
     assert report.fit_band == "undetermined"
+
+
+def _bar_report(matcher: FitMatcher) -> FitReport:
+    return matcher.match(
+        _read(CVS / "senior_ml_engineer.md"), _read(TEST_POSTINGS / "churn_ml.md"), today=TODAY
+    )
+
+
+def test_issue15_every_requirement_line_is_a_row(matcher: FitMatcher) -> None:
+    report = _bar_report(matcher)
+    rows = {r.text.split(" ")[0]: r for r in report.requirements}
+    posting_lines = [
+        ln.strip("- ").split(" ")[0]
+        for ln in _read(TEST_POSTINGS / "churn_ml.md").splitlines()
+        if ln.startswith("- ")
+    ]
+    assert list(rows) == posting_lines  # every line, in order, none dropped
+    assert rows["German"].kind == "language" and rows["German"].status == "covered"
+    assert rows["German"].note and "asks C1, the CV states C1" in rows["German"].note
+    assert any("German (C1)" in w for w in rows["German"].evidence)
+    assert rows["5+"].kind == "years" and rows["5+"].status == "covered"
+    assert any("Tallow Telecom" in w for w in rows["5+"].evidence)
+    assert rows["M.Sc."].kind == "degree" and rows["M.Sc."].status == "covered"
+    assert rows["M.Sc."].evidence == ["M.Sc. in Statistics"]
+    assert rows["Train"].status == "covered"
+    assert rows["Experience"].status == "covered"  # "Ran 40+ A/B tests"
+    assert any("40+ A/B tests" in w for w in rows["Experience"].evidence)
+    assert rows["Valid"].kind == "authorisation" and rows["Valid"].status == "cannot_tell"
+    assert rows["Based"].kind == "location" and rows["Based"].status == "cannot_tell"
+    assert rows["AWS"].kind == "certification" and rows["AWS"].status == "missing"
+    assert rows["AWS"].level == "preferred"
+    assert (
+        rows["Uplift"].status != "partly" or rows["Uplift"].evidence
+    )  # never "partly" with nothing shown
+    assert report.cannot_tell == 2 + (rows["Uplift"].status == "cannot_tell")
+    assert report.fit_band == "strong" and report.alignment == "aligned"
+
+
+@pytest.mark.parametrize(
+    ("line", "cv_line", "status"),
+    [
+        ("German at C1 level", "German (B2)", "partly"),
+        ("German at C1 level", "German: native", "covered"),
+        ("Fluent German", "German", "partly"),  # named in a languages section, no level
+        ("Fluent German", "French (C2)", "missing"),
+        ("Spanish (B2) or better", "Spanish - business fluent", "covered"),
+    ],
+)
+def test_match_languages_with_cefr_levels(
+    matcher: FitMatcher, line: str, cv_line: str, status: str
+) -> None:
+    cv = _read(CVS / "ml_engineer.md") + f"\n## Languages\n{cv_line}\n"
+    posting = f"ML Engineer\n\n## Requirements\n- Train models in PyTorch\n- {line}\n"
+    report = matcher.match(cv, posting, today=TODAY)
+    row = next(r for r in report.requirements if r.kind == "language")
+    assert row.status == status, row
+
+
+@pytest.mark.parametrize(
+    ("line", "degree", "status"),
+    [
+        ("PhD in Computer Science", "M.Sc. in Computer Science", "partly"),
+        ("Bachelor's degree in Computer Science or similar", "MSc Computer Science", "covered"),
+        ("Master's degree in Physics", "B.Sc. in Physics", "partly"),
+        ("Master's degree in Physics", "", "missing"),
+    ],
+)
+def test_match_degrees(matcher: FitMatcher, line: str, degree: str, status: str) -> None:
+    cv = (
+        "## Experience\nML Engineer, Acme (2020 - present)\n"
+        "- Trained churn models in PyTorch that cut churn by 5%.\n"
+        + (f"## Education\n{degree}, 2014 - 2019\n" if degree else "")
+    )
+    posting = f"ML Engineer\n\n## Requirements\n- Train models in PyTorch\n- {line}\n"
+    report = matcher.match(cv, posting, today=TODAY)
+    row = next(r for r in report.requirements if r.kind == "degree")
+    assert row.status == status, row
+
+
+def test_match_years_row_checks_dated_jobs(matcher: FitMatcher) -> None:
+    report = matcher.match(
+        _read(CVS / "junior_ai.md"), _read(POSTINGS / "genai_rag.md"), today=TODAY
+    )
+    row = next(r for r in report.requirements if r.kind == "years")
+    assert row.status in ("partly", "missing") and row.note and "asks 3+ years" in row.note
+
+
+def test_match_summary_counts_agree_with_rows_and_rows_quote(matcher: FitMatcher) -> None:
+    bands = {b.id for b in matcher.cues.fit.bands}
+    pairs, _ = load_pairs(ROOT / "eval" / "fit_pairs.jsonl", bands)
+    for pair in pairs:
+        report = matcher.match(pair.cv, pair.posting, today=TODAY)
+        rows = report.requirements
+        assert report.covered == sum(r.status == "covered" for r in rows)
+        assert report.partly == sum(r.status == "partly" for r in rows)
+        assert report.missing == sum(r.status == "missing" for r in rows)
+        assert report.cannot_tell == sum(r.status == "cannot_tell" for r in rows)
+        for r in rows:
+            # no "partly" or "covered" with nothing shown; "cannot tell" always says why
+            assert r.status not in ("covered", "partly") or r.evidence or r.similar, (pair.id, r)
+            assert r.status != "cannot_tell" or r.note, (pair.id, r)

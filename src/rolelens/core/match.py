@@ -25,15 +25,18 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from rolelens.core.cv import CV_SCORER_VERSION, USE_RANK, CvReader
+from rolelens.core.cv_facts import FactJudge
 from rolelens.core.cv_models import (
     Alignment,
     Coverage,
     CvReading,
     FitReport,
     Probe,
+    RequirementKind,
     RequirementMatch,
     SimilarWork,
 )
+from rolelens.core.matcher import fold
 from rolelens.core.models import Evidence, Reading
 from rolelens.core.reader import PostingReader
 from rolelens.core.reader import years_required as posting_years
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher
 
 _SKIP_SECTIONS = {"title", "about_company", "benefits"}
+_REQUIREMENT_SECTIONS = {"responsibilities", "requirements", "nice_to_have"}
 _QUOTE = 180
 
 
@@ -67,6 +71,8 @@ class FitMatcher:
         self.semantic = semantic  # optional: requirement lines met by CV sentences in other words
         self.cues = self.cv_reader.cues
         self._adjacent = {frozenset(p) for p in self.cues.adjacent_roles if len(p) == 2}
+        self.facts = FactJudge(self.cues.facts) if self.cues.facts is not None else None
+        self._preferred = _phrases(taxonomy.reading.preferred_cues)
 
     def match(
         self,
@@ -105,57 +111,87 @@ class FitMatcher:
         fit = self.cues.fit
         uses = self.cv_reader.uses(cv)
         quotes = _quotes(cv, cv_text)
-        shown_roles = {
-            (self.cv_reader.primary_role(e.item), e.kind)
-            for e in cv.evidence
-            if e.use in ("shipped", "described")
-        }
-        shown_groups = {
-            g
-            for e in cv.evidence
-            if e.use in ("shipped", "described")
-            and (g := getattr(self.cv_reader.item(e.item), "group", None))
-        }
+        # the family each shown item stands for (same main role and kind, or same group),
+        # and the first CV item that shows it
+        shown_roles: dict[tuple[str | None, str], str] = {}
+        shown_groups: dict[str, str] = {}
+        for e in cv.evidence:
+            if e.use not in ("shipped", "described"):
+                continue
+            shown_roles.setdefault((self.cv_reader.primary_role(e.item), e.kind), e.item)
+            group = getattr(self.cv_reader.item(e.item), "group", None)
+            if group:
+                shown_groups.setdefault(group, e.item)
         requirements: list[RequirementMatch] = []
         asked: dict[str, str] = {}  # item -> level ("required" wins)
         gaps: list[str] = []
-        for (start, end), level, section, mentions in _requirement_lines(posting, posting_text):
+        for (start, end), level, section, mentions in self._lines(posting, posting_text):
             if len(requirements) >= fit.max_requirements:
                 break
+            line = posting_text[start:end]
+            text = _clip(line.strip(" \t-*•#"))
+            fact = self.facts.kind(line) if self.facts is not None else None
+            # a fact line is judged as a fact; a role's name on it ("5+ years as an ML
+            # engineer") is not a skill to show
+            skill_mentions = [m for m in mentions if fact is None or m.kind != "domain"]
+            if fact is not None and fact != "years":
+                skill_mentions = []
             items: list[str] = []
-            for ev in mentions:
+            for ev in skill_mentions:
                 if ev.item not in items:
                     items.append(ev.item)
             credits: list[float] = []
             words: list[str] = []
             missing: list[str] = []
             for item_id in items:
-                credit, how = self._credit(item_id, uses, shown_roles, shown_groups)
+                credit, how, via = self._credit(item_id, uses, shown_roles, shown_groups)
                 credits.append(credit)
-                label = next(ev.label for ev in mentions if ev.item == item_id)
+                label = next(ev.label for ev in skill_mentions if ev.item == item_id)
                 quoted = [item_id, *sorted(self.cv_reader.kin.get(item_id, ()))]
                 if how not in ("related", "absent"):
-                    for q in next((quotes[k] for k in quoted if k in quotes), [])[:1]:
-                        if q not in words:
-                            words.append(q)
+                    own = quotes.get(item_id) or [
+                        q for k in quoted if k in quotes for q in quotes[k]
+                    ]
+                    q = _closest(own, line)
+                    if q is not None and q not in words:
+                        words.append(q)
+                elif how == "related" and via in quotes:
+                    # only the family is shown: say so, with the words that show it
+                    q = _closest(quotes[via], line)
+                    if q is not None and q not in words:
+                        words.append(f"related work only: {q}")
                 if how in ("related", "absent"):
                     missing.append(label)
                     if level == "required" and label not in gaps:
                         gaps.append(label)
                 if asked.get(item_id) != "required":
                     asked[item_id] = level
-            score = sum(credits) / len(credits)
-            status = self._status(score)
+            kind: RequirementKind = "skills"
+            note: str | None = None
+            score = sum(credits) / len(credits) if credits else 0.0
+            status: Coverage = self._status(score)
+            if fact is not None and self.facts is not None:
+                verdict = self.facts.judge(fact, line, cv, cv_text)
+                kind, note = fact, verdict.note
+                words = [*verdict.evidence, *words]
+                # a line asking for years and skills is as covered as the weaker of the two
+                score = min(verdict.score, score) if credits else verdict.score
+                status = "cannot_tell" if verdict.status == "cannot_tell" else self._status(score)
+            elif not items:
+                kind, status = "other", "cannot_tell"
+                note = "cannot tell from a CV: the line names no skill, tool or fact to check"
             requirements.append(
                 RequirementMatch(
-                    text=_clip(posting_text[start:end].strip(" \t-*•#")),
+                    text=text,
                     level=level,
                     section=section,
+                    kind=kind,
                     items=items,
                     status=status,
                     score=round(score, 3),
                     evidence=words[:3],
                     missing=missing,
+                    note=note,
                 )
             )
         if self.semantic is not None:
@@ -170,10 +206,10 @@ class FitMatcher:
                 )
             )
         weights = {"required": fit.required_weight, "preferred": fit.preferred_weight}
-        total = sum(weights[r.level] for r in requirements)
-        coverage = (
-            sum(weights[r.level] * r.score for r in requirements) / total if total > 0 else 0.0
-        )
+        # a line a CV cannot settle does not count; years are checked by their own penalty
+        counted = [r for r in requirements if r.status != "cannot_tell" and r.kind != "years"]
+        total = sum(weights[r.level] for r in counted)
+        coverage = sum(weights[r.level] * r.score for r in counted) / total if total > 0 else 0.0
         alignment, reason = self._alignment(cv, posting)
         years_required = posting_years(posting_text)
         penalties: dict[str, float] = {}
@@ -215,6 +251,7 @@ class FitMatcher:
             covered=sum(r.status == "covered" for r in requirements),
             partly=sum(r.status == "partly" for r in requirements),
             missing=sum(r.status == "missing" for r in requirements),
+            cannot_tell=sum(r.status == "cannot_tell" for r in requirements),
             gaps=gaps,
             probes=self._probes(cv, asked, uses, gaps, requirements),
             keyword_stuffing=cv.keyword_stuffing,
@@ -275,24 +312,26 @@ class FitMatcher:
         self,
         item_id: str,
         uses: dict[str, MentionUse],
-        shown_roles: set[tuple[str | None, str]],
-        shown_groups: set[str],
-    ) -> tuple[float, MentionUse | str]:
+        shown_roles: dict[tuple[str | None, str], str],
+        shown_groups: dict[str, str],
+    ) -> tuple[float, MentionUse | str, str | None]:
+        """(credit, how, the CV item that earned it) for one requirement item."""
         credit = self.cues.fit.credit
         use = uses.get(item_id)
         if use is not None:
-            return credit[use], use
-        kin = [uses[k] for k in self.cv_reader.kin.get(item_id, ()) if k in uses]
+            return credit[use], use, item_id
+        kin = [(uses[k], k) for k in sorted(self.cv_reader.kin.get(item_id, ())) if k in uses]
         if kin:
-            best = max(kin, key=USE_RANK.__getitem__)
-            return credit[best] * self.cues.fit.kin_share, best
+            best, via = max(kin, key=lambda p: USE_RANK[p[0]])
+            return credit[best] * self.cues.fit.kin_share, best, via
         item = self.cv_reader.item(item_id)
-        if item is not None and (
-            (item.group and item.group in shown_groups)
-            or (self.cv_reader.primary_role(item_id), item.kind) in shown_roles
-        ):
-            return credit["related"], "related"
-        return credit["absent"], "absent"
+        if item is not None:
+            family = shown_roles.get((self.cv_reader.primary_role(item_id), item.kind))
+            if item.group and item.group in shown_groups:
+                return credit["related"], "related", shown_groups[item.group]
+            if family is not None:
+                return credit["related"], "related", family
+        return credit["absent"], "absent", None
 
     def _alignment(self, cv: CvReading, posting: Reading) -> tuple[Alignment, str]:
         # a reading may be 'undetermined' (too little evidence), which names no role
@@ -347,6 +386,39 @@ class FitMatcher:
         if frozenset((cv_role, post_role)) in self._adjacent or share >= 0.15 or hybrid_side:
             return "adjacent", f"{cv_part}; {post_part}: close enough to grow into"
         return "mismatch", f"{cv_part}; {post_part}: a different job, whatever words they share"
+
+    def _lines(
+        self, posting: Reading, text: str
+    ) -> list[tuple[tuple[int, int], Literal["required", "preferred"], str, list[Evidence]]]:
+        """Every line of the posting's duties, requirements and nice-to-have sections, in
+        order, with the evidence it names (lines naming none are kept: a language, a degree,
+        a work permit is asked there too)."""
+        lines = _requirement_lines(posting, text)
+        named = {line[0][0]: line for line in lines}
+        out: list[
+            tuple[tuple[int, int], Literal["required", "preferred"], str, list[Evidence]]
+        ] = []
+        seen: set[int] = set()
+        for sec in self.posting_reader.splitter.split(text):
+            if sec.kind not in _REQUIREMENT_SECTIONS:
+                continue
+            pos = sec.start
+            for raw in text[sec.start : sec.end].splitlines(keepends=True):
+                lo, hi = pos, pos + len(raw.rstrip("\r\n"))
+                pos += len(raw)
+                body = raw.strip(" \t-*•#_:\r\n")
+                if len(body) < 3 or (sec.heading and fold(body) == fold(sec.heading).strip()):
+                    continue
+                seen.add(lo)
+                if lo in named:
+                    out.append(named[lo])
+                    continue
+                preferred = sec.kind == "nice_to_have" or self._preferred.search(fold(body))
+                level: Literal["required", "preferred"] = "preferred" if preferred else "required"
+                out.append(((lo, hi), level, sec.kind, []))
+        # lines with evidence outside those sections (a summary that asks for skills) stay
+        out += [line for line in lines if line[0][0] not in seen]
+        return sorted(out, key=lambda r: r[0])
 
     def _hybrid_side_missing(self, cv: CvReading, posting: Reading) -> str | None:
         """For a hybrid posting, the side (hybrid group) the CV's work barely touches."""
@@ -422,6 +494,14 @@ def _requirement_lines(
     return out
 
 
+def _phrases(terms: list[str]) -> re.Pattern[str]:
+    """One regex for cue phrases over folded text, on word boundaries."""
+    parts = [re.escape(" ".join(fold(t).split())).replace(r"\ ", r"\s+") for t in terms]
+    if not parts:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+
+
 def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The span of the whole line(s) holding ``text[start:end]``."""
     stop = text.find("\n", end)
@@ -442,6 +522,23 @@ def _quotes(cv: CvReading, text: str) -> dict[str, list[str]]:
             quote = line if ev.use != "listed" else f"listed: {ev.text}"
         best.setdefault(ev.item, []).append((-USE_RANK[ev.use], _clip(quote)))
     return {k: [q for _, q in sorted(v, key=lambda x: x[0])] for k, v in best.items()}
+
+
+def _closest(candidates: list[str], line: str) -> str | None:
+    """Of an item's quotes (strongest use first), the one of the strongest use that shares
+    most words with the requirement line."""
+    if not candidates:
+        return None
+    want = set(re.findall(r"[a-z]{3,}", fold(line)))
+    best = candidates[0]
+    best_overlap = len(want & set(re.findall(r"[a-z]{3,}", fold(best))))
+    for q in candidates[1:]:
+        if q.startswith("listed: ") and not best.startswith("listed: "):
+            break  # a weaker use
+        overlap = len(want & set(re.findall(r"[a-z]{3,}", fold(q))))
+        if overlap > best_overlap:
+            best, best_overlap = q, overlap
+    return best
 
 
 def _top_labels(pairs: list[tuple[str, float]], n: int = 3) -> str:
