@@ -386,3 +386,21 @@ def test_cli_train_refuses_a_missing_out_folder_before_fitting(tmp_path: Path) -
     result = CliRunner().invoke(app, ["train", "postings", str(data), "--out", str(out)])
     assert result.exit_code == 2
     assert "no such folder" in result.output
+
+
+def test_taxonomy_a_users_fit_replaces_the_bundled_fit_whole(
+    tmp_path: Path, hand: Taxonomy
+) -> None:
+    bundled = load_taxonomy()
+    if bundled.fitted is None:
+        pytest.skip("no bundled fitted numbers")
+    moved = next(
+        e.id for e, h in zip(bundled.evidence, hand.evidence, strict=True) if e.weights != h.weights
+    )
+    mine = load_taxonomy([fitted_file(tmp_path, {"rag": {"ai_engineer": 4.5}})])
+    weights = {e.id: e.weights for e in mine.evidence}
+    assert weights["rag"] == {"ai_engineer": 4.5}
+    # what only the bundled fit moved is back at its hand-set value, not half of each fit
+    assert weights[moved] == next(e.weights for e in hand.evidence if e.id == moved)
+    assert mine.scoring.temperature == hand.scoring.temperature
+    assert mine.fitted is not None and mine.fitted.fitted_on == ["mine.jsonl"]
