@@ -110,11 +110,10 @@ def test_match_fit_test_set_guard(matcher: FitMatcher) -> None:
 
 
 # -- issue 15 ---------------------------------------------------------------------------
-TEST_POSTINGS = ROOT / "tests" / "data" / "postings"
 
 
 def test_issue15_name_only_cv_has_no_fit_verdict(matcher: FitMatcher) -> None:
-    report = matcher.match("Jonas Velde\n", _read(TEST_POSTINGS / "churn_ml.md"), today=TODAY)
+    report = matcher.match("Jonas Velde\n", _read(POSTINGS / "churn_ml.md"), today=TODAY)
     assert report.cv_role == "undetermined"
     assert report.alignment == "undetermined" and "cannot tell" in report.alignment_reason
     assert report.fit_band == "undetermined" and report.fit_label == "cannot tell"
@@ -130,7 +129,7 @@ def test_match_undetermined_posting_is_cannot_tell(matcher: FitMatcher) -> None:
 
 def _bar_report(matcher: FitMatcher) -> FitReport:
     return matcher.match(
-        _read(CVS / "senior_ml_engineer.md"), _read(TEST_POSTINGS / "churn_ml.md"), today=TODAY
+        _read(CVS / "senior_ml_engineer.md"), _read(POSTINGS / "churn_ml.md"), today=TODAY
     )
 
 
@@ -139,7 +138,7 @@ def test_issue15_every_requirement_line_is_a_row(matcher: FitMatcher) -> None:
     rows = {r.text.split(" ")[0]: r for r in report.requirements}
     posting_lines = [
         ln.strip("- ").split(" ")[0]
-        for ln in _read(TEST_POSTINGS / "churn_ml.md").splitlines()
+        for ln in _read(POSTINGS / "churn_ml.md").splitlines()
         if ln.startswith("- ")
     ]
     assert list(rows) == posting_lines  # every line, in order, none dropped
@@ -227,3 +226,16 @@ def test_match_summary_counts_agree_with_rows_and_rows_quote(matcher: FitMatcher
             # no "partly" or "covered" with nothing shown; "cannot tell" always says why
             assert r.status not in ("covered", "partly") or r.evidence or r.similar, (pair.id, r)
             assert r.status != "cannot_tell" or r.note, (pair.id, r)
+
+
+# The issue-15 pairs (the last 12 rows: dated years with internships, languages with CEFR
+# levels, degrees, outcome statements in a summary), labelled before the rules were written:
+# 7/12 before, 11/12 after (docs/cv.md).
+def test_issue15_fit_pairs_guard(matcher: FitMatcher) -> None:
+    bands = {b.id for b in matcher.cues.fit.bands}
+    pairs, _ = load_pairs(ROOT / "eval" / "fit_pairs.jsonl", bands)
+    new = pairs[42:]
+    assert len(new) == 12
+    report = evaluate_fit(matcher, new, today=TODAY)
+    assert report.band_accuracy >= 0.83
+    assert report.adjacent_accuracy == 1.0

@@ -222,6 +222,14 @@ class FitMatcher:
         ):
             short = (years_required - cv.years_experience) / years_required
             penalties["years"] = round(fit.years_penalty * min(1.0, 2 * short), 3)
+        unmet = sum(
+            r.level == "required"
+            and r.kind in ("language", "degree", "certification")
+            and r.status == "missing"
+            for r in requirements
+        )
+        if unmet and fit.fact_penalty > 0:
+            penalties["missing_facts"] = round(fit.fact_penalty * min(unmet, 2), 3)
         raw = (
             fit.coverage_share * coverage
             + (1 - fit.coverage_share)

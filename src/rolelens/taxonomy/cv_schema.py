@@ -142,6 +142,13 @@ class FitSettings(_Strict):
     years_penalty: float = Field(
         default=0.1, ge=0.0, le=1.0, description="when the CV has fewer years than asked"
     )
+    fact_penalty: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="per required language, degree or certification the CV does not state "
+        "(at most two count)",
+    )
     bands: list[FitBand] = Field(min_length=1)
     max_probes: int = Field(default=6, ge=0)
     probe_template: str = Field(description="'{label}' is replaced by the claim's name")
