@@ -321,6 +321,8 @@ def test_cli_train_writes_numbers_that_layer(tmp_path: Path) -> None:
     assert tax.fitted.sha256 == content_sha256(rows)
     assert tax.fitted.cv is not None and tax.fitted.cv.n == len(rows)
     assert tax.fitted.settings["folds"] == 3
+    assert len(tax.fitted.cv.fold_accuracy) == 3
+    assert all(0.0 <= a <= 1.0 for a in tax.fitted.cv.fold_accuracy)
     reading = PostingReader(tax).read(str(rows[1]["description"]), title="Engineer")
     assert reading.role == rows[1]["label"]
     # the same rows and seed give the same numbers

@@ -30,6 +30,9 @@ class FitScores(_Strict):
     mismatch_precision: float | None = None
     mismatch_recall: float | None = None
     title_role_accuracy: float | None = None
+    fold_accuracy: list[float] = Field(
+        default=[], description="accuracy in each cross-validation fold, in fold order"
+    )
 
 
 class FitProvenance(_Strict):

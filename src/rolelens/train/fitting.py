@@ -321,8 +321,9 @@ def cross_validate(
     rows: Sequence[Row],
     postings: Sequence[LabelledPosting],
     result: TrainResult,
-) -> tuple[PostingsEvaluation, PostingsEvaluation]:
-    """Step 5: (fitted, hand-set) evaluations of the real reader, out of fold.
+) -> tuple[PostingsEvaluation, PostingsEvaluation, list[float], list[float]]:
+    """Step 5: (fitted, hand-set) evaluations of the real reader, out of fold, and each
+    one's accuracy fold by fold (how much the headline number moves between folds).
 
     For each fold the numbers are refitted on the other folds (same settings) and the
     temperature taken from the other folds' out-of-fold points; the fold's postings are
@@ -359,14 +360,32 @@ def cross_validate(
     hand_eval = score_postings(
         rows, hand_readings, hand_title, hand.role_ids, version, SCORER_VERSION
     )
-    return fitted_eval, hand_eval
+    labels = [str(r.extra["label"]) for r in rows]
+    fitted_roles = [readings[i].role for i in range(len(rows))]
+    hand_roles = [r.role for r in hand_readings]
+    return (
+        fitted_eval,
+        hand_eval,
+        _by_fold(labels, fitted_roles, result.folds, k),
+        _by_fold(labels, hand_roles, result.folds, k),
+    )
 
 
-def scores(evaluation: PostingsEvaluation) -> FitScores:
+def _by_fold(gold: Sequence[str], read: Sequence[str], folds: Sequence[int], k: int) -> list[float]:
+    right = [0] * k
+    size = [0] * k
+    for g, r, f in zip(gold, read, folds, strict=True):
+        size[f] += 1
+        right[f] += g == r
+    return [round(right[f] / size[f], 4) if size[f] else 0.0 for f in range(k)]
+
+
+def scores(evaluation: PostingsEvaluation, fold_accuracy: Sequence[float] = ()) -> FitScores:
     """The headline numbers of an evaluation, for a provenance block."""
     w = evaluation.work
     return FitScores(
         n=evaluation.n,
+        fold_accuracy=list(fold_accuracy),
         accuracy=w.accuracy,
         lenient_accuracy=evaluation.lenient_accuracy,
         macro_f1=w.macro_f1,
@@ -424,7 +443,7 @@ def run(
         method=METHOD,
     )
     result = train(hand, postings, opts, provenance)
-    fitted_eval, hand_eval = cross_validate(hand, rows, postings, result)
+    fitted_eval, hand_eval, fitted_folds, hand_folds = cross_validate(hand, rows, postings, result)
     holdout = hand_holdout = None
     if len(sources) > 1:
         last = sources[-1][0]
@@ -450,8 +469,8 @@ def run(
                 "out_of_fold_log_loss": round(s.log_loss, 4),
             },
             "fitted_how": FITTED_HOW,
-            "cv": scores(fitted_eval),
-            "hand_cv": scores(hand_eval),
+            "cv": scores(fitted_eval, fitted_folds),
+            "hand_cv": scores(hand_eval, hand_folds),
             "holdout_file": sources[-1][0] if holdout is not None else None,
             "holdout": scores(holdout) if holdout is not None else None,
             "hand_holdout": scores(hand_holdout) if hand_holdout is not None else None,
