@@ -271,3 +271,14 @@ def test_issue15_name_only_cv_gets_no_role(cv_reader: CvReader, text: str) -> No
     assert reading.role == "undetermined"
     assert reading.undetermined_reason
     assert abs(sum(reading.scores.values()) - 1) < 1e-3  # the distribution stays
+
+
+def test_cv_cues_written_before_studied_read_degrees_as_mentioned(taxonomy: Taxonomy) -> None:
+    from rolelens.taxonomy.cv_schema import CvCues
+
+    assert taxonomy.cv is not None
+    data = taxonomy.cv.model_dump(mode="json")
+    del data["use_weights"]["studied"], data["fit"]["credit"]["studied"]
+    cues = CvCues.model_validate(data)
+    assert cues.use_weights["studied"] == cues.use_weights["mentioned"]
+    assert cues.fit.credit["studied"] == cues.fit.credit["mentioned"]

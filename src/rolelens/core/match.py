@@ -284,7 +284,13 @@ class FitMatcher:
         """Requirement lines lifted by the CV sentence closest to them, when close enough."""
         assert self.semantic is not None
         cues = self.semantic.cues.fit
-        open_lines = [i for i, r in enumerate(requirements) if r.status != "covered"]
+        # facts (languages, degrees, work permits, ...) are stated or not: no paraphrase
+        # settles them; a line naming no known item may still be met in other words
+        open_lines = [
+            i
+            for i, r in enumerate(requirements)
+            if r.status != "covered" and r.kind in ("skills", "other")
+        ]
         wanted = set(cues.cv_sections)
         # a job's heading line ("ML Engineer, Acme — 2020 – present") names a title, not work
         headings = [_line_around(cv_text, e.start, e.end) for e in cv.entries]
@@ -312,6 +318,7 @@ class FitMatcher:
                     "score": round(lifted, 3),
                     "status": self._status(lifted),
                     "similar": SimilarWork(text=_clip(sentences[j]), similarity=sim),
+                    "note": None if r.kind == "other" else r.note,
                 }
             )
         return out

@@ -242,6 +242,22 @@ class CvCues(_Strict):
 
     _verbs = field_validator("outcome_verbs", "metric_units")(check_terms)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _studied_defaults(cls, data: object) -> object:
+        """A ``cv:`` block written before degrees counted as shown (no ``studied`` weight or
+        credit) reads them as it read them then: like ``mentioned``."""
+        if isinstance(data, dict):
+            weights = data.get("use_weights")
+            if isinstance(weights, dict) and "studied" not in weights and "mentioned" in weights:
+                data = {**data, "use_weights": {**weights, "studied": weights["mentioned"]}}
+            fit = data.get("fit")
+            credit = fit.get("credit") if isinstance(fit, dict) else None
+            if isinstance(credit, dict) and "studied" not in credit and "mentioned" in credit:
+                fit = {**fit, "credit": {**credit, "studied": credit["mentioned"]}}  # type: ignore[dict-item]
+                data = {**data, "fit": fit}
+        return data
+
     @model_validator(mode="after")
     def _weights_known(self) -> CvCues:
         for use in ("shipped", "described", "listed", "studied", "mentioned"):
