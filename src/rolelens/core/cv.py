@@ -816,13 +816,20 @@ def level_of(around: str, words: Mapping[str, CEFR]) -> CEFR | None:
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Lines of a span, split at commas and semicolons too ("German (C1), English (fluent)")."""
+    """Lines of a span, split at commas and semicolons too ("German (C1), English (fluent)"),
+    but not inside brackets; one linear pass (no look-ahead that rescans the line)."""
     out = []
     for lo, hi in _sentences(text, start, end):
-        pos = lo
-        for m in re.finditer(r"[;,|·](?![^()]*\))", text[lo:hi]):
-            out.append((pos, lo + m.start()))
-            pos = lo + m.end()
+        pos, depth = lo, 0
+        for i in range(lo, hi):
+            c = text[i]
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0 and c in ";,|·":
+                out.append((pos, i))
+                pos = i + 1
         out.append((pos, hi))
     return [(a, b) for a, b in (_trim(text, a, b) for a, b in out) if b > a]
 

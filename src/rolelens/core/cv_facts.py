@@ -106,7 +106,7 @@ class FactJudge:
         """The languages a line asks for, each with the level nearest to it: the first one
         after its name (before the next language), else the last one before it."""
         folded = " ".join(fold(line).split())
-        names = list(self._languages.finditer(folded))
+        names = list(self._languages.finditer(folded))[:20]  # a line asks a few, not thousands
         out: list[tuple[str, CEFR | None]] = []
         for i, m in enumerate(names):
             lo = names[i - 1].end() if i > 0 else 0
