@@ -239,3 +239,15 @@ def test_issue15_fit_pairs_guard(matcher: FitMatcher) -> None:
     report = evaluate_fit(matcher, new, today=TODAY)
     assert report.band_accuracy >= 0.83
     assert report.adjacent_accuracy == 1.0
+
+
+def test_match_a_duty_that_names_a_place_is_still_judged_as_work(matcher: FitMatcher) -> None:
+    posting = (
+        "Forward Deployed Engineer\n\n## What you will do\n"
+        "- Travel to customer sites to build RAG prototypes on their documents\n"
+        "- Based in Paris\n"
+    )
+    report = matcher.match(_read(CVS / "ai_engineer.md"), posting, today=TODAY)
+    kinds = [r.kind for r in report.requirements]
+    assert kinds == ["skills", "location"]
+    assert report.requirements[0].status in ("covered", "partly")

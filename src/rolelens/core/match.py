@@ -131,6 +131,8 @@ class FitMatcher:
             line = posting_text[start:end]
             text = _clip(line.strip(" \t-*•#"))
             fact = self.facts.kind(line) if self.facts is not None else None
+            if fact == "location" and any(m.kind != "domain" for m in mentions):
+                fact = None  # "travel to customer sites for discovery": the work is the ask
             # a fact line is judged as a fact; a role's name on it ("5+ years as an ML
             # engineer") is not a skill to show
             skill_mentions = [m for m in mentions if fact is None or m.kind != "domain"]
