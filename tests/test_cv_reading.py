@@ -282,3 +282,20 @@ def test_cv_cues_written_before_studied_read_degrees_as_mentioned(taxonomy: Taxo
     cues = CvCues.model_validate(data)
     assert cues.use_weights["studied"] == cues.use_weights["mentioned"]
     assert cues.fit.credit["studied"] == cues.fit.credit["mentioned"]
+
+
+@pytest.mark.parametrize(
+    ("summary", "stated"),
+    [
+        ("Data engineer with 10+ years of experience in pipelines.", 10.0),
+        ("Over eight years building data products.", 8.0),
+        ("Analyst, 3 years in industry.", 3.0),
+        ("I moved to Berlin 6 years ago and love it.", None),
+        ("Shipped a model that saved 5 years of manual work.", None),
+    ],
+)
+def test_cv_reading_years_the_summary_states(
+    cv_reader: CvReader, summary: str, stated: float | None
+) -> None:
+    text = f"## Summary\n{summary}\n## Experience\nEngineer, Acme (2019 - present)\n- built APIs\n"
+    assert cv_reader.read(text, today=TODAY).years_stated == stated
