@@ -206,3 +206,18 @@ def test_scoping_says_no_labels_so_the_volume_question_is_not_asked(scoper: Scop
     )
     assert next(st for st in s.steps if st.id == "volume").found
     assert not any(q.step == "volume" for q in s.questions)
+
+
+@pytest.mark.parametrize(
+    ("brief", "undetermined"),
+    [
+        ("We want to use AI.", True),
+        ("Our company wants an AI strategy.", True),  # one stray word states no fact
+        ("Can AI help our business grow?", True),
+        ("We want weekly dashboards of sales by region.", False),  # one fact, clearly stated
+    ],
+)
+def test_scoping_one_line_briefs(scoper: Scoper, brief: str, undetermined: bool) -> None:
+    s = scoper.scope(brief)
+    assert s.undetermined is undetermined, (s.role, s.facts)
+    assert (s.job_description is None) is undetermined

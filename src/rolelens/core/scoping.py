@@ -258,8 +258,9 @@ class Scoper:
         region = self._region(form, folded)
         level = self._level(top, form)
         warnings = self._warnings(top, tags, trace, shifted)
-        facts = self._facts_found(trace)
-        if len(facts) < self.cues.min_facts or scores[top] < self.cues.min_confidence:
+        facts, stated = self._facts_found(trace)
+        thin = not stated and len(facts) < self.cues.min_facts
+        if thin or scores[top] < self.cues.min_confidence:
             # too thin to decide: say so, ask what would decide, name no hire
             return Scoping(
                 id=id,
@@ -433,13 +434,22 @@ class Scoper:
                 )
             )
 
-    def _facts_found(self, trace: _Trace) -> list[str]:
-        """The facts the brief states: by one of their cues, or by a sentence's meaning."""
-        return [
+    def _facts_found(self, trace: _Trace) -> tuple[list[str], list[str]]:
+        """(facts the brief touches, facts it states): touched by any cue word; stated by a
+        sentence's meaning, a phrase cue, or two different words of a vocabulary cue."""
+
+        def stated(cue_id: str) -> bool:
+            cue = self._cue_by_id.get(cue_id)
+            value = trace.activation.get(cue_id, 0.0)
+            return bool(value) and (cue is None or not cue.per_term or value >= 2 / 3 - 1e-9)
+
+        touched = [
             f.id
             for f in self.cues.facts
             if f.id in trace.facts or any(trace.activation.get(c) for c in f.cues)
         ]
+        strong = [f.id for f in self.cues.facts if f.id in trace.facts or any(map(stated, f.cues))]
+        return touched, strong
 
     def _feature_points(
         self,

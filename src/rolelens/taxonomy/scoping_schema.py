@@ -432,7 +432,10 @@ class ScopingCues(_Strict):
     interview: InterviewPlan
     facts: list[Fact] = []
     min_facts: int = Field(
-        default=2, ge=0, description="below this many facts found, the brief is undetermined"
+        default=2,
+        ge=0,
+        description="a brief that states no fact clearly (a phrase cue, two words of a "
+        "vocabulary, a sentence's meaning) and touches fewer facts than this is undetermined",
     )
     min_confidence: float = Field(
         default=0.0,
