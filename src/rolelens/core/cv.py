@@ -793,7 +793,7 @@ _NUMBER_WORDS = {
 _STATED = re.compile(
     r"(?<![a-z0-9.])(?P<n>\d{1,2}(?:\.\d)?|"
     + "|".join(_NUMBER_WORDS)
-    + r")\s*\+?\s*(?:years?|yrs)\b"
+    + r")\s*+\+?\s*+(?:years?|yrs)\b"
 )
 _CEFR = re.compile(r"(?<![a-z0-9])([abc][12])(?![a-z0-9])")
 
