@@ -133,9 +133,13 @@ class FactJudge:
             return self._certification(line, cv, cv_text)
         if kind == "years":
             return self._years(line, cv)
-        what = "a work permit or visa" if kind == "authorisation" else "where someone lives"
+        what = (
+            "a work permit or visa"
+            if kind == "authorisation"
+            else "where they are based and could work"
+        )
         return FactVerdict(kind, "cannot_tell", 0.0, [],
-                           f"cannot tell from a CV: ask about {what}")  # fmt: skip
+                           f"a CV does not settle it: ask about {what}")  # fmt: skip
 
     def _language(self, line: str, cv: CvReading) -> FactVerdict:
         asked = self.asked_languages(line)
@@ -147,21 +151,23 @@ class FactJudge:
             skill = have.get(name)
             if skill is None:
                 scores.append(0.0)
-                notes.append(f"{name}: the CV does not name it")
+                notes.append(f"{name.capitalize()}: the CV does not name it")
                 continue
             words.append(skill.text)
             if level is None:
                 scores.append(1.0)
-                notes.append(f"{name}: named" + (f" at {skill.level}" if skill.level else ""))
+                notes.append(
+                    f"{name.capitalize()}: named" + (f" at {skill.level}" if skill.level else "")
+                )
             elif skill.level is None:
                 scores.append(0.5)
-                notes.append(f"{name}: asks {level}, the CV states no level")
+                notes.append(f"{name.capitalize()}: asks {level}, the CV states no level")
             elif _CEFR_ORDER[skill.level] >= _CEFR_ORDER[level]:
                 scores.append(1.0)
-                notes.append(f"{name}: asks {level}, the CV states {skill.level}")
+                notes.append(f"{name.capitalize()}: asks {level}, the CV states {skill.level}")
             else:
                 scores.append(0.4)
-                notes.append(f"{name}: asks {level}, the CV states {skill.level}")
+                notes.append(f"{name.capitalize()}: asks {level}, the CV states {skill.level}")
         score = sum(scores) / len(scores) if scores else 0.0
         return FactVerdict("language", _status(score), score, words, "; ".join(notes))
 

@@ -181,7 +181,7 @@ class FitMatcher:
                 status = "cannot_tell" if verdict.status == "cannot_tell" else self._status(score)
             elif not items:
                 kind, status = "other", "cannot_tell"
-                note = "cannot tell from a CV: the line names no skill, tool or fact to check"
+                note = "the line names no skill, tool or fact rolelens knows to check"
             requirements.append(
                 RequirementMatch(
                     text=text,
