@@ -225,13 +225,9 @@ class Scoper:
 
             self._reader = PostingReader(taxonomy)
         self.semantic = semantic  # optional: brief sentences matched to facts (or activities)
-        self._fact_vectors: list[tuple[Sequence[Any], Sequence[Any]]] = []
-        if semantic is not None:
-            emb = semantic.embedder
-            for fact in self.cues.facts:
-                pro = emb.embed_many([fact.statement, *fact.examples])
-                con = emb.embed_many(fact.counter_examples) if fact.counter_examples else []
-                self._fact_vectors.append((pro, con))
+        # the facts' example vectors, embedded on first use (a service that only reads
+        # postings never pays for them) and kept: they depend on the taxonomy alone
+        self._fact_vectors: list[tuple[Sequence[Any], Sequence[Any]]] | None = None
 
     # -- public -------------------------------------------------------------------------
     def scope(
@@ -391,11 +387,25 @@ class Scoper:
         self._volume(text, folded, trace)
         if self._reader is not None:
             self._reader_signals(text, trace)
-        if self._fact_vectors:
+        if self.semantic is not None and self.cues.facts:
             self._fact_signals(text, trace)
         elif self.semantic is not None:
             self._semantic_signals(text, trace)
         return trace
+
+    def _facts_embedded(self) -> list[tuple[Sequence[Any], Sequence[Any]]]:
+        """Each fact's (statement and examples, counter-examples) vectors."""
+        if self._fact_vectors is None:
+            assert self.semantic is not None
+            emb = self.semantic.embedder
+            self._fact_vectors = [
+                (
+                    emb.embed_many([f.statement, *f.examples]),
+                    emb.embed_many(f.counter_examples) if f.counter_examples else [],
+                )
+                for f in self.cues.facts
+            ]
+        return self._fact_vectors
 
     def _fact_signals(self, text: str, trace: _Trace) -> None:
         """Each fact's strength: how far the sentence most like it (and more like it than
@@ -407,7 +417,7 @@ class Scoper:
         emb = self.semantic.embedder
         vectors = emb.embed_many([s.text for s in sentences])
         floor, scale = self.cues.fact_floor, self.cues.fact_scale
-        for fact, (pro, con) in zip(self.cues.facts, self._fact_vectors, strict=True):
+        for fact, (pro, con) in zip(self.cues.facts, self._facts_embedded(), strict=True):
             sims = [max(row) for row in emb.similarities(vectors, pro)]
             against = (
                 [max(row) for row in emb.similarities(vectors, con)]
@@ -427,7 +437,7 @@ class Scoper:
             trace.signals[fact.step].append(
                 Signal(
                     cue=f"fact:{fact.id}",
-                    label=f"{fact.statement} (similarity {float(sims[best]):.2f})",
+                    label=f"{fact.statement} (semantic, similarity {float(sims[best]):.2f})",
                     quote=Quote(text=s.text, start=s.start, end=s.end),
                     points=self._feature_points(f"fact:{fact.id}", value, {}, fact.step),
                     tags=[],
