@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 
 from conftest import SHARED, needs_shared
-from rolelens.core.scoping import Scoper, compose, parse_form
+from rolelens.cli.scope import parse_form
+from rolelens.core.scoping import Scoper, compose
 from rolelens.core.scoping_eval import LabelledBrief, evaluate_scoping, source_group
 from rolelens.core.scoping_models import Scoping
 from rolelens.errors import EmptyInput, FormError, ScopingUnavailable, TaxonomyError

@@ -225,12 +225,15 @@ def test_semantic_scoper_hook_adds_outcome_signals(
     brief = f"We want software that can {AGENT}, end to end."
     plain = Scoper(taxonomy).scope(brief)
     with_semantic = Scoper(taxonomy, semantic=matcher).scope(brief)
-    outcome = next(s for s in with_semantic.steps if s.id == "outcome")
-    cues = [sig.cue for sig in outcome.signals]
-    assert "semantic:agent_autonomy" in cues
-    sig = next(sig for sig in outcome.signals if sig.cue == "semantic:agent_autonomy")
-    assert brief[sig.quote.start : sig.quote.end] == sig.quote.text
-    assert with_semantic.points["agentic_ai_engineer"] > plain.points["agentic_ai_engineer"]
+    # issue 18: with the matcher, the scoper matches sentences to the taxonomy's facts (its
+    # fitted semantic layer weighs them); with the hash-based fake the similarities are
+    # arbitrary, so this checks the wiring, not which role wins
+    facts = [g for st in with_semantic.steps for g in st.signals if g.cue.startswith("fact:")]
+    assert facts
+    for sig in facts:
+        assert brief[sig.quote.start : sig.quote.end] == sig.quote.text
+        assert "(semantic, similarity" in sig.label
+    assert with_semantic.points != plain.points
 
 
 def test_semantic_embedder_needs_only_embed_batch() -> None:

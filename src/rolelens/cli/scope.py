@@ -88,8 +88,6 @@ def _read_brief(file: str) -> tuple[str, ScopingForm | None]:
     try:
         kind = _FORM_SUFFIXES.get(path.suffix.lower())
         if kind is not None:
-            from rolelens.core.scoping import parse_form
-
             return "", parse_form(text_of(path.read_bytes()), kind)
         return read_path(path), None
     except OSError as exc:
@@ -102,3 +100,51 @@ def _batch(scoper: Scoper, stream: BinaryIO) -> int:
 
     with stream:
         return write_records(scope_lines(scoper, stream), "scoping", "could not be scoped")
+
+
+def parse_form(text: str, kind: str = "yaml") -> ScopingForm:
+    """A form from YAML or JSON text (FormError when it is not one); reading it is the
+    adapter's job, so the pure core only ever sees a :class:`ScopingForm`."""
+    import json
+    from typing import Any
+
+    import yaml
+    from pydantic import ValidationError
+
+    from rolelens.core.scoping import compose
+    from rolelens.core.scoping_models import ScopingForm
+    from rolelens.errors import EmptyInput, FormError
+
+    try:
+        raw = json.loads(text) if kind == "json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise FormError(f"the form is not valid {kind.upper()}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise FormError("a form holds a mapping of fields (outcome, data, volumes, ...)")
+    known = set(ScopingForm.model_fields)
+    unknown = sorted(str(k) for k in raw if k not in known and k != "text")
+    if unknown:
+        raise FormError(
+            f"unknown form field(s) {', '.join(unknown)}; fields are {', '.join(sorted(known))}"
+        )
+    if "text" in raw and "brief" not in raw:
+        raw["brief"] = raw.pop("text")
+    raw.pop("text", None)
+    cleaned: dict[str, Any] = {}
+    for k, v in raw.items():
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, str | int | float | list):
+            raise FormError(f"form field {k!r} must be text")
+        if isinstance(v, list):
+            if not all(isinstance(x, str | int | float) and not isinstance(x, bool) for x in v):
+                raise FormError(f"form field {k!r} must be text or a list of text")
+            v = "; ".join(str(x) for x in v)
+        cleaned[k] = str(v)
+    try:
+        form = ScopingForm.model_validate(cleaned)
+    except ValidationError as exc:  # pragma: no cover - types are checked above
+        raise FormError(str(exc)) from exc
+    if not compose("", form).strip():
+        raise EmptyInput("the form has no filled-in field")
+    return form

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rolelens.core.matcher import fold
-from rolelens.core.scoping import _Terms
+from rolelens.core.scoping.terms import CueTerms
 from rolelens.taxonomy.scoping_schema import ScopingCues
 
 
@@ -46,7 +46,7 @@ def vocabulary(cues: ScopingCues) -> list[tuple[TermRef, bool]]:
 
 def term_support(cues: ScopingCues, texts: Iterable[str]) -> dict[TermRef, int]:
     """For each vocabulary term, the number of texts it occurs in (as the scoper matches it)."""
-    terms = _Terms()
+    terms = CueTerms()
     refs = vocabulary(cues)
     for i, (ref, inflect) in enumerate(refs):
         terms.add(ref.term, i, inflect=inflect)

@@ -1,4 +1,4 @@
-"""Scope a business problem: brief → the seeds' procedure → the right hire, traced and costed.
+"""The scoper: brief → the seeds' procedure → the right hire, traced and costed (or undetermined).
 
 Pure: a :class:`Scoper` is built once from a taxonomy (its ``scoping:`` block holds every
 cue, weight, failure mode, question, JD line and work sample) and then turns a brief, or
@@ -15,7 +15,6 @@ LLM-integration sides together.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import defaultdict
@@ -23,16 +22,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick
-import yaml
-from pydantic import ValidationError
-
 from rolelens.core.figures import FigureBook
 from rolelens.core.matcher import fold
 from rolelens.core.reader import softmax
+from rolelens.core.scoping.budget import article, budget_check
+from rolelens.core.scoping.form import compose, form_label_spans
+from rolelens.core.scoping.terms import (
+    _FUNCTION_WORDS,
+    CueTerms,
+    _clause_end,
+    _clause_start,
+    _combine,
+    _phrase_regex,
+    _sequences,
+)
 from rolelens.core.scoping_models import (
     Alternative,
-    BudgetCheck,
     CostLine,
     InterviewLoop,
     InterviewStage,
@@ -49,7 +54,7 @@ from rolelens.core.scoping_models import (
     SourcedFigure,
 )
 from rolelens.core.semantic import SemanticMatcher
-from rolelens.errors import EmptyInput, FormError, ScopingUnavailable
+from rolelens.errors import EmptyInput, ScopingUnavailable
 from rolelens.taxonomy.schema import Taxonomy
 from rolelens.taxonomy.scoping_schema import (
     HYBRID,
@@ -63,16 +68,6 @@ from rolelens.taxonomy.scoping_schema import (
 SCOPER_VERSION = "2.0"
 UNDETERMINED = "undetermined"
 
-_FORM_ORDER = ("outcome", "data", "volumes", "users", "production", "team_stage", "budget")
-_FORM_LABEL = {
-    "outcome": "Outcome",
-    "data": "Data",
-    "volumes": "Volumes",
-    "users": "Users",
-    "production": "Production needs",
-    "team_stage": "Team stage",
-    "budget": "Budget",
-}
 _CLAUSE_BREAK = ".;!?\n"
 _NUMBER = re.compile(
     r"(?<![\w.,$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(k|m|mn|bn|thousand|million|millions|billion)\b)?",
@@ -87,7 +82,6 @@ _NOT_A_COUNT = re.compile(
 )
 _MONEY_BEFORE = re.compile(r"[$€£]\s*$|(?:usd|eur|gbp|inr)\s*$", re.I)
 _SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]?")
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
 @dataclass(slots=True)
@@ -121,50 +115,6 @@ class _Trace:
     facts: dict[str, float] = field(default_factory=dict)  # fact id -> semantic strength
 
 
-class _Terms:
-    """Many term lists compiled into one automaton; ``*`` at a term's end is a prefix."""
-
-    def __init__(self) -> None:
-        self._auto = ahocorasick.Automaton()
-        self._entries: dict[str, list[tuple[Any, bool]]] = defaultdict(list)
-
-    def add(self, term: str, key: Any, *, inflect: bool = False) -> None:
-        prefix = term.endswith("*")
-        folded = " ".join(fold(term.rstrip("*")).split())
-        if not folded:
-            return
-        forms = _inflections(folded, keep_last=prefix) if inflect else [folded]
-        for form in forms:
-            entries = self._entries[form]
-            if (key, prefix) not in entries:
-                entries.append((key, prefix))
-
-    def build(self) -> None:
-        for phrase, entries in self._entries.items():
-            self._auto.add_word(phrase, (len(phrase), entries))
-        if self._entries:
-            self._auto.make_automaton()
-
-    def find(self, folded: str) -> list[tuple[Any, int, int]]:
-        """Every (key, start, end) on word boundaries, overlaps kept."""
-        if not self._entries:
-            return []
-        out: list[tuple[Any, int, int]] = []
-        for end, (length, entries) in self._auto.iter(folded):
-            start = end - length + 1
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            closed = end + 1 >= len(folded) or not folded[end + 1].isalnum()
-            for key, prefix in entries:
-                if prefix or closed:
-                    stop = end + 1
-                    if prefix:
-                        while stop < len(folded) and folded[stop].isalnum():
-                            stop += 1
-                    out.append((key, start, stop))
-        return out
-
-
 class Scoper:
     """Scopes briefs against one taxonomy; build once, call :meth:`scope` many times."""
 
@@ -186,14 +136,14 @@ class Scoper:
             {f: i for i, f in enumerate(self.fit.features)} if self.fit is not None else {}
         )
         self._cue_by_id = {c.id: c for c in self.cues.cues}
-        self._cue_terms = _Terms()
+        self._cue_terms = CueTerms()
         for ci, cue in enumerate(self.cues.cues):
             for gi, group in enumerate(cue.groups()):
                 for ti, term in enumerate(group):
                     self._cue_terms.add(term, (ci, gi, ti), inflect=cue.inflect)
         self._cue_terms.build()
         v = self.cues.volume
-        self._vol_terms = _Terms()
+        self._vol_terms = CueTerms()
         for term in v.labelled_terms:
             self._vol_terms.add(term, "labelled")
         for term in v.history_terms:
@@ -209,12 +159,12 @@ class Scoper:
         self._population = (
             re.compile(r"\s*(?:[a-z]+\s+)?" + people.pattern) if people is not None else None
         )
-        self._regions = _Terms()
+        self._regions = CueTerms()
         for region, words in self.cues.pay.regions.items():
             for w in words:
                 self._regions.add(w, region)
         self._regions.build()
-        self._levels = _Terms()
+        self._levels = CueTerms()
         for level, words in self.cues.pay.levels.items():
             for w in words:
                 self._levels.add(w, level)
@@ -313,7 +263,7 @@ class Scoper:
             comparisons=comparisons,
             cost=cost,
             pay_note=self._pay_note(top, region),
-            budget=_budget_check(form, composed, cost[0] if cost else None),
+            budget=budget_check(form, composed, cost[0] if cost else None),
             job_description=self._job_description(top, level, info, trace, composed),
             interview_loop=self._interview(top, info),
             form=form,
@@ -352,7 +302,7 @@ class Scoper:
                 if cue.negatable and self._negated(folded, start):
                     continue
                 matches.append(_Match(ci, start, end))
-        labels = _form_label_spans(text)
+        labels = form_label_spans(text)
         if labels:  # a form's field labels ("Users: ") are our words, not the client's
             matches = [m for m in matches if not any(a <= m.start < b for a, b in labels)]
         matches.sort(key=lambda m: (m.start, -m.end))
@@ -1115,10 +1065,10 @@ class Scoper:
         if level == "senior" and not title.lower().startswith("senior"):
             title = "Senior " + title
         name = self._name(top)
-        article = _article(name)
+        a = article(name)
         return JobDescription(
             title=title,
-            summary=f"We are hiring {article} {name} to {' '.join(p.jd_mission.split())}.",
+            summary=f"We are hiring {a} {name} to {' '.join(p.jd_mission.split())}.",
             first_project=_first_project(trace, text),
             responsibilities=info["core_skills"],
             shipped_work=list(p.shipped_work),
@@ -1173,306 +1123,6 @@ class Scoper:
         return True if outcome == HYBRID else self.taxonomy.role(outcome).ai_hire
 
 
-# -- input ----------------------------------------------------------------------------------
-_FORM_LABEL_RE = re.compile(
-    r"(?m)^(?:" + "|".join(re.escape(v) for v in _FORM_LABEL.values()) + r"): "
-)
-
-
-def _form_label_spans(text: str) -> list[tuple[int, int]]:
-    """Where :func:`compose` wrote a field label at the start of a paragraph."""
-    return [(m.start(), m.end()) for m in _FORM_LABEL_RE.finditer(text)]
-
-
-def compose(text: str, form: ScopingForm | None) -> str:
-    """The text to scope: the free text, then each form field as a labelled paragraph."""
-    parts = [text.strip()] if text and text.strip() else []
-    if form is not None:
-        if form.brief and form.brief.strip():
-            parts.append(form.brief.strip())
-        for name in _FORM_ORDER:
-            value = getattr(form, name)
-            if value and str(value).strip():
-                parts.append(f"{_FORM_LABEL[name]}: {str(value).strip()}")
-    return "\n\n".join(parts)
-
-
-def parse_form(text: str, kind: str = "yaml") -> ScopingForm:
-    """A form from YAML or JSON text (FormError when it is not one)."""
-    try:
-        raw = json.loads(text) if kind == "json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise FormError(f"the form is not valid {kind.upper()}: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise FormError("a form holds a mapping of fields (outcome, data, volumes, ...)")
-    known = set(ScopingForm.model_fields)
-    unknown = sorted(str(k) for k in raw if k not in known and k != "text")
-    if unknown:
-        raise FormError(
-            f"unknown form field(s) {', '.join(unknown)}; fields are {', '.join(sorted(known))}"
-        )
-    if "text" in raw and "brief" not in raw:
-        raw["brief"] = raw.pop("text")
-    raw.pop("text", None)
-    cleaned: dict[str, Any] = {}
-    for k, v in raw.items():
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, str | int | float | list):
-            raise FormError(f"form field {k!r} must be text")
-        if isinstance(v, list):
-            if not all(isinstance(x, str | int | float) and not isinstance(x, bool) for x in v):
-                raise FormError(f"form field {k!r} must be text or a list of text")
-            v = "; ".join(str(x) for x in v)
-        cleaned[k] = str(v)
-    try:
-        form = ScopingForm.model_validate(cleaned)
-    except ValidationError as exc:  # pragma: no cover - types are checked above
-        raise FormError(str(exc)) from exc
-    if not compose("", form).strip():
-        raise EmptyInput("the form has no filled-in field")
-    return form
-
-
-# -- pure helpers -----------------------------------------------------------------------------
-_BUDGET = re.compile(
-    r"(?P<cur>[$€£]|us\$|usd|eur|gbp)?\s*(?P<num>\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s*"
-    r"(?P<mult>k|m|thousand|million)?\b\s*(?P<cur2>usd|eur|gbp|dollars|euros|pounds)?",
-    re.I,
-)
-_BUDGET_IN_TEXT = re.compile(r"budget[^.\n]{0,60}", re.I)
-_CURRENCY = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD",
-    "€": "EUR", "eur": "EUR", "euros": "EUR",
-    "£": "GBP", "gbp": "GBP", "pounds": "GBP",
-}  # fmt: skip
-
-
-def _article(name: str) -> str:
-    """'a' or 'an' by sound: an AI engineer, an ML engineer, a data scientist, an RPA engineer."""
-    word = name.split(" ", 1)[0] if name else ""
-    if len(word) > 1 and word.isupper():  # an acronym, read letter by letter
-        return "an" if word[0] in "AEFHILMNORSX" else "a"
-    return "an" if word[:1].lower() in "aeiou" else "a"
-
-
-def _budget_check(form: ScopingForm | None, text: str, line: CostLine | None) -> BudgetCheck | None:
-    """The stated budget (form field, else a 'budget ...' phrase) against the hire's cost."""
-    stated = form.budget.strip() if form is not None and form.budget else None
-    if stated is None:
-        m = _BUDGET_IN_TEXT.search(text)
-        if m is None or not any(ch.isdigit() for ch in m.group(0)):
-            return None
-        stated = m.group(0).strip()
-    found = next((b for b in _BUDGET.finditer(stated) if b.group("num")), None)
-    if found is None:
-        return BudgetCheck(
-            text=stated, amount=None, currency=None, within=None,
-            verdict="No amount could be read from the budget; compare it with the cost below.",
-        )  # fmt: skip
-    raw = found.group("num")
-    amount = float(raw.replace(",", "")) if raw.count(".") <= 1 else float(raw.replace(".", ""))
-    mult = (found.group("mult") or "").lower()
-    amount *= {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get(mult, 1.0)
-    cur = (found.group("cur") or found.group("cur2") or "").lower()
-    currency = _CURRENCY.get(cur)
-    if line is None or line.amount is None or line.amount.low is None:
-        verdict = "No sourced cost for this hire to compare the budget with."
-        return BudgetCheck(
-            text=stated, amount=amount, currency=currency, verdict=verdict, within=None
-        )
-    cost = line.amount
-    if currency is None or currency != cost.unit:
-        verdict = (
-            f"The budget is in {currency or 'an unstated currency'} and the sourced cost in "
-            f"{cost.unit}; not compared (no exchange rate is assumed)."
-        )
-        return BudgetCheck(
-            text=stated, amount=amount, currency=currency, verdict=verdict, within=None
-        )
-    low = line.amount.low
-    high = cost.high if cost.high is not None else low
-    if amount < low:
-        verdict = (
-            f"Below the sourced cost of {_article(line.name)} {line.name} ({cost.text}): expect "
-            "to pay more "
-            "or hire more junior."
-        )
-        within = False
-    elif high is not None and amount > high:
-        verdict = f"Above the sourced cost of {_article(line.name)} {line.name} ({cost.text})."
-        within = True
-    else:
-        verdict = f"Within the sourced cost of {_article(line.name)} {line.name} ({cost.text})."
-        within = True
-    return BudgetCheck(
-        text=stated, amount=amount, currency=currency, verdict=verdict, within=within
-    )
-
-
-_FUNCTION_WORDS = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "and",
-        "or",
-        "but",
-        "not",
-        "no",
-        "nor",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "our",
-        "your",
-        "their",
-        "his",
-        "her",
-        "my",
-        "we",
-        "you",
-        "they",
-        "he",
-        "she",
-        "i",
-        "this",
-        "that",
-        "these",
-        "those",
-        "as",
-        "if",
-        "than",
-        "then",
-        "so",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "may",
-        "might",
-        "must",
-        "each",
-        "every",
-        "all",
-        "any",
-        "some",
-        "one",
-        "two",
-        "new",
-    }
-)
-_VOWELS = frozenset("aeiou")
-
-
-def _word_forms(word: str) -> list[str]:
-    """A word and its regular inflections: plural / third person, past, -ing."""
-    if len(word) < 3 or not word.isalpha() or word in _FUNCTION_WORDS:
-        return [word]
-    forms = [word]
-    if word.endswith("ie"):
-        forms += [word + "s", word + "d", word[:-2] + "ying"]
-    elif word.endswith("e"):
-        forms += [word + "s", word + "d", word[:-1] + "ing"]
-    elif word.endswith("y") and word[-2] not in _VOWELS:
-        forms += [word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
-    elif word.endswith(("s", "x", "z", "ch", "sh")):
-        forms += [word + "es", word + "ed", word + "ing"]
-    else:
-        forms += [word + "s", word + "ed", word + "ing"]
-        if (
-            len(word) <= 4
-            and word[-1] not in _VOWELS | {"w", "x", "y"}
-            and word[-2] in _VOWELS
-            and word[-3] not in _VOWELS
-        ):
-            forms += [word + word[-1] + "ed", word + word[-1] + "ing"]
-    return forms
-
-
-def _inflections(phrase: str, *, keep_last: bool = False) -> list[str]:
-    """The phrase with regular inflections of its content words (at most 64 forms)."""
-    words = phrase.split(" ")
-    options: list[list[str]] = []
-    for i, w in enumerate(words):
-        if keep_last and i == len(words) - 1:
-            options.append([w])
-        elif len(words) > 3 and 0 < i < len(words) - 1:
-            options.append([w])  # long phrases: inflect the ends only
-        else:
-            options.append(_word_forms(w))
-    forms = [""]
-    for opts in options:
-        forms = [f"{f} {o}".strip() for f in forms for o in opts]
-        if len(forms) > 64:
-            forms = forms[:64]
-    return forms
-
-
-def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
-    folded = sorted(
-        {" ".join(fold(p).split()) for p in phrases if p.strip()}, key=len, reverse=True
-    )
-    if not folded:
-        return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, folded)) + r")(?![a-z0-9])")
-
-
-def _combine(
-    groups: list[list[tuple[int, int]]], window: int, folded: str
-) -> list[tuple[int, int]]:
-    """Spans where one hit of every group falls within ``window`` characters of one sentence."""
-    if len(groups) == 1:
-        return sorted(set(groups[0]))
-    if any(not g for g in groups):
-        return []
-    out: list[tuple[int, int]] = []
-    for anchor in sorted(set(groups[0])):
-        chosen = [anchor]
-        ok = True
-        for g in groups[1:]:
-            best: tuple[int, int] | None = None
-            best_d = window + 1
-            for s, e in g:
-                if any(s < ce and cs < e for cs, ce in chosen):
-                    continue  # one word cannot stand for two groups
-                lo, hi = min(s, *(c[0] for c in chosen)), max(e, *(c[1] for c in chosen))
-                if (
-                    hi - lo <= window
-                    and hi - lo < best_d
-                    and not _SENTENCE_END.search(folded, lo, hi)
-                ):
-                    best, best_d = (s, e), hi - lo
-            if best is None:
-                ok = False
-                break
-            chosen.append(best)
-        if ok:
-            out.append((min(c[0] for c in chosen), max(c[1] for c in chosen)))
-    return out
-
-
 def _holds(cond: Condition, tags: set[str]) -> bool:
     """Whether a failure-mode condition's tag parts hold (its roles are checked apart)."""
     if any(t not in tags for t in cond.all_tags):
@@ -1480,46 +1130,6 @@ def _holds(cond: Condition, tags: set[str]) -> bool:
     if cond.any_tags and not any(t in tags for t in cond.any_tags):
         return False
     return not any(t in tags for t in cond.none_tags)
-
-
-def _sequences(
-    hits: list[tuple[int, int, int]], n: int, window: int, folded: str
-) -> list[tuple[int, int]]:
-    """Spans of one sentence (at most ``window`` long) holding ``n`` different terms."""
-    hits = sorted(set(hits))
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(hits):
-        start = hits[i][0]
-        terms: set[int] = set()
-        end = start
-        j = i
-        while j < len(hits) and hits[j][1] - start <= window:
-            if _SENTENCE_END.search(folded, start, hits[j][0]):
-                break
-            terms.add(hits[j][2])
-            end = max(end, hits[j][1])
-            j += 1
-        if len(terms) >= n:
-            out.append((start, end))
-            i = j
-        else:
-            i += 1
-    return out
-
-
-_CLAUSE_MARKS = ",;:.!?()\n"
-
-
-def _clause_start(folded: str, pos: int) -> int:
-    """Where the clause holding ``pos`` starts (after the last mark before it)."""
-    return max(folded.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
-
-
-def _clause_end(folded: str, pos: int) -> int:
-    """Where the clause holding ``pos`` ends (at the next mark, or the text's end)."""
-    ends = [i for c in _CLAUSE_MARKS if (i := folded.find(c, pos)) >= 0]
-    return min(ends) if ends else len(folded)
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -1,0 +1,263 @@
+"""Term matching for scoping cues: one automaton for many term lists, inflections, windows.
+
+Pure: folded text in, spans out. A term ending in ``*`` matches any word starting with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+import ahocorasick
+
+from rolelens.core.matcher import fold
+
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+
+
+class CueTerms:
+    """Many term lists compiled into one automaton; ``*`` at a term's end is a prefix."""
+
+    def __init__(self) -> None:
+        self._auto = ahocorasick.Automaton()
+        self._entries: dict[str, list[tuple[Any, bool]]] = defaultdict(list)
+
+    def add(self, term: str, key: Any, *, inflect: bool = False) -> None:
+        prefix = term.endswith("*")
+        folded = " ".join(fold(term.rstrip("*")).split())
+        if not folded:
+            return
+        forms = _inflections(folded, keep_last=prefix) if inflect else [folded]
+        for form in forms:
+            entries = self._entries[form]
+            if (key, prefix) not in entries:
+                entries.append((key, prefix))
+
+    def build(self) -> None:
+        for phrase, entries in self._entries.items():
+            self._auto.add_word(phrase, (len(phrase), entries))
+        if self._entries:
+            self._auto.make_automaton()
+
+    def find(self, folded: str) -> list[tuple[Any, int, int]]:
+        """Every (key, start, end) on word boundaries, overlaps kept."""
+        if not self._entries:
+            return []
+        out: list[tuple[Any, int, int]] = []
+        for end, (length, entries) in self._auto.iter(folded):
+            start = end - length + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            closed = end + 1 >= len(folded) or not folded[end + 1].isalnum()
+            for key, prefix in entries:
+                if prefix or closed:
+                    stop = end + 1
+                    if prefix:
+                        while stop < len(folded) and folded[stop].isalnum():
+                            stop += 1
+                    out.append((key, start, stop))
+        return out
+
+
+_FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "not",
+        "no",
+        "nor",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "our",
+        "your",
+        "their",
+        "his",
+        "her",
+        "my",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "i",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "if",
+        "than",
+        "then",
+        "so",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "may",
+        "might",
+        "must",
+        "each",
+        "every",
+        "all",
+        "any",
+        "some",
+        "one",
+        "two",
+        "new",
+    }
+)
+_VOWELS = frozenset("aeiou")
+
+
+def _word_forms(word: str) -> list[str]:
+    """A word and its regular inflections: plural / third person, past, -ing."""
+    if len(word) < 3 or not word.isalpha() or word in _FUNCTION_WORDS:
+        return [word]
+    forms = [word]
+    if word.endswith("ie"):
+        forms += [word + "s", word + "d", word[:-2] + "ying"]
+    elif word.endswith("e"):
+        forms += [word + "s", word + "d", word[:-1] + "ing"]
+    elif word.endswith("y") and word[-2] not in _VOWELS:
+        forms += [word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        forms += [word + "es", word + "ed", word + "ing"]
+    else:
+        forms += [word + "s", word + "ed", word + "ing"]
+        if (
+            len(word) <= 4
+            and word[-1] not in _VOWELS | {"w", "x", "y"}
+            and word[-2] in _VOWELS
+            and word[-3] not in _VOWELS
+        ):
+            forms += [word + word[-1] + "ed", word + word[-1] + "ing"]
+    return forms
+
+
+def _inflections(phrase: str, *, keep_last: bool = False) -> list[str]:
+    """The phrase with regular inflections of its content words (at most 64 forms)."""
+    words = phrase.split(" ")
+    options: list[list[str]] = []
+    for i, w in enumerate(words):
+        if keep_last and i == len(words) - 1:
+            options.append([w])
+        elif len(words) > 3 and 0 < i < len(words) - 1:
+            options.append([w])  # long phrases: inflect the ends only
+        else:
+            options.append(_word_forms(w))
+    forms = [""]
+    for opts in options:
+        forms = [f"{f} {o}".strip() for f in forms for o in opts]
+        if len(forms) > 64:
+            forms = forms[:64]
+    return forms
+
+
+def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
+    folded = sorted(
+        {" ".join(fold(p).split()) for p in phrases if p.strip()}, key=len, reverse=True
+    )
+    if not folded:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, folded)) + r")(?![a-z0-9])")
+
+
+def _combine(
+    groups: list[list[tuple[int, int]]], window: int, folded: str
+) -> list[tuple[int, int]]:
+    """Spans where one hit of every group falls within ``window`` characters of one sentence."""
+    if len(groups) == 1:
+        return sorted(set(groups[0]))
+    if any(not g for g in groups):
+        return []
+    out: list[tuple[int, int]] = []
+    for anchor in sorted(set(groups[0])):
+        chosen = [anchor]
+        ok = True
+        for g in groups[1:]:
+            best: tuple[int, int] | None = None
+            best_d = window + 1
+            for s, e in g:
+                if any(s < ce and cs < e for cs, ce in chosen):
+                    continue  # one word cannot stand for two groups
+                lo, hi = min(s, *(c[0] for c in chosen)), max(e, *(c[1] for c in chosen))
+                if (
+                    hi - lo <= window
+                    and hi - lo < best_d
+                    and not _SENTENCE_END.search(folded, lo, hi)
+                ):
+                    best, best_d = (s, e), hi - lo
+            if best is None:
+                ok = False
+                break
+            chosen.append(best)
+        if ok:
+            out.append((min(c[0] for c in chosen), max(c[1] for c in chosen)))
+    return out
+
+
+def _sequences(
+    hits: list[tuple[int, int, int]], n: int, window: int, folded: str
+) -> list[tuple[int, int]]:
+    """Spans of one sentence (at most ``window`` long) holding ``n`` different terms."""
+    hits = sorted(set(hits))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(hits):
+        start = hits[i][0]
+        terms: set[int] = set()
+        end = start
+        j = i
+        while j < len(hits) and hits[j][1] - start <= window:
+            if _SENTENCE_END.search(folded, start, hits[j][0]):
+                break
+            terms.add(hits[j][2])
+            end = max(end, hits[j][1])
+            j += 1
+        if len(terms) >= n:
+            out.append((start, end))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+_CLAUSE_MARKS = ",;:.!?()\n"
+
+
+def _clause_start(folded: str, pos: int) -> int:
+    """Where the clause holding ``pos`` starts (after the last mark before it)."""
+    return max(folded.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
+
+
+def _clause_end(folded: str, pos: int) -> int:
+    """Where the clause holding ``pos`` ends (at the next mark, or the text's end)."""
+    ends = [i for c in _CLAUSE_MARKS if (i := folded.find(c, pos)) >= 0]
+    return min(ends) if ends else len(folded)
