@@ -871,32 +871,17 @@ class Scoper:
     ) -> tuple[list[SalaryBand], list[SalaryBand]]:
         pay_role, proxied = self._pay_role(top)
         bands: list[SalaryBand] = []
-        if top == HYBRID:
-            base = self._salary_figure(
-                self.cues.pay.proxies.get(HYBRID, "ai_engineer"), region, "mid"
-            )
-            premium = self._premium()
-            if base is not None and premium is not None:
-                p = self.book.figures[premium]
-                lo = 1 + (p.low if p.low is not None else p.value or 0) / 100
-                hi = 1 + (p.high if p.high is not None else p.value or 0) / 100
-                bands.append(
-                    SalaryBand(
-                        role=top,
-                        region=region,
-                        level=self.cues.hybrid.level,
-                        label="hybrid ML + GenAI (GenAI mid-level pay plus the hybrid premium)",
-                        amount=self.book.scaled(
-                            base,
-                            lo,
-                            hi,
-                            [premium],
-                            how=f"{base} x (1 + {premium})",
-                            description="Expected pay of a hybrid ML + GenAI engineer: GenAI "
-                            "developer pay plus the premium hybrid profiles command.",
-                        ),
-                    )
+        hybrid_pay = self._hybrid_pay(region) if top == HYBRID else None
+        if hybrid_pay is not None:
+            bands.append(
+                SalaryBand(
+                    role=top,
+                    region=region,
+                    level=self.cues.hybrid.level,
+                    label="hybrid ML + GenAI (GenAI mid-level pay plus the hybrid premium)",
+                    amount=hybrid_pay,
                 )
+            )
         if pay_role is not None:
             figs = [
                 f
@@ -950,6 +935,22 @@ class Scoper:
             "--taxonomy to see local pay."
         )
 
+    def _hybrid_pay(self, region: str) -> SourcedFigure | None:
+        """GenAI mid-level pay plus the hybrid premium: the one place the premium is applied
+        (salary band and cost line both use it)."""
+        base = self._salary_figure(self.cues.pay.proxies.get(HYBRID, "ai_engineer"), region, "mid")
+        premium = self._premium()
+        if base is None or premium is None:
+            return None
+        p = self.book.figures[premium]
+        lo = 1 + (p.low if p.low is not None else p.value or 0) / 100
+        hi = 1 + (p.high if p.high is not None else p.value or 0) / 100
+        return self.book.scaled(
+            base, lo, hi, [premium], how=f"{base} x (1 + {premium})",
+            description="Expected pay of a hybrid ML + GenAI engineer: GenAI developer pay "
+            "plus the premium hybrid profiles command.",
+        )  # fmt: skip
+
     def _premium(self) -> str | None:
         for fid in self.cues.hybrid.figures:
             if self.book.figures[fid].kind == "premium":
@@ -975,20 +976,9 @@ class Scoper:
         self, outcome: str, region: str, level: str
     ) -> tuple[SourcedFigure | None, str, str | None]:
         """(amount, basis, note) for one hire; amount None when no source prices it."""
-        if outcome == HYBRID:
-            base = self._salary_figure(
-                self.cues.pay.proxies.get(HYBRID, "ai_engineer"), region, "mid"
-            )
-            premium = self._premium()
-            if base and premium:
-                p = self.book.figures[premium]
-                lo = 1 + (p.low or 0) / 100
-                hi = 1 + (p.high or 0) / 100
-                amount = self.book.scaled(
-                    base, lo, hi, [premium], how=f"{base} x (1 + {premium})",
-                    description="GenAI developer pay plus the hybrid premium.",
-                )  # fmt: skip
-                return amount, f"senior hybrid, {region}", None
+        hybrid_pay = self._hybrid_pay(region) if outcome == HYBRID else None
+        if hybrid_pay is not None:
+            return hybrid_pay, f"senior hybrid, {region}", None
         ratio = self.cues.pay.ratios.get(outcome)
         if ratio is not None:
             ai_role = self.cues.pay.proxies.get(HYBRID, "ai_engineer")
