@@ -9,9 +9,9 @@ import re
 
 from rolelens.core.scoping_models import BudgetCheck, CostLine, ScopingForm
 
-_BUDGET = re.compile(
-    r"(?P<cur>[$€£]|us\$|usd|eur|gbp)?\s*(?P<num>\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)\s*"
-    r"(?P<mult>k|m|thousand|million)?\b\s*(?P<cur2>usd|eur|gbp|dollars|euros|pounds)?",
+_BUDGET = re.compile(  # bounded space runs: no backtracking on long blank stretches
+    r"(?:(?P<cur>[$€£]|us\$|usd|eur|gbp)\s{0,3})?(?P<num>\d{1,3}(?:[,.]\d{3}){1,4}|\d{1,12}(?:\.\d{1,4})?)"
+    r"\s{0,3}(?P<mult>k|m|thousand|million)?\b\s{0,3}(?P<cur2>usd|eur|gbp|dollars|euros|pounds)?",
     re.I,
 )
 _BUDGET_IN_TEXT = re.compile(r"budget[^.\n]{0,60}", re.I)

@@ -157,7 +157,9 @@ class Scoper:
         people = _phrase_regex(v.population_terms)
         # "500,000 customers", "12,000 active members": a population, not a data volume
         self._population = (
-            re.compile(r"\s*(?:[a-z]+\s+)?" + people.pattern) if people is not None else None
+            re.compile(r"\s{0,3}(?:[a-z]{1,30}\s{1,3})?" + people.pattern)
+            if people is not None
+            else None
         )
         self._regions = CueTerms()
         for region, words in self.cues.pay.regions.items():
