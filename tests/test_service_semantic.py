@@ -257,8 +257,10 @@ def test_service_semantic_mcp_passes_the_matcher(monkeypatch: pytest.MonkeyPatch
     flags: list[str] = []
 
     class Server:
-        def run(self, transport: str) -> None:
-            assert transport == "stdio"
+        served = False
+
+    async def fake_serve_stdio(server: Server) -> None:
+        server.served = True
 
     def fake_build_server(service: Service | None = None, **kwargs: Any) -> Server:
         assert service is not None
@@ -270,6 +272,7 @@ def test_service_semantic_mcp_passes_the_matcher(monkeypatch: pytest.MonkeyPatch
         return SemanticMatcher(tax, FakeEmbedder()) if flag == "on" else None
 
     monkeypatch.setattr(server_module, "build_server", fake_build_server)
+    monkeypatch.setattr(server_module, "serve_stdio", fake_serve_stdio)
     monkeypatch.setattr(mcp_cmd, "semantic_matcher", fake_matcher)
     runner = CliRunner()
     assert runner.invoke(cli_app, ["mcp", "--semantic", "on"]).exit_code == 0
