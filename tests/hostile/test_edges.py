@@ -254,3 +254,17 @@ def test_mcp_stdio_answers_lines_it_cannot_parse() -> None:
             assert result["id"] == 4 and "result" in result
         finally:
             proc.kill()
+
+
+def test_scoping_markdown_shows_hostile_text_as_written() -> None:
+    from rolelens import scope_brief
+    from rolelens.cli.render_scope import scoping_markdown
+
+    brief = (
+        f"We want to forecast weekly demand {HOSTILE} from five years of sales history "
+        "across 300 stores; results must feed the replenishment system every night."
+    )
+    markdown = scoping_markdown(scope_brief(brief))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in markdown  # the brief is quoted ...
+    assert "<img" not in markdown  # ... and never live
+    assert "[click](javascript" not in markdown

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rolelens.core.scoping_models import Scoping, Signal, SourcedFigure
+from rolelens.md import md_escape
 
 _MAX_SIGNALS = 4
 
@@ -86,13 +87,14 @@ def scoping_markdown(s: Scoping) -> str:
         w("")
         w(f"*{step.asks}*")
         w("")
-        w(step.finding if step.found else f"Found nothing: {step.finding}")
+        finding = md_escape(step.finding)  # it may quote the brief's numbers as written
+        w(finding if step.found else f"Found nothing: {finding}")
         signals = _distinct(step.signals)
         if signals:
             w("")
             for sig in signals[:_MAX_SIGNALS]:
                 pts = _points(sig.points)
-                quote = one_line(sig.quote.text)
+                quote = md_escape(one_line(sig.quote.text))
                 w(f'- "{quote}" — {sig.label}' + (f" ({pts})" if pts else ""))
             if len(signals) > _MAX_SIGNALS:
                 w(f"- … and {len(signals) - _MAX_SIGNALS} more")
@@ -121,7 +123,7 @@ def scoping_markdown(s: Scoping) -> str:
         w(warn.message)
         if warn.because:
             w("")
-            w("Raised by: " + ", ".join(f'"{one_line(q.text)}"' for q in warn.because))
+            w("Raised by: " + ", ".join(f'"{md_escape(one_line(q.text))}"' for q in warn.because))
         for fig in warn.figures:
             w(f"- {figure_line(fig)}")
         w("")
@@ -174,7 +176,7 @@ def scoping_markdown(s: Scoping) -> str:
             w(f"  {line.note}")
     if s.budget is not None:
         w("")
-        w(f'**Budget** ("{one_line(s.budget.text)}"): {s.budget.verdict}')
+        w(f'**Budget** ("{md_escape(one_line(s.budget.text))}"): {s.budget.verdict}')
     jd = s.job_description
     loop = s.interview_loop
     assert jd is not None and loop is not None  # only an undetermined scoping lacks them
@@ -184,7 +186,7 @@ def scoping_markdown(s: Scoping) -> str:
     w(jd.summary)
     if jd.first_project:
         w("")
-        w(f'**The first problem, in the brief\'s words:** "{jd.first_project}"')
+        w(f'**The first problem, in the brief\'s words:** "{md_escape(jd.first_project)}"')
     w("")
     w("**What you will do:**")
     for r in jd.responsibilities:
