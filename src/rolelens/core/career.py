@@ -11,7 +11,6 @@ concepts (context windows, embeddings, retrieval, evaluation) before named frame
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from rolelens.core.cv import CV_SCORER_VERSION, SHOWN_USES, CvReader
@@ -22,7 +21,7 @@ from rolelens.core.cv_models import (
     LearningStep,
     SkillGap,
 )
-from rolelens.core.matcher import fold
+from rolelens.core.matcher import fold, terms_regex
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.verdicts import UNDETERMINED
 from rolelens.taxonomy.cv_schema import Interest, MentionUse
@@ -39,7 +38,7 @@ class CareerAdvisor:
         self.cv_reader = cv_reader or CvReader(taxonomy)
         self.taxonomy = taxonomy
         self.cues = self.cv_reader.cues
-        self._interests = [(i, _terms_regex(i.terms)) for i in self.cues.interests]
+        self._interests = [(i, terms_regex(i.terms)) for i in self.cues.interests]
         targets = [r for r in self.cues.role_skills if r != "other"]
         self.targets = targets or [r for r in taxonomy.role_ids if r != "other"]
 
@@ -164,11 +163,3 @@ class CareerAdvisor:
     def _label(self, item_id: str) -> str:
         item = self.cv_reader.item(item_id)
         return item.label if item is not None else item_id
-
-
-def _terms_regex(terms: list[str]) -> re.Pattern[str]:
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        core = " ".join(fold(term.rstrip("*")).split())
-        parts.append(re.escape(core) + (r"[a-z]*" if term.endswith("*") else ""))
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")

@@ -29,7 +29,7 @@ from rolelens.core.cv_models import (
     LanguageSkill,
     Outcome,
 )
-from rolelens.core.matcher import AliasMatcher, fold
+from rolelens.core.matcher import AliasMatcher, fold, terms_regex
 from rolelens.core.reader import attribute, role_points, softmax
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
@@ -113,7 +113,7 @@ class CvReader:
             ),
             key=lambda kv: -len(kv[0]),
         )
-        self._verbs = _terms_regex(self.cues.outcome_verbs)
+        self._verbs = terms_regex(self.cues.outcome_verbs)
         units = sorted(
             {u.rstrip("*") for u in self.cues.metric_units if u.strip()}, key=len, reverse=True
         )
@@ -139,15 +139,13 @@ class CvReader:
             item.id: max(item.weights, key=lambda r: item.weights[r]) for item in taxonomy.evidence
         }
         self.kin = self._kin()
-        self._entry_kinds = [(k, _terms_regex(k.terms)) for k in self.cues.entry_kinds]
+        self._entry_kinds = [(k, terms_regex(k.terms)) for k in self.cues.entry_kinds]
         facts = self.cues.facts
         self.facts = facts
-        self._stated = _terms_regex(facts.years_stated) if facts else None
-        self._languages = _terms_regex(facts.languages) if facts else None
+        self._stated = terms_regex(facts.years_stated) if facts else None
+        self._languages = terms_regex(facts.languages) if facts else None
         self._degrees = (
-            [(level, _terms_regex(words)) for level, words in facts.degrees.items()]
-            if facts
-            else []
+            [(level, terms_regex(words)) for level, words in facts.degrees.items()] if facts else []
         )
         # optional: work sentences written in plain words matched to activity statements
         self.semantic = semantic
@@ -658,15 +656,6 @@ class _Section:
 _PRESENT = {"present", "now", "current", "today", "ongoing", "date"}
 _STACK_LEADS = {"stack", "tech", "tech stack", "tools", "technologies", "tools used", "built with",
                 "environment", "technologies used", "skills used", "keywords"}  # fmt: skip
-
-
-def _terms_regex(terms: list[str]) -> re.Pattern[str]:
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        core = " ".join(fold(term.rstrip("*")).split())
-        body = re.escape(core).replace(r"\ ", r"\s+")
-        parts.append(body + (r"[a-z]*" if term.endswith("*") else ""))
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
 
 
 def _find_word(text: str, cue: str) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from rolelens.core.cv_models import CEFR, Coverage, CvReading, RequirementKind
-from rolelens.core.matcher import fold
+from rolelens.core.matcher import fold, terms_regex
 from rolelens.core.reader import years_required
 from rolelens.taxonomy.cv_schema import FactCues
 
@@ -38,31 +38,22 @@ class FactVerdict:
     note: str
 
 
-def _terms(terms: list[str]) -> re.Pattern[str]:
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        core = " ".join(fold(term.rstrip("*")).split())
-        body = re.escape(core).replace(r"\ ", r"\s+")
-        parts.append(body + (r"[a-z]*" if term.endswith("*") else ""))
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
-
-
 class FactJudge:
     """Judges a posting's fact lines against a CV; build once from ``cv.facts``."""
 
     def __init__(self, cues: FactCues) -> None:
         self.cues = cues
-        self._languages = _terms(cues.languages)
+        self._languages = terms_regex(cues.languages)
         self._level_words = sorted(
             ((" ".join(fold(w).split()), lv) for w, lv in cues.level_words.items()
              if not _CODE.fullmatch(" ".join(fold(w).split()))),
             key=lambda p: -len(p[0]),
         )  # fmt: skip
-        self._degrees = [(level, _terms(words)) for level, words in cues.degrees.items()]
-        self._degree_cues = _terms(cues.degree_cues)
-        self._cert = _terms(cues.certification)
-        self._auth = _terms(cues.authorisation)
-        self._location = _terms(cues.location)
+        self._degrees = [(level, terms_regex(words)) for level, words in cues.degrees.items()]
+        self._degree_cues = terms_regex(cues.degree_cues)
+        self._cert = terms_regex(cues.certification)
+        self._auth = terms_regex(cues.authorisation)
+        self._location = terms_regex(cues.location)
 
     # -- what a line asks -------------------------------------------------------------
     def kind(self, line: str) -> RequirementKind | None:

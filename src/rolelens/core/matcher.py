@@ -10,6 +10,7 @@ contest and then vanish, so the shorter alias inside them never counts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ahocorasick
@@ -38,6 +39,17 @@ def fold(text: str) -> str:
         if old in lowered:
             lowered = lowered.replace(old, new)
     return lowered
+
+
+def terms_regex(terms: list[str]) -> re.Pattern[str]:
+    """One pattern for cue terms, matched on folded text as whole words: spaces inside a
+    term match any run of spaces, and a term ending in '*' takes any word ending."""
+    parts = []
+    for term in sorted(terms, key=len, reverse=True):
+        core = " ".join(fold(term.rstrip("*")).split())
+        body = re.escape(core).replace(r"\ ", r"\s+")
+        parts.append(body + (r"[a-z]*" if term.endswith("*") else ""))
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)

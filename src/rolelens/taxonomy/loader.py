@@ -162,6 +162,11 @@ def merge(
         raise TaxonomyError(f"the taxonomy has no {', '.join(missing)}")
     if fitted and last_fit is not None:
         _apply_fit(merged, last_fit)
+    return _validated(merged)
+
+
+def _validated(merged: dict[str, Any]) -> Taxonomy:
+    """A merged taxonomy (objects keyed by id) checked as a whole."""
     for key in _BY_ID:
         merged[key] = list(merged[key].values())
     try:
@@ -199,12 +204,7 @@ def apply_fit(taxonomy: Taxonomy, fit: FittedWeights) -> Taxonomy:
     for key in _BY_ID:
         merged[key] = {obj.id: obj for obj in merged[key]}
     _apply_fit(merged, fit)
-    for key in _BY_ID:
-        merged[key] = list(merged[key].values())
-    try:
-        return Taxonomy.model_validate(merged)
-    except ValidationError as exc:
-        raise TaxonomyError(_explain(exc)) from exc
+    return _validated(merged)
 
 
 def apply_scoring(fitted: FittedScoring, scoring: ScoringSettings) -> ScoringSettings:
