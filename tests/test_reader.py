@@ -304,3 +304,15 @@ def test_reader_nice_to_have_agents_do_not_decide_agentic(reader: PostingReader)
 def test_reader_a_link_is_not_a_title(reader: PostingReader) -> None:
     reading = reader.read("https://jobs.example.com/postings/12345-senior-ml-engineer\n")
     assert reading.title.text == "" and reading.role == "undetermined"
+
+
+def test_reader_title_memo_gives_the_same_reading(reader: PostingReader) -> None:
+    """The title memo is invisible: a repeated title reads exactly as a fresh parse does."""
+    text = "We build RAG pipelines with LangChain and evaluate LLM answers."
+    first = reader.read(text, title="Senior AI Engineer (GenAI)")
+    again = reader.read(text, title="Senior AI Engineer (GenAI)")
+    fresh = PostingReader(reader.taxonomy).read(text, title="Senior AI Engineer (GenAI)")
+    assert first.model_dump() == again.model_dump() == fresh.model_dump()
+    long_first_line = "Machine Learning Engineer - " + "training and serving models, " * 8
+    noted = reader.read(long_first_line + "\n\n" + text)
+    assert reader.read(long_first_line + "\n\n" + text).model_dump() == noted.model_dump()

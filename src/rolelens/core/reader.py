@@ -75,11 +75,15 @@ def _title_key(pattern: str) -> str:
     return normalise_alias(pattern if pattern.isascii() else fold(pattern))
 
 
+_TITLE_MEMO = 4_096
+
+
 class TitleParser:
     """Title patterns and seniority words, compiled once."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.rules = TitleRules(taxonomy.titles)
+        self._memo: dict[str, TitleReading] = {}
         self._seniority = ahocorasick.Automaton()
         for level in taxonomy.seniority:
             for pattern in level.patterns:
@@ -98,6 +102,18 @@ class TitleParser:
 
     def parse(self, title: str) -> TitleReading:
         """The role and seniority the title's own words suggest."""
+        # a batch repeats titles ("Senior Software Engineer"): a reading depends on the title
+        # alone, so it is kept (a bounded memo, never a different answer)
+        known = self._memo.get(title)
+        if known is not None:
+            return known
+        reading = self._parse(title)
+        if len(self._memo) >= _TITLE_MEMO:
+            self._memo.clear()
+        self._memo[title] = reading
+        return reading
+
+    def _parse(self, title: str) -> TitleReading:
         text = " ".join(fold(title).split())
         verdict = self.rules.read(title)
         role, rule = verdict.role, verdict.rule
@@ -426,6 +442,10 @@ class PostingReader:
         employer's name ("Arize" is not model monitoring) and the people the job works with
         ("collaborate with forward deployed engineers" is not forward deployed work)."""
         names = company_spans(text, folded, company)
+        if not names and (
+            self._collaboration is None or self._collaboration.search(folded) is None
+        ):
+            return evidence  # nothing to set aside: most postings
         out = []
         for ev in evidence:
             why = None
