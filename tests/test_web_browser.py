@@ -256,6 +256,24 @@ def test_web_browser_reads_a_pasted_cv_with_career_advice(page: Any) -> None:
     _shot(page, "web_cv")
 
 
+def test_web_browser_matches_a_cv_and_says_what_a_cv_cannot_tell(page: Any) -> None:
+    if page.locator("#tab-match").is_hidden():
+        pytest.skip("the service has no CV features")
+    page.click("#tab-match")
+    page.fill("#text", CV)
+    page.fill(
+        "#text2",
+        "AI Engineer\n\nRequirements\n- Build retrieval-augmented generation with pgvector.\n"
+        "- You must be based in Berlin and eligible to work in the EU.\n",
+    )
+    page.click("#run")
+    page.wait_for_selector("#requirements")
+    table = page.inner_text("#requirements")
+    assert "cannot tell from a CV" in table  # the status in words, never 'cannot_tell'
+    assert "cannot_tell" not in table
+    assert "Cannot tell from a CV" in page.inner_text("#output")
+
+
 def test_web_browser_missing_browser_fails_in_ci_and_skips_elsewhere(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,5 +1,7 @@
 // rolelens page: vanilla JS, no build step, no third-party code. Every piece of user text
 // reaches the page through textContent (never innerHTML), so a posting cannot inject markup.
+// how a requirement's coverage reads on the page ("cannot_tell" is a CV's limit, not a gap)
+const COVERAGE = { covered: "covered", partly: "partly", missing: "missing", cannot_tell: "cannot tell from a CV" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -507,11 +509,12 @@ function renderMatch(m) {
     el("li", {}, "Covered: ", el("b", { text: String(m.covered) })),
     el("li", {}, "Partly: ", el("b", { text: String(m.partly) })),
     el("li", {}, "Missing: ", el("b", { text: String(m.missing) })),
+    m.cannot_tell ? el("li", {}, "Cannot tell from a CV: ", el("b", { text: String(m.cannot_tell) })) : null,
     years ? el("li", { text: years }) : null));
   out.push(section("Requirements, one by one",
     el("table", { id: "requirements" }, el("thead", {}, el("tr", {}, el("th", { text: "Requirement" }), el("th", { text: "Status" }), el("th", { text: "The CV shows" }), el("th", { text: "Missing" }))),
       el("tbody", {}, m.requirements.map((r) => el("tr", {},
-        el("td", { text: r.text }), el("td", { text: `${r.status}${r.level === "preferred" ? " (preferred)" : ""}` }),
+        el("td", { text: r.text }), el("td", { text: `${COVERAGE[r.status] || r.status}${r.level === "preferred" ? " (preferred)" : ""}` }),
         el("td", { text: [...r.evidence, ...(r.similar ? [`in other words (${r.similar.similarity.toFixed(2)}): ${r.similar.text}`] : [])].join(", ") }),
         el("td", { text: r.missing.join(", ") })))))));
   if (m.gaps.length) out.push(section("Required, not shown", el("ul", { class: "chips" }, m.gaps.map((x) => el("li", { text: x })))));
