@@ -443,9 +443,10 @@ class PostingReader:
         ("collaborate with forward deployed engineers" is not forward deployed work)."""
         names = company_spans(text, folded, company)
         if not names and (
-            self._collaboration is None or self._collaboration.search(folded) is None
+            self._collaboration is None
+            or not any(_PEOPLE.search(ev.text) for ev in evidence if ev.contributions)
         ):
-            return evidence  # nothing to set aside: most postings
+            return evidence  # no employer's name and no mention of people: most postings
         out = []
         for ev in evidence:
             why = None
