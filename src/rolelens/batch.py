@@ -7,7 +7,6 @@ reader; neither opens files, so the CLI, the HTTP API and the market engines sha
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,14 +23,10 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
-from rolelens.io.lines import LongLine
+from rolelens.io.lines import LongLine, id_near_start
+from rolelens.io.text import has_surrogate
 
 MAX_LINE_BYTES = 2_000_000
-# JSON's \ud800-style escapes can smuggle lone surrogates into a str; they cannot be
-# written back out as UTF-8, so a row holding one is refused as badly encoded.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_ID_SCAN = 4096
-_ID_NEAR_START = re.compile(r'"id"\s*+:\s*+(?:"(?:[^"\\]|\\.){0,512}+"|-?\d{1,30}+)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +83,7 @@ def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = ("description
     if not text.strip():
         raise EmptyInput(f"'{text_fields[0]}' is empty")
     for value in (row_id, obj.get("title"), obj.get("company"), text):
-        if isinstance(value, str) and _SURROGATE.search(value):
+        if isinstance(value, str) and has_surrogate(value):
             raise EncodingError("the row holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
     return Row(
         id=None if row_id is None else str(row_id),
@@ -108,11 +103,10 @@ def _id_if_known(line: bytes | str) -> str | None:
     if len(line) > MAX_LINE_BYTES or isinstance(line, LongLine):
         # parsing a line refused for its size would cost its size again (a 200 MB line took
         # 1.25 GB): look for an "id" among its first few kB instead
-        head = line[:_ID_SCAN]
-        if isinstance(head, bytes):
-            head = head.decode("utf-8", "replace")
-        found = _ID_NEAR_START.search(head)
-        return _id_if_known("{" + found.group(0) + "}") if found else None
+        found = id_near_start(line)
+        if found is None or (isinstance(found, str) and has_surrogate(found)):
+            return None
+        return str(found)
     if isinstance(line, bytes):
         line = line.removeprefix(b"\xef\xbb\xbf")
     elif isinstance(line, str):
@@ -126,7 +120,7 @@ def _id_if_known(line: bytes | str) -> str | None:
     row_id = obj.get("id")
     if isinstance(row_id, bool) or not isinstance(row_id, str | int):
         return None
-    if isinstance(row_id, str) and _SURROGATE.search(row_id):
+    if isinstance(row_id, str) and has_surrogate(row_id):
         return None  # it could not be written out as UTF-8
     return str(row_id)
 

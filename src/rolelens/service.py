@@ -13,7 +13,6 @@ hands it in; the service passes it to the posting reader, the scoper and the CV 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -33,7 +32,7 @@ from rolelens.errors import (
     NotFound,
     ScopingUnavailable,
 )
-from rolelens.io.text import MAX_BYTES, html_to_text, looks_like_html
+from rolelens.io.text import MAX_BYTES, has_surrogate, html_to_text, looks_like_html
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Figure, OnetLink, Source, Taxonomy
 
@@ -332,11 +331,6 @@ def _plain(text: str) -> str:
     return html_to_text(text) if looks_like_html(text) else text
 
 
-# JSON's \ud800-style escapes put lone surrogates into a str; such a text cannot be written
-# back out as UTF-8, so it is refused up front as badly encoded instead of failing mid-answer.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _strings(value: object) -> list[str]:
     """Every string inside a dumped model (dicts, lists and scalars)."""
     if isinstance(value, str):
@@ -351,5 +345,5 @@ def _strings(value: object) -> list[str]:
 def _encodable(*values: str | None) -> None:
     """Raise EncodingError when any value holds a lone UTF-16 surrogate."""
     for value in values:
-        if value and _SURROGATE.search(value):
+        if value and has_surrogate(value):
             raise EncodingError("the text holds a lone UTF-16 surrogate (\\ud800-\\udfff)")

@@ -80,6 +80,7 @@ def test_market_gzip_bomb_row_is_an_error_row(tmp_path: Path) -> None:
         f.write(json.dumps({"id": "ok", "description": "We build dbt models."}).encode() + b"\n")
     rows = list(iter_corpus([path], Columns()))
     assert rows[0].error is not None and rows[0].error["code"] == "input_too_large"
+    assert rows[0].id == "huge"  # found in the line's first kB, not by parsing it whole
     assert rows[1].error is None and rows[1].id == "ok"
 
 

@@ -38,14 +38,13 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
-from rolelens.io.lines import LongLine, bounded_lines
-from rolelens.io.text import html_to_text, looks_like_html
+from rolelens.io.lines import LongLine, bounded_lines, id_near_start
+from rolelens.io.text import has_surrogate, html_to_text, looks_like_html
 
 Format = Literal["jsonl", "csv", "tsv", "parquet", "jsonld", "html"]
 Field = Literal["id", "title", "text", "date", "salary", "company", "location"]
 FIELDS: tuple[Field, ...] = ("id", "title", "text", "date", "salary", "company", "location")
 MAX_ROW_BYTES = 2_000_000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
 
 # Column names tried in order when a field is not mapped explicitly.
@@ -231,7 +230,11 @@ def _guard(source: str, build: Any, raw: Any = None) -> CorpusRow:
 def _id_of(raw: Any) -> str | None:
     obj = raw
     if isinstance(raw, LongLine) or (isinstance(raw, bytes | str) and len(raw) > MAX_ROW_BYTES):
-        return None  # a second parse of an over-long line would cost its size again
+        # a second parse of an over-long line would cost its size again: its first kB only
+        found = id_near_start(raw)
+        if found is None or found == "" or (isinstance(found, str) and has_surrogate(found)):
+            return None
+        return str(found)
     if isinstance(raw, bytes | str):
         try:
             obj = json.loads(raw)
@@ -243,7 +246,7 @@ def _id_of(raw: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         return None
     text = str(value)
-    return None if _SURROGATE.search(text) else text
+    return None if has_surrogate(text) else text
 
 
 # -- mapping a row's fields ----------------------------------------------------------------
@@ -261,7 +264,7 @@ def row_from_mapping(obj: Mapping[str, Any], source: str, columns: Columns) -> C
     if len(text) > MAX_ROW_BYTES:
         raise InputTooLarge(f"the text is {len(text):,} characters; the limit is {MAX_ROW_BYTES:,}")
     for key, value in values.items():
-        if value is not None and _SURROGATE.search(value):
+        if value is not None and has_surrogate(value):
             raise EncodingError(f"'{key}' holds bytes that are not valid text")
     if looks_like_html(text):
         text = html_to_text(text)

@@ -9,10 +9,30 @@ its full size), which the row parsers turn into an ``input_too_large`` error rec
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from typing import IO
 
 _SKIP_CHUNK = 1 << 20
+_ID_SCAN = 4096
+_ID_NEAR_START = re.compile(r'"id"\s*+:\s*+("(?:[^"\\]|\\.){0,512}+"|-?\d{1,30}+)')
+
+
+def id_near_start(line: bytes | str) -> str | int | None:
+    """The ``"id"`` of a JSON object line found among its first 4 kB, without parsing the
+    whole line (a line refused for its size, or one too deep or broken to parse)."""
+    head = line[:_ID_SCAN]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    found = _ID_NEAR_START.search(head)
+    if found is None:
+        return None
+    try:
+        value = json.loads(found.group(1))
+    except ValueError:
+        return None
+    return value if isinstance(value, str | int) else None
 
 
 class LongLine(bytes):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -24,6 +23,7 @@ from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading
 from rolelens.core.scoping_models import Scoping, ScopingForm
 from rolelens.errors import EncodingError, InputError, InputTooLarge, RolelensError
+from rolelens.io.lines import id_near_start
 from rolelens.service import RoleDetail, Service, TaxonomySummary
 
 T = TypeVar("T")
@@ -193,7 +193,6 @@ def build_server(
 # The SDK's stdio reader drops a line it cannot parse (a JSON '\ud800' escape, a 50k-deep
 # argument) without an answer, so the client waits forever. Lines are checked here first and
 # such a line gets a JSON-RPC error carrying the request's id when one can be found.
-_ID = re.compile(r'"id"\s*+:\s*+("(?:[^"\\]|\\.){0,200}+"|-?\d{1,20}+)')
 _PARSE_ERROR = -32700
 
 
@@ -241,16 +240,9 @@ class _CheckedStdin:
 
 
 def _parse_error(line: str) -> dict[str, Any]:
-    found = _ID.search(line[:4096])
-    request_id: object = None
-    if found:
-        try:
-            request_id = json.loads(found.group(1))
-        except ValueError:
-            request_id = None
     return {
         "jsonrpc": "2.0",
-        "id": request_id,
+        "id": id_near_start(line),
         "error": {
             "code": _PARSE_ERROR,
             "message": "the message is not valid JSON-RPC (bad JSON, a lone surrogate "
