@@ -32,6 +32,9 @@ if __name__ == "__main__":
     pool = ProcessPoolExecutor(2, mp_context=ctx, initializer=_init_worker,
                                initargs=((), os.getpid()))
     pids = {pool.submit(os.getpid).result() for _ in range(8)}
+    # both workers busy, as mid-chunk: an idle worker would end anyway when its queue closes
+    busy = [pool.submit(time.sleep, 120) for _ in range(2)]
+    time.sleep(1)
     print(" ".join(map(str, sorted(pids))), flush=True)
     time.sleep(600)
 """
