@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rolelens.errors import InputTooLarge, ZipBomb
+from rolelens.errors import EmptyInput, InputTooLarge, ZipBomb
 from rolelens.io import documents
 from rolelens.io.documents import document_text
 
@@ -116,5 +116,5 @@ def test_pdf_with_millions_of_drawing_operators_is_refused_unread() -> None:
     with pytest.raises(InputTooLarge, match="drawing instructions"):
         document_text(data, "cv.pdf")
     # a page with a few thousand strokes is read as usual (here: it holds no text)
-    with pytest.raises(Exception, match="no text"):
+    with pytest.raises(EmptyInput, match="no text"):
         document_text(_pdf_with_path_operators(2_000), "cv.pdf")
