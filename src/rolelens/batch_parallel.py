@@ -22,7 +22,7 @@ from typing import Any
 from rolelens.batch import read_lines
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
-from rolelens.process import watch_parent
+from rolelens.process import serve_pipe, watch_parent
 
 Result = str | dict[str, Any]
 _DIED = "a reader process died (killed, or out of memory?)"
@@ -58,14 +58,7 @@ def _serve(conn: Connection, parent_pid: int) -> None:
     """Worker loop: read a chunk, send its results back; stop at None, a closed pipe, or when
     the parent is gone (a sibling's copy of the pipe would keep it open)."""
     watch_parent(parent_pid)
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        conn.send(_read_chunk(*task))
+    serve_pipe(conn, lambda task: _read_chunk(*task))
 
 
 class ParallelLines:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
 
 POLL_SECONDS = 0.5
 
@@ -29,3 +32,16 @@ def watch_parent(parent_pid: int, interval: float = POLL_SECONDS) -> None:
             time.sleep(interval)
 
     threading.Thread(target=watch, name="rolelens-parent-watch", daemon=True).start()
+
+
+def serve_pipe(conn: Connection, answer: Callable[[Any], Any]) -> None:
+    """A worker's loop: receive a task, send back ``answer(task)``; stop at None or when the
+    pipe closes."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(answer(task))

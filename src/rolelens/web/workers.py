@@ -33,7 +33,7 @@ _DIED = "a worker process died while reading (killed, or out of memory?)"
 
 def _serve(conn: Connection, taxonomy_files: Sequence[str], semantic: bool) -> None:
     """Worker loop: build the service once, then answer ``(method, args, kwargs)`` calls."""
-    from rolelens.process import watch_parent
+    from rolelens.process import serve_pipe, watch_parent
 
     # the parent is the fork server, which exits when the server process does
     watch_parent(os.getppid())
@@ -50,20 +50,17 @@ def _serve(conn: Connection, taxonomy_files: Sequence[str], semantic: bool) -> N
         conn.send(("error", exc))
         return
     conn.send(("ready", None))
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
+
+    def answer(task: tuple[str, tuple[Any, ...], dict[str, Any]]) -> tuple[str, Any]:
         method, args, kwargs = task
         try:
-            conn.send(("ok", getattr(service, method)(*args, **kwargs)))
+            return "ok", getattr(service, method)(*args, **kwargs)
         except RolelensError as exc:
-            conn.send(("error", exc))
+            return "error", exc
         except Exception as exc:  # reported by type only: a message may quote the text
-            conn.send(("crash", type(exc).__name__))
+            return "crash", type(exc).__name__
+
+    serve_pipe(conn, answer)
 
 
 class _StillStarting(Exception):
