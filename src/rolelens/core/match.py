@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -351,10 +350,7 @@ class FitMatcher:
         return credit["absent"], "absent", None
 
     def _alignment(self, cv: CvReading, posting: Reading) -> tuple[Alignment, str]:
-        # a reading may be 'undetermined' (too little evidence), which names no role
-        name: defaultdict[str, str] = defaultdict(
-            lambda: "undetermined", {r.id: r.name for r in self.taxonomy.roles}
-        )
+        name = {r.id: r.name for r in self.taxonomy.roles}
         cv_role, post_role = cv.role, posting.role
         if UNDETERMINED in (cv_role, post_role):
             why = [
