@@ -130,7 +130,40 @@ def test_service_semantic_from_files_builds_the_matcher_for_its_taxonomy() -> No
     assert built == [service.taxonomy]
     assert service.semantic is not None and service.semantic.taxonomy is service.taxonomy
     assert _semantic(service.read(POSTING))
-    assert Service.from_files().semantic is None
+    assert Service.from_files(semantic="off").semantic is None
+
+
+def test_service_semantic_defaults_to_briefs_when_the_extra_is_installed(
+    taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rolelens.service as service_module
+    from rolelens.service import semantic_tasks
+
+    monkeypatch.setattr(service_module, "semantic_available", lambda: True)
+    assert semantic_tasks(taxonomy, None) == {"scope"}
+    assert semantic_tasks(taxonomy, "auto") == {"read", "scope", "cv"}
+    assert semantic_tasks(taxonomy, "off") == semantic_tasks(taxonomy, False) == set()
+    assert semantic_tasks(taxonomy, True) == {"read", "scope", "cv"}
+    monkeypatch.setattr(service_module, "semantic_available", lambda: False)
+    assert semantic_tasks(taxonomy, None) == semantic_tasks(taxonomy, "auto") == set()
+    assert semantic_tasks(taxonomy, "on") == {"read", "scope", "cv"}  # loading then says why
+    bare = taxonomy.model_copy(update={"semantic": None})
+    monkeypatch.setattr(service_module, "semantic_available", lambda: True)
+    assert semantic_tasks(bare, None) == set()  # auto: nothing to match against
+    with pytest.raises(TaxonomyError, match="semantic"):
+        semantic_tasks(bare, "on")
+    with pytest.raises(ValueError, match="auto, on, off"):
+        semantic_tasks(taxonomy, "maybe")
+
+
+def test_service_semantic_scope_only_service_reads_postings_without_it(
+    taxonomy: Taxonomy, matcher: SemanticMatcher
+) -> None:
+    service = Service(taxonomy, semantic=matcher, semantic_for={"scope"})
+    assert not _semantic(service.read(POSTING))
+    assert "(semantic, similarity" in service.scope(BRIEF).model_dump_json()
+    assert service.health().semantic == ["scope"]
+    assert "semantic" in service.features()
 
 
 # -- the HTTP API ---------------------------------------------------------------------------
@@ -173,9 +206,9 @@ def test_service_semantic_http_reads_leave_the_event_loop(
     seen: list[int] = []
 
     class Watching(Service):
-        def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
+        def read(self, text: str | bytes, *args: Any, **kwargs: Any) -> Reading:
             seen.append(threading.get_ident())
-            return super().read(text, title, id)
+            return super().read(text, *args, **kwargs)
 
     # a short text would be read inline, but a semantic read can take ~0.1 s
     app = create_app(ServiceSettings(inline_chars=10_000), service=Watching(taxonomy, matcher))
@@ -194,7 +227,7 @@ def test_service_semantic_missing_extra_fails_at_start(monkeypatch: pytest.Monke
 
 @needs_serve
 def test_service_semantic_needs_a_semantic_block() -> None:
-    from rolelens.web.app import load_semantic_matcher
+    from rolelens.service import load_semantic_matcher
 
     bare = load_taxonomy().model_copy(update={"semantic": None})
     with pytest.raises(TaxonomyError, match="semantic"):
@@ -207,7 +240,7 @@ def test_service_semantic_serve_has_the_option() -> None:
     assert result.exit_code == 0, result.output
     assert "--semantic" in result.output
     assert "semantic" in ServiceSettings.model_fields
-    assert ServiceSettings().semantic is False
+    assert ServiceSettings().semantic is None  # each task's default
 
 
 @needs_serve
@@ -228,7 +261,7 @@ def test_service_semantic_serve_passes_the_setting(monkeypatch: pytest.MonkeyPat
     runner = CliRunner()
     assert runner.invoke(cli_app, ["serve", "--semantic", "on"]).exit_code == 0
     assert runner.invoke(cli_app, ["serve"]).exit_code == 0
-    assert [s.semantic for s in seen] == [True, False]
+    assert [s.semantic for s in seen] == ["on", None]
     bad = runner.invoke(cli_app, ["serve", "--semantic", "maybe"])
     assert bad.exit_code != 0 and not seen[2:]
 
@@ -250,11 +283,10 @@ def test_service_semantic_serve_missing_extra_is_a_coded_error(
 # -- the MCP server -------------------------------------------------------------------------
 def test_service_semantic_mcp_passes_the_matcher(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("mcp", reason="the 'mcp' extra is not installed")
-    import rolelens.cli.mcp as mcp_cmd
     import rolelens.mcp_server.server as server_module
+    import rolelens.service as service_module
 
     services: list[Service] = []
-    flags: list[str] = []
 
     class Server:
         served = False
@@ -267,20 +299,24 @@ def test_service_semantic_mcp_passes_the_matcher(monkeypatch: pytest.MonkeyPatch
         services.append(service)
         return Server()
 
-    def fake_matcher(tax: Taxonomy, flag: str, **kwargs: Any) -> SemanticMatcher | None:
-        flags.append(flag)
-        return SemanticMatcher(tax, FakeEmbedder()) if flag == "on" else None
+    def fake_matcher(tax: Taxonomy, **kwargs: Any) -> SemanticMatcher:
+        assert kwargs.get("warm") is True  # the model's session is built at start
+        return SemanticMatcher(tax, FakeEmbedder())
 
     monkeypatch.setattr(server_module, "build_server", fake_build_server)
     monkeypatch.setattr(server_module, "serve_stdio", fake_serve_stdio)
-    monkeypatch.setattr(mcp_cmd, "semantic_matcher", fake_matcher)
+    monkeypatch.setattr(service_module, "load_semantic_matcher", fake_matcher)
+    monkeypatch.setattr(service_module, "semantic_available", lambda: True)
     runner = CliRunner()
     assert runner.invoke(cli_app, ["mcp", "--semantic", "on"]).exit_code == 0
+    assert runner.invoke(cli_app, ["mcp", "--semantic", "off"]).exit_code == 0
     assert runner.invoke(cli_app, ["mcp"]).exit_code == 0
-    assert flags == ["on", "off"]
-    on, off = services
-    assert on.semantic is not None and "semantic" in on.features()
+    assert runner.invoke(cli_app, ["mcp", "--semantic", "maybe"]).exit_code == 2
+    on, off, default = services
+    assert on.semantic is not None and on.semantic_for == {"read", "scope", "cv"}
+    assert "semantic" in on.features()
     assert off.semantic is None and "semantic" not in off.features()
+    assert default.semantic_for == {"scope"}
     help_text = runner.invoke(cli_app, ["mcp", "--help"], terminal_width=200).output
     assert "--semantic" in help_text
 

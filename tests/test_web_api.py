@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,8 +216,8 @@ def test_web_unexpected_failure_is_a_coded_500_without_a_trace(
     taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture
 ) -> None:
     class Broken(Service):
-        def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
-            raise ValueError(f"boom while reading {text}")
+        def read(self, text: str | bytes, *args: Any, **kwargs: Any) -> Reading:
+            raise ValueError(f"boom while reading {text!r}")
 
     caplog.set_level(logging.DEBUG)
     with TestClient(create_app(service=Broken(taxonomy)), raise_server_exceptions=False) as c:
@@ -229,7 +230,7 @@ def test_web_unexpected_failure_is_a_coded_500_without_a_trace(
 
 def test_web_a_coded_error_from_the_core_keeps_its_status(taxonomy: Taxonomy) -> None:
     class NoTaxonomy(Service):
-        def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
+        def read(self, text: str | bytes, *args: Any, **kwargs: Any) -> Reading:
             from rolelens.errors import TaxonomyError
 
             raise TaxonomyError("the taxonomy cannot be used")
@@ -266,9 +267,9 @@ def test_web_streamed_body_over_the_limit_is_413(service: Service) -> None:
 
 def test_web_work_over_the_time_limit_is_a_coded_503(taxonomy: Taxonomy) -> None:
     class Slow(Service):
-        def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
+        def read(self, text: str | bytes, *args: Any, **kwargs: Any) -> Reading:
             time.sleep(1.5)
-            return super().read(text, title, id)
+            return super().read(text, *args, **kwargs)
 
     app = create_app(ServiceSettings(timeout=0.1, inline_chars=0), service=Slow(taxonomy))
     with TestClient(app) as c:
@@ -286,9 +287,9 @@ def test_web_long_texts_go_to_a_worker_thread_and_short_ones_do_not(taxonomy: Ta
     seen: list[int] = []
 
     class Watching(Service):
-        def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
+        def read(self, text: str | bytes, *args: Any, **kwargs: Any) -> Reading:
             seen.append(threading.get_ident())
-            return super().read(text, title, id)
+            return super().read(text, *args, **kwargs)
 
     app = create_app(ServiceSettings(inline_chars=len(POSTING)), service=Watching(taxonomy))
     with TestClient(app) as c:
@@ -330,7 +331,7 @@ def test_web_token_guards_every_route_but_healthz_and_the_page(service: Service)
             ("post", "/v1/scope", {"text": BRIEF}),
             ("get", "/v1/taxonomy", None),
             ("get", "/v1/roles/ml_engineer", None),
-            ("get", "/openapi.json", None),
+            ("get", "/v1/roles", None),
         ):
             kwargs = {"json": body} if body is not None else {}
             response = getattr(c, method)(path, **kwargs)
@@ -344,6 +345,10 @@ def test_web_token_guards_every_route_but_healthz_and_the_page(service: Service)
         assert c.get("/healthz").status_code == 200
         assert c.get("/").status_code == 200
         assert c.get("/static/app.js").status_code == 200
+        # the API's description is public (it is in the repository too): /docs loads it
+        assert c.get("/openapi.json").status_code == 200
+        assert c.get("/docs").status_code == 200
+        assert c.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 # -- CORS ------------------------------------------------------------------------------------

@@ -146,5 +146,7 @@ def test_web_cv_text_never_reaches_the_logs(
         client.post("/v1/match", data={"text": cv, "posting": POSTING + SECRET}).status_code == 200
     )
     assert client.post("/v1/career", data={"text": cv, "likes": SECRET}).status_code == 200
-    assert client.post("/v1/cv", data={"text": cv, "extra": SECRET}).status_code == 200
+    unknown = client.post("/v1/cv", data={"text": cv, "extra": SECRET})
+    assert unknown.status_code == 422 and "extra" in unknown.json()["error"]["message"]
+    assert SECRET not in unknown.text
     assert SECRET not in caplog.text

@@ -1,92 +1,93 @@
-"""The Python API: load a taxonomy once, then read postings and scope briefs with it.
+"""The Python API: one-shot functions over a default :class:`~rolelens.service.Service`.
 
->>> from rolelens import load_taxonomy, PostingReader, Scoper
->>> taxonomy = load_taxonomy()
->>> reading = PostingReader(taxonomy).read("We train ranking models ...", title="ML Engineer")
->>> reading.role  # doctest: +SKIP
+>>> from rolelens import read_posting, scope_brief
+>>> read_posting("We train ranking models ...", title="ML Engineer").role  # doctest: +SKIP
 'ml_engineer'
->>> scoping = Scoper(taxonomy).scope("We want to forecast weekly demand from five years of sales.")
->>> scoping.role  # doctest: +SKIP
+>>> scope_brief("We forecast weekly demand from five years of sales.").role  # doctest: +SKIP
 'ml_engineer'
+
+Each function reads with the same service the HTTP API and the MCP server use (one HTML-to-
+text step, one size limit, one document reader), kept for the next call with the same
+taxonomy files and semantic choice; a taxonomy file that changes on disk gets a fresh one.
+For full control build a :class:`~rolelens.service.Service` (or a
+:class:`~rolelens.core.reader.PostingReader`) yourself.
+
+``semantic``: None is each task's default (briefs use the semantic layer when the
+``semantic`` extra is installed, postings and CVs do not); True or "on" turns it on
+(:class:`~rolelens.errors.ExtraMissing` without the extra), False or "off" off, "auto" on
+when the extra is installed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading
-from rolelens.core.reader import PostingReader
-from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_models import Scoping, ScopingForm
-from rolelens.taxonomy.loader import load_taxonomy
+from rolelens.service import Service, semantic_choice
 
 if TYPE_CHECKING:
-    from rolelens.core.semantic import SemanticMatcher
-    from rolelens.taxonomy.schema import Taxonomy
+    from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
+
+Semantic = bool | str | None
 
 
-def _semantic(taxonomy: Taxonomy, on: bool) -> SemanticMatcher | None:
-    """The bundled model's matcher when ``on`` (needs the ``semantic`` extra), else None."""
-    if not on:
-        return None
-    from rolelens.backends.embeddings import default_cache_dir, load_matcher
+def default_service(
+    taxonomy_files: Sequence[str | Path] = (), semantic: Semantic = None, task: str = "read"
+) -> Service:
+    """The service the one-shot functions use for these files and this semantic choice
+    (None: ``task``'s default, so a posting read never loads the model a brief uses)."""
+    semantic = semantic_choice(semantic, task)
+    key = []
+    for f in taxonomy_files:
+        path = Path(f)
+        try:
+            stat = path.stat()
+            key.append((str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            key.append((str(path), 0, 0))  # the loader says what is wrong with it
+    return _service(tuple(key), semantic)
 
-    return load_matcher(taxonomy, cache_dir=default_cache_dir())
+
+@lru_cache(maxsize=4)
+def _service(files: tuple[tuple[str, int, int], ...], semantic: str) -> Service:
+    return Service.from_files([f for f, _, _ in files], semantic=semantic, many=False)
 
 
 def read_posting(
     text: str,
     title: str | None = None,
     *,
-    semantic: bool = False,
+    company: str | None = None,
+    id: str | None = None,
+    semantic: Semantic = None,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> Reading:
     """One posting's reading with the bundled taxonomy (plus any extra files).
 
-    ``semantic=True`` also matches sentences to activity statements with the bundled model
-    (the ``semantic`` extra; :class:`~rolelens.errors.ExtraMissing` without it). Builds a
-    reader each call: for many postings build one :class:`PostingReader`.
+    ``text`` is the posting (plain text, Markdown or an HTML page); ``company``, when known,
+    is the employer, whose words are never evidence.
     """
-    taxonomy = load_taxonomy(taxonomy_files)
-    return PostingReader(taxonomy, semantic=_semantic(taxonomy, semantic)).read(text, title=title)
+    return default_service(taxonomy_files, semantic).read(text, title, id, company=company)
 
 
 def scope_brief(
     text: str = "",
     *,
     form: ScopingForm | None = None,
-    semantic: bool = False,
+    id: str | None = None,
+    semantic: Semantic = None,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> Scoping:
     """The right hire for one brief (free text, a form, or both) with the bundled taxonomy.
 
-    Builds a scoper each call: for many briefs build one :class:`Scoper`. Raises
-    :class:`~rolelens.errors.EmptyInput` for an empty brief and
+    Raises :class:`~rolelens.errors.EmptyInput` for an empty brief and
     :class:`~rolelens.errors.ScopingUnavailable` when the taxonomy has no ``scoping:`` block.
     """
-    taxonomy = load_taxonomy(taxonomy_files)
-    return Scoper(taxonomy, semantic=_semantic(taxonomy, semantic)).scope(text, form=form)
-
-
-def _cv_text(data: bytes | str, filename: str | None) -> str:
-    """A CV's plain text: bytes go through the document reader (PDF, DOCX, HTML, text)."""
-    if isinstance(data, str):
-        from rolelens.io.text import html_to_text, looks_like_html
-
-        if not data.strip():
-            from rolelens.errors import EmptyInput
-
-            raise EmptyInput("the CV has no text to read")
-        suffix = Path(filename).suffix.lower() if filename else ""
-        if suffix in (".html", ".htm", ".xhtml") or looks_like_html(data):
-            return html_to_text(data)
-        return data
-    from rolelens.io.documents import document_text
-
-    return document_text(data, filename)
+    return default_service(taxonomy_files, semantic, "scope").scope(text, form=form, id=id)
 
 
 def read_cv(
@@ -94,25 +95,17 @@ def read_cv(
     *,
     filename: str | None = None,
     redact: bool = False,
-    semantic: bool = False,
+    semantic: Semantic = None,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> CvReading:
     """One CV's reading: the role its shipped work points to, evidence, claims, seniority.
 
     ``data`` is the file's bytes (PDF, DOCX, HTML, Markdown or text; ``filename`` hints the
-    format) or its text. "Present" in a date range means today. ``semantic=True`` also
-    matches work sentences written in plain words to activity statements (the ``semantic``
-    extra). Raises a :class:`~rolelens.errors.DocumentError` subclass for a file that cannot
-    be read.
+    format) or its text. "Present" in a date range means today. Raises a
+    :class:`~rolelens.errors.DocumentError` subclass for a file that cannot be read.
     """
-    from datetime import date
-
-    from rolelens.core.cv import CvReader
-
-    text = _cv_text(data, filename)
-    taxonomy = load_taxonomy(taxonomy_files)
-    reader = CvReader(taxonomy, semantic=_semantic(taxonomy, semantic))
-    return reader.read(text, today=date.today(), redact=redact)
+    service = default_service(taxonomy_files, semantic, "cv")
+    return service.read_cv(data, filename=filename, redact=redact)
 
 
 def match_cv(
@@ -122,22 +115,16 @@ def match_cv(
     cv_filename: str | None = None,
     posting_title: str | None = None,
     redact: bool = False,
-    semantic: bool = False,
+    semantic: Semantic = None,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> FitReport:
     """How well a CV fits a posting: requirements covered, role alignment, fit score and band.
 
-    ``semantic=True`` also credits requirement lines the CV meets in other words (the
-    ``semantic`` extra), quoting the CV sentence and its similarity.
+    With the semantic layer on, requirement lines the CV meets in other words are credited
+    too, quoting the CV sentence and its similarity.
     """
-    from datetime import date
-
-    from rolelens.core.match import FitMatcher
-
-    text = _cv_text(cv, cv_filename)
-    taxonomy = load_taxonomy(taxonomy_files)
-    return FitMatcher(taxonomy, semantic=_semantic(taxonomy, semantic)).match(
-        text, posting, today=date.today(), posting_title=posting_title, redact=redact
+    return default_service(taxonomy_files, semantic, "cv").match(
+        cv, posting, cv_filename=cv_filename, posting_title=posting_title, redact=redact
     )
 
 
@@ -146,16 +133,10 @@ def career_advice(
     *,
     filename: str | None = None,
     likes: str = "",
-    semantic: bool = False,
+    semantic: Semantic = None,
     taxonomy_files: Sequence[str | Path] = (),
 ) -> CareerAdvice:
     """The role to target from a CV and what the person likes, the gaps, a learning path."""
-    from datetime import date
-
-    from rolelens.core.career import CareerAdvisor
-    from rolelens.core.cv import CvReader
-
-    text = _cv_text(cv, filename)
-    taxonomy = load_taxonomy(taxonomy_files)
-    reader = CvReader(taxonomy, semantic=_semantic(taxonomy, semantic))
-    return CareerAdvisor(taxonomy, cv_reader=reader).advise(text, today=date.today(), likes=likes)
+    return default_service(taxonomy_files, semantic, "cv").career(
+        cv, filename=filename, likes=likes
+    )

@@ -1,22 +1,24 @@
-"""One long-lived object behind the HTTP API and the MCP server.
+"""One long-lived object behind the library, the HTTP API and the MCP server.
 
 A :class:`Service` is built once per process from a taxonomy: it holds the posting reader
 and the scoper (their automata take a while to build), and each call reads one text. The
-HTTP and MCP adapters only translate requests into these calls and results into their wire
-formats, so both answer the same question the same way. Nothing here touches files
-(bar loading the taxonomy once), the network or the environment.
+library's one-shot functions (:mod:`rolelens.api`), the HTTP and MCP adapters only translate
+their inputs (:mod:`rolelens.inputs`) into these calls and results into their formats, so
+all of them answer the same question the same way: one HTML-to-text step, one size limit,
+one document reader for files. Nothing here touches the network or the environment.
 
-The semantic layer is opt-in: an adapter that wants it builds a
-:class:`~rolelens.core.semantic.SemanticMatcher` (loading the model is the adapter's job) and
-hands it in; the service passes it to the posting reader, the scoper and the CV matcher.
+The semantic layer is set up here and nowhere else (:func:`semantic_tasks`,
+:func:`load_semantic_matcher`): by default briefs use it when the ``semantic`` extra is
+installed (the scoper's fitted layer is fitted over its sentence vectors) and posting and CV
+reads do not (speed); ``"on"`` turns it on for every task, ``"off"`` for none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +33,9 @@ from rolelens.errors import (
     InputTooLarge,
     NotFound,
     ScopingUnavailable,
+    TaxonomyError,
 )
+from rolelens.inputs import BriefInput, PostingInput
 from rolelens.io.text import MAX_BYTES, has_surrogate, html_to_text, looks_like_html
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Figure, OnetLink, Source, Taxonomy
@@ -44,6 +48,81 @@ if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher
 
 _MAX_ROLE_EVIDENCE = 60
+
+# -- the semantic layer: set up here only -------------------------------------------------
+SemanticChoice: TypeAlias = Literal["auto", "on", "off"]
+#: the tasks a service does; the CV tasks (cv, match, career) share one CV reader
+TASKS = ("read", "scope", "cv")
+#: the semantic layer per task when nothing is asked: briefs when the extra is installed,
+#: postings and CVs never (they read fast without it)
+SEMANTIC_DEFAULTS: dict[str, SemanticChoice] = {"read": "off", "scope": "auto", "cv": "off"}
+SEMANTIC_CHOICES: tuple[SemanticChoice, ...] = ("auto", "on", "off")
+
+
+def semantic_available() -> bool:
+    """Whether the ``semantic`` extra (model package, onnxruntime, tokenizers) is installed."""
+    from importlib.util import find_spec
+
+    from rolelens.backends.embeddings import MODEL_PACKAGE
+
+    try:  # found without importing them (onnxruntime takes ~0.3 s to import)
+        return all(find_spec(m) is not None for m in (MODEL_PACKAGE, "onnxruntime", "tokenizers"))
+    except (ImportError, ValueError, AttributeError):  # a module blocked in sys.modules
+        return False
+
+
+def semantic_choice(value: bool | str | None, task: str) -> SemanticChoice:
+    """One task's choice: None is the task's default, True/False are "on"/"off"."""
+    if value is None:
+        return SEMANTIC_DEFAULTS[task]
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if value not in SEMANTIC_CHOICES:
+        raise ValueError(f"semantic must be one of {', '.join(SEMANTIC_CHOICES)}, not {value!r}")
+    return value
+
+
+def semantic_tasks(
+    taxonomy: Taxonomy, value: bool | str | None, tasks: Collection[str] = TASKS
+) -> frozenset[str]:
+    """The tasks among ``tasks`` that use the semantic layer for ``value`` (None: each task's
+    default). "auto" is on when the extra is installed and the taxonomy has a ``semantic:``
+    block; "on" without them raises (ExtraMissing comes when the model is loaded)."""
+    choices = {t: semantic_choice(value, t) for t in tasks}
+    on = {t for t, c in choices.items() if c == "on"}
+    if on and taxonomy.semantic is None:
+        raise TaxonomyError(
+            f"taxonomy {taxonomy.name} {taxonomy.version} has no 'semantic:' block to match against"
+        )
+    auto = {t for t, c in choices.items() if c == "auto"}
+    if auto and taxonomy.semantic is not None and semantic_available():
+        on |= auto
+    return frozenset(on)
+
+
+def load_semantic_matcher(
+    taxonomy: Taxonomy, *, many: bool = True, threads: int | None = None, warm: bool = False
+) -> SemanticMatcher:
+    """The bundled embedding model's matcher for ``taxonomy``, statement vectors from the
+    user cache (or computed and cached).
+
+    ``many=False`` (one document to read) builds the model's session faster and runs it a
+    little slower; ``threads`` caps the model's threads (1 per process when several processes
+    read); ``warm`` builds the session now, so a server's first request does not pay for it.
+    Raises :class:`~rolelens.errors.ExtraMissing` without the ``semantic`` extra and
+    :class:`~rolelens.errors.TaxonomyError` for a taxonomy with no ``semantic:`` block.
+    """
+    if taxonomy.semantic is None:
+        raise TaxonomyError(
+            f"taxonomy {taxonomy.name} {taxonomy.version} has no 'semantic:' block to match against"
+        )
+    from rolelens.backends.embeddings import MiniLMEmbedder, default_cache_dir, load_matcher
+
+    embedder = MiniLMEmbedder(optimise="extended" if many else "none", threads=threads)
+    matcher = load_matcher(taxonomy, embedder, cache_dir=default_cache_dir())
+    if warm:
+        matcher.embedder.embed("warm up")
+    return matcher
 
 
 class _Out(BaseModel):
@@ -112,6 +191,9 @@ class Health(_Out):
     status: str = "ok"
     version: str
     features: list[str] = Field(description="what this service can do: read, scope, cv, ...")
+    semantic: list[str] = Field(
+        default=[], description="the tasks (read, scope, cv) that use the semantic layer"
+    )
     taxonomy_version: str
     scorer_version: str
 
@@ -119,14 +201,26 @@ class Health(_Out):
 class Service:
     """Readers and scopers built once from a taxonomy; one method per question."""
 
-    def __init__(self, taxonomy: Taxonomy, semantic: SemanticMatcher | None = None) -> None:
-        """``semantic``: a matcher built for this taxonomy turns the semantic layer on for
-        posting reads, briefs and CV-to-posting matches; None (the default) reads by aliases."""
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        semantic: SemanticMatcher | None = None,
+        *,
+        semantic_for: Collection[str] = TASKS,
+    ) -> None:
+        """``semantic``: a matcher built for this taxonomy turns the semantic layer on for the
+        tasks in ``semantic_for`` (posting reads, briefs, CVs and matches: all by default);
+        None reads by aliases only."""
         self.taxonomy = taxonomy
         self.semantic = semantic
-        self.reader = PostingReader(taxonomy, semantic=semantic)
+        self.semantic_for = frozenset(semantic_for) if semantic is not None else frozenset()
+
+        def use(task: str) -> SemanticMatcher | None:
+            return semantic if task in self.semantic_for else None
+
+        self.reader = PostingReader(taxonomy, semantic=use("read"))
         self._scoper: Scoper | None = (
-            Scoper(taxonomy, semantic=semantic) if taxonomy.scoping is not None else None
+            Scoper(taxonomy, semantic=use("scope")) if taxonomy.scoping is not None else None
         )
         self._cv: CvReader | None = None
         self._matcher: FitMatcher | None = None
@@ -136,9 +230,9 @@ class Service:
             from rolelens.core.cv import CvReader
             from rolelens.core.match import FitMatcher
 
-            self._cv = CvReader(taxonomy, semantic=semantic)
+            self._cv = CvReader(taxonomy, semantic=use("cv"))
             self._matcher = FitMatcher(
-                taxonomy, posting_reader=self.reader, cv_reader=self._cv, semantic=semantic
+                taxonomy, posting_reader=self.reader, cv_reader=self._cv, semantic=use("cv")
             )
             self._advisor = CareerAdvisor(taxonomy, cv_reader=self._cv)
 
@@ -147,45 +241,88 @@ class Service:
         cls,
         taxonomy_files: Sequence[str | Path] = (),
         *,
-        semantic: Callable[[Taxonomy], SemanticMatcher] | None = None,
+        semantic: bool | str | Callable[[Taxonomy], SemanticMatcher] | None = None,
+        many: bool = True,
+        threads: int | None = None,
+        warm: bool = False,
     ) -> Service:
         """A service over the bundled taxonomy with these files layered on top.
 
-        ``semantic`` builds the semantic matcher for the loaded taxonomy (for instance
-        ``lambda tax: load_matcher(tax, MiniLMEmbedder())``); None reads by aliases only.
+        ``semantic``: None gives each task its default (briefs use the semantic layer when
+        the extra is installed, postings and CVs do not), "auto"/"on"/"off" (or True/False)
+        applies to every task, and a function builds the matcher for every task (for
+        instance ``lambda tax: load_matcher(tax, FakeEmbedder())``). ``many``, ``threads``
+        and ``warm`` go to :func:`load_semantic_matcher`.
         """
         taxonomy = load_taxonomy(taxonomy_files)
-        return cls(taxonomy, semantic=semantic(taxonomy) if semantic is not None else None)
+        if callable(semantic):
+            return cls(taxonomy, semantic=semantic(taxonomy))
+        tasks = semantic_tasks(taxonomy, semantic)
+        if not tasks:
+            return cls(taxonomy)
+        matcher = load_semantic_matcher(taxonomy, many=many, threads=threads, warm=warm)
+        return cls(taxonomy, semantic=matcher, semantic_for=tasks)
 
-    def read(self, text: str, title: str | None = None, id: str | None = None) -> Reading:
-        """The reading of one posting; an HTML page is read as its text, like the CLI does."""
-        _encodable(title, id)
-        text = _plain(text)
-        if not text.strip():
-            raise EmptyInput("there is no text to read")
-        return self.reader.read(text, title=title, id=id)
+    def read(
+        self,
+        text: str | bytes,
+        title: str | None = None,
+        id: str | None = None,
+        *,
+        company: str | None = None,
+        filename: str | None = None,
+    ) -> Reading:
+        """The reading of one posting: its text (an HTML page is read as its text, like the
+        CLI does) or a file's bytes (PDF, DOCX, HTML, Markdown, text; ``filename`` hints)."""
+        _encodable(title, id, company)
+        body = self.document_text(text, filename, what="posting")
+        return self.reader.read(body, title=title, id=id, company=company)
+
+    def read_posting(self, posting: PostingInput) -> Reading:
+        """The reading of one posting given as the shared input model."""
+        return self.read(posting.body, posting.title, posting.id, company=posting.company)
 
     def scope(
-        self, text: str = "", *, form: ScopingForm | None = None, id: str | None = None
+        self,
+        text: str | bytes = "",
+        *,
+        form: ScopingForm | None = None,
+        id: str | None = None,
+        filename: str | None = None,
     ) -> Scoping:
-        """The right hire for one brief (free text, a form, or both)."""
+        """The right hire for one brief (free text or a file's bytes, a form, or both)."""
         _encodable(id, *(_strings(form.model_dump()) if form is not None else ()))
         if self._scoper is None:
             raise ScopingUnavailable(
                 f"taxonomy {self.taxonomy.name} {self.taxonomy.version} has no 'scoping:' block"
             )
+        if isinstance(text, bytes):
+            text = self.document_text(text, filename, what="brief")
         return self._scoper.scope(_plain(text) if text else text, form=form, id=id)
 
-    def cv_text(self, data: bytes | str, filename: str | None = None) -> str:
-        """A CV's plain text: bytes go through the document reader (PDF, DOCX, HTML, text)."""
+    def scope_brief(self, brief: BriefInput) -> Scoping:
+        """The right hire for one brief given as the shared input model."""
+        return self.scope(brief.body, form=brief.form, id=brief.id)
+
+    def document_text(
+        self, data: bytes | str, filename: str | None = None, *, what: str = "document"
+    ) -> str:
+        """A posting's, brief's or CV's plain text: bytes go through the document reader
+        (PDF, DOCX, HTML, Markdown, text); a text that is an HTML page becomes its text."""
         if isinstance(data, str):
-            text = _plain(data)
+            suffix = Path(filename).suffix.lower() if filename else ""
+            html = suffix in (".html", ".htm", ".xhtml")
+            text = html_to_text(_checked(data)) if html else _plain(data)
             if not text.strip():
-                raise EmptyInput("the CV has no text to read")
+                raise EmptyInput(f"the {what} has no text to read")
             return text
         from rolelens.io.documents import document_text
 
         return document_text(data, filename)
+
+    def cv_text(self, data: bytes | str, filename: str | None = None) -> str:
+        """A CV's plain text (see :meth:`document_text`)."""
+        return self.document_text(data, filename, what="CV")
 
     def _cv_tools(self) -> tuple[CvReader, FitMatcher, CareerAdvisor]:
         if self._cv is None or self._matcher is None or self._advisor is None:
@@ -210,20 +347,27 @@ class Service:
     def match(
         self,
         cv: bytes | str,
-        posting: str,
+        posting: str | bytes,
         *,
         cv_filename: str | None = None,
         posting_title: str | None = None,
+        posting_filename: str | None = None,
         redact: bool = False,
         id: str | None = None,
     ) -> FitReport:
-        """How well a CV fits a posting, requirement by requirement."""
+        """How well a CV fits a posting, requirement by requirement (each as text or as a
+        file's bytes)."""
         _, matcher, _ = self._cv_tools()
         _encodable(posting_title, id)
         text = self.cv_text(cv, cv_filename)
+        posting_text = (
+            self.document_text(posting, posting_filename, what="posting")
+            if isinstance(posting, bytes)
+            else _plain(posting)
+        )
         return matcher.match(
             text,
-            _plain(posting),
+            posting_text,
             today=date.today(),
             posting_title=posting_title,
             redact=redact,
@@ -251,9 +395,14 @@ class Service:
         return Health(
             version=__version__,
             features=self.features(),
+            semantic=sorted(self.semantic_for),
             taxonomy_version=self.taxonomy.version,
             scorer_version=SCORER_VERSION,
         )
+
+    def roles(self) -> list[RoleSummary]:
+        """Every role in the taxonomy, in one line each."""
+        return self.summary().roles
 
     def features(self) -> list[str]:
         """What this service can do with its taxonomy and the packages installed."""
@@ -323,11 +472,17 @@ class Service:
         )
 
 
-def _plain(text: str) -> str:
-    """The text to read: an HTML page becomes its text; over 2 MB of text is refused."""
+def _checked(text: str) -> str:
+    """``text`` itself, refused when over 2 MB or holding a lone surrogate."""
     if len(text) > MAX_BYTES:
         raise InputTooLarge(f"the text is {len(text):,} characters; the limit is {MAX_BYTES:,}")
     _encodable(text)
+    return text
+
+
+def _plain(text: str) -> str:
+    """The text to read: an HTML page becomes its text; over 2 MB of text is refused."""
+    text = _checked(text)
     return html_to_text(text) if looks_like_html(text) else text
 
 

@@ -57,7 +57,9 @@ def cv(
 
     fmt = _format(fmt, as_json)
     tax = taxonomy_from(taxonomy)
-    reader = CvReader(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
+    reader = CvReader(
+        tax, semantic=semantic_matcher(tax, semantic, task="cv", many=jsonl is not None)
+    )
     day = _today(today)
     if jsonl is not None:
         if file is not None:
@@ -101,7 +103,9 @@ def match(
 
     fmt = _format(fmt, as_json)
     tax = taxonomy_from(taxonomy)
-    matcher = FitMatcher(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
+    matcher = FitMatcher(
+        tax, semantic=semantic_matcher(tax, semantic, task="cv", many=jsonl is not None)
+    )
     day = _today(today)
     if jsonl is not None:
         if cv_file is not None or posting_file is not None:
@@ -156,7 +160,7 @@ def career(
 
     fmt = _format(fmt, as_json)
     tax = taxonomy_from(taxonomy)
-    matcher = semantic_matcher(tax, semantic, many=jsonl is not None)
+    matcher = semantic_matcher(tax, semantic, task="cv", many=jsonl is not None)
     advisor = CareerAdvisor(tax, cv_reader=CvReader(tax, semantic=matcher))
     day = _today(today)
     if jsonl is not None:

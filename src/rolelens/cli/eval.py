@@ -160,7 +160,7 @@ def scope(
     if cv == 1:
         raise typer.BadParameter("--cv needs at least 2 folds")
     tax = taxonomy_from(taxonomy)
-    scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic))
+    scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic, task="scope"))
     rows, skipped = labelled_briefs(file, set(scoper.outcomes))
     report = evaluate_scoping(scoper, rows)
     if cv:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from rolelens.cli.common import TaxonomyOption
-from rolelens.cli.semantic import SemanticOption, semantic_matcher
+from rolelens.cli.semantic import SemanticOption
 from rolelens.errors import ExtraMissing
 
 _ALLOW = typer.Option(
@@ -30,16 +30,15 @@ def mcp(
             f"rolelens mcp needs the 'mcp' extra ({exc.name} is missing): "
             "pip install 'rolelens[mcp]'"
         ) from None
-    from rolelens.service import Service
-    from rolelens.taxonomy.loader import load_taxonomy
+    from rolelens.service import SEMANTIC_CHOICES, Service
 
-    tax = load_taxonomy(taxonomy or ())
-    matcher = semantic_matcher(tax, semantic)
-    if matcher is not None:
-        matcher.embedder.embed("warm up")  # build the model's session now, not on the first call
+    if semantic not in (None, *SEMANTIC_CHOICES):
+        raise typer.BadParameter("--semantic must be 'auto', 'on' or 'off'")
+    # the model's session is built now (warm), not on the first call
+    service = Service.from_files(taxonomy or (), semantic=semantic, warm=True)
     import anyio
 
     from rolelens.mcp_server.server import serve_stdio
 
-    server = build_server(Service(tax, semantic=matcher), allowed_dirs=allow_dir or None)
+    server = build_server(service, allowed_dirs=allow_dir or None)
     anyio.run(serve_stdio, server)

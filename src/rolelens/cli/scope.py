@@ -53,7 +53,9 @@ def scope(
     tax = taxonomy_from(taxonomy)
     from rolelens.core.scoping import Scoper
 
-    scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic, many=jsonl is not None))
+    scoper = Scoper(
+        tax, semantic=semantic_matcher(tax, semantic, task="scope", many=jsonl is not None)
+    )
     if jsonl is not None:
         if file is not None:
             raise typer.BadParameter("give a FILE or --jsonl, not both")

@@ -1,8 +1,12 @@
-"""``--semantic on|off`` (read, scope, eval) and ``--llm-url`` (scope): options, not a command.
+"""``--semantic auto|on|off`` (read, scope, cv, match, career, eval, mcp) and ``--llm-url``
+(scope): options, not a command.
 
-``on`` loads the bundled embedding model (the ``semantic`` extra) once per command and caches
-the taxonomy's statement vectors in the user cache directory; ``off`` (the default) keeps the
-alias-only path, which needs nothing beyond the core install.
+What each choice means, and each command's default (``scope``: auto, the others: off), is
+decided in one place, :mod:`rolelens.service`; this module only turns the option into that
+call. ``on`` loads the bundled embedding model (the ``semantic`` extra) once per command and
+caches the taxonomy's statement vectors in the user cache directory; ``off`` keeps the
+alias-only path, which needs nothing beyond the core install; ``auto`` is ``on`` when the
+extra is installed.
 """
 
 from __future__ import annotations
@@ -17,29 +21,39 @@ if TYPE_CHECKING:
     from rolelens.taxonomy.schema import Taxonomy
 
 SemanticOption = typer.Option(
-    "off",
+    None,
     "--semantic",
     help="on: also match sentences to the taxonomy's activity statements with the bundled "
-    "embedding model (needs the 'semantic' extra); off: aliases only.",
+    "embedding model (needs the 'semantic' extra); off: aliases only; auto: on when the extra "
+    "is installed. Default: auto for briefs (scope), off for postings and CVs.",
+    show_default=False,
 )
 
 
 def semantic_matcher(
-    taxonomy: Taxonomy, flag: str, *, many: bool = True, threads: int | None = None
+    taxonomy: Taxonomy,
+    flag: str | None,
+    *,
+    task: str = "read",
+    many: bool = True,
+    threads: int | None = None,
+    warm: bool = False,
 ) -> SemanticMatcher | None:
-    """The semantic matcher for ``--semantic on``, None for ``off``. ``many=False`` (one
-    document to read) builds the model's session faster and runs it a little slower;
-    ``threads`` caps the model's threads (1 per process when several processes read)."""
-    if flag not in ("on", "off"):
-        raise typer.BadParameter("--semantic must be 'on' or 'off'")
-    if flag == "off":
-        return None
-    if taxonomy.semantic is None:
-        raise typer.BadParameter("the taxonomy has no 'semantic:' block to match against")
-    from rolelens.backends.embeddings import MiniLMEmbedder, default_cache_dir, load_matcher
+    """The semantic matcher ``--semantic`` asks for on ``task`` (None: the task's default),
+    or None when it is off. ``many``, ``threads`` and ``warm``: see
+    :func:`rolelens.service.load_semantic_matcher`."""
+    from rolelens.errors import TaxonomyError
+    from rolelens.service import load_semantic_matcher, semantic_tasks
 
-    embedder = MiniLMEmbedder(optimise="extended" if many else "none", threads=threads)
-    return load_matcher(taxonomy, embedder, cache_dir=default_cache_dir())
+    try:
+        on = semantic_tasks(taxonomy, flag, (task,))
+    except ValueError as exc:
+        raise typer.BadParameter("--semantic must be 'auto', 'on' or 'off'") from exc
+    except TaxonomyError as exc:
+        raise typer.BadParameter(exc.message) from exc
+    if not on:
+        return None
+    return load_semantic_matcher(taxonomy, many=many, threads=threads, warm=warm)
 
 
 LlmUrlOption = typer.Option(

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from rolelens.cli.common import TaxonomyOption
+from rolelens.cli.semantic import SemanticOption
 from rolelens.errors import ExtraMissing
 from rolelens.web.settings import ServiceSettings
 
@@ -54,12 +55,7 @@ def serve(
         help="Log one line per request (method, path, status; never a body).",
     ),
     taxonomy: list[Path] = TaxonomyOption,
-    semantic: str = typer.Option(
-        "on" if _DEFAULTS.semantic else "off",
-        "--semantic",
-        help="on: also match sentences to the taxonomy's activity statements with the bundled "
-        "embedding model, loaded once at start (needs the 'semantic' extra); off: aliases only.",
-    ),
+    semantic: str = SemanticOption,
 ) -> None:
     """Serve the HTTP API and the web page. Set ROLELENS_TOKEN to require a bearer token."""
     try:
@@ -76,8 +72,8 @@ def serve(
             "--max-bytes, --timeout and --max-connections must be positive, "
             "--inline-chars and --workers >= 0"
         )
-    if semantic not in ("on", "off"):
-        raise typer.BadParameter("--semantic must be 'on' or 'off'")
+    if semantic not in (None, "auto", "on", "off"):
+        raise typer.BadParameter("--semantic must be 'auto', 'on' or 'off'")
     settings = ServiceSettings(
         max_bytes=max_bytes,
         timeout=timeout,
@@ -87,7 +83,7 @@ def serve(
         token=os.environ.get(TOKEN_ENV) or None,
         cors_origins=tuple(cors_origin or ()),
         taxonomy_files=tuple(str(p) for p in taxonomy or ()),
-        semantic=semantic == "on",
+        semantic=semantic,
     )
     app = create_app(settings)
     auth = "bearer token required" if settings.token else f"open ({TOKEN_ENV} not set)"

@@ -251,6 +251,7 @@ def load_taxonomy(
     paths = [*parts, *layers, *map(Path, extra)]
     cache = cache_dir()
     docs = []
+    texts = []
     for path in paths:
         try:
             text = path.read_text(encoding="utf-8")
@@ -259,7 +260,31 @@ def load_taxonomy(
         except (OSError, UnicodeDecodeError) as exc:
             raise TaxonomyError(f"{path}: cannot read: {exc}") from exc
         docs.append(parse_document(text, str(path), cache=cache))
-    return merge(docs, split=len(parts), fitted=fitted)
+        texts.append(text)
+    taxonomy = merge(docs, split=len(parts), fitted=fitted)
+    # the user's files (past the bundled ones, or past the first when nothing is bundled)
+    first = len(parts) + len(layers) if bundled else 1
+    layered = [(paths[i], texts[i], docs[i].version) for i in range(first, len(paths))]
+    version = layered_version(taxonomy.version, layered)
+    return (
+        taxonomy
+        if version == taxonomy.version
+        else taxonomy.model_copy(update={"version": version})
+    )
+
+
+def layered_version(version: str, layers: Sequence[tuple[Path, str, str | None]]) -> str:
+    """The merged taxonomy's version naming the files layered on it, each as its name and
+    the start of its content's hash: ``2026.11.1+mine@1a2b3c``. A layer that sets its own
+    ``version:`` names the result itself; later layers are added to it."""
+    names: list[str] = []
+    for path, text, own in layers:
+        if own is not None:
+            names = []  # the merged version is this file's (or a later file's) own
+            continue
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+        names.append(f"{path.stem}@{digest}")
+    return "+".join([version, *names])
 
 
 def _explain(exc: ValidationError) -> str:

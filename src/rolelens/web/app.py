@@ -18,16 +18,19 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.json_schema import models_json_schema
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,28 +45,46 @@ from rolelens.errors import (
     NotFound,
     RequestInvalid,
     RolelensError,
-    TaxonomyError,
     TimeLimitExceeded,
     Unauthorized,
 )
-from rolelens.service import Health, RoleDetail, Service, TaxonomySummary
+from rolelens.inputs import (
+    BriefInput,
+    CareerInput,
+    CvInput,
+    InputModel,
+    MatchInput,
+    PostingInput,
+)
+from rolelens.io.text import decode
+from rolelens.service import Health, RoleDetail, RoleSummary, Service, TaxonomySummary
 from rolelens.web.markdown import reading_markdown
-from rolelens.web.models import ErrorBody, ReadRequest, ScopeRequest
+from rolelens.web.models import ErrorBody
 from rolelens.web.settings import ServiceSettings
 from rolelens.web.workers import WorkerPool
 
 if TYPE_CHECKING:
-    from rolelens.core.semantic import SemanticMatcher
-    from rolelens.taxonomy.schema import Taxonomy
+    from collections.abc import Mapping
 
 log = logging.getLogger("rolelens.web")
 
 T = TypeVar("T")
 
 STATIC = Path(str(resources.files("rolelens.web") / "static"))
-# Paths a browser fetches without a bearer header: the page shell and the health check.
-_PUBLIC = ("/", "/healthz", "/favicon.ico")
-_PUBLIC_PREFIX = "/static/"
+# Swagger UI's files come from an installed package (fastapi-offline ships them), never a CDN
+DOCS_ASSETS = Path(str(resources.files("fastapi_offline") / "static"))
+# Paths a browser fetches without a bearer header: the page shell, the API's description and
+# its docs page, and the health check.
+_PUBLIC = ("/", "/healthz", "/favicon.ico", "/docs", "/openapi.json")
+_PUBLIC_PREFIX = ("/static/", "/docs-assets/")
+_DOCS_HEADERS = {
+    # Swagger UI starts from one inline script; everything else comes from this server
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 _MARKDOWN = "text/markdown; charset=utf-8"
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
@@ -75,8 +96,10 @@ _PAGE_HEADERS = {
 }
 
 
-_CV_FILE = "the CV file: PDF, DOCX, HTML, Markdown or text"
+_FILE = "PDF, DOCX, HTML, Markdown or text"
 _REDACT = "remove emails, phone numbers and addresses before reading"
+#: which service task each method is (the semantic layer may be on for some tasks only)
+_TASK = {"read": "read", "scope": "scope", "read_cv": "cv", "match": "cv", "career": "cv"}
 
 
 def _error_doc(description: str) -> dict[str, Any]:
@@ -104,6 +127,107 @@ def _markdown_too(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
             "content": {"text/markdown": {"schema": {"type": "string"}}},
         },
     }
+
+
+_INPUTS: tuple[type[InputModel], ...] = (PostingInput, BriefInput, MatchInput, CvInput, CareerInput)
+_ROLES = TypeAdapter(list[RoleSummary])
+_InputT = TypeVar("_InputT", bound=InputModel)
+
+
+def _body(
+    model: type[InputModel], file_note: str, *, text: bool = True, json: bool = True
+) -> dict[str, Any]:
+    """The request body a route takes: the input model as JSON, its text alone as
+    ``text/plain`` and its fields as a form, with a document as ``file``."""
+    props = {
+        name: schema
+        for name, schema in model.model_json_schema()["properties"].items()
+        if name != "form"  # a structured brief is JSON only
+    }
+    props["file"] = {
+        "type": "string",
+        "format": "binary",
+        "description": f"a file instead of text ({_FILE}){'; ' + file_note if file_note else ''}",
+    }
+    content: dict[str, Any] = {}
+    if json:
+        content["application/json"] = {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+    if text:
+        content["text/plain"] = {"schema": {"type": "string", "description": "the text alone"}}
+    content["multipart/form-data"] = {"schema": {"type": "object", "properties": props}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+async def _request_fields(
+    request: Request, text_field: str | None, *, json: bool = True
+) -> tuple[dict[str, Any], dict[str, tuple[bytes, str | None]]]:
+    """A request's fields and uploaded files, whichever way it was sent: a JSON object,
+    plain text (the ``text_field``) or a form (multipart or urlencoded)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        fields: dict[str, Any] = {}
+        files: dict[str, tuple[bytes, str | None]] = {}
+        async with request.form(max_files=2, max_fields=50) as form:
+            for name, value in form.multi_items():
+                if name in fields or name in files:
+                    raise RequestInvalid(f"the form holds {name!r} twice")
+                if isinstance(value, UploadFile):
+                    files[name] = (await value.read(), value.filename)
+                else:
+                    fields[name] = value
+        return fields, files
+    raw = await request.body()
+    if kind in ("text/plain", "text/markdown", "text/html") and text_field is not None:
+        return {text_field: decode(raw)}, {}
+    if kind in ("", "application/json") and (json or not raw):
+        try:
+            obj = _JSON.validate_json(raw)
+        except ValidationError:
+            raise RequestInvalid("the body is not valid JSON") from None
+        except RecursionError:
+            raise RequestInvalid("the JSON body is nested too deep") from None
+        if not isinstance(obj, dict):
+            raise RequestInvalid("the body must be a JSON object")
+        return obj, {}
+    takes = ["multipart/form-data"]
+    if json:
+        takes.insert(0, "application/json")
+    if text_field is not None:
+        takes.append("text/plain")
+    raise RequestInvalid(f"this path takes {', '.join(takes)}; the body was {kind or 'untyped'}")
+
+
+_JSON: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def _one_file(
+    files: Mapping[str, tuple[bytes, str | None]], name: str
+) -> tuple[bytes | None, str | None]:
+    """The upload named ``name`` (bytes and file name), or ``(None, None)``."""
+    unknown = sorted(set(files) - {"file", "posting"})
+    if unknown:
+        raise RequestInvalid(
+            f"unexpected file field(s) {', '.join(unknown)}; a document goes in 'file'"
+        )
+    return files.get(name, (None, None))
+
+
+def _validated(model: type[_InputT], fields: dict[str, Any]) -> _InputT:
+    """``fields`` as ``model`` (RequestInvalid naming the accepted fields if they do not fit)."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise RequestInvalid(_input_message(exc, model)) from None
+
+
+def _input_message(exc: ValidationError, model: type[InputModel]) -> str:
+    # locations and reasons only: pydantic's errors also carry the rejected input
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        parts.append(f"{loc}: {err.get('msg', 'invalid')}" if loc else err.get("msg", "invalid"))
+    message = "; ".join(parts)
+    return message if "takes" in message else f"{message} ({model.accepted()})"
 
 
 def error_response(error: RolelensError, headers: dict[str, str] | None = None) -> Response:
@@ -266,26 +390,6 @@ def _from_http(exc: StarletteHTTPException) -> RolelensError:
     return RequestInvalid(str(exc.detail) if isinstance(exc.detail, str) else "bad request")
 
 
-def load_semantic_matcher(taxonomy: Taxonomy) -> SemanticMatcher:
-    """The bundled embedding model's matcher for ``taxonomy``, ready to answer: statement
-    vectors from the user cache (or computed and cached), the model's session built now.
-
-    Raises :class:`~rolelens.errors.ExtraMissing` without the ``semantic`` extra and
-    :class:`~rolelens.errors.TaxonomyError` for a taxonomy with no ``semantic:`` block.
-    """
-    if taxonomy.semantic is None:
-        raise TaxonomyError(
-            f"taxonomy {taxonomy.name} {taxonomy.version} has no 'semantic:' block to match against"
-        )
-    from rolelens.backends.embeddings import MiniLMEmbedder, default_cache_dir, load_matcher
-
-    matcher = load_matcher(taxonomy, MiniLMEmbedder(), cache_dir=default_cache_dir())
-    # build the model's session at start: the first request should not pay for it, and two
-    # first requests in worker threads should not build it twice
-    matcher.embedder.embed("warm up")
-    return matcher
-
-
 @contextlib.asynccontextmanager
 async def _lifespan(pool: WorkerPool | None, app: FastAPI) -> AsyncIterator[None]:
     """Stop the worker processes when the server stops."""
@@ -309,13 +413,10 @@ def create_app(
     settings = settings or ServiceSettings()
     pool: WorkerPool | None = None
     if service is None:
-        service = Service.from_files(
-            settings.taxonomy_files, semantic=load_semantic_matcher if settings.semantic else None
-        )
+        service = Service.from_files(settings.taxonomy_files, semantic=settings.semantic, warm=True)
         if settings.workers:
             pool = WorkerPool(settings.workers, settings.taxonomy_files, settings.semantic)
-    # a semantic read can take ~0.1 s: never on the event loop then
-    inline_chars = settings.inline_chars if service.semantic is None else -1
+    inline_chars = settings.inline_chars
     app = FastAPI(
         title="rolelens",
         version=__version__,
@@ -323,7 +424,7 @@ def create_app(
         description="Read postings, scope briefs and look up the taxonomy. Every error is a "
         'JSON body `{"error": {"code", "message"}}` with a stable code (docs/errors.md). '
         "When the service runs with a token, send `Authorization: Bearer <token>`.",
-        docs_url=None,
+        docs_url=None,  # served below from installed files, not a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
         generate_unique_id_function=lambda route: route.name,
@@ -336,7 +437,9 @@ def create_app(
     async def work(size: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run CPU-bound work on ``size`` characters: inline when small, else in a worker
         thread within the per-request time limit (bench/serve.py measures the trade-off)."""
-        if size <= inline_chars:
+        # a semantic read can take ~0.1 s: never on the event loop then
+        semantic = _TASK.get(getattr(fn, "__name__", ""), "") in service.semantic_for
+        if size <= inline_chars and not semantic:
             return fn(*args, **kwargs)
         if pool is not None and getattr(fn, "__self__", None) is service:
             result: T = await pool.call(settings.timeout, fn.__name__, *args, **kwargs)
@@ -361,10 +464,24 @@ def create_app(
         responses=_markdown_too(Reading),
         tags=["postings"],
         summary="Read a posting: the role its work describes, with the evidence",
+        openapi_extra=_body(PostingInput, "the posting (PDF, DOCX, HTML, Markdown or text)"),
     )
-    async def read(body: ReadRequest, request: Request) -> Response:
-        size = len(body.text) + len(body.title or "")
-        reading = await work(size, service.read, body.text, body.title, body.id)
+    async def read(request: Request) -> Response:
+        fields, files = await _request_fields(request, "text")
+        data, filename = _one_file(files, "file")
+        if data is not None:
+            posting = _validated(PostingInput, {"text": "", **fields})
+            reading = await work(
+                inline_chars + 1, service.read, data, posting.title, posting.id,
+                company=posting.company, filename=filename,
+            )  # fmt: skip
+        else:
+            posting = _validated(PostingInput, fields)
+            size = len(posting.body) + len(posting.title or "")
+            reading = await work(
+                size, service.read, posting.body, posting.title, posting.id,
+                company=posting.company,
+            )  # fmt: skip
         if _wants_markdown(request):
             return Response(reading_markdown(reading, service.taxonomy), media_type=_MARKDOWN)
         return _json(reading)
@@ -375,25 +492,42 @@ def create_app(
         responses=_markdown_too(Scoping),
         tags=["briefs"],
         summary="Scope a brief: the right hire, step by step from its own words",
+        openapi_extra=_body(BriefInput, "the brief (PDF, DOCX, HTML, Markdown or text)"),
     )
-    async def scope(body: ScopeRequest, request: Request) -> Response:
-        size = len(body.text) + (len(body.form.model_dump_json()) if body.form else 0)
-        scoping = await work(size, service.scope, body.text, form=body.form, id=body.id)
+    async def scope(request: Request) -> Response:
+        fields, files = await _request_fields(request, "brief")
+        data, filename = _one_file(files, "file")
+        brief = _validated(BriefInput, fields)
+        if data is not None:
+            if brief.brief is not None or brief.text is not None:
+                raise RequestInvalid("give the brief as a file or as text, not both")
+            scoping = await work(
+                inline_chars + 1, service.scope, data, form=brief.form, id=brief.id,
+                filename=filename,
+            )  # fmt: skip
+        else:
+            size = len(brief.body) + (len(brief.form.model_dump_json()) if brief.form else 0)
+            scoping = await work(size, service.scope, brief.body, form=brief.form, id=brief.id)
         if _wants_markdown(request):
             from rolelens.cli.render_scope import scoping_markdown
 
             return Response(scoping_markdown(scoping), media_type=_MARKDOWN)
         return _json(scoping)
 
-    async def cv_input(file: UploadFile | None, text: str | None) -> tuple[bytes | str, int]:
-        """The CV as uploaded bytes or pasted text, and its size for the inline rule."""
-        if file is not None and text is not None:
+    def cv_input(
+        fields: dict[str, Any], files: Mapping[str, tuple[bytes, str | None]]
+    ) -> tuple[bytes | str, str | None, int]:
+        """The CV as uploaded bytes or pasted text, its file name and its size for the
+        inline rule."""
+        data, filename = _one_file(files, "file")
+        text = fields.pop("text", None)
+        text = fields.pop("cv", None) if text is None else text
+        if data is not None and text is not None:
             raise RequestInvalid("give the CV as 'file' or as 'text', not both")
-        if file is not None:
-            data = await file.read()
-            return data, inline_chars + 1  # documents are always read in a thread
-        if text is not None:
-            return text, len(text)
+        if data is not None:
+            return data, filename, inline_chars + 1  # documents are always read in a thread
+        if isinstance(text, str):
+            return text, None, len(text)
         raise RequestInvalid(
             "give the CV as 'file' (PDF, DOCX, HTML, Markdown or text) or as 'text'"
         )
@@ -404,16 +538,15 @@ def create_app(
         responses=_ERRORS,
         tags=["cvs"],
         summary="Read a CV: the role its shipped work points to, evidence, claims, seniority",
+        openapi_extra=_body(CvInput, ""),
     )
-    async def cv(
-        file: Annotated[UploadFile | None, File(description=_CV_FILE)] = None,
-        text: Annotated[str | None, Form(description="the CV as text, instead of a file")] = None,
-        redact: Annotated[bool, Form(description=_REDACT)] = False,
-        id: Annotated[str | None, Form(description="your id, echoed back")] = None,
-    ) -> Response:
-        data, size = await cv_input(file, text)
-        filename = file.filename if file is not None else None
-        result = await work(size, service.read_cv, data, filename=filename, redact=redact, id=id)
+    async def cv(request: Request) -> Response:
+        fields, files = await _request_fields(request, "text")
+        data, filename, size = cv_input(fields, files)
+        form = _validated(CvInput, fields)
+        result = await work(
+            size, service.read_cv, data, filename=filename, redact=form.redact, id=form.id
+        )
         return _json(result)
 
     @app.post(
@@ -422,29 +555,30 @@ def create_app(
         responses=_ERRORS,
         tags=["cvs"],
         summary="Match a CV to a posting: requirements covered, gaps, fit score and band",
+        openapi_extra=_body(
+            MatchInput, "'file' is the CV's file and 'posting' may be a file too", text=False
+        ),
     )
-    async def match(
-        posting: Annotated[str, Form(description="the posting's text (Markdown or HTML too)")],
-        file: Annotated[UploadFile | None, File(description=_CV_FILE)] = None,
-        text: Annotated[str | None, Form(description="the CV as text, instead of a file")] = None,
-        posting_title: Annotated[
-            str | None, Form(description="the posting's title, if not its first line")
-        ] = None,
-        redact: Annotated[bool, Form(description=_REDACT)] = False,
-        id: Annotated[str | None, Form(description="your id, echoed back")] = None,
-    ) -> Response:
-        data, size = await cv_input(file, text)
-        filename = file.filename if file is not None else None
+    async def match(request: Request) -> Response:
+        fields, files = await _request_fields(request, None)
+        posting_data, posting_name = _one_file(files, "posting")
+        if posting_data is not None:
+            fields["posting"] = ""
+        cv_data, cv_name = _one_file(files, "file")
+        if cv_data is not None:
+            if "text" in fields or "cv" in fields:
+                raise RequestInvalid("give the CV as 'file' or as 'text', not both")
+            fields["text"] = ""
+        body = _validated(MatchInput, fields)
+        posting: str | bytes = posting_data if posting_data is not None else body.posting
+        cv: str | bytes = cv_data if cv_data is not None else body.cv_text
+        docs = posting_data is not None or cv_data is not None
+        size = inline_chars + 1 if docs else len(body.cv_text) + len(body.posting)
         result = await work(
-            size + len(posting),
-            service.match,
-            data,
-            posting,
-            cv_filename=filename,
-            posting_title=posting_title,
-            redact=redact,
-            id=id,
-        )
+            size, service.match, cv, posting, cv_filename=cv_name,
+            posting_title=body.posting_title, posting_filename=posting_name,
+            redact=body.redact, id=body.id,
+        )  # fmt: skip
         return _json(result)
 
     @app.post(
@@ -453,26 +587,27 @@ def create_app(
         responses=_ERRORS,
         tags=["cvs"],
         summary="Career advice from a CV: the role to target, the gaps, a learning path",
+        openapi_extra=_body(CareerInput, ""),
     )
-    async def career(
-        file: Annotated[UploadFile | None, File(description=_CV_FILE)] = None,
-        text: Annotated[str | None, Form(description="the CV as text, instead of a file")] = None,
-        likes: Annotated[str, Form(description="what the person enjoys, in their words")] = "",
-        redact: Annotated[bool, Form(description=_REDACT)] = False,
-        id: Annotated[str | None, Form(description="your id, echoed back")] = None,
-    ) -> Response:
-        data, size = await cv_input(file, text)
-        filename = file.filename if file is not None else None
+    async def career(request: Request) -> Response:
+        fields, files = await _request_fields(request, "text")
+        data, filename, size = cv_input(fields, files)
+        form = _validated(CareerInput, fields)
         result = await work(
-            size + len(likes),
-            service.career,
-            data,
-            filename=filename,
-            likes=likes,
-            redact=redact,
-            id=id,
-        )
+            size + len(form.likes), service.career, data, filename=filename,
+            likes=form.likes, redact=form.redact, id=form.id,
+        )  # fmt: skip
         return _json(result)
+
+    @app.get(
+        "/v1/roles",
+        response_model=list[RoleSummary],
+        responses=_GET_ERRORS,
+        tags=["taxonomy"],
+        summary="Every role: id, name, definition and whether it is an AI hire",
+    )
+    async def roles() -> Response:
+        return Response(_ROLES.dump_json(service.roles()), media_type="application/json")
 
     @app.get(
         "/v1/taxonomy",
@@ -502,7 +637,20 @@ def create_app(
     async def page() -> Response:
         return FileResponse(STATIC / "index.html", headers=_PAGE_HEADERS)
 
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        html = get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="rolelens API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon.png",
+        )
+        html.headers.update(_DOCS_HEADERS)
+        return html
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
 
     @app.exception_handler(RolelensError)
     async def coded(request: Request, exc: RolelensError) -> Response:
@@ -545,7 +693,13 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         description=app.description,
         routes=app.routes,
     )
-    doc.setdefault("components", {})["securitySchemes"] = {
+    _, inputs = models_json_schema(
+        [(m, "validation") for m in _INPUTS], ref_template="#/components/schemas/{model}"
+    )
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in inputs.get("$defs", {}).items():
+        schemas.setdefault(name, schema)
+    doc["components"]["securitySchemes"] = {
         "bearer": {
             "type": "http",
             "scheme": "bearer",

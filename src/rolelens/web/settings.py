@@ -7,6 +7,8 @@ The library never reads the environment: the CLI reads ``ROLELENS_TOKEN`` and pa
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from rolelens.io.text import MAX_BYTES
@@ -69,10 +71,12 @@ class ServiceSettings(BaseModel):
         default=(),
         description="YAML files layered over the bundled taxonomy.",
     )
-    semantic: bool = Field(
-        default=False,
-        description="Also match sentences to the taxonomy's activity statements with the "
-        "bundled embedding model (needs the `semantic` extra). The model is loaded once at "
-        "start; reads of postings whose body the aliases leave open take ~0.1 s longer, so "
-        "every text then goes to a worker thread.",
+    semantic: bool | Literal["auto", "on", "off"] | None = Field(
+        default=None,
+        description="The semantic layer: sentences matched to the taxonomy's activity "
+        "statements and facts with the bundled embedding model (the `semantic` extra), loaded "
+        "once at start. Unset: briefs use it when the extra is installed and postings and CVs "
+        "do not (the rolelens default everywhere); auto: every task when the extra is "
+        "installed; on (true): every task; off (false): none. A text whose task uses it is "
+        "always read in a worker, never on the event loop.",
     )

@@ -31,7 +31,7 @@ from rolelens.errors import InternalError, RolelensError, TimeLimitExceeded
 _DIED = "a worker process died while reading (killed, or out of memory?)"
 
 
-def _serve(conn: Connection, taxonomy_files: Sequence[str], semantic: bool) -> None:
+def _serve(conn: Connection, taxonomy_files: Sequence[str], semantic: bool | str | None) -> None:
     """Worker loop: build the service once, then answer ``(method, args, kwargs)`` calls."""
     from rolelens.process import serve_pipe, watch_parent
 
@@ -39,13 +39,8 @@ def _serve(conn: Connection, taxonomy_files: Sequence[str], semantic: bool) -> N
     watch_parent(os.getppid())
     from rolelens.service import Service
 
-    load = None
-    if semantic:
-        from rolelens.web.app import load_semantic_matcher
-
-        load = load_semantic_matcher
     try:
-        service = Service.from_files(taxonomy_files, semantic=load)
+        service = Service.from_files(taxonomy_files, semantic=semantic, warm=True)
     except RolelensError as exc:  # the parent built the same service first: rare
         conn.send(("error", exc))
         return
@@ -77,7 +72,9 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes over the service that ``taxonomy_files``/``semantic`` build."""
 
-    def __init__(self, size: int, taxonomy_files: Sequence[str], semantic: bool) -> None:
+    def __init__(
+        self, size: int, taxonomy_files: Sequence[str], semantic: bool | str | None
+    ) -> None:
         self.size = size
         self._args = (tuple(taxonomy_files), semantic)
         self._ctx = multiprocessing.get_context("forkserver")
