@@ -61,9 +61,37 @@ def test_mcp_lists_the_tools_with_schemas(service: Service) -> None:
         "role",
     } <= set(tools)
     read = tools["read_posting"]
-    assert read.input_schema["required"] == ["text"]
+    # the same argument names as HTTP POST /v1/read and read --jsonl
+    assert {"title", "description", "text", "company", "id"} == set(read.input_schema["properties"])
+    assert {"brief", "text", "form", "id"} == set(tools["scope_problem"].input_schema["properties"])
+    assert {"posting", "text", "path", "posting_title"} <= set(
+        tools["match"].input_schema["properties"]
+    )
     assert read.output_schema is not None and "evidence" in read.output_schema["properties"]
     assert all(t.description for t in tools.values())
+    for tool in tools.values():  # dedented: no runs of indentation reach the agent
+        assert tool.description is not None and "  " not in tool.description, tool.name
+        assert not tool.description.startswith((" ", "\n"))
+
+
+def test_mcp_takes_the_http_field_names(service: Service) -> None:
+    _, (by_description, by_text, brief, brief_text, both, none) = _run(
+        service,
+        [
+            ("read_posting", {"description": POSTING, "title": "AI Engineer", "id": "p1"}),
+            ("read_posting", {"text": POSTING, "title": "AI Engineer", "id": "p1"}),
+            ("scope_problem", {"brief": BRIEF, "id": "b1"}),
+            ("scope_problem", {"text": BRIEF, "id": "b1"}),
+            ("read_posting", {"description": POSTING, "text": POSTING}),
+            ("read_posting", {"title": "AI Engineer"}),
+        ],
+    )
+    assert by_description.structured_content == by_text.structured_content
+    assert by_description.structured_content["id"] == "p1"
+    assert brief.structured_content == brief_text.structured_content
+    assert brief.structured_content["id"] == "b1"
+    assert both.is_error and "request_invalid" in both.content[0].text
+    assert none.is_error and "description or text" in none.content[0].text
 
 
 def test_mcp_read_posting_matches_the_library(service: Service) -> None:
@@ -125,21 +153,30 @@ def test_mcp_logs_never_hold_the_text(service: Service, caplog: pytest.LogCaptur
     assert secret not in caplog.text
 
 
-def test_mcp_over_stdio_with_the_cli() -> None:
+def test_mcp_over_stdio_with_the_cli(service: Service) -> None:
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "rolelens", "mcp"], cwd=str(ROOT)
+        command=sys.executable, args=["-m", "rolelens", "mcp", "--semantic", "off"], cwd=str(ROOT)
     )
 
-    async def go() -> tuple[list[str], Any]:
+    async def go() -> tuple[list[str], Any, Any, Any]:
         with anyio.fail_after(60):
             async with Client(params) as client:
                 names = [t.name for t in (await client.list_tools()).tools]
-                return names, await client.call_tool("read_posting", {"text": POSTING})
+                read = await client.call_tool(
+                    "read_posting", {"description": POSTING, "title": "AI Engineer"}
+                )
+                scope = await client.call_tool("scope_problem", {"text": BRIEF})
+                wrong = await client.call_tool("read_posting", {"title": "AI Engineer"})
+                return names, read, scope, wrong
 
-    names, result = anyio.run(go)
+    names, read, scope, wrong = anyio.run(go)
     assert "read_posting" in names
-    assert not result.is_error
-    assert result.structured_content["role"] == "ai_engineer"
+    assert not read.is_error and not scope.is_error
+    assert read.structured_content["role"] == "ai_engineer"
+    # the same answers as the library's service, over the wire
+    assert read.structured_content == service.read(POSTING, "AI Engineer").model_dump(mode="json")
+    assert scope.structured_content == service.scope(BRIEF).model_dump(mode="json")
+    assert wrong.is_error and "request_invalid" in wrong.content[0].text
 
 
 CV = (ROOT / "tests" / "data" / "cvs" / "ml_engineer.md").read_text(encoding="utf-8")
@@ -152,8 +189,8 @@ def test_mcp_cv_tools_from_text_and_from_a_path(service: Service) -> None:
         [
             ("read_cv", {"text": CV}),
             ("read_cv", {"path": path}),
-            ("match", {"cv_text": CV, "posting": POSTING}),
-            ("career", {"cv_path": path, "likes": "customers and demos"}),
+            ("match", {"text": CV, "posting": POSTING}),
+            ("career", {"path": path, "likes": "customers and demos"}),
         ],
     )
     assert not any(r.is_error for r in (by_text, by_path, fit, advice))
@@ -168,8 +205,8 @@ def test_mcp_cv_tool_errors_are_coded(service: Service) -> None:
         service,
         [
             ("read_cv", {"path": str(ROOT / "no-such-cv.pdf")}),
-            ("career", {"cv_text": CV, "cv_path": str(ROOT / "no-such-cv.pdf")}),
-            ("match", {"cv_text": "  ", "posting": POSTING}),
+            ("career", {"text": CV, "path": str(ROOT / "no-such-cv.pdf")}),
+            ("match", {"text": "  ", "posting": POSTING}),
         ],
     )
     assert missing.is_error and "input_invalid: no such file" in missing.content[0].text

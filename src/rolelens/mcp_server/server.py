@@ -7,6 +7,7 @@ A rolelens error becomes a tool error whose text starts with its stable code.
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import sys
@@ -18,15 +19,18 @@ import anyio
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import ValidationError
 
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading
 from rolelens.core.scoping_models import Scoping, ScopingForm
-from rolelens.errors import EncodingError, InputError, InputTooLarge, RolelensError
+from rolelens.errors import EncodingError, InputError, InputTooLarge, RequestInvalid, RolelensError
+from rolelens.inputs import BriefInput, InputModel, PostingInput
 from rolelens.io.lines import id_near_start
 from rolelens.service import RoleDetail, Service, TaxonomySummary
 
 T = TypeVar("T")
+InputT = TypeVar("InputT", bound=InputModel)
 
 MAX_FILE_BYTES = 10_000_000
 
@@ -48,6 +52,16 @@ def _call(fn: Callable[[], T]) -> T:
         raise ToolError(f"{exc.code}: {exc.message}") from exc
     except UnicodeError as exc:  # a lone surrogate in a path or a text the service never saw
         raise ToolError(f"{EncodingError.code}: the arguments hold text that is not UTF-8") from exc
+
+
+def _input(model: type[InputT], fields: dict[str, Any]) -> InputT:
+    """The tool's arguments as the shared input model (a coded tool error naming the accepted
+    arguments when they do not fit it)."""
+    try:
+        return model.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        reasons = "; ".join(str(e.get("msg", "invalid")) for e in exc.errors()[:3])
+        raise RequestInvalid(reasons) from None
 
 
 def _cv_input(
@@ -102,84 +116,116 @@ def build_server(
         log_level="WARNING",
     )
 
-    @server.tool()
-    def read_posting(text: str, title: str | None = None) -> Reading:
+    def tool(fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Register ``fn`` as a tool described by its docstring, dedented (a docstring's
+        indentation would reach the agent as runs of spaces)."""
+        return server.tool(description=inspect.cleandoc(fn.__doc__ or ""))(fn)
+
+    @tool
+    def read_posting(
+        description: str | None = None,
+        text: str | None = None,
+        title: str | None = None,
+        company: str | None = None,
+        id: str | None = None,
+    ) -> Reading:
         """Read a job posting: the role its work describes, role probabilities, evidence spans,
         the role its title alone suggests, mismatch and hybrid flags, seniority.
 
-        text: the posting (plain text, Markdown or HTML). title: its title, when the text does
-        not start with it.
+        description (or text): the posting (plain text, Markdown or HTML). title: its title,
+        when the text does not start with it. company: the employer, whose words are never
+        evidence. id: echoed back. The same fields as HTTP POST /v1/read and read --jsonl.
         """
-        return _call(lambda: svc.read(text, title))
+        args = {"description": description, "text": text, "title": title, "company": company}
+        return _call(lambda: svc.read_posting(_input(PostingInput, {**args, "id": id})))
 
-    @server.tool()
-    def scope_problem(brief: str = "", form: ScopingForm | None = None) -> Scoping:
+    @tool
+    def scope_problem(
+        brief: str | None = None,
+        text: str | None = None,
+        form: ScopingForm | None = None,
+        id: str | None = None,
+    ) -> Scoping:
         """Scope a business problem: the hire it needs (or that no AI hire is needed), traced
         step by step to the brief's words, alternatives, warnings, questions to ask, stack,
         KPIs, sourced pay and cost, a job description draft and an interview loop.
 
-        brief: the problem in free text. form: optional structured fields (outcome, data,
-        volumes, users, production, team_stage, budget, region).
+        brief (or text): the problem in free text. form: optional structured fields (outcome,
+        data, volumes, users, production, team_stage, budget, region). id: echoed back. The
+        same fields as HTTP POST /v1/scope.
         """
-        return _call(lambda: svc.scope(brief, form=form))
+        fields = {"brief": brief, "text": text, "form": form, "id": id}
+        return _call(lambda: svc.scope_brief(_input(BriefInput, fields)))
 
-    @server.tool()
-    def read_cv(text: str = "", path: str | None = None, redact: bool = False) -> CvReading:
+    @tool
+    def read_cv(
+        text: str = "", path: str | None = None, redact: bool = False, id: str | None = None
+    ) -> CvReading:
         """Read a CV: the role its shipped work points to (work counts above skills lists),
         evidence, outcome statements, claims the work never shows, keyword stuffing, years.
 
-        text: the CV as text; or path: a local PDF, DOCX, HTML, Markdown or text file.
-        redact: remove emails, phone numbers and addresses first.
+        text: the CV as text; or path: a local PDF, DOCX, HTML, Markdown or text file (HTTP
+        takes an upload as 'file'). redact: remove emails, phone numbers and addresses first.
         """
 
         def run() -> CvReading:
             data, name = _cv_input(text, path, allowed)
-            return svc.read_cv(data, filename=name, redact=redact)
+            return svc.read_cv(data, filename=name, redact=redact, id=id)
 
         return _call(run)
 
-    @server.tool()
+    @tool
     def match(
         posting: str,
-        cv_text: str = "",
-        cv_path: str | None = None,
+        text: str = "",
+        path: str | None = None,
         posting_title: str | None = None,
         redact: bool = False,
+        id: str | None = None,
     ) -> FitReport:
         """Match a CV to a posting: each requirement covered, partly or missing by the CV's
         work, role alignment, fit score and band, gaps and interview probes.
 
-        posting: the posting's text. cv_text or cv_path: the CV as text or a local file.
+        posting: the posting's text. text or path: the CV as text or a local file.
+        posting_title: the posting's title, if not its first line. The same fields as HTTP
+        POST /v1/match.
         """
 
         def run() -> FitReport:
-            data, name = _cv_input(cv_text, cv_path, allowed)
+            data, name = _cv_input(text, path, allowed)
             return svc.match(
-                data, posting, cv_filename=name, posting_title=posting_title, redact=redact
-            )
+                data, posting, cv_filename=name, posting_title=posting_title, redact=redact,
+                id=id,
+            )  # fmt: skip
 
         return _call(run)
 
-    @server.tool()
-    def career(cv_text: str = "", cv_path: str | None = None, likes: str = "") -> CareerAdvice:
+    @tool
+    def career(
+        text: str = "",
+        path: str | None = None,
+        likes: str = "",
+        redact: bool = False,
+        id: str | None = None,
+    ) -> CareerAdvice:
         """Career advice from a CV: the role to target (from the work shown and what the person
         enjoys), the skill gaps to it, and a learning path, durable concepts first.
 
-        cv_text or cv_path: the CV as text or a local file. likes: what the person enjoys.
+        text or path: the CV as text or a local file. likes: what the person enjoys.
         """
 
         def run() -> CareerAdvice:
-            data, name = _cv_input(cv_text, cv_path, allowed)
-            return svc.career(data, filename=name, likes=likes)
+            data, name = _cv_input(text, path, allowed)
+            return svc.career(data, filename=name, likes=likes, redact=redact, id=id)
 
         return _call(run)
 
-    @server.tool()
+    @tool
     def taxonomy() -> TaxonomySummary:
         """The roles rolelens knows (ids, names, definitions) and the taxonomy's version."""
         return svc.summary()
 
-    @server.tool()
+    @tool
     def role(role_id: str) -> RoleDetail:
         """One role in detail: definition, KPIs, eval metrics, stack, core skills, the evidence
         that points to it most strongly and sourced pay figures. role_id: e.g. 'ml_engineer'.
