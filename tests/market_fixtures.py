@@ -57,7 +57,7 @@ def synthetic_rows(n: int, seed: int = 7, bad_every: int = 0) -> list[dict[str, 
                 "description": f"{text} Team {i % 13}.",
                 "date": MONTHS[rng.randrange(len(MONTHS))],
                 "salary": SALARIES[rng.randrange(len(SALARIES))],
-                "company": f"Company {i % 7}",
+                "company": f"Company {i}",  # one ad per employer: no duplicates
             }
         )
     return rows

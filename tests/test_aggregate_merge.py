@@ -47,12 +47,24 @@ ok_record = st.fixed_dictionaries(
         "salary_annual_min": amounts,
         "salary_annual_max": amounts,
         "error_code": st.none(),
+        "origin": st.sampled_from([None, "board-a", "board-b"]),
+        "company": st.sampled_from([None, "Acme", "Initech"]),
+        "location": st.sampled_from([None, "Remote", "Berlin"]),
+        "salary_basis": st.sampled_from([None, "column", "text"]),
+        "multi_role": st.booleans(),
+    }
+)
+duplicate_record = st.fixed_dictionaries(
+    {
+        "duplicate_of": st.integers(min_value=0, max_value=40),
+        "duplicate_kind": st.sampled_from(["exact", "near"]),
+        "month": st.just("2024-01"),
     }
 )
 error_record = st.fixed_dictionaries(
     {"error_code": st.sampled_from(["row_not_json", "input_empty"]), "month": st.just("unknown")}
 )
-record_lists = st.lists(st.one_of(ok_record, error_record), max_size=40)
+record_lists = st.lists(st.one_of(ok_record, error_record, duplicate_record), max_size=40)
 
 
 @settings(max_examples=150, deadline=None)
@@ -78,9 +90,16 @@ def test_aggregate_merge_is_order_free(recs: list[dict[str, Any]], cuts: list[in
 def test_aggregate_counts_every_row(recs: list[dict[str, Any]]) -> None:
     agg = aggregate(recs)
     assert agg.rows == len(recs)
-    assert agg.readings + sum(agg.errors.values()) == len(recs)
+    assert agg.readings + sum(agg.errors.values()) + sum(agg.duplicates.values()) == len(recs)
     assert sum(sum(r.values()) for r in agg.role_month.values()) == agg.readings
     assert sum(n for roles in title_work(agg).values() for n in roles.values()) == agg.readings
+    # every source's months, and every breakdown dimension, add up to the postings read
+    per_source = sum(
+        n for months in agg.source_role_month.values() for r in months.values() for n in r.values()
+    )
+    assert per_source == agg.readings
+    for values in agg.breakdown.values():
+        assert sum(n for roles in values.values() for n in roles.values()) == agg.readings
 
 
 def _rec(month: str, role: str, family: str, items: list[str], **extra: Any) -> dict[str, Any]:

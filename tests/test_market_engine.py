@@ -81,18 +81,40 @@ def test_market_engine_duckdb_tables_agree_with_aggregate(finished: Path) -> Non
         ).fetchall()
         assert all(abs(s - 1) < 1e-9 for _, s in shares)
         assert con.execute("SELECT count(*) FROM readings").fetchone()[0] == 300
+        # ambiguous titles and titles naming no role have no mismatch rate (no 0% filler row)
         fam = con.execute("SELECT sum(postings) FROM mismatch_rate").fetchone()[0]
-        assert fam == agg.readings
+        untitled = con.execute(
+            "SELECT sum(postings) FROM title_work WHERE title_family IN ('none', 'ambiguous')"
+        ).fetchone()[0]
+        assert fam + (untitled or 0) == agg.readings
+        assert (
+            con.execute(
+                "SELECT count(*) FROM mismatch_rate WHERE title_family IN ('none', 'ambiguous')"
+            ).fetchone()[0]
+            == 0
+        )
         for view in (
             "title_work_matrix",
             "hybrid_share",
             "top_evidence",
             "rising_evidence",
             "salary_distribution",
+            "comparisons",
+            "breakdown",
         ):
             con.execute(f"SELECT * FROM {view}").fetchall()
         n_salary = con.execute("SELECT sum(n) FROM salary_distribution").fetchone()[0]
-        assert n_salary == agg.salary_rows["parsed"]
+        assert n_salary == agg.salary_rows["parsed"] + agg.salary_rows.get("parsed_from_text", 0)
+        # every share table carries its interval around the share, and the small flag
+        for name in ("role_share_month", "mismatch_rate", "breakdown", "source_month"):
+            bad = con.execute(
+                f"SELECT count(*) FROM {name} WHERE NOT (lo <= share + 1e-12 AND "
+                "share <= hi + 1e-12)"
+                if name != "mismatch_rate"
+                else f"SELECT count(*) FROM {name} WHERE NOT (lo <= rate + 1e-12 AND rate <= hi + 1e-12)"
+            ).fetchone()[0]
+            assert bad == 0, name
+        assert con.execute("SELECT count(*) FROM breakdown WHERE small").fetchone()[0] > 0
     finally:
         con.close()
 
@@ -103,7 +125,10 @@ def test_market_engine_report_is_self_contained(finished: Path) -> None:
         "Findings",
         "Role by the work over time",
         "What the title said",
-        "Salary distributions",
+        "<h2>Pay",
+        "How to read it",
+        "Duplicates and multi-role postings",
+        "Breakdowns",
     ):
         assert heading in html
     assert "<svg" in html and "<script" not in html and "<link" not in html

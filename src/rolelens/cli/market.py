@@ -60,11 +60,30 @@ def run(
     company_col: str = typer.Option(None, "--company-col", help="Column holding the company."),
     location_col: str = typer.Option(None, "--location-col", help="Column holding the location."),
     id_col: str = typer.Option(None, "--id-col", help="Column holding the posting id."),
+    source_col: str = typer.Option(
+        None,
+        "--source-col",
+        help="Column naming each posting's source (board, site, scrape); postings are compared "
+        "over time only within one source. Default: a 'source', 'site', 'board', 'platform' or "
+        "'origin' column, else the file name.",
+    ),
     chunk_size: int = typer.Option(
         1000, "--chunk-size", help="Rows per chunk (the unit of resuming)."
     ),
     min_support: int = typer.Option(
         20, "--min-support", help="Postings an item needs to be ranked as rising or top."
+    ),
+    min_n: int = typer.Option(
+        30,
+        "--min-n",
+        help="Postings a month, row or bar needs to be named in a finding (smaller ones are "
+        "drawn faded and marked 'small').",
+    ),
+    keep_duplicates: bool = typer.Option(
+        False,
+        "--keep-duplicates",
+        help="Count exact and near-duplicate postings too (by default each copy of an earlier "
+        "posting of the same employer is left out, and listed).",
     ),
     fresh: bool = typer.Option(
         False, "--fresh", help="Replace earlier market output in --out instead of resuming."
@@ -80,9 +99,9 @@ def run(
 
     if engine not in ("local", "spark"):
         raise typer.BadParameter("--engine must be local or spark")
-    if chunk_size < 1 or limit < 0 or jobs < 0 or min_support < 1:
+    if chunk_size < 1 or limit < 0 or jobs < 0 or min_support < 1 or min_n < 1:
         raise typer.BadParameter(
-            "--chunk-size and --min-support must be >= 1; --limit, --jobs >= 0"
+            "--chunk-size, --min-support and --min-n must be >= 1; --limit, --jobs >= 0"
         )
     opts = RunOptions(
         inputs=tuple(corpus),
@@ -95,6 +114,7 @@ def run(
             salary=salary_col,
             company=company_col,
             location=location_col,
+            origin=source_col,
         ),
         jobs=jobs or None,
         limit=limit or None,
@@ -102,6 +122,8 @@ def run(
         taxonomy_files=tuple(str(t) for t in taxonomy or ()),
         fresh=fresh,
         min_support=min_support,
+        min_n=min_n,
+        keep_duplicates=keep_duplicates,
     )
     if engine == "spark":
         from rolelens.market.spark import run_spark
@@ -113,8 +135,10 @@ def run(
         with _ProgressBar() as bar:
             summary = run_local(opts, progress=bar.update)
     errors = sum(summary.errors.values())
+    dups = sum(summary.duplicates.values())
     typer.echo(
-        f"{summary.rows:,} rows, {summary.readings:,} read, {errors:,} errors "
+        f"{summary.rows:,} rows, {summary.readings:,} read, {dups:,} duplicates left out, "
+        f"{errors:,} errors "
         f"in {summary.seconds:,.1f} s ({summary.engine}, {summary.jobs} process(es)"
         + (f", {summary.chunks_resumed} chunk(s) resumed" if summary.chunks_resumed else "")
         + ")",

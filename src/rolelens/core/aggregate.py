@@ -23,7 +23,12 @@ NO_TITLE_ROLE = "none"
 RECORD_FIELDS = (
     "month", "role", "title_family", "mismatch", "hybrid", "seniority", "evidence_items",
     "salary_currency", "salary_annual_min", "salary_annual_max", "salary_text", "error_code",
+    "origin", "company", "location", "salary_basis", "duplicate_of", "duplicate_kind",
+    "multi_role",
 )  # fmt: skip
+# The dimensions a breakdown counts roles by (record field -> breakdown name).
+BREAKDOWNS = {"origin": "source", "company": "company", "location": "location",
+              "seniority": "seniority"}  # fmt: skip
 
 Counts = dict[str, int]
 SalaryPoint = tuple[float | None, float | None]
@@ -60,13 +65,43 @@ class MarketAggregate(BaseModel):
     )
     salary: dict[str, list[SalaryPoint]] = Field(
         default_factory=dict,
-        description="'role|seniority|currency' -> sorted yearly (min, max) pairs",
+        description="'role|seniority|currency|basis' -> sorted yearly (min, max) pairs; basis "
+        "'column' (a salary field) or 'text' (parsed from the description)",
+    )
+    duplicates: Counts = Field(
+        default_factory=dict,
+        description="'exact' or 'near' -> rows left out as copies of an earlier posting",
+    )
+    multi_role: Counts = Field(
+        default_factory=dict,
+        description="source -> postings that advertise several roles (counted once each)",
+    )
+    source_role_month: dict[str, dict[str, Counts]] = Field(
+        default_factory=dict, description="source -> month -> role by the work -> postings"
+    )
+    source_evidence_month: dict[str, dict[str, Counts]] = Field(
+        default_factory=dict, description="source -> month -> evidence item -> postings"
+    )
+    source_hybrid_month: dict[str, Counts] = Field(
+        default_factory=dict, description="source -> month -> hybrid postings"
+    )
+    breakdown: dict[str, dict[str, Counts]] = Field(
+        default_factory=dict,
+        description="dimension (source, company, location, seniority) -> value -> role -> postings",
     )
 
 
-def salary_key(role: str, seniority: str | None, currency: str | None) -> str:
-    """The key of a salary list: role, seniority and currency joined by '|'."""
-    return f"{role}|{seniority or UNKNOWN}|{currency or UNKNOWN}"
+def salary_key(
+    role: str, seniority: str | None, currency: str | None, basis: str | None = None
+) -> str:
+    """The key of a salary list: role, seniority, currency and basis joined by '|'."""
+    return f"{role}|{seniority or UNKNOWN}|{currency or UNKNOWN}|{basis or 'column'}"
+
+
+def _value(raw: Any) -> str:
+    """A breakdown value: the text trimmed, 'unknown' when there is none."""
+    text = " ".join(str(raw).split()) if raw is not None else ""
+    return text[:120] or UNKNOWN
 
 
 def _bump(counts: dict[str, int], key: str, by: int = 1) -> None:
@@ -87,30 +122,44 @@ def aggregate(records: Iterable[Mapping[str, Any]]) -> MarketAggregate:
         if code:
             _bump(agg.errors, str(code))
             continue
+        if rec.get("duplicate_of") is not None:
+            _bump(agg.duplicates, str(rec.get("duplicate_kind") or "exact"))
+            continue
         agg.readings += 1
         month = rec.get("month") or UNKNOWN
         role = str(rec["role"])
         family = rec.get("title_family") or NO_TITLE_ROLE
+        origin = _value(rec.get("origin"))
         _bump(agg.role_month.setdefault(month, {}), role)
+        _bump(agg.source_role_month.setdefault(origin, {}).setdefault(month, {}), role)
+        for field, dimension in BREAKDOWNS.items():
+            by_value = agg.breakdown.setdefault(dimension, {})
+            _bump(by_value.setdefault(_value(rec.get(field)), {}), role)
+        if rec.get("multi_role"):
+            _bump(agg.multi_role, origin)
         _bump(agg.title_work_month.setdefault(month, {}).setdefault(family, {}), role)
         if rec.get("mismatch"):
             _bump(agg.mismatch_month.setdefault(month, {}), family)
         if rec.get("hybrid"):
             _bump(agg.hybrid_month, month)
             _bump(agg.hybrid_role, role)
+            _bump(agg.source_hybrid_month.setdefault(origin, {}), month)
         items = sorted(set(rec.get("evidence_items") or ()))
         if items:
             by_role = agg.evidence_role.setdefault(role, {})
             by_month = agg.evidence_month.setdefault(month, {})
+            by_source = agg.source_evidence_month.setdefault(origin, {}).setdefault(month, {})
             for item in items:
                 _bump(by_role, item)
                 _bump(by_month, item)
-        if rec.get("salary_text"):
+                _bump(by_source, item)
+        basis = rec.get("salary_basis") or "column"
+        if rec.get("salary_text") and basis == "column":
             _bump(agg.salary_rows, "with_text")
         low, high = rec.get("salary_annual_min"), rec.get("salary_annual_max")
         if low is not None or high is not None:
-            _bump(agg.salary_rows, "parsed")
-            key = salary_key(role, rec.get("seniority"), rec.get("salary_currency"))
+            _bump(agg.salary_rows, "parsed" if basis == "column" else "parsed_from_text")
+            key = salary_key(role, rec.get("seniority"), rec.get("salary_currency"), basis)
             agg.salary.setdefault(key, []).append(
                 (None if low is None else float(low), None if high is None else float(high))
             )
@@ -133,11 +182,18 @@ def _add2(a: dict[str, Counts], b: dict[str, Counts]) -> dict[str, Counts]:
     return out
 
 
+def _add3(
+    a: dict[str, dict[str, Counts]], b: dict[str, dict[str, Counts]]
+) -> dict[str, dict[str, Counts]]:
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = _add2(out.get(key, {}), value)
+    return out
+
+
 def merge(a: MarketAggregate, b: MarketAggregate) -> MarketAggregate:
     """The aggregate of the union of the two aggregates' records."""
-    title_work = dict(a.title_work_month)
-    for month, families in b.title_work_month.items():
-        title_work[month] = _add2(title_work.get(month, {}), families)
+    title_work = _add3(a.title_work_month, b.title_work_month)
     salary = {key: list(values) for key, values in a.salary.items()}
     for key, values in b.salary.items():
         salary[key] = sorted([*salary.get(key, []), *values], key=_point_key)
@@ -154,6 +210,12 @@ def merge(a: MarketAggregate, b: MarketAggregate) -> MarketAggregate:
         evidence_month=_add2(a.evidence_month, b.evidence_month),
         salary_rows=_add(a.salary_rows, b.salary_rows),
         salary=salary,
+        duplicates=_add(a.duplicates, b.duplicates),
+        multi_role=_add(a.multi_role, b.multi_role),
+        source_role_month=_add3(a.source_role_month, b.source_role_month),
+        source_evidence_month=_add3(a.source_evidence_month, b.source_evidence_month),
+        source_hybrid_month=_add2(a.source_hybrid_month, b.source_hybrid_month),
+        breakdown=_add3(a.breakdown, b.breakdown),
     )
 
 
@@ -209,10 +271,14 @@ def mismatch_rates(agg: MarketAggregate) -> dict[str, tuple[int, int, float]]:
 
 def split_months(agg: MarketAggregate) -> tuple[list[str], list[str]]:
     """The dated months cut in two, early and late, as near half the dated postings as can be."""
-    ordered = months(agg)
+    return split_totals(month_totals(agg))
+
+
+def split_totals(totals: Counts) -> tuple[list[str], list[str]]:
+    """Months (month -> postings) cut in two, early and late, near half the dated postings each."""
+    ordered = sorted(m for m in totals if m != UNKNOWN)
     if len(ordered) < 2:
         return ordered, []
-    totals = month_totals(agg)
     whole = sum(totals[m] for m in ordered)
     best_k, best_gap, seen = 1, float("inf"), 0
     for k in range(1, len(ordered)):

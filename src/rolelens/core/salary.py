@@ -247,3 +247,69 @@ def _is_unit(word: str) -> bool:
 
 
 _UNIT_WORDS = {"p", "gross", "net", "brutto", "netto"}
+
+
+# -- pay stated in a posting's text ---------------------------------------------------------
+# A currency amount, optionally a range: "$140,000 - $230,000", "€60k–80k", "USD 120-150K".
+_CUR = r"(?:[$€£]|\b(?:usd|eur|gbp|cad|aud|chf)\b)"
+_NUM = r"\d[\d,. \u00a0]*\d(?:\s?[km]\b)?|\d(?:\s?[km]\b)?"
+_PAY_SPAN = re.compile(
+    rf"(?:{_CUR}\s?(?:{_NUM})|(?:{_NUM})\s?{_CUR})"
+    rf"(?:\s*(?:-|–|—|to)\s*{_CUR}?\s?(?:{_NUM})(?:\s?{_CUR})?)?"
+    r"(?:\s*(?:/|per|an?)\s*(?:year|yr|annum|month|mo|hour|hr|week|day)\b|\s+(?:annually|yearly"
+    r"|hourly|monthly))?",
+    re.I,
+)
+# Sentences about money that is not pay: funding, revenue, prices, customers' spend.
+_NOT_PAY = re.compile(
+    r"\b(?:raised|funding|funded|series\s+[a-f]|seed|valuation|valued|revenue|arr|investors?"
+    r"|billion|bn|customers?|budget|spend|savings|saved|grant|prize|market|tuition|stipend"
+    r"|reimburse\w*|allowance|bonus(?:es)?\s+of|401)\b",
+    re.I,
+)
+_PAY_CUE = re.compile(
+    r"\b(?:salary|salaries|pay|paid|compensation|base|range|ote|wage|rate|annual|annually"
+    r"|per\s+(?:year|annum|hour|month)|hourly|/\s*(?:yr|year|hr|hour))\b|\d\s?k\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\n+")
+# A yearly midpoint outside this band is not a salary (a price, a fund, a typo).
+PLAUSIBLE_ANNUAL = (10_000.0, 2_000_000.0)
+
+
+def pay_sentences(text: str) -> list[str]:
+    """The sentences or lines of a text that state an amount of money next to a pay word."""
+    out = []
+    for sentence in _SENTENCE.split(text or ""):
+        sentence = sentence.strip()
+        if (
+            sentence
+            and len(sentence) <= 2000
+            and _PAY_SPAN.search(sentence)
+            and _PAY_CUE.search(sentence)
+            and not _NOT_PAY.search(sentence)
+        ):
+            out.append(sentence)
+    return out
+
+
+def salary_in_text(text: str | None) -> tuple[Salary, str] | None:
+    """The first plausible salary a posting's text states, with the words it was read from.
+
+    Each pay sentence (:func:`pay_sentences`) is parsed whole with :func:`parse_salary`, and
+    when that is unclear each money span in it on its own ("$140,000 - $230,000 per year");
+    a yearly midpoint outside :data:`PLAUSIBLE_ANNUAL` is not taken. None when no sentence
+    gives one.
+    """
+    if not text:
+        return None
+    for sentence in pay_sentences(text):
+        candidates = [sentence] if len(sentence) <= 300 else []
+        candidates += [m.group(0) for m in _PAY_SPAN.finditer(sentence)]
+        for candidate in candidates:
+            salary = parse_salary(candidate)
+            if salary is not None and (
+                PLAUSIBLE_ANNUAL[0] <= salary.annual_mid <= PLAUSIBLE_ANNUAL[1]
+            ):
+                return salary, candidate
+    return None

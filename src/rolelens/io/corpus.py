@@ -42,8 +42,10 @@ from rolelens.io.lines import LongLine, bounded_lines, id_near_start
 from rolelens.io.text import has_surrogate, html_to_text, looks_like_html
 
 Format = Literal["jsonl", "csv", "tsv", "parquet", "jsonld", "html"]
-Field = Literal["id", "title", "text", "date", "salary", "company", "location"]
-FIELDS: tuple[Field, ...] = ("id", "title", "text", "date", "salary", "company", "location")
+Field = Literal["id", "title", "text", "date", "salary", "company", "location", "origin"]
+FIELDS: tuple[Field, ...] = (
+    "id", "title", "text", "date", "salary", "company", "location", "origin",
+)  # fmt: skip
 MAX_ROW_BYTES = 2_000_000
 _TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
 
@@ -56,6 +58,8 @@ CANDIDATES: dict[Field, tuple[str, ...]] = {
     "salary": ("salary", "baseSalary", "salary_text", "compensation", "estimatedSalary", "pay"),
     "company": ("company", "hiringOrganization", "company_name", "employer", "organization"),
     "location": ("location", "jobLocation", "job_location", "city", "country"),
+    # where the posting was published (a board, a site, a scrape): the market keeps sources apart
+    "origin": ("source", "site", "board", "platform", "origin"),
 }
 _SUFFIXES: dict[str, Format] = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet",
@@ -74,6 +78,7 @@ class Columns:
     salary: str | None = None
     company: str | None = None
     location: str | None = None
+    origin: str | None = None
 
     def names(self, name: Field) -> tuple[str, ...]:
         """The column names to try for a field, in order."""
@@ -95,6 +100,7 @@ class CorpusRow:
     company: str | None = None
     location: str | None = None
     error: dict[str, str] | None = field(default=None)
+    origin: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -280,6 +286,7 @@ def row_from_mapping(obj: Mapping[str, Any], source: str, columns: Columns) -> C
         salary=values["salary"],
         company=values["company"],
         location=values["location"],
+        origin=values["origin"],
     )
 
 

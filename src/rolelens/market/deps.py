@@ -19,8 +19,12 @@ def require_pyarrow() -> None:
 
 
 def require_market() -> None:
-    """Raise :class:`ExtraMissing` unless the ``market`` extra (pyarrow, duckdb) is installed."""
-    _require(("pyarrow", "duckdb"), "market", "rolelens market")
+    """Raise :class:`ExtraMissing` unless the ``market`` extra is installed."""
+    _require(
+        ("pyarrow", "duckdb", "statsmodels", "scipy", "datasketch", "xlsxwriter", "resvg_py"),
+        "market",
+        "rolelens market",
+    )
 
 
 def require_spark() -> None:

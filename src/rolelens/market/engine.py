@@ -4,10 +4,13 @@ The output folder::
 
     DIR/readings.parquet/month=YYYY-MM/chunk-NNNNNN.parquet   one row per input row
     DIR/_state/run.json                  what this run reads and how (its fingerprint)
+    DIR/_state/duplicates.json           row -> [row it copies, 'exact'|'near'] (found first)
     DIR/_state/chunk-NNNNNN.json         commit marker of a finished chunk, with its aggregate
     DIR/aggregate.json                   the merged aggregate
     DIR/market.duckdb                    aggregate tables and views, and a readings view
     DIR/report.html                      the report
+    DIR/charts/*.svg, *.png              the report's charts as files
+    DIR/tables/*.csv, DIR/market.xlsx    the report's tables (aggregates with intervals)
     DIR/manifest.json                    written last: the run is finished
 
 Rows are cut into chunks of ``chunk_size`` in input order, so chunk *k* always holds the
@@ -16,6 +19,10 @@ then writes the chunk's marker the same way: a chunk counts as done only when it
 exists. A run that starts over an unfinished one with the same fingerprint skips the
 chunks with markers and deletes any files of chunks without one, so after ``kill -9`` the
 next run finishes the job and every input row is in the output exactly once.
+
+Duplicates (:mod:`rolelens.market.dedup`) are found in one pass over the corpus before any
+chunk is read, and kept in ``_state/duplicates.json``: a resumed run uses the same list, so
+a row is a duplicate in every chunk's records or in none.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.errors import OutputUnwritable, ResumeConflict
 from rolelens.io.corpus import Columns, CorpusRow, count_rows, expand, iter_corpus
+from rolelens.market.dedup import Duplicate, find_duplicates
 from rolelens.market.models import RunSummary
 from rolelens.market.records import arrow_schema, records
 from rolelens.process import watch_parent
@@ -44,7 +52,10 @@ from rolelens.taxonomy.schema import Taxonomy
 READINGS = "readings.parquet"
 STATE = "_state"
 RUN_ID = "run_id"
-OUTPUTS = (READINGS, STATE, "aggregate.json", "market.duckdb", "report.html", "manifest.json")
+OUTPUTS = (
+    READINGS, STATE, "aggregate.json", "market.duckdb", "report.html", "charts", "tables",
+    "market.xlsx", "manifest.json",
+)  # fmt: skip
 Progress = Callable[[int, int | None], None]
 
 
@@ -61,6 +72,8 @@ class RunOptions:
     taxonomy_files: tuple[str, ...] = ()
     fresh: bool = False
     min_support: int = 20
+    min_n: int = 30
+    keep_duplicates: bool = False
 
 
 def fingerprint(
@@ -74,6 +87,7 @@ def fingerprint(
         "limit": opts.limit,
         "chunk_size": opts.chunk_size,
         "taxonomy_files": [str(Path(f).resolve()) for f in opts.taxonomy_files],
+        "keep_duplicates": opts.keep_duplicates,
         "taxonomy_version": taxonomy.version,
         "scorer_version": SCORER_VERSION,
     }
@@ -197,19 +211,37 @@ def _init_worker(taxonomy_files: tuple[str, ...], parent_pid: int) -> None:
     _READER = PostingReader(load_taxonomy(taxonomy_files))
 
 
+def duplicates_for(opts: RunOptions, files: Sequence[Path]) -> dict[int, Duplicate]:
+    """The run's duplicates: read from ``_state/duplicates.json``, else found and saved there."""
+    if opts.keep_duplicates:
+        return {}
+    path = opts.out / STATE / "duplicates.json"
+    if path.exists():
+        try:
+            held = json.loads(path.read_text("utf-8"))
+            return {int(k): Duplicate(int(v[0]), str(v[1])) for k, v in held.items()}
+        except (ValueError, TypeError, IndexError):
+            path.unlink()  # only complete files are ever renamed into place
+    found = find_duplicates(enumerate(iter_corpus(files, opts.columns, limit=opts.limit)))
+    data = {str(k): [d.of, d.kind] for k, d in sorted(found.items())}
+    write_atomic(path, json.dumps(data).encode())
+    return found
+
+
 def write_chunk(
     out: Path,
     number: int,
     pairs: list[tuple[int, CorpusRow]],
     reader: PostingReader,
     owner: str | None = None,
+    duplicates: dict[int, Duplicate] | None = None,
 ) -> tuple[int, int, int]:
     """Read a chunk's rows, write its Parquet files and then its marker; (number, rows, errors)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    recs = list(records(pairs, reader))
+    recs = list(records(pairs, reader, duplicates))
     agg = aggregate(recs)
     table = pa.Table.from_pylist(recs, schema=arrow_schema())
     files = []
@@ -240,10 +272,20 @@ def write_chunk(
 
 
 def _chunk_in_worker(
-    out: Path, number: int, pairs: list[tuple[int, CorpusRow]], owner: str | None
+    out: Path,
+    number: int,
+    pairs: list[tuple[int, CorpusRow]],
+    owner: str | None,
+    duplicates: dict[int, Duplicate],
 ) -> tuple[int, int, int]:
     assert _READER is not None, "worker not initialised"
-    return write_chunk(out, number, pairs, _READER, owner)
+    return write_chunk(out, number, pairs, _READER, owner, duplicates)
+
+
+def _of_chunk(
+    duplicates: dict[int, Duplicate], pairs: list[tuple[int, CorpusRow]]
+) -> dict[int, Duplicate]:
+    return {i: duplicates[i] for i, _ in pairs if i in duplicates}
 
 
 def chunks_of(
@@ -278,6 +320,7 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
     resumed = len(done)
     jobs = max(1, opts.jobs or os.cpu_count() or 1)
     total = count_rows(files, opts.limit)
+    duplicates = duplicates_for(opts, files)
     completed = sum(int(m["rows"]) for m in done.values())
     if progress:
         progress(completed, total)
@@ -292,7 +335,9 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
     if jobs == 1:
         reader = PostingReader(taxonomy)
         for number, pairs in todo:
-            note(write_chunk(opts.out, number, pairs, reader)[1])
+            note(
+                write_chunk(opts.out, number, pairs, reader, None, _of_chunk(duplicates, pairs))[1]
+            )
     else:
         import multiprocessing
 
@@ -306,7 +351,16 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
             pending: set[Future[tuple[int, int, int]]] = set()
             try:
                 for number, pairs in todo:
-                    pending.add(pool.submit(_chunk_in_worker, opts.out, number, pairs, owner))
+                    pending.add(
+                        pool.submit(
+                            _chunk_in_worker,
+                            opts.out,
+                            number,
+                            pairs,
+                            owner,
+                            _of_chunk(duplicates, pairs),
+                        )
+                    )
                     if len(pending) >= 2 * jobs:  # back-pressure: the corpus is streamed
                         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                         for fut in finished:
@@ -327,6 +381,8 @@ def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
         rows=agg.rows,
         readings=agg.readings,
         errors=agg.errors,
+        duplicates=agg.duplicates,
+        keep_duplicates=opts.keep_duplicates,
         chunks=len(markers),
         chunks_resumed=resumed,
         jobs=jobs,
@@ -350,6 +406,8 @@ def finalise(
 
     out = opts.out
     write_atomic(out / "aggregate.json", agg.model_dump_json(indent=1).encode())
-    build_database(out, agg, taxonomy, summary.model_dump(mode="json"), opts.min_support)
+    build_database(
+        out, agg, taxonomy, summary.model_dump(mode="json"), opts.min_support, opts.min_n
+    )
     write_report(out)
     write_atomic(out / "manifest.json", summary.model_dump_json(indent=1).encode())

@@ -15,6 +15,13 @@ class RunSummary(BaseModel):
     rows: int = Field(description="input rows, read or not")
     readings: int = Field(description="rows read")
     errors: dict[str, int] = Field(description="error code -> rows that could not be read")
+    duplicates: dict[str, int] = Field(
+        default_factory=dict,
+        description="'exact' or 'near' -> rows left out as copies of an earlier posting",
+    )
+    keep_duplicates: bool = Field(
+        default=False, description="true when duplicates were kept (--keep-duplicates)"
+    )
     chunks: int = Field(description="chunks committed (local engine)")
     chunks_resumed: int = Field(description="chunks found committed by an earlier run")
     jobs: int = Field(description="worker processes (local) or default parallelism (spark)")

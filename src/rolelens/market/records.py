@@ -7,15 +7,19 @@ same rows. :data:`COLUMNS` lists the columns in order with their Arrow types as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import PurePath
 from typing import Any
 
 from rolelens.core.aggregate import NO_TITLE_ROLE, UNKNOWN
 from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
-from rolelens.core.salary import parse_salary
+from rolelens.core.salary import parse_salary, salary_in_text
 from rolelens.errors import InputError, RowReadFailed
 from rolelens.io.corpus import CorpusRow, month_of
+from rolelens.market.dedup import Duplicate
+from rolelens.market.multirole import several_roles
 
 # Body sections whose evidence counts towards item tallies (not the title, about-us, perks).
 _COUNTED_SECTIONS = {"summary", "responsibilities", "requirements", "nice_to_have", "other"}
@@ -49,7 +53,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("error_message", "string"),
     ("taxonomy_version", "string"),
     ("scorer_version", "string"),
+    ("origin", "string"),
+    ("salary_basis", "string"),
+    ("duplicate_of", "int64"),
+    ("duplicate_kind", "string"),
+    ("multi_role", "bool"),
 )
+# "owner/repo@<commit>:path" and "name@1.2.3" name one source: the revision is cut off.
+_REVISION = re.compile(r"@(?:[0-9a-f]{7,40}|v?\d[\w.]*)(?::.*)?$")
 NAMES = tuple(name for name, _ in COLUMNS)
 
 
@@ -60,8 +71,25 @@ def evidence_items(reading: Reading) -> list[str]:
     )
 
 
-def record(index: int, row: CorpusRow, reader: PostingReader) -> dict[str, Any]:
-    """The record of one row: read when it has text, else (or on failure) its error."""
+def source_of(row: CorpusRow) -> str:
+    """The source a row is counted under: its source column (without a revision suffix),
+    else the name of the file it came from."""
+    if row.origin and row.origin.strip():
+        return _REVISION.sub("", row.origin.strip()) or row.origin.strip()
+    return PurePath(row.source).name
+
+
+def record(
+    index: int,
+    row: CorpusRow,
+    reader: PostingReader,
+    duplicate: Duplicate | None = None,
+) -> dict[str, Any]:
+    """The record of one row: read when it has text, else (or on failure) its error.
+
+    A ``duplicate`` (a copy of an earlier row, see :mod:`rolelens.market.dedup`) is not read:
+    its record names the row it copies.
+    """
     out: dict[str, Any] = dict.fromkeys(NAMES)
     month = month_of(row.date)
     out.update(
@@ -77,7 +105,11 @@ def record(index: int, row: CorpusRow, reader: PostingReader) -> dict[str, Any]:
         salary_text=row.salary,
         taxonomy_version=reader.taxonomy.version,
         scorer_version=SCORER_VERSION,
+        origin=source_of(row),
     )
+    if duplicate is not None and row.error is None:
+        out.update(duplicate_of=duplicate.of, duplicate_kind=duplicate.kind)
+        return out
     error = row.error
     reading: Reading | None = None
     if error is None:
@@ -92,7 +124,16 @@ def record(index: int, row: CorpusRow, reader: PostingReader) -> dict[str, Any]:
         out.update(error_code=error["code"], error_message=error["message"])
         return out
     assert reading is not None
+    assert row.text is not None
     salary = parse_salary(row.salary)
+    basis = "column" if row.salary else None
+    if row.salary is None:
+        # no salary field: the pay the description states, marked as read from the text
+        found = salary_in_text(row.text)
+        if found is not None:
+            salary, words = found
+            basis = "text"
+            out.update(salary_text=words[:300])
     out.update(
         role=reading.role,
         confidence=reading.confidence,
@@ -104,6 +145,8 @@ def record(index: int, row: CorpusRow, reader: PostingReader) -> dict[str, Any]:
         seniority=reading.seniority,
         evidence_items=evidence_items(reading),
         reading=reading.model_dump_json(),
+        multi_role=several_roles(row.text, row.title),
+        salary_basis=basis,
     )
     if salary is not None:
         out.update(
@@ -116,11 +159,14 @@ def record(index: int, row: CorpusRow, reader: PostingReader) -> dict[str, Any]:
 
 
 def records(
-    rows: Iterable[tuple[int, CorpusRow]], reader: PostingReader
+    rows: Iterable[tuple[int, CorpusRow]],
+    reader: PostingReader,
+    duplicates: Mapping[int, Duplicate] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Records for (index, row) pairs, in order."""
+    """Records for (index, row) pairs, in order (``duplicates``: row index -> the row it copies)."""
+    found = duplicates or {}
     for index, row in rows:
-        yield record(index, row, reader)
+        yield record(index, row, reader, found.get(index))
 
 
 def arrow_schema(*, with_month: bool = True) -> Any:

@@ -4,8 +4,11 @@ The driver parses the corpus with :func:`rolelens.io.corpus.iter_corpus` (so row
 numbers and parse errors are exactly the local engine's) into staging Parquet files under
 ``DIR/_state/spark-input``; Spark reads them, runs :func:`rolelens.market.records.record`
 over Arrow batches with ``mapInPandas`` (one :class:`PostingReader` per Python worker),
-and writes ``readings.parquet`` partitioned by month. Each partition's records are then
-aggregated where they lie and the partial aggregates merged on the driver.
+and writes ``readings.parquet`` partitioned by month. Duplicates are found on the driver
+while staging, with the local engine's :func:`rolelens.market.dedup.find_duplicates` over
+the same rows in the same order, so both engines leave out the same rows. Each
+partition's records are then aggregated where they lie and the partial aggregates merged
+on the driver.
 
 On a real cluster (``--spark-master``), ``DIR`` must be on storage every executor sees,
 and rolelens must be installed in the executors' Python. A Spark run is not resumed chunk
@@ -26,14 +29,23 @@ from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.errors import ExtraMissing
 from rolelens.io.corpus import CorpusRow, expand, iter_corpus
-from rolelens.market.engine import READINGS, STATE, RunOptions, finalise, make_out_dir, prepare
+from rolelens.market.dedup import Duplicate
+from rolelens.market.engine import (
+    READINGS,
+    STATE,
+    RunOptions,
+    duplicates_for,
+    finalise,
+    make_out_dir,
+    prepare,
+)
 from rolelens.market.models import RunSummary
 from rolelens.market.records import record, spark_ddl
 from rolelens.taxonomy.loader import load_taxonomy
 
 _STAGED = (
     "row", "source", "line", "id", "title", "text", "date", "salary", "company", "location",
-    "error_code", "error_message",
+    "error_code", "error_message", "origin", "duplicate_of", "duplicate_kind",
 )  # fmt: skip
 _READERS: dict[tuple[str, ...], PostingReader] = {}
 
@@ -51,7 +63,10 @@ def stage(opts: RunOptions, folder: Path) -> int:
     import pyarrow.parquet as pq
 
     schema = pa.schema(
-        [(name, pa.int64() if name in ("row", "line") else pa.string()) for name in _STAGED]
+        [
+            (name, pa.int64() if name in ("row", "line", "duplicate_of") else pa.string())
+            for name in _STAGED
+        ]
     )
     if folder.exists():
         shutil.rmtree(folder)
@@ -68,8 +83,10 @@ def stage(opts: RunOptions, folder: Path) -> int:
         batch = []
 
     files = expand(opts.inputs, exclude=opts.out)
+    duplicates = duplicates_for(opts, files)
     for index, row in enumerate(iter_corpus(files, opts.columns, limit=opts.limit)):
         error = row.error or {}
+        dup = duplicates.get(index)
         batch.append(
             {
                 "row": index,
@@ -84,6 +101,9 @@ def stage(opts: RunOptions, folder: Path) -> int:
                 "location": row.location,
                 "error_code": error.get("code"),
                 "error_message": error.get("message"),
+                "origin": row.origin,
+                "duplicate_of": dup.of if dup else None,
+                "duplicate_kind": dup.kind if dup else None,
             }
         )
         rows += 1
@@ -121,8 +141,12 @@ def _read_batches(taxonomy_files: tuple[str, ...]) -> Any:
                     company=item["company"],
                     location=item["location"],
                     error=error,
+                    origin=item["origin"],
                 )
-                recs.append(record(item["row"], row, reader))
+                dup = None
+                if item["duplicate_kind"]:
+                    dup = Duplicate(int(item["duplicate_of"]), item["duplicate_kind"])
+                recs.append(record(item["row"], row, reader, dup))
             yield pa.Table.from_pylist(recs, schema=schema).to_pandas()
 
     return read
@@ -211,6 +235,8 @@ def run_spark(opts: RunOptions, master: str | None = None) -> RunSummary:
         rows=agg.rows,
         readings=agg.readings,
         errors=agg.errors,
+        duplicates=agg.duplicates,
+        keep_duplicates=opts.keep_duplicates,
         chunks=0,
         chunks_resumed=0,
         jobs=parallelism,

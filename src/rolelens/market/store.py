@@ -1,7 +1,9 @@
 """The market DuckDB database: aggregate tables, views over them, and a readings view.
 
-Base tables hold the aggregate's counts as long tables; views turn them into shares and
-rates; ``rising_evidence`` is computed by :func:`rolelens.core.aggregate.rising_items`.
+Base tables hold the aggregate's counts as long tables; share tables (:data:`SHARES`) turn
+them into shares and rates, each with its Wilson interval and a ``small`` flag (fewer
+postings than ``--min-n``); ``comparisons`` holds the early-vs-late tests within each source
+(:mod:`rolelens.market.analysis`) and ``rising_evidence`` the items that grew.
 ``readings`` is a view over ``readings.parquet`` (absolute path; ``rolelens market report
 DIR`` rebuilds it when the folder moves). The schema is in docs/market.md.
 """
@@ -14,38 +16,94 @@ import os
 from pathlib import Path
 from typing import Any
 
-from rolelens.core.aggregate import MarketAggregate, midpoint, rising_items, split_months
+from rolelens.core.aggregate import MarketAggregate, midpoint, split_months
 from rolelens.core.verdicts import UNDETERMINED
+from rolelens.market import stats
 from rolelens.taxonomy.schema import Taxonomy
 
 DB_NAME = "market.duckdb"
 
+# Views: plain SQL over the base tables (no interval needed).
 VIEWS = {
-    "role_share_month": """
-        SELECT r.month, r.role, r.postings, t.total, r.postings / t.total AS share
+    "salary_distribution": """
+        SELECT role, seniority, currency, basis, count(*) AS n,
+               quantile_cont(annual_mid, 0.1) AS p10, quantile_cont(annual_mid, 0.25) AS p25,
+               quantile_cont(annual_mid, 0.5) AS median, quantile_cont(annual_mid, 0.75) AS p75,
+               quantile_cont(annual_mid, 0.9) AS p90
+        FROM salary GROUP BY ALL ORDER BY currency, role, seniority, basis""",
+    "source_mix": """
+        SELECT month, source, sum(postings) AS postings,
+               sum(postings) / sum(sum(postings)) OVER (PARTITION BY month) AS share
+        FROM source_role_month GROUP BY month, source ORDER BY month, source""",
+}
+# Tables of shares, each with its Wilson interval (lo, hi) and ``small`` (n under --min-n):
+# name -> (query, count column, total column).
+SHARES: dict[str, tuple[str, str, str]] = {
+    "role_share_month": (
+        """SELECT r.month, r.role, r.postings, t.total, r.postings / t.total AS share
         FROM role_month r
         JOIN (SELECT month, sum(postings) AS total FROM role_month GROUP BY month) t USING (month)
         ORDER BY r.month, r.role""",
-    "title_work_matrix": """
-        SELECT title_family, role, sum(postings) AS postings,
+        "postings",
+        "total",
+    ),
+    "role_share_source_month": (
+        """SELECT r.source, r.month, r.role, r.postings, t.total, r.postings / t.total AS share
+        FROM source_role_month r
+        JOIN (SELECT source, month, sum(postings) AS total FROM source_role_month
+              GROUP BY source, month) t USING (source, month)
+        ORDER BY r.source, r.month, r.role""",
+        "postings",
+        "total",
+    ),
+    "source_month": (
+        """SELECT source, month, sum(postings) AS postings,
+               sum(CASE WHEN role IN ('ai_engineer', 'agentic_ai_engineer') THEN postings
+                        ELSE 0 END) AS ai,
+               ai / sum(postings) AS share
+        FROM source_role_month GROUP BY source, month ORDER BY source, month""",
+        "ai",
+        "postings",
+    ),
+    "hybrid_share_source": (
+        """SELECT t.source, t.month, t.total AS postings, coalesce(h.hybrid, 0) AS hybrid,
+               coalesce(h.hybrid, 0) / t.total AS share
+        FROM (SELECT source, month, sum(postings) AS total FROM source_role_month
+              GROUP BY source, month) t
+        LEFT JOIN source_hybrid_month h USING (source, month) ORDER BY t.source, t.month""",
+        "hybrid",
+        "postings",
+    ),
+    "title_work_matrix": (
+        """SELECT title_family, role, sum(postings) AS postings,
                sum(sum(postings)) OVER (PARTITION BY title_family) AS family_total,
                sum(postings) / sum(sum(postings)) OVER (PARTITION BY title_family) AS share
         FROM title_work GROUP BY title_family, role ORDER BY title_family, role""",
-    "mismatch_rate": """
-        SELECT w.title_family, w.postings, coalesce(m.mismatched, 0) AS mismatched,
+        "postings",
+        "family_total",
+    ),
+    # a title naming no role, or an ambiguous one, cannot contradict its text: no rate
+    "mismatch_rate": (
+        """SELECT w.title_family, w.postings, coalesce(m.mismatched, 0) AS mismatched,
                coalesce(m.mismatched, 0) / w.postings AS rate
         FROM (SELECT title_family, sum(postings) AS postings FROM title_work
-              GROUP BY title_family) w
+              WHERE title_family NOT IN ('none', 'ambiguous') GROUP BY title_family) w
         LEFT JOIN (SELECT title_family, sum(mismatched) AS mismatched FROM title_mismatch
                    GROUP BY title_family) m USING (title_family)
         ORDER BY w.postings DESC, w.title_family""",
-    "hybrid_share": """
-        SELECT t.month, t.total AS postings, coalesce(h.hybrid, 0) AS hybrid,
+        "mismatched",
+        "postings",
+    ),
+    "hybrid_share": (
+        """SELECT t.month, t.total AS postings, coalesce(h.hybrid, 0) AS hybrid,
                coalesce(h.hybrid, 0) / t.total AS share
         FROM (SELECT month, sum(postings) AS total FROM role_month GROUP BY month) t
         LEFT JOIN hybrid_month h USING (month) ORDER BY t.month""",
-    "top_evidence": """
-        SELECT * FROM (
+        "hybrid",
+        "postings",
+    ),
+    "top_evidence": (
+        """SELECT * FROM (
             SELECT e.role, e.item, i.label, i.kind, e.postings, t.total AS role_postings,
                    e.postings / t.total AS share,
                    row_number() OVER (PARTITION BY e.role ORDER BY e.postings DESC, e.item) AS rank
@@ -55,12 +113,27 @@ VIEWS = {
             WHERE e.postings >= (SELECT CAST(value AS INTEGER) FROM settings
                                  WHERE key = 'min_support')
         ) WHERE rank <= 15 ORDER BY role, rank""",
-    "salary_distribution": """
-        SELECT role, seniority, currency, count(*) AS n,
-               quantile_cont(annual_mid, 0.1) AS p10, quantile_cont(annual_mid, 0.25) AS p25,
-               quantile_cont(annual_mid, 0.5) AS median, quantile_cont(annual_mid, 0.75) AS p75,
-               quantile_cont(annual_mid, 0.9) AS p90
-        FROM salary GROUP BY role, seniority, currency ORDER BY currency, role, seniority""",
+        "postings",
+        "role_postings",
+    ),
+    # per value: its postings, its top role by the work, and its AI-engineering share
+    "breakdown": (
+        """WITH per AS (
+            SELECT dimension, value, role, sum(postings) AS n FROM breakdown_counts GROUP BY ALL
+        ), ranked AS (
+            SELECT *, row_number() OVER w1 AS r, sum(n) OVER w2 AS postings,
+                   sum(CASE WHEN role IN ('ai_engineer', 'agentic_ai_engineer') THEN n
+                            ELSE 0 END) OVER w2 AS ai
+            FROM per
+            WINDOW w1 AS (PARTITION BY dimension, value ORDER BY n DESC, role),
+                   w2 AS (PARTITION BY dimension, value)
+        )
+        SELECT dimension, value, postings, role AS top_role, n AS top_postings,
+               n / postings AS top_share, ai, ai / postings AS share
+        FROM ranked WHERE r = 1 ORDER BY dimension, postings DESC, value""",
+        "ai",
+        "postings",
+    ),
 }
 
 
@@ -87,12 +160,35 @@ def _rows(agg: MarketAggregate) -> dict[str, list[tuple[Any, ...]]]:
         ],
         "errors": list(agg.errors.items()),
         "salary": [
-            (*key.split("|"), low, high, midpoint((low, high)))
+            (*_salary_key(key), low, high, midpoint((low, high)))
             for key, points in agg.salary.items()
             for low, high in points
         ],
+        "source_role_month": [
+            (s, m, r, n)
+            for s, months in agg.source_role_month.items()
+            for m, roles in months.items()
+            for r, n in roles.items()
+        ],
+        "source_hybrid_month": [
+            (s, m, n) for s, months in agg.source_hybrid_month.items() for m, n in months.items()
+        ],
+        "breakdown_counts": [
+            (d, v, r, n)
+            for d, values in agg.breakdown.items()
+            for v, roles in values.items()
+            for r, n in roles.items()
+        ],
+        "duplicate_counts": list(agg.duplicates.items()),
+        "multi_role": list(agg.multi_role.items()),
     }
     return tables
+
+
+def _salary_key(key: str) -> tuple[str, str, str, str]:
+    """role, seniority, currency, basis of a salary key (older keys have no basis)."""
+    parts = key.split("|")
+    return parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else "column"
 
 
 SCHEMA = {
@@ -104,13 +200,21 @@ SCHEMA = {
     "evidence_role": "role VARCHAR, item VARCHAR, postings BIGINT",
     "evidence_month": "month VARCHAR, item VARCHAR, postings BIGINT",
     "errors": "code VARCHAR, rows BIGINT",
-    "salary": "role VARCHAR, seniority VARCHAR, currency VARCHAR, annual_min DOUBLE, "
-    "annual_max DOUBLE, annual_mid DOUBLE",
+    "salary": "role VARCHAR, seniority VARCHAR, currency VARCHAR, basis VARCHAR, "
+    "annual_min DOUBLE, annual_max DOUBLE, annual_mid DOUBLE",
+    "source_role_month": "source VARCHAR, month VARCHAR, role VARCHAR, postings BIGINT",
+    "source_hybrid_month": "source VARCHAR, month VARCHAR, hybrid BIGINT",
+    "breakdown_counts": "dimension VARCHAR, value VARCHAR, role VARCHAR, postings BIGINT",
+    "duplicate_counts": "kind VARCHAR, rows BIGINT",
+    "multi_role": "source VARCHAR, postings BIGINT",
+    "comparisons": "source VARCHAR, measure VARCHAR, item VARCHAR, label VARCHAR, "
+    "early_months VARCHAR, late_months VARCHAR, early BIGINT, early_n BIGINT, "
+    "share_early DOUBLE, early_lo DOUBLE, early_hi DOUBLE, late BIGINT, late_n BIGINT, "
+    "share_late DOUBLE, late_lo DOUBLE, late_hi DOUBLE, change DOUBLE, lift DOUBLE, "
+    "eligible BOOLEAN, p DOUBLE, q DOUBLE, significant BOOLEAN",
     "items": "item VARCHAR, label VARCHAR, kind VARCHAR",
     "roles": "role VARCHAR, label VARCHAR, position INTEGER",
     "settings": "key VARCHAR, value VARCHAR",
-    "rising_evidence": "item VARCHAR, label VARCHAR, kind VARCHAR, early BIGINT, late BIGINT, "
-    "share_early DOUBLE, share_late DOUBLE, change DOUBLE, lift DOUBLE, rank INTEGER",
 }
 
 
@@ -120,9 +224,12 @@ def build_database(
     taxonomy: Taxonomy,
     run: dict[str, Any],
     min_support: int,
+    min_n: int = 30,
 ) -> Path:
     """Write ``out/market.duckdb`` from an aggregate (replacing it atomically)."""
     import duckdb
+
+    from rolelens.market import analysis
 
     final = out / DB_NAME
     tmp = out / f".{DB_NAME}.tmp"
@@ -130,7 +237,8 @@ def build_database(
         tmp.unlink()
     labels = {e.id: (e.label, e.kind) for e in taxonomy.evidence}
     early, late = split_months(agg)
-    rising = rising_items(agg, min_support=min_support, n=25)
+    compared = analysis.comparisons(agg, min_n=min_n, min_support=min_support)
+    mix = analysis.source_mix(agg, min_n)
     tables = _rows(agg)
     tables["items"] = [(i, label, kind) for i, (label, kind) in sorted(labels.items())]
     tables["roles"] = [(r.id, r.name, n) for n, r in enumerate(taxonomy.roles)]
@@ -138,6 +246,12 @@ def build_database(
     tables["roles"].append((UNDETERMINED, "Undetermined (too little text)", len(taxonomy.roles)))
     tables["settings"] = [
         ("min_support", str(min_support)),
+        ("min_n", str(min_n)),
+        ("alpha", str(stats.ALPHA)),
+        ("mix_changes", json.dumps(mix["changes"])),
+        ("mix_widest", json.dumps(mix["widest"])),
+        ("sources", json.dumps(analysis.sources(agg))),
+        ("salary_parsed_from_text", str(agg.salary_rows.get("parsed_from_text", 0))),
         ("early_months", json.dumps(early)),
         ("late_months", json.dumps(late)),
         ("rows", str(agg.rows)),
@@ -146,20 +260,17 @@ def build_database(
         ("salary_parsed", str(agg.salary_rows.get("parsed", 0))),
         ("run", json.dumps(run)),
     ]
-    tables["rising_evidence"] = [
+    tables["comparisons"] = [
         (
-            r["item"],
-            *labels.get(r["item"], (r["item"], "")),
-            r["early"],
-            r["late"],
-            r["share_early"],
-            r["share_late"],
-            r["change"],
-            r["lift"],
-            rank,
+            c["source"], c["measure"], c["item"],
+            labels.get(c["item"], (c["item"], ""))[0] if c["item"] else None,
+            c["early_months"], c["late_months"], c["early"], c["early_n"], c["share_early"],
+            c["early_lo"], c["early_hi"], c["late"], c["late_n"], c["share_late"], c["late_lo"],
+            c["late_hi"], c["change"], c["lift"], c["eligible"], c["p"], c["q"],
+            c["significant"],
         )
-        for rank, r in enumerate(rising, start=1)
-    ]
+        for c in compared
+    ]  # fmt: skip
     con = duckdb.connect(str(tmp))
     try:
         for name, columns in SCHEMA.items():
@@ -171,12 +282,43 @@ def build_database(
                 con.unregister("incoming")
         for name, query in VIEWS.items():
             con.execute(f"CREATE VIEW {name} AS {query}")
+        for name, (query, k, n) in SHARES.items():
+            _materialise(con, name, query, k, n, min_n)
+        con.execute(f"CREATE VIEW rising_evidence AS {RISING}")
         with contextlib.suppress(duckdb.Error):  # no readings files (an empty corpus)
             attach_readings(con, out)
     finally:
         con.close()
     os.replace(tmp, final)
     return final
+
+
+# Items whose share grew within a source, the significant ones first, then by lift.
+RISING = """
+    SELECT c.source, c.item, c.label, i.kind, c.early, c.late, c.early_n, c.late_n,
+           c.share_early, c.early_lo, c.early_hi, c.share_late, c.late_lo, c.late_hi,
+           c.change, c.lift, c.p, c.q, c.significant,
+           row_number() OVER (PARTITION BY c.source
+                              ORDER BY c.significant DESC, c.lift DESC, c.item) AS rank
+    FROM comparisons c LEFT JOIN items i USING (item)
+    WHERE c.measure = 'item' AND c.change > 0 AND c.eligible
+    ORDER BY c.source, rank"""
+
+
+def _materialise(con: Any, name: str, query: str, k: str, n: str, min_n: int) -> None:
+    """Create table ``name`` from a query, adding each row's Wilson interval and ``small``."""
+    import pyarrow as pa
+
+    table = con.sql(query).to_arrow_table()
+    ks = [int(v or 0) for v in table.column(k).to_pylist()]
+    ns = [int(v or 0) for v in table.column(n).to_pylist()]
+    bounds = stats.intervals(ks, ns)
+    table = table.append_column("lo", pa.array([b[0] for b in bounds], pa.float64()))
+    table = table.append_column("hi", pa.array([b[1] for b in bounds], pa.float64()))
+    table = table.append_column("small", pa.array([v < min_n for v in ns], pa.bool_()))
+    con.register("incoming", table)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")
+    con.unregister("incoming")
 
 
 def _arrow(columns: str, rows: list[tuple[Any, ...]]) -> Any:
@@ -188,6 +330,7 @@ def _arrow(columns: str, rows: list[tuple[Any, ...]]) -> Any:
         "BIGINT": pa.int64(),
         "DOUBLE": pa.float64(),
         "INTEGER": pa.int32(),
+        "BOOLEAN": pa.bool_(),
     }
     fields = [c.split() for c in columns.split(",")]
     return pa.table(

@@ -1,4 +1,8 @@
-"""Small inline SVG charts for the market report: no scripts, no fonts, no network."""
+"""Small inline SVG charts for the market report: no scripts, no fonts, no network.
+
+Shares carry their interval as a whisker where the chart allows, and a column or bar for
+fewer postings than the report's minimum n is drawn faded (``greyed``) and marked.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 )  # fmt: skip
+
+
+FADED = "0.3"
 
 
 def colour(index: int) -> str:
@@ -39,8 +46,10 @@ def stacked_bars(
     series: Sequence[tuple[str, Sequence[float]]],
     totals: Sequence[int],
     title: str,
+    greyed: Sequence[bool] | None = None,
 ) -> str:
-    """100% stacked columns: one per x label, one coloured segment per series (shares 0..1)."""
+    """100% stacked columns: one per x label, one coloured segment per series (shares 0..1);
+    a greyed column (too few postings) is faded and marked 'small'."""
     left, top, bar_h = 40, 20, 240.0
     step = max(28, min(60, 720 // max(1, len(columns))))
     width = left + step * len(columns) + 230
@@ -50,6 +59,9 @@ def stacked_bars(
     for ci, label in enumerate(columns):
         x = left + ci * step
         y = top + bar_h
+        faded = bool(greyed and greyed[ci])
+        if faded:
+            body.append(f'<g opacity="{FADED}">')
         for si, (name, values) in enumerate(series):
             h = values[ci] * bar_h
             if h <= 0:
@@ -60,6 +72,9 @@ def stacked_bars(
                 f'fill="{colour(si)}"><title>{escape(label)} · {escape(name)}: '
                 f"{values[ci]:.1%}</title></rect>"
             )
+        if faded:
+            body.append("</g>")
+            body.append(_text(x + step / 2, top + bar_h + 38, "small", anchor="middle", size=8))
         body.append(_text(x + step / 2, top + bar_h + 14, label, anchor="middle", size=9))
         body.append(
             _text(x + step / 2, top + bar_h + 27, f"n={totals[ci]:,}", anchor="middle", size=8)
@@ -123,29 +138,98 @@ def hbars(
     *,
     fmt: str = "{:.0%}",
     vmax: float | None = None,
+    intervals: Sequence[tuple[float, float]] | None = None,
+    greyed: Sequence[bool] | None = None,
 ) -> str:
-    """Horizontal bars, one per label."""
-    left, top, bh, span = 230, 10, 20, 420
-    top_value = vmax if vmax is not None else max([*values, 1e-9])
+    """Horizontal bars, one per label, each with its interval as a whisker when given; a
+    greyed bar (too few postings) is faded and marked 'small'."""
+    left, top, bh, span = 260, 10, 20, 400
+    highs = [hi for _, hi in intervals] if intervals else []
+    top_value = vmax if vmax is not None else max([*values, *highs, 1e-9])
     height = top + bh * len(labels) + 10
     body = []
+
+    def sx(v: float) -> float:
+        return left + span * (v / top_value if top_value else 0)
+
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * bh
-        w = span * (value / top_value if top_value else 0)
+        faded = bool(greyed and greyed[i])
         body.append(_text(left - 6, y + 13, label, anchor="end"))
+        opacity = f' opacity="{FADED}"' if faded else ""
         body.append(
-            f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{bh - 6}" fill="{colour(0)}"/>'
+            f'<rect x="{left}" y="{y + 3}" width="{sx(value) - left:.1f}" height="{bh - 6}" '
+            f'fill="{colour(0)}"{opacity}/>'
         )
-        body.append(_text(left + w + 4, y + 13, fmt.format(value), size=10))
-    return _svg(left + span + 80, height, body, title)
+        end = sx(value)
+        note = fmt.format(value)
+        if intervals:
+            lo, hi = intervals[i]
+            body.append(
+                f'<line x1="{sx(lo):.1f}" y1="{y + bh / 2}" x2="{sx(hi):.1f}" y2="{y + bh / 2}" '
+                f'stroke="#222" stroke-width="1.2"{opacity}/>'
+            )
+            end = max(end, sx(hi))
+            note += f" [{fmt.format(lo)}–{fmt.format(hi)}]"
+        if faded:
+            note += " small"
+        body.append(_text(end + 4, y + 13, note, size=10))
+    return _svg(left + span + 170, height, body, title)
+
+
+def points(
+    labels: Sequence[str],
+    values: Sequence[float],
+    intervals: Sequence[tuple[float, float]],
+    totals: Sequence[int],
+    title: str,
+    greyed: Sequence[bool] | None = None,
+) -> str:
+    """A share per column (a dot) with its interval (a whisker); greyed columns faded."""
+    left, top, plot_h = 44, 14, 200.0
+    step = max(28, min(60, 720 // max(1, len(labels))))
+    width = left + step * len(labels) + 40
+    vmax = max([*(hi for _, hi in intervals), 1e-9])
+    vmax = min(1.0, vmax * 1.1)
+
+    def sy(v: float) -> float:
+        return top + plot_h * (1 - v / vmax)
+
+    body = [
+        _text(left - 6, top + plot_h + 4, "0%", anchor="end", size=10),
+        _text(left - 6, top + 8, f"{vmax:.0%}", anchor="end", size=10),
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 30}" y2="{top + plot_h}" '
+        'stroke="#bbb"/>',
+    ]
+    for i, label in enumerate(labels):
+        x = left + i * step + step / 2
+        lo, hi = intervals[i]
+        faded = bool(greyed and greyed[i])
+        opacity = f' opacity="{FADED}"' if faded else ""
+        body.append(
+            f'<g{opacity}><line x1="{x:.1f}" y1="{sy(lo):.1f}" x2="{x:.1f}" y2="{sy(hi):.1f}" '
+            f'stroke="#222"/><circle cx="{x:.1f}" cy="{sy(values[i]):.1f}" r="3.5" '
+            f'fill="{colour(0)}"><title>{escape(label)}: {values[i]:.1%} '
+            f"[{lo:.1%}–{hi:.1%}], n={totals[i]:,}</title></circle></g>"
+        )
+        body.append(_text(x, top + plot_h + 14, label, anchor="middle", size=9))
+        body.append(_text(x, top + plot_h + 27, f"n={totals[i]:,}", anchor="middle", size=8))
+        if faded:
+            body.append(_text(x, top + plot_h + 38, "small", anchor="middle", size=8))
+    return _svg(width, int(top + plot_h + 48), body, title)
 
 
 def dumbbells(
-    labels: Sequence[str], before: Sequence[float], after: Sequence[float], title: str
+    labels: Sequence[str],
+    before: Sequence[float],
+    after: Sequence[float],
+    title: str,
+    intervals: Sequence[tuple[tuple[float, float], tuple[float, float]]] | None = None,
 ) -> str:
-    """Two shares per label joined by a line: early (grey) and late (coloured)."""
-    left, top, bh, span = 230, 24, 20, 420
-    vmax = max([*before, *after, 1e-9])
+    """Two shares per label joined by a line: early (grey) and late (coloured), each with
+    its interval as a thin whisker when given."""
+    left, top, bh, span = 260, 24, 20, 420
+    vmax = max([*before, *after, *(hi for pair in intervals or () for _, hi in pair), 1e-9])
     height = top + bh * len(labels) + 10
     body = [
         f'<circle cx="{left + 5}" cy="10" r="4" fill="#999"/>',
@@ -161,6 +245,12 @@ def dumbbells(
         body.append(
             f'<line x1="{x0:.1f}" y1="{y}" x2="{x1:.1f}" y2="{y}" stroke="#bbb" stroke-width="2"/>'
         )
+        if intervals:
+            for (lo, hi), dy, ink in zip(intervals[i], (-3, 3), ("#999", colour(1)), strict=True):
+                body.append(
+                    f'<line x1="{left + span * lo / vmax:.1f}" y1="{y + dy}" '
+                    f'x2="{left + span * hi / vmax:.1f}" y2="{y + dy}" stroke="{ink}"/>'
+                )
         body.append(f'<circle cx="{x0:.1f}" cy="{y}" r="4" fill="#999"/>')
         body.append(f'<circle cx="{x1:.1f}" cy="{y}" r="4" fill="{colour(1)}"/>')
         body.append(_text(x1 + 8, y + 4, f"{before[i]:.1%} → {after[i]:.1%}", size=9))

@@ -1,0 +1,130 @@
+"""Duplicate postings: exact copies and near-identical ads of one employer.
+
+A posting is an **exact** duplicate of an earlier one when both have the same employer
+(or both none) and the same description once case, punctuation and spacing are ignored. It
+is a **near** duplicate when the employer is the same (and known) and the descriptions'
+word 5-gram sets have an estimated Jaccard similarity of at least :data:`THRESHOLD`
+(MinHash signatures and LSH from ``datasketch``). Each duplicate points at the first
+posting of its group in input order, which is kept; so the result depends only on the
+rows and their order, and a resumed or re-run job finds the same duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rolelens.io.corpus import CorpusRow
+
+EXACT = "exact"
+NEAR = "near"
+THRESHOLD = 0.9
+NUM_PERM = 128
+SHINGLE = 5
+_BATCH = 1000
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A row left out as a copy: the row it copies (kept) and how ('exact' or 'near')."""
+
+    of: int
+    kind: str
+
+
+def _norm(text: str | None) -> str:
+    return " ".join(_WORDS.findall(text.lower())) if text else ""
+
+
+def _hash32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+def shingles(text: str) -> set[bytes]:
+    """The word 5-grams of a normalised text (the whole text when it is shorter)."""
+    words = text.split()
+    if len(words) <= SHINGLE:
+        return {text.encode()}
+    return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+
+
+class DuplicateFinder:
+    """Rows fed in input order; each one answered as kept (None) or a :class:`Duplicate`."""
+
+    def __init__(self, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
+        from datasketch import MinHashLSH
+
+        self._num_perm = num_perm
+        self._threshold = threshold
+        self._lsh: Any = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._exact: dict[bytes, int] = {}
+        self._company: dict[int, str] = {}
+        self._signature: dict[int, Any] = {}
+        self._near: dict[int, int] = {}  # near duplicate -> the kept row it copies
+
+    def add_batch(self, rows: list[tuple[int, CorpusRow]]) -> dict[int, Duplicate]:
+        """The duplicates among ``rows`` (in order) and every row fed before them."""
+        from datasketch import MinHash
+
+        found: dict[int, Duplicate] = {}
+        pending: list[tuple[int, str, str]] = []
+        for index, row in rows:
+            if row.error is not None or not row.text:
+                continue
+            company = _norm(row.company)
+            text = _norm(row.text)
+            key_parts = [company, text] if company else ["", _norm(row.title), text]
+            key = hashlib.sha1("\0".join(key_parts).encode()).digest()
+            first = self._exact.get(key)
+            if first is not None:
+                found[index] = Duplicate(first, EXACT)
+                continue
+            self._exact[key] = index
+            if company:
+                pending.append((index, company, text))
+        if not pending:
+            return found
+        signatures = MinHash.bulk(
+            [shingles(text) for _, _, text in pending],
+            num_perm=self._num_perm,
+            hashfunc=_hash32,
+        )
+        for (index, company, _), sig in zip(pending, signatures, strict=True):
+            matches = [
+                int(other)
+                for other in self._lsh.query(sig)
+                if self._company[int(other)] == company
+                and self._signature[int(other)].jaccard(sig) >= self._threshold
+            ]
+            if matches:
+                found[index] = Duplicate(min(matches), NEAR)
+                self._near[index] = min(matches)
+                continue
+            self._lsh.insert(str(index), sig)
+            self._company[index] = company
+            self._signature[index] = sig
+        # an exact copy of a near duplicate points at the row that one copies (always a kept row)
+        return {
+            index: Duplicate(self._near.get(dup.of, dup.of), dup.kind)
+            for index, dup in found.items()
+        }
+
+
+def find_duplicates(rows: Iterable[tuple[int, CorpusRow]]) -> dict[int, Duplicate]:
+    """Row index -> :class:`Duplicate` for every duplicate among (index, row) pairs in order."""
+    finder = DuplicateFinder()
+    found: dict[int, Duplicate] = {}
+    batch: list[tuple[int, CorpusRow]] = []
+    for pair in rows:
+        batch.append(pair)
+        if len(batch) == _BATCH:
+            found.update(finder.add_batch(batch))
+            batch = []
+    if batch:
+        found.update(finder.add_batch(batch))
+    return found
