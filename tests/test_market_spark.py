@@ -33,7 +33,10 @@ def _readings(out: Path) -> list[tuple]:
 
 def test_market_spark_matches_local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPARK_LOCAL_IP", "127.0.0.1")
-    corpus = write_jsonl(tmp_path / "corpus.jsonl", synthetic_rows(2000, seed=5), bad_every=97)
+    rows = synthetic_rows(2000, seed=5)
+    # twenty exact copies of earlier ads: both engines leave out the same rows
+    rows[1500:1520] = [dict(r, id=f"copy{i}") for i, r in enumerate(rows[:20])]
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", rows, bad_every=97)
     local_out, spark_out = tmp_path / "local", tmp_path / "spark"
     run_local(
         RunOptions(inputs=(str(corpus),), out=local_out, jobs=1, chunk_size=500, min_support=5)
@@ -47,6 +50,7 @@ def test_market_spark_matches_local(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     spark = MarketAggregate.model_validate_json((spark_out / "aggregate.json").read_text())
     assert spark == local
     assert spark.errors == {"row_not_json": 2000 // 97}
+    assert spark.duplicates == local.duplicates == {"exact": 20}
     a, b = _readings(local_out), _readings(spark_out)
     assert len(a) == len(b) == 2000
     assert a == b

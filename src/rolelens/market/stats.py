@@ -25,7 +25,8 @@ def interval(k: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
     from statsmodels.stats.proportion import proportion_confint
 
     low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
-    return max(0.0, float(low)), min(1.0, float(high))
+    # rounding can put a bound a hair past the share itself (k = 0 gives a low of ~1e-17)
+    return max(0.0, min(float(low), k / n)), min(1.0, max(float(high), k / n))
 
 
 def change_p(k0: int, n0: int, k1: int, n1: int) -> float:
@@ -73,6 +74,10 @@ def intervals(
     safe = np.where(n > 0, n, 1.0)
     low, high = proportion_confint(np.minimum(k, safe), safe, alpha=alpha, method="wilson")
     return [
-        (max(0.0, float(lo)), min(1.0, float(hi))) if size > 0 else (0.0, 1.0)
-        for lo, hi, size in zip(np.atleast_1d(low), np.atleast_1d(high), n, strict=True)
+        (max(0.0, min(float(lo), share)), min(1.0, max(float(hi), share)))
+        if size > 0
+        else (0.0, 1.0)
+        for lo, hi, size, share in zip(
+            np.atleast_1d(low), np.atleast_1d(high), n, (k / safe).tolist(), strict=True
+        )
     ]
