@@ -201,11 +201,11 @@ def _two_source_rows() -> list[dict[str, Any]]:
                         "date": f"{month}-10",
                         "company": f"Firm {i}",
                         "source": source,
-                    }  # fmt: skip
+                    }
                 )
                 i += 1
     # a month of board B with only 4 postings: drawn faded, never named
-    for j in range(4):
+    for _ in range(4):
         rows.append(
             {
                 "id": f"p{i}",
@@ -214,7 +214,7 @@ def _two_source_rows() -> list[dict[str, Any]]:
                 "date": "2024-05-02",
                 "company": f"Firm {i}",
                 "source": "board-b",
-            }  # fmt: skip
+            }
         )
         i += 1
     # three copies of one ad (one exact, two near) of an employer, with a posting of its own
