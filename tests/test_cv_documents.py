@@ -100,7 +100,7 @@ def test_cv_documents_png_renamed_pdf() -> None:
         (b"hello there", "cv.docx", "not a DOCX"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "cv.doc", "legacy"),
         (b"\x7fELF\x02\x01", "cv.txt", "program"),
-        (b"plain words", "cv.xlsx", "not a CV format"),
+        (b"plain words", "cv.xlsx", "not a document format"),
     ],
 )
 def test_cv_documents_wrong_types(data: bytes, name: str, match: str) -> None:

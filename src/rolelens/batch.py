@@ -23,6 +23,7 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
+from rolelens.inputs import POSTING_TEXT_FIELDS
 from rolelens.io.lines import LongLine, id_near_start
 from rolelens.io.text import has_surrogate
 
@@ -40,7 +41,7 @@ class Row:
     extra: dict[str, Any]
 
 
-def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = ("description", "text")) -> Row:
+def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = POSTING_TEXT_FIELDS) -> Row:
     """One JSONL line as a :class:`Row` (an :class:`InputError` subclass if it is not one)."""
     if isinstance(line, LongLine):
         raise InputTooLarge(f"line is {line.size:,} bytes; the limit is {MAX_LINE_BYTES:,}")

@@ -14,8 +14,9 @@ from rolelens.batch import error_record, parse_row
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_models import Scoping
 from rolelens.errors import InputError
+from rolelens.inputs import BRIEF_TEXT_FIELDS
 
-TEXT_FIELDS = ("brief", "text")
+TEXT_FIELDS = BRIEF_TEXT_FIELDS  # the names rolelens.inputs.BriefInput takes
 
 
 def scope_lines(scoper: Scoper, lines: Iterable[bytes | str]) -> Iterator[Scoping | dict[str, Any]]:

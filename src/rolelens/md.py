@@ -7,6 +7,11 @@ adapter that writes Markdown runs quoted text through :func:`md_escape`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rolelens.taxonomy.schema import Taxonomy
+
 # raw HTML and autolinks need '<'; links and images need '[' ... ']'; emphasis, code and
 # table cells need the rest. Brackets, '#' and '!' elsewhere in a line are plain text.
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -17,3 +22,26 @@ _TABLE = str.maketrans({**_HTML, **{c: "\\" + c for c in _MARKDOWN}})
 def md_escape(text: str) -> str:
     """``text`` on one line with HTML and Markdown syntax shown as written, never rendered."""
     return " ".join(text.split()).translate(_TABLE)
+
+
+def role_name(taxonomy: Taxonomy | None, role: str | None) -> str:
+    """A role's name for people ("ML engineer", not ``ml_engineer``); the id when the
+    taxonomy does not know it (or none is given), "no known role" for None."""
+    if role is None:
+        return "no known role"
+    if taxonomy is None or role in ("ambiguous", "undetermined"):
+        return role
+    try:
+        return taxonomy.role(role).name
+    except KeyError:
+        return role
+
+
+_SENIORITY_BASIS = {"title": "from the title", "years": "from the years asked"}
+
+
+def seniority_line(seniority: str | None, basis: str) -> str:
+    """ "senior (from the title)", or "not stated" when nothing said it."""
+    if seniority is None or basis == "none":
+        return seniority or "not stated"
+    return f"{seniority} ({_SENIORITY_BASIS.get(basis, 'from ' + basis)})"

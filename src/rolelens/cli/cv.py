@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import InputError, MissingField, WrongType
+from rolelens.taxonomy.schema import Taxonomy
 
 _FORMATS = ("text", "md", "json")
 
@@ -74,7 +75,7 @@ def cv(
     reading = reader.read(_cv_text(file), today=day, redact=redact)
     from rolelens.cli.render_cv import cv_markdown
 
-    _emit(reading, fmt, cv_markdown)
+    _emit(reading, fmt, cv_markdown, tax)
 
 
 def match(
@@ -131,7 +132,7 @@ def match(
     report = matcher.match(cv_text, read_path(path), today=day, posting_title=title, redact=redact)
     from rolelens.cli.render_cv import fit_markdown
 
-    _emit(report, fmt, fit_markdown)
+    _emit(report, fmt, fit_markdown, tax)
 
 
 def career(
@@ -177,7 +178,7 @@ def career(
     advice = advisor.advise(_cv_text(file), today=day, likes=likes, redact=redact)
     from rolelens.cli.render_cv import career_markdown
 
-    _emit(advice, fmt, career_markdown)
+    _emit(advice, fmt, career_markdown, tax)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -211,15 +212,15 @@ def _cv_text(file: str) -> str:
         raise typer.BadParameter(f"cannot read {file}: {exc.strerror or exc}") from exc
 
 
-def _emit(result: BaseModel, fmt: str, markdown: Callable[[Any], str]) -> None:
+def _emit(result: BaseModel, fmt: str, markdown: Callable[..., str], taxonomy: Taxonomy) -> None:
     if fmt == "json":
         typer.echo(result.model_dump_json(indent=2))
     elif fmt == "md":
-        typer.echo(markdown(result), nl=False)
+        typer.echo(markdown(result, taxonomy), nl=False)
     else:
         from rolelens.cli.render_cv import show
 
-        show(markdown(result))
+        show(markdown(result, taxonomy))
 
 
 def _field(extra: dict[str, Any], name: str, *, required: bool) -> str | None:

@@ -1,4 +1,5 @@
-"""``rolelens read``: one posting to a readable report or JSON; ``--jsonl`` for batches."""
+"""``rolelens read``: one posting (text, Markdown, HTML, PDF or DOCX) to a readable report,
+Markdown or JSON; ``--jsonl`` for batches."""
 
 from __future__ import annotations
 
@@ -14,13 +15,21 @@ from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.reader import PostingReader
 from rolelens.io.text import read_path, text_of
 
+_FORMATS = ("text", "md", "json")
+_DOCUMENTS = (".pdf", ".docx")
+
 
 def read(
     file: str = typer.Argument(
-        None, help="Posting file (.txt, .md, .html) or '-' for stdin.", show_default=False
+        None,
+        help="Posting file (.txt, .md, .html; .pdf, .docx with the 'cv' extra) or '-' for stdin.",
+        show_default=False,
     ),
     title: str = typer.Option(None, "--title", help="The posting's title, if not its first line."),
-    as_json: bool = typer.Option(False, "--json", help="Print the reading as JSON."),
+    fmt: str = typer.Option(
+        "text", "--format", "-f", help="text (terminal), md (Markdown) or json."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     jsonl: str = typer.Option(
         None,
         "--jsonl",
@@ -34,11 +43,13 @@ def read(
     semantic: str = SemanticOption,
 ) -> None:
     """Read a posting: the role its work describes, the evidence, the title's role, flags."""
+    if fmt not in _FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
     tax = taxonomy_from(taxonomy)
     jobs = jobs or available_cores()
     # one model thread per reader process: more would fight over the same cores
     threads = 1 if jsonl is not None and jobs > 1 else None
-    matcher = semantic_matcher(tax, semantic, many=jsonl is not None, threads=threads)
+    matcher = semantic_matcher(tax, semantic, task="read", many=jsonl is not None, threads=threads)
     reader = PostingReader(tax, semantic=matcher)
     if jsonl is not None:
         if file is not None:
@@ -47,14 +58,29 @@ def read(
         raise typer.Exit(1 if failed else 0)
     if file is None:
         raise typer.BadParameter("give a posting FILE, '-' for stdin, or --jsonl FILE")
-    text = text_of(sys.stdin.buffer.read()) if file == "-" else _read_file(file)
+    text = _stdin() if file == "-" else _read_file(file)
     reading = reader.read(text, title=title)
-    if as_json:
+    if as_json or fmt == "json":
         typer.echo(reading.model_dump_json(indent=2))
+        return
+    if fmt == "md":
+        from rolelens.web.markdown import reading_markdown
+
+        typer.echo(reading_markdown(reading, reader.taxonomy), nl=False)
         return
     from rolelens.cli.render import render_reading
 
     render_reading(reading, text, reader.taxonomy)
+
+
+def _stdin() -> str:
+    """The posting on stdin: a PDF or DOCX by its bytes, else text (or an HTML page)."""
+    from rolelens.io.documents import MAX_DOCUMENT_BYTES, document_text
+
+    data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+    if b"%PDF-" in data[:1024] or data.startswith(b"PK\x03\x04"):
+        return document_text(data)
+    return text_of(data)
 
 
 def _read_file(file: str) -> str:
@@ -62,12 +88,16 @@ def _read_file(file: str) -> str:
     path = Path(file)
     if path.is_dir():
         raise typer.BadParameter(
-            f"{file} is a folder, not a posting file: give one file (.txt, .md, .html), "
-            "or many postings as JSONL with --jsonl FILE"
+            f"{file} is a folder, not a posting file: give one file (.txt, .md, .html, .pdf, "
+            ".docx), or many postings as JSONL with --jsonl FILE"
         )
     if not path.is_file():
         raise typer.BadParameter(f"no such file: {file}")
     try:
+        if path.suffix.lower() in _DOCUMENTS:
+            from rolelens.io.documents import read_document
+
+            return read_document(path)
         return read_path(path)
     except OSError as exc:
         raise typer.BadParameter(f"cannot read {file}: {exc.strerror or exc}") from exc

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rolelens.core.models import Evidence, Reading
+from rolelens.md import seniority_line
 from rolelens.taxonomy.schema import Taxonomy
 
 _BAR = 30
@@ -50,8 +51,8 @@ def render_reading(
         lines.append(
             Text("HYBRID (ML + GenAI): " + (reading.hybrid_reason or ""), style="bold magenta")
         )
-    seniority = reading.seniority or "not stated"
-    lines.append(Text(f"Seniority: {seniority} (from {reading.seniority_basis})", style="dim"))
+    seniority = seniority_line(reading.seniority, reading.seniority_basis)
+    lines.append(Text(f"Seniority: {seniority}", style="dim"))
     console.print(Panel(Group(*lines), title="rolelens", expand=False))
 
     bars = Table.grid(padding=(0, 1))

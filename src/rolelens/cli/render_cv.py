@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
-from rolelens.md import md_escape
+from rolelens.md import md_escape, role_name
+
+if TYPE_CHECKING:
+    from rolelens.taxonomy.schema import Taxonomy
 
 _USE_NOTE = {
     "shipped": "in an outcome statement",
@@ -22,22 +27,23 @@ def _md(text: str) -> str:
     return md_escape(text)
 
 
-def _top_scores(scores: dict[str, float], n: int = 3) -> str:
+def _top_scores(scores: dict[str, float], taxonomy: Taxonomy | None, n: int = 3) -> str:
     best = sorted(scores.items(), key=lambda kv: -kv[1])[:n]
-    return ", ".join(f"{r} {_pct(p)}" for r, p in best)
+    return ", ".join(f"{role_name(taxonomy, r)} {_pct(p)}" for r, p in best)
 
 
-def cv_markdown(r: CvReading) -> str:
-    """A CV reading as a Markdown document."""
+def cv_markdown(r: CvReading, taxonomy: Taxonomy | None = None) -> str:
+    """A CV reading as a Markdown document (roles by name when ``taxonomy`` is given)."""
     out = ["# CV reading", ""]
     if r.undetermined_reason is not None:
         out.append(f"**Role by shipped work:** undetermined — {_md(r.undetermined_reason)}")
     else:
         out.append(
-            f"**Role by shipped work:** {r.role} ({_pct(r.confidence)}); {_top_scores(r.scores)}"
+            f"**Role by shipped work:** {role_name(taxonomy, r.role)} ({_pct(r.confidence)}); "
+            f"{_top_scores(r.scores, taxonomy)}"
         )
     if r.listed_role and r.listed_role != r.role:
-        out.append(f"\n**The skills list alone points to:** {r.listed_role}")
+        out.append(f"\n**The skills list alone points to:** {role_name(taxonomy, r.listed_role)}")
     years = "unknown" if r.years_experience is None else f"{r.years_experience:g} years"
     out.append(f"\n**Experience:** {years}" + (f" ({r.seniority})" if r.seniority else ""))
     if r.years_early_career:
@@ -91,8 +97,9 @@ def cv_markdown(r: CvReading) -> str:
     return "\n".join(out) + "\n"
 
 
-def fit_markdown(f: FitReport) -> str:
-    """A fit report as a Markdown document."""
+def fit_markdown(f: FitReport, taxonomy: Taxonomy | None = None) -> str:
+    """A fit report as a Markdown document (``taxonomy``: the same signature as the others;
+    its role words come from the matcher already in names)."""
     out = ["# CV fit", ""]
     out.append(
         f"**Fit:** {f.fit_label} ({f.fit_score:.2f}); requirements covered {_pct(f.coverage)}"
@@ -129,22 +136,27 @@ def fit_markdown(f: FitReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def career_markdown(c: CareerAdvice) -> str:
-    """Career advice as a Markdown document."""
+def career_markdown(c: CareerAdvice, taxonomy: Taxonomy | None = None) -> str:
+    """Career advice as a Markdown document (roles by name when ``taxonomy`` is given)."""
     out = ["# Career advice", ""]
     if c.undetermined_reason is not None:
         out.append(f"**No advice:** {_md(c.undetermined_reason)}.")
         out.append("\nAdd the jobs and projects you have done, with what each delivered.")
         out += ["", f"_taxonomy {c.taxonomy_version}, scorer {c.scorer_version}_"]
         return "\n".join(out) + "\n"
-    out.append(f"**Target:** {c.target_name} ({c.target_role})")
+    out.append(f"**Target:** {c.target_name}")
     out.append(f"\n**Why:** {_md(c.reason)}")
     if c.alternatives:
-        out.append("\n**Also worth a look:** " + ", ".join(c.alternatives))
+        out.append(
+            "\n**Also worth a look:** " + ", ".join(role_name(taxonomy, a) for a in c.alternatives)
+        )
     if c.interests:
         out.append(
             "\n**What you enjoy points to:** "
-            + "; ".join(f"{s.label} → {s.role} ({', '.join(s.words)})" for s in c.interests)
+            + "; ".join(
+                f"{s.label} → {role_name(taxonomy, s.role)} ({', '.join(s.words)})"
+                for s in c.interests
+            )
         )
     out += ["", "## Core skills of the target", ""]
     marks = {"shown": "shown in your work", "listed": "named, not shown", "missing": "missing"}

@@ -1,4 +1,5 @@
-"""Turn a CV file (PDF, DOCX, HTML, Markdown, text) into plain text, or a coded error.
+"""Turn a document (a CV, posting or brief as PDF, DOCX, HTML, Markdown or text) into plain
+text, or a coded error.
 
 The format is sniffed from the bytes first and the file name second, so a PNG renamed
 ``cv.pdf`` is refused as what it is. PDF text comes from pypdfium2 (PDFium), DOCX from
@@ -87,8 +88,8 @@ def sniff(data: bytes, filename: str | None = None) -> DocumentKind:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise UnsupportedDocument(
-                f"{_name(filename)} is {what}, not a CV format (give PDF, DOCX, HTML, "
-                "Markdown or text)"
+                f"{_name(filename)} is {what}, not a document format (give PDF, DOCX, "
+                "HTML, Markdown or text)"
                 + ("; an image of a CV needs OCR first" if "image" in what else "")
             )
     if suffix in (".pdf", ".docx"):
@@ -101,7 +102,7 @@ def sniff(data: bytes, filename: str | None = None) -> DocumentKind:
         return "markdown"
     if suffix not in _KNOWN_SUFFIXES:
         raise UnsupportedDocument(
-            f"{_name(filename)}: {suffix} is not a CV format (give PDF, DOCX, HTML, "
+            f"{_name(filename)}: {suffix} is not a document format (give PDF, DOCX, HTML, "
             "Markdown or text)"
         )
     return "text"
@@ -110,7 +111,7 @@ def sniff(data: bytes, filename: str | None = None) -> DocumentKind:
 def document_text(
     data: bytes, filename: str | None = None, *, max_bytes: int = MAX_DOCUMENT_BYTES
 ) -> str:
-    """The plain text of a CV file given as bytes (``filename`` hints the format)."""
+    """The plain text of a document given as bytes (``filename`` hints the format)."""
     if len(data) > max_bytes:
         raise InputTooLarge(f"{_name(filename)} is {len(data):,} bytes; the limit is {max_bytes:,}")
     if not data.strip():
@@ -126,7 +127,7 @@ def document_text(
             text = text_of(data, suffix, max_bytes=max_bytes)
         except BinaryInput as exc:
             raise UnsupportedDocument(
-                f"{_name(filename)} looks like binary data of a kind CVs are not read from "
+                f"{_name(filename)} looks like binary data of a kind documents are not read from "
                 "(give PDF, DOCX, HTML, Markdown or text)"
             ) from exc
     if not text.strip():
@@ -137,7 +138,7 @@ def document_text(
 
 
 def read_document(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> str:
-    """The plain text of a CV file on disk."""
+    """The plain text of a document on disk."""
     size = path.stat().st_size
     if size > max_bytes:
         raise InputTooLarge(f"{path.name} is {size:,} bytes; the limit is {max_bytes:,}")

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from rolelens.core.models import Reading
-from rolelens.md import md_escape
+from rolelens.md import md_escape, role_name, seniority_line
 from rolelens.taxonomy.schema import Taxonomy
 
 _MAX_EVIDENCE = 20
 
 
 def _name(taxonomy: Taxonomy, role: str | None) -> str:
-    if role is None:
-        return "no known role"
-    if role in ("ambiguous", "undetermined"):
-        return role
-    try:
-        return taxonomy.role(role).name
-    except KeyError:
-        return role
+    return role_name(taxonomy, role)
 
 
 def _cell(text: str) -> str:
@@ -46,7 +39,7 @@ def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
         w("")
         w(f"> **Hybrid (ML + GenAI):** {reading.hybrid_reason or ''}")
     w("")
-    w(f"**Seniority:** {reading.seniority or 'not stated'} (from {reading.seniority_basis}).")
+    w(f"**Seniority:** {seniority_line(reading.seniority, reading.seniority_basis)}.")
     w("")
     w("## Role probabilities")
     w("")
