@@ -273,21 +273,25 @@ _PAY_CUE = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\n+")
+_ANY_CURRENCY = re.compile(_CUR, re.I)
 # A yearly midpoint outside this band is not a salary (a price, a fund, a typo).
 PLAUSIBLE_ANNUAL = (10_000.0, 2_000_000.0)
 
 
 def pay_sentences(text: str) -> list[str]:
     """The sentences or lines of a text that state an amount of money next to a pay word."""
-    out = []
-    for sentence in _SENTENCE.split(text or ""):
+    out: list[str] = []
+    if not text or not _ANY_CURRENCY.search(text):
+        return out  # most postings name no currency: one cheap pass
+    for sentence in _SENTENCE.split(text):
         sentence = sentence.strip()
-        if (
+        if (  # cheapest checks first: most sentences name no currency
             sentence
             and len(sentence) <= 2000
-            and _PAY_SPAN.search(sentence)
+            and _ANY_CURRENCY.search(sentence)
             and _PAY_CUE.search(sentence)
             and not _NOT_PAY.search(sentence)
+            and _PAY_SPAN.search(sentence)
         ):
             out.append(sentence)
     return out

@@ -4,7 +4,7 @@ A posting is an **exact** duplicate of an earlier one when both have the same em
 (or both none) and the same description once case, punctuation and spacing are ignored. It
 is a **near** duplicate when the employer is the same (and known) and the descriptions'
 word 5-gram sets have an estimated Jaccard similarity of at least :data:`THRESHOLD`
-(MinHash signatures and LSH from ``datasketch``). Each duplicate points at the first
+(MinHash signatures and LSH from ``datasketch``, over CRC-32 hashes of the 5-grams). Each duplicate points at the first
 posting of its group in input order, which is kept; so the result depends only on the
 rows and their order, and a resumed or re-run job finds the same duplicates.
 """
@@ -23,6 +23,9 @@ from rolelens.io.corpus import CorpusRow
 EXACT = "exact"
 NEAR = "near"
 THRESHOLD = 0.9
+# LSH finds candidates from a lower similarity, so few pairs at the threshold are missed;
+# each candidate's estimated similarity must still reach THRESHOLD
+_CANDIDATES = 0.75
 NUM_PERM = 128
 SHINGLE = 5
 _BATCH = 1000
@@ -41,16 +44,25 @@ def _norm(text: str | None) -> str:
     return " ".join(_WORDS.findall(text.lower())) if text else ""
 
 
-def _hash32(data: bytes) -> int:
-    return zlib.crc32(data)
+def shingles(text: str) -> list[int]:
+    """32-bit hashes of the distinct word 5-grams of a normalised text (one hash of the whole
+    text when it is shorter), sorted. Deterministic across processes (CRC-32, not ``hash``)."""
+    import numpy as np
 
-
-def shingles(text: str) -> set[bytes]:
-    """The word 5-grams of a normalised text (the whole text when it is shorter)."""
     words = text.split()
     if len(words) <= SHINGLE:
-        return {text.encode()}
-    return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+        return [zlib.crc32(text.encode())]
+    codes = np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
+    n = len(words) - SHINGLE + 1
+    grams = np.zeros(n, np.uint64)
+    for k in range(SHINGLE):  # a polynomial hash of each 5-gram, wrapping in 64 bits
+        grams = grams * np.uint64(1_000_003) + codes[k : k + n]
+    out: list[int] = np.unique(grams & np.uint64(0xFFFFFFFF)).tolist()
+    return out
+
+
+def _identity(value: int) -> int:
+    return value
 
 
 class DuplicateFinder:
@@ -61,7 +73,7 @@ class DuplicateFinder:
 
         self._num_perm = num_perm
         self._threshold = threshold
-        self._lsh: Any = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh: Any = MinHashLSH(threshold=min(threshold, _CANDIDATES), num_perm=num_perm)
         self._exact: dict[bytes, int] = {}
         self._company: dict[int, str] = {}
         self._signature: dict[int, Any] = {}
@@ -92,7 +104,7 @@ class DuplicateFinder:
         signatures = MinHash.bulk(
             [shingles(text) for _, _, text in pending],
             num_perm=self._num_perm,
-            hashfunc=_hash32,
+            hashfunc=_identity,  # the 5-gram hashes are hashes already
         )
         for (index, company, _), sig in zip(pending, signatures, strict=True):
             matches = [
