@@ -4,9 +4,10 @@ A posting is an **exact** duplicate of an earlier one when both have the same em
 (or both none) and the same description once case, punctuation and spacing are ignored. It
 is a **near** duplicate when the employer is the same (and known) and the descriptions'
 word 5-gram sets have an estimated Jaccard similarity of at least :data:`THRESHOLD`
-(MinHash signatures and LSH from ``datasketch``, over CRC-32 hashes of the 5-grams). Each duplicate points at the first
-posting of its group in input order, which is kept; so the result depends only on the
-rows and their order, and a resumed or re-run job finds the same duplicates.
+(MinHash signatures and LSH from ``datasketch``, over CRC-32 hashes of the 5-grams). Each
+duplicate points at the first posting of its group in input order, which is kept; so the
+result depends only on the rows and their order, and a resumed or re-run job finds the
+same duplicates.
 """
 
 from __future__ import annotations
