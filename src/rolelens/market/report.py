@@ -641,8 +641,8 @@ def _comparison_section(page: _Page, data: dict[str, Any]) -> None:
             "rising_items",
             svg.dumbbells(
                 [
-                    f"{r['label'] or r['item']} ({r['source']})"
-                    + (" *" if r["significant"] else "")
+                    ("* " if r["significant"] else "")
+                    + f"{str(r['label'] or r['item'])[:26]} · {str(r['source'])[:14]}"
                     for r in rising
                 ],
                 [float(r["share_early"]) for r in rising],

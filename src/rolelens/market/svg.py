@@ -31,6 +31,14 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
     )
 
 
+# Characters of a row label that fit left of a chart (longer ones are cut with an ellipsis).
+LABEL_CHARS = 44
+
+
+def _fit(label: str, width: int = LABEL_CHARS) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
 def _text(
     x: float, y: float, s: str, *, anchor: str = "start", size: int = 11, **extra: str
 ) -> str:
@@ -94,7 +102,7 @@ def heatmap(
     title: str,
 ) -> str:
     """A grid of (count, share) cells shaded by share; rows and columns labelled."""
-    left, top, cw, ch = 170, 110, 78, 26
+    left, top, cw, ch = 260, 110, 78, 26
     width = left + cw * len(columns) + 90  # room for the last slanted header
     height = top + ch * len(rows) + 10
     body = []
@@ -106,7 +114,7 @@ def heatmap(
         )
     for ri, name in enumerate(rows):
         y = top + ri * ch
-        body.append(_text(left - 6, y + ch / 2 + 4, name, anchor="end"))
+        body.append(_text(left - 6, y + ch / 2 + 4, _fit(name), anchor="end"))
         for ci in range(len(columns)):
             count, share = cells[ri][ci]
             shade = f"rgba(78,121,167,{0.08 + 0.92 * share:.3f})" if count else "#f6f6f6"
@@ -155,7 +163,7 @@ def hbars(
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * bh
         faded = bool(greyed and greyed[i])
-        body.append(_text(left - 6, y + 13, label, anchor="end"))
+        body.append(_text(left - 6, y + 13, _fit(label), anchor="end"))
         opacity = f' opacity="{FADED}"' if faded else ""
         body.append(
             f'<rect x="{left}" y="{y + 3}" width="{sx(value) - left:.1f}" height="{bh - 6}" '
@@ -241,7 +249,7 @@ def dumbbells(
         y = top + i * bh + 10
         x0 = left + span * before[i] / vmax
         x1 = left + span * after[i] / vmax
-        body.append(_text(left - 6, y + 4, label, anchor="end"))
+        body.append(_text(left - 6, y + 4, _fit(label), anchor="end"))
         body.append(
             f'<line x1="{x0:.1f}" y1="{y}" x2="{x1:.1f}" y2="{y}" stroke="#bbb" stroke-width="2"/>'
         )
@@ -277,7 +285,7 @@ def boxplots(
     for i, (label, s) in enumerate(zip(labels, stats, strict=True)):
         y = top + i * bh + 12
         p10, p25, med, p75, p90 = s
-        body.append(_text(left - 6, y + 4, label, anchor="end"))
+        body.append(_text(left - 6, y + 4, _fit(label), anchor="end"))
         body.append(
             f'<line x1="{sx(p10):.1f}" y1="{y}" x2="{sx(p90):.1f}" y2="{y}" stroke="#777"/>'
         )
