@@ -13,6 +13,12 @@ It prints the scaling from 1 to 2 processes (time with 1 / time with 2), the loc
 overhead over the bare reader, and the Spark-local overhead as a ratio to the local engine
 with the same number of cores. Timings on a shared machine are noisy: run it twice.
 This is a benchmark, not a test: it asserts nothing and exits 0 when ../shared is missing.
+
+``--scale N`` measures scale instead: it builds an N-row corpus by cycling through every
+shared posting file (ids made unique), times the duplicate pass alone, then runs the local
+engine on both cores and Spark ``local[2]`` over it with ``--keep-duplicates`` (the copies
+would otherwise be left out unread), and prints rows/s, peak memory, whether the two
+engines' aggregates are equal, and the projected time for one million rows.
 """
 
 from __future__ import annotations
@@ -96,15 +102,79 @@ def bare_reader(corpus: Path, limit: int | None) -> tuple[int, float]:
     return len(rows), time.perf_counter() - started
 
 
+def build_scaled(folder: Path, rows: int) -> Path:
+    """An N-row JSONL corpus cycling through the shared postings, each id made unique."""
+    sources = sorted(CORPUS.parent.glob("*.jsonl.gz"))
+    path = folder / f"scaled-{rows}.jsonl"
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        while written < rows:
+            for source in sources:
+                with gzip.open(source, "rt", encoding="utf-8") as fh:
+                    for line in fh:
+                        obj = json.loads(line)
+                        obj["id"] = f"{obj.get('id')}#{written}"
+                        out.write(json.dumps(obj) + "\n")
+                        written += 1
+                        if written >= rows:
+                            return path
+    return path
+
+
+def scale(rows: int, no_spark: bool) -> int:
+    """The --scale run: duplicate pass, local on 2 cores, Spark local[2], projected 1M time."""
+    from rolelens.io.corpus import iter_corpus
+    from rolelens.market.dedup import find_duplicates
+
+    million = 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = build_scaled(Path(tmp), rows)
+        print(f"corpus: {rows:,} rows cycled from {CORPUS.parent} (ids made unique)")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (shared)")
+        started = time.perf_counter()
+        found = find_duplicates(enumerate(iter_corpus([corpus])))
+        dedup = time.perf_counter() - started
+        print(
+            f"duplicate pass (one core, before reading): {rows / dedup:,.0f} rows/s, "
+            f"{len(found):,} copies found; 1M rows: {million / (rows / dedup) / 60:.1f} min"
+        )
+        runs = [("local, 2 processes", ["--jobs", "2"])]
+        if not no_spark:
+            runs.append(("spark local[2]", ["--engine", "spark", "--spark-master", "local[2]"]))
+        aggregates = {}
+        for i, (name, extra) in enumerate(runs):
+            out = Path(tmp) / f"out{i}"
+            seconds, peak, _ = run_cli(
+                ["market", str(corpus), "--out", str(out), "--keep-duplicates", *extra]
+            )
+            aggregates[name] = json.loads((out / "aggregate.json").read_text())
+            rate = rows / seconds
+            print(
+                f"{name:>20}: {rows:,} rows in {seconds:6.1f} s = {rate:7,.0f} rows/s, peak "
+                f"memory {peak / 2**20:,.0f} MiB; 1M rows: {million / rate / 60:.1f} min "
+                f"(+ {million / (rows / dedup) / 60:.1f} min duplicate pass without "
+                "--keep-duplicates)"
+            )
+        if len(aggregates) == 2:
+            same = aggregates["local, 2 processes"] == aggregates["spark local[2]"]
+            print(f"aggregates of the two engines equal: {same}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=0, help="only the first N postings")
     parser.add_argument("--no-spark", action="store_true", help="skip the Spark run")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--scale", type=int, default=0, help="build an N-row corpus and measure scale instead"
+    )
     args = parser.parse_args(argv)
     if not args.corpus.exists():
         print(f"skipped: {args.corpus} is missing (../shared is not beside this clone)")
         return 0
+    if args.scale:
+        return scale(args.scale, args.no_spark)
     limit = ["--limit", str(args.limit)] if args.limit else []
     print(f"corpus: {args.corpus.name}{f', first {args.limit:,} rows' if args.limit else ''}")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (shared: noisy)")
