@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rolelens.core.matcher import AliasMatcher
+from rolelens.core.matcher import AliasMatcher, cue_regex, fold
 from rolelens.core.reader import PostingReader
 from rolelens.taxonomy.loader import load_taxonomy, toy_path
 
@@ -64,3 +64,28 @@ def test_properties_spans_point_into_the_text(text: str, title: str | None) -> N
     for ev in reading.evidence:
         source = reading.title.text if ev.section == "title" else text
         assert source[ev.start : ev.end] == ev.text
+
+
+CUES = [
+    ["nice to have", "a plus", "is a plus", "bonus", "-", "(preferred)"],
+    ["we", "us", "our", "company"],
+    ["no ", "not ", "never ", "no need for"],
+]
+CUE_MATCHER = AliasMatcher(TOY, cues=CUES)
+CUE_REGEXES = [cue_regex(phrases) for phrases in CUES]
+
+
+@given(text=TEXTS, data=st.data())
+def test_properties_cue_spots_answer_as_the_cue_regex(text: str, data: st.DataObject) -> None:
+    """The reader asks each clause whether a cue is in it of positions found in one scan;
+    the answers are the cue regex's, for a slice (its ends are word boundaries) and for a
+    span searched in place (the text before it is seen)."""
+    folded = fold(text)
+    hits, spots = CUE_MATCHER.scan(text, folded)
+    assert hits == MATCHER.find(text, folded)  # cue phrases change no alias hit
+    start = data.draw(st.integers(0, len(folded)))
+    end = data.draw(st.integers(start, len(folded)))
+    for pattern, found in zip(CUE_REGEXES, spots, strict=True):
+        assert pattern is not None
+        assert found.in_segment(start, end) == (pattern.search(folded[start:end]) is not None)
+        assert found.in_span(start, end) == (pattern.search(folded, start, end) is not None)

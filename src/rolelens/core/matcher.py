@@ -11,6 +11,8 @@ contest and then vanish, so the shorter alias inside them never counts.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -61,11 +63,70 @@ class Hit:
     end: int
 
 
-class AliasMatcher:
-    """Every alias and stop phrase of a taxonomy, compiled once for fast scanning."""
+def cue_keys(phrases: Iterable[str]) -> list[str]:
+    """Cue phrases as they are compared with folded text (folded, trimmed, each once),
+    longest first: the alternatives of :func:`cue_regex`."""
+    return sorted({key for p in phrases if (key := fold(p).strip())}, key=len, reverse=True)
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+
+def cue_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for cue phrases, matched on folded text as whole words (None for none)."""
+    keys = cue_keys(phrases)
+    if not keys:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])")
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # cue_regex's word characters
+
+
+class CueSpots:
+    """Every occurrence of one cue list's phrases in a folded text, overlapping ones too,
+    sorted: (start, end, word boundary before, word boundary after). It answers what the
+    list's :func:`cue_regex` would answer, without running a regex over each clause."""
+
+    __slots__ = ("found", "starts")
+
+    def __init__(self, found: list[tuple[int, int, bool, bool]]) -> None:
+        found.sort()
+        self.found = found
+        self.starts = [f[0] for f in found]
+
+    def in_segment(self, start: int, end: int) -> bool:
+        """``cue_regex(...).search(folded[start:end]) is not None``: the slice's own ends
+        count as word boundaries."""
+        found = self.found
+        for i in range(bisect_left(self.starts, start), len(found)):
+            a, b, before, after = found[i]
+            if a >= end:
+                return False
+            if b <= end and (before or a == start) and (after or b == end):
+                return True
+        return False
+
+    def in_span(self, start: int, end: int) -> bool:
+        """``cue_regex(...).search(folded, start, end) is not None``: the text before
+        ``start`` is seen, and ``end`` reads as the end of the text."""
+        found = self.found
+        for i in range(bisect_left(self.starts, start), len(found)):
+            a, b, before, after = found[i]
+            if a >= end:
+                return False
+            if b <= end and before and (after or b == end):
+                return True
+        return False
+
+
+_CUE_ONLY = -2  # the item index of a key that is a cue phrase and no alias
+
+
+class AliasMatcher:
+    """Every alias and stop phrase of a taxonomy, compiled once for fast scanning; and,
+    optionally, lists of cue phrases found in the same pass (:meth:`scan`)."""
+
+    def __init__(self, taxonomy: Taxonomy, cues: Sequence[Sequence[str]] = ()) -> None:
         self.items = list(taxonomy.evidence)
+        self.cue_lists = len(cues)
         folded: dict[str, int] = {}
         exact: dict[str, int] = {}
         for phrase in taxonomy.reading.stop_phrases:
@@ -78,21 +139,58 @@ class AliasMatcher:
                     exact[alias.text] = index
                 else:
                     folded[_fold_alias(alias.text)] = index
-        self._folded = _automaton(folded)
-        self._exact = _automaton(exact)
+        tags: dict[str, list[int]] = {}
+        for k, phrases in enumerate(cues):
+            for key in cue_keys(phrases):
+                tags.setdefault(key, []).append(k)
+        self._folded = _automaton(folded, tags)
+        self._exact = _automaton(exact, {})
 
     def find(self, text: str, folded: str | None = None) -> list[Hit]:
         """Non-overlapping hits, leftmost-longest, stop phrases removed."""
+        return self.scan(text, folded)[0]
+
+    def scan(self, text: str, folded: str | None = None) -> tuple[list[Hit], list[CueSpots]]:
+        """The hits (as :meth:`find`) and, for each cue list, where its phrases are."""
         if folded is None:
             folded = fold(text)
         candidates: list[tuple[int, int, int]] = []
+        add = candidates.append
+        spots: list[list[tuple[int, int, bool, bool]]] = [[] for _ in range(self.cue_lists)]
+        word = _WORD_CHARS
         for automaton, haystack in ((self._folded, folded), (self._exact, text)):
             if automaton is None:
                 continue
-            for end, (length, item) in automaton.iter(haystack):
+            n = len(haystack)
+            # _bounded, inlined: this loop sees every raw hit (~100 a posting, most of them
+            # inside longer words), and a call each cost a tenth of the reading
+            for end, (length, item, cue) in automaton.iter(haystack):
                 start = end - length + 1
-                if _bounded(haystack, start, end + 1):
-                    candidates.append((start, -(end + 1), item))
+                stop = end + 1
+                if cue:
+                    spot = (
+                        start,
+                        stop,
+                        start == 0 or haystack[start - 1] not in word,
+                        stop == n or haystack[stop] not in word,
+                    )
+                    for k in cue:
+                        spots[k].append(spot)
+                    if item == _CUE_ONLY:
+                        continue
+                if start > 0:
+                    before = haystack[start - 1]
+                    if before.isalnum() or (before in "+#" and haystack[start].isalnum()):
+                        continue
+                if stop < n:
+                    after = haystack[stop]
+                    if after.isalnum():
+                        last = haystack[end]
+                        if last.isalnum() or last in "+#.":
+                            continue
+                    elif after in "+#" and haystack[end].isalnum():
+                        continue
+                add((start, -stop, item))
         candidates.sort()
         hits: list[Hit] = []
         taken_until = -1
@@ -101,8 +199,8 @@ class AliasMatcher:
                 continue
             taken_until = -neg_end
             if item != STOP:
-                hits.append(Hit(item, start, -neg_end))
-        return hits
+                hits.append(Hit(item, start, taken_until))
+        return hits, [CueSpots(found) for found in spots]
 
 
 def _fold_alias(alias: str) -> str:
@@ -111,12 +209,16 @@ def _fold_alias(alias: str) -> str:
     return normalise_alias(alias if alias.isascii() else alias.translate(_FOLD))
 
 
-def _automaton(patterns: dict[str, int]) -> ahocorasick.Automaton | None:
-    if not patterns:
+def _automaton(
+    patterns: dict[str, int], cues: dict[str, list[int]]
+) -> ahocorasick.Automaton | None:
+    """Keys -> (length, item index or STOP or _CUE_ONLY, the cue lists holding the key)."""
+    if not patterns and not cues:
         return None
     automaton = ahocorasick.Automaton()
-    for phrase, item in patterns.items():
-        automaton.add_word(phrase, (len(phrase), item))
+    for phrase in [*patterns, *(k for k in cues if k not in patterns)]:
+        item = patterns.get(phrase, _CUE_ONLY)
+        automaton.add_word(phrase, (len(phrase), item, tuple(cues.get(phrase, ()))))
     automaton.make_automaton()
     return automaton
 
