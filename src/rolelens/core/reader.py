@@ -366,7 +366,9 @@ class PostingReader:
                 dropped += 1
                 continue
             per_item[hit.item] += 1
-            clause = self._clause(folded, hit.start, bounds, clauses, cues)
+            clause = clauses.get(bisect_right(bounds, hit.start)) or self._clause(
+                folded, hit.start, bounds, clauses, cues
+            )
             level: Level = _SECTION_LEVEL[section]
             if level == "required" and (
                 clause.preferred or self._after_not_needed.match(folded, hit.end)
@@ -674,28 +676,30 @@ def _mention(
 ) -> tuple[int, Evidence]:
     """One mention as (item index, Evidence); points are given later by ``_attribute``."""
     return hit.item, _evidence_record(
-        item=item.id,
-        label=item.label,
-        kind=item.kind,
-        text=source[hit.start : hit.end],
-        start=hit.start,
-        end=hit.end,
-        section=section,
-        level=level,
-        negated=negated,
-        listed=listed,
-        worked_with=worked_with,
-        factor=round(factor, 3),
-        similarity=None,
-        set_aside=None,
-        contributions={},
+        {
+            "item": item.id,
+            "label": item.label,
+            "kind": item.kind,
+            "text": source[hit.start : hit.end],
+            "start": hit.start,
+            "end": hit.end,
+            "section": section,
+            "level": level,
+            "negated": negated,
+            "listed": listed,
+            "worked_with": worked_with,
+            "factor": round(factor, 3),
+            "similarity": None,
+            "set_aside": None,
+            "contributions": {},
+        }
     )
 
 
 _EVIDENCE_FIELDS = frozenset(Evidence.model_fields)
 
 
-def _evidence_record(**fields: object) -> Evidence:
+def _evidence_record(fields: dict[str, object]) -> Evidence:
     """An Evidence built from values the reader already checked, skipping validation.
 
     ``model_construct`` costs ~10 µs a call and a posting has dozens of mentions; this
