@@ -312,3 +312,115 @@ def test_web_browser_shows_a_semantic_match_with_its_similarity(
         assert "in other words: similarity" in tip.inner_text()
     finally:
         context.close()
+
+
+# -- issue 13: per-tab results, the CV carried between tabs, Clear, a phone's width ----------
+BRIEF = (
+    "We run 40 warehouses and want to predict weekly demand per product from five years of "
+    "daily sales, so that we cut stock-outs; the forecasts must refresh every night."
+)
+
+
+def _visible(page: Any, selector: str) -> bool:
+    return bool(page.locator(selector).is_visible())
+
+
+def test_web_browser_each_tab_keeps_its_own_result_and_text(page: Any) -> None:
+    page.fill("#title", "Machine Learning Engineer")
+    page.fill("#text", POSTING)
+    page.click("#run")
+    page.wait_for_selector("#verdict-role")
+    page.click("#tab-brief")
+    # the brief tab shows no posting answer beside the brief form
+    assert _visible(page, "#empty") and not _visible(page, "#output")
+    assert page.locator("#verdict-role").count() == 0
+    assert page.input_value("#text") == ""
+    page.fill("#text", BRIEF)
+    page.click("#run")
+    page.wait_for_selector("#verdict-role")
+    hire = page.inner_text("#verdict-role")
+    page.click("#tab-posting")
+    assert page.inner_text("#verdict-role") == "AI engineer / GenAI developer"
+    assert page.input_value("#text") == POSTING
+    assert page.input_value("#title") == "Machine Learning Engineer"
+    page.click("#tab-brief")
+    assert page.inner_text("#verdict-role") == hire
+    assert page.input_value("#text") == BRIEF
+
+
+def test_web_browser_clear_clears_the_result(page: Any) -> None:
+    page.fill("#text", POSTING)
+    page.click("#run")
+    page.wait_for_selector("#verdict-role")
+    page.click("#clear")
+    assert page.input_value("#text") == ""
+    assert _visible(page, "#empty") and not _visible(page, "#output")
+    assert page.locator("#verdict-role").count() == 0
+    # and it stays cleared when the user comes back to the tab
+    page.click("#tab-brief")
+    page.click("#tab-posting")
+    assert page.locator("#verdict-role").count() == 0 and page.input_value("#text") == ""
+
+
+def test_web_browser_an_uploaded_cv_is_carried_to_cv_vs_posting(page: Any) -> None:
+    from cv_files import docx_bytes
+
+    page.wait_for_selector("#tab-match:not([hidden])", timeout=10_000)
+    page.click("#tab-cv")
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "priya.docx",
+                "mimeType": "application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document",
+                "buffer": docx_bytes(CV),
+            }
+        ],
+    )
+    assert page.inner_text("#filename") == "priya.docx"
+    page.click("#run")
+    page.wait_for_selector("#career")
+    page.click("#tab-match")
+    assert page.inner_text("#filename") == "priya.docx"  # the same CV, not asked for again
+    assert _visible(page, "#empty")  # the CV tab's answer stays on the CV tab
+    page.fill(
+        "#text2",
+        "AI Engineer\n\nRequirements\n- Build retrieval-augmented generation with pgvector.\n",
+    )
+    page.click("#run")
+    page.wait_for_selector("#requirements")
+    assert "pgvector" in page.inner_text("#requirements")
+    page.click("#tab-cv")
+    assert page.locator("#career").count() == 1
+    assert page.inner_text("#filename") == "priya.docx"
+
+
+@pytest.mark.parametrize("tab", ["posting", "brief", "cv", "match"])
+def test_web_browser_no_sideways_scroll_on_a_phone(browser: Any, server: str, tab: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        if tab in ("cv", "match"):  # the CV tabs appear once /healthz has answered
+            page.wait_for_selector(f"#tab-{tab}:not([hidden])", timeout=10_000)
+        page.click(f"#tab-{tab}")
+        page.fill("#text", {"posting": POSTING, "brief": BRIEF}.get(tab, CV))
+        if tab == "match":
+            page.fill("#text2", POSTING)
+        page.click("#run")
+        page.wait_for_selector(
+            "#output:not([hidden]) .verdict, #output:not([hidden]) #requirements"
+        )
+        width = page.evaluate("document.documentElement.clientWidth")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .filter((e) => !e.closest('.scroll'))
+                .slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""
+        )
+        assert scroll <= width, f"the page scrolls sideways at 390 px ({scroll} > {width}): {wide}"
+        _shot(page, f"web_390_{tab}")
+    finally:
+        context.close()

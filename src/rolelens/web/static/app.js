@@ -77,13 +77,19 @@ Python, PyTorch, scikit-learn, LightGBM, SQL, Airflow, MLflow, Docker, Kubernete
 `,
 };
 
+// the CV tab and "CV vs posting" share one CV (pasted or uploaded); each tab keeps its own
+// result, so switching tabs never shows one tab's answer beside another tab's form
+const SLOT = { posting: "posting", brief: "brief", cv: "cv", match: "cv" };
+
 const state = {
   mode: "posting",
   roles: {},
   features: new Set(["read", "scope"]),
   token: sessionStorage.getItem("rolelens-token") || "",
-  cvFile: null,
-  last: null, // {mode, result, request}
+  cvFile: null, // the CV uploaded as PDF/DOCX, for the CV and "CV vs posting" tabs
+  inputs: { posting: { text: "", title: "" }, brief: { text: "" }, cv: { text: "", likes: "" }, against: "" },
+  results: {}, // mode -> {nodes, last}
+  last: null, // {mode, result, path, request} of the tab shown
 };
 
 // ---------- small DOM helpers ----------
@@ -332,7 +338,8 @@ function renderReading(r, text) {
   const title = r.title || {};
   const facts = el("ul", { class: "facts" },
     el("li", {}, "Title says: ", el("b", { text: title.text ? roleName(title.role) : "no title given" })),
-    el("li", {}, "Seniority: ", el("b", { text: r.seniority || "not stated" }), ` (from ${r.seniority_basis})`),
+    el("li", {}, "Seniority: ", el("b", { text: r.seniority || "not stated" }),
+      r.seniority && r.seniority_basis !== "none" ? ` (from the ${r.seniority_basis === "years" ? "years asked" : r.seniority_basis})` : ""),
     el("li", {}, "Evidence: ", el("b", { text: String(r.evidence.length) }), " mentions"));
   const flags = [];
   const undetermined = r.role === "undetermined";
@@ -539,6 +546,34 @@ function show(nodes) {
   $("empty").hidden = true;
 }
 
+function showEmpty() {
+  hideTip();
+  $("output").replaceChildren();
+  $("output").hidden = true;
+  $("empty").hidden = false;
+}
+
+// keep what the user typed in this tab's fields, to put back when they return to it
+function saveInputs(mode) {
+  const slot = state.inputs[SLOT[mode]];
+  slot.text = $("text").value;
+  if (mode === "posting") slot.title = $("title").value;
+  if (mode === "cv") slot.likes = $("likes").value;
+  if (mode === "match") state.inputs.against = $("text2").value;
+}
+
+function restoreInputs(mode) {
+  const slot = state.inputs[SLOT[mode]];
+  $("text").value = slot.text || "";
+  $("title").value = slot.title || "";
+  $("likes").value = slot.likes || "";
+  // the posting to match against starts as the posting pasted on the posting tab
+  $("text2").value = state.inputs.against || state.inputs.posting.text || "";
+  const file = SLOT[mode] === "cv" ? state.cvFile : null;
+  $("filename").textContent = file ? file.name : "";
+  if (file) $("text").placeholder = `${file.name} will be sent as it is.`;
+}
+
 function cvForm(extra = {}) {
   const form = new FormData();
   // pasted text goes as a file too: multipart encoding turns a text field's line breaks
@@ -575,12 +610,12 @@ async function run(event) {
   try {
     let nodes;
     if (mode === "posting") {
-      const request = { text, title: $("title").value.trim() || null };
+      const request = { description: text, title: $("title").value.trim() || null };
       const result = await api("/v1/read", { json: request });
       state.last = { mode, result, path: "/v1/read", request };
       nodes = renderReading(result, text);
     } else if (mode === "brief") {
-      const request = { text };
+      const request = { brief: text };
       const result = await api("/v1/scope", { json: request });
       state.last = { mode, result, path: "/v1/scope", request };
       nodes = renderScoping(result, text.trim());
@@ -595,7 +630,8 @@ async function run(event) {
       state.last = { mode, result };
       nodes = renderMatch(result);
     }
-    show(nodes);
+    state.results[mode] = { nodes, last: state.last };
+    if (state.mode === mode) show(nodes); // the user may have switched tabs while it ran
     setStatus(`Done in ${Math.round(performance.now() - started)} ms.`);
     $("results").focus({ preventScroll: window.innerWidth > 900 });
   } catch (err) {
@@ -632,6 +668,7 @@ async function download(kind) {
 }
 
 function setMode(mode, focus = false) {
+  if (mode !== state.mode) saveInputs(state.mode);
   state.mode = mode;
   const spec = MODES[mode];
   for (const tab of document.querySelectorAll('[role="tab"]')) {
@@ -652,8 +689,31 @@ function setMode(mode, focus = false) {
   $("second-field").hidden = !spec.second;
   $("likes-field").hidden = !spec.likes;
   $("example").hidden = !EXAMPLES[mode === "match" ? "cv" : mode];
-  state.cvFile = null;
+  restoreInputs(mode);
+  const saved = state.results[mode];
+  state.last = saved ? saved.last : null;
+  if (saved) show(saved.nodes);
+  else showEmpty();
+  setStatus("");
+}
+
+function clearTab() {
+  const mode = state.mode;
+  $("text").value = "";
+  $("title").value = "";
+  $("text2").value = "";
+  $("likes").value = "";
+  if (SLOT[mode] === "cv") state.cvFile = null;
+  if (mode === "match") state.inputs.against = "";
+  saveInputs(mode);
   $("filename").textContent = "";
+  $("file").value = "";
+  $("text").placeholder = MODES[mode].placeholder;
+  delete state.results[mode];
+  state.last = null;
+  showEmpty();
+  setStatus("");
+  $("text").focus();
 }
 
 async function onFile() {
@@ -667,7 +727,7 @@ async function onFile() {
     $("text").placeholder = `${file.name} will be sent as it is.`;
     return;
   }
-  state.cvFile = null;
+  if (SLOT[state.mode] === "cv") state.cvFile = null;
   let text = await file.text();
   if (/\.html?$/i.test(file.name) || looksLikeHtml(text)) text = htmlToText(text);
   $("text").value = text;
@@ -682,19 +742,13 @@ function init() {
   $("example").addEventListener("click", () => {
     $("text").value = EXAMPLES[state.mode === "match" ? "cv" : state.mode] || "";
     if (state.mode === "match") $("text2").value = EXAMPLES.posting;
-    state.cvFile = null;
-    $("filename").textContent = "";
+    if (SLOT[state.mode] === "cv") {
+      state.cvFile = null;
+      $("filename").textContent = "";
+    }
     $("text").focus();
   });
-  $("clear").addEventListener("click", () => {
-    $("text").value = "";
-    $("title").value = "";
-    $("text2").value = "";
-    state.cvFile = null;
-    $("filename").textContent = "";
-    $("file").value = "";
-    $("text").focus();
-  });
+  $("clear").addEventListener("click", clearTab);
   $("token").addEventListener("change", () => {
     state.token = $("token").value.trim();
     sessionStorage.setItem("rolelens-token", state.token);
