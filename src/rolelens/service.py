@@ -119,7 +119,16 @@ def load_semantic_matcher(
     from rolelens.backends.embeddings import MiniLMEmbedder, default_cache_dir, load_matcher
 
     embedder = MiniLMEmbedder(optimise="extended" if many else "none", threads=threads)
-    matcher = load_matcher(taxonomy, embedder, cache_dir=default_cache_dir())
+    cache = default_cache_dir()
+    if cache is not None and taxonomy.scoping is not None:
+        # the scoper embeds each fact's statement and examples, then its counter-examples,
+        # on first use (seconds): kept on disk, every later process reads them
+        facts = taxonomy.scoping.facts
+        embedder.keep_on_disk(
+            [[f.statement, *f.examples] for f in facts] + [f.counter_examples for f in facts],
+            cache,
+        )
+    matcher = load_matcher(taxonomy, embedder, cache_dir=cache)
     if warm:
         matcher.embedder.embed("warm up")
     return matcher

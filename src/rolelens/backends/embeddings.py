@@ -16,7 +16,9 @@ and inherits :meth:`~Embedder.embed`, :meth:`~Embedder.embed_many` and
 from __future__ import annotations
 
 import hashlib
+import json
 import math
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -185,6 +187,9 @@ class MiniLMEmbedder(Embedder):
         self._optimise = optimise
         self._session: Any = None  # built on first use: a run that embeds nothing skips it
         self._pid = -1
+        # batches of fixed texts (the taxonomy's examples) whose vectors are kept on disk
+        self._kept: dict[tuple[str, ...], Any] = {}
+        self._keep: tuple[tuple[tuple[str, ...], ...], Path] | None = None
 
     def _ensure_session(self) -> Any:
         """The onnxruntime session of this process (a forked worker builds its own:
@@ -222,8 +227,47 @@ class MiniLMEmbedder(Embedder):
         return out
 
     def embed_many(self, texts: Sequence[str]) -> Any:
-        """Same as :meth:`embed_batch` (it batches by length itself)."""
+        """Same as :meth:`embed_batch` (it batches by length itself); a batch named to
+        :meth:`keep_on_disk` comes from the file after its first computation."""
+        key = tuple(texts)
+        if self._keep is not None and key in self._keep[0]:
+            if not self._kept:
+                self._kept = self._load_kept(*self._keep)
+            return self._kept[key]
         return self.embed_batch(texts)
+
+    def keep_on_disk(self, batches: Sequence[Sequence[str]], folder: Path) -> None:
+        """Keep the vectors of these fixed batches (a taxonomy's example sentences, always
+        embedded together in these groups) in ``folder``: the first process that needs them
+        computes them once, as :meth:`embed_many` would, and the next ones read the file."""
+        wanted = tuple(dict.fromkeys(tuple(b) for b in batches if b))
+        name = json.dumps([self.model_id, MODEL_SHA256, self._optimise, wanted])
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:24]
+        self._keep = (wanted, folder / f"examples-{digest}.npz")
+        self._kept = {}
+
+    def _load_kept(
+        self, batches: tuple[tuple[str, ...], ...], path: Path
+    ) -> dict[tuple[str, ...], Any]:
+        np = self._np
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                arrays = [saved[f"arr_{i}"] for i in range(len(batches))]
+            if all(
+                a.shape == (len(b), self.dimensions) for a, b in zip(arrays, batches, strict=True)
+            ):
+                return dict(zip(batches, arrays, strict=True))
+        except (OSError, ValueError, KeyError):
+            pass  # none yet, or unreadable: computed below
+        arrays = [self.embed_batch(b) for b in batches]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, *arrays)
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only cache: computed again next time, same vectors
+        return dict(zip(batches, arrays, strict=True))
 
     def _encode(self, texts: list[str]) -> Any:
         np = self._np
