@@ -13,7 +13,7 @@ same duplicates.
 from __future__ import annotations
 
 import hashlib
-import re
+import string
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +30,6 @@ _CANDIDATES = 0.75
 NUM_PERM = 128
 SHINGLE = 5
 _BATCH = 1000
-_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,24 +40,51 @@ class Duplicate:
     kind: str
 
 
+# ASCII punctuation reads as a space: "Python," and "python" are one word
+_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation, " "))
+# An odd multiplier (invertible modulo 2**64) for the words' polynomial hashes.
+_P = 1_099_511_628_211
+_P_INVERSE = pow(_P, -1, 2**64)
+
+
+def _words(text: str | None) -> list[str]:
+    return text.lower().translate(_PUNCTUATION).split() if text else []
+
+
 def _norm(text: str | None) -> str:
-    return " ".join(_WORDS.findall(text.lower())) if text else ""
+    return " ".join(_words(text))
+
+
+def _word_codes(words: list[str]) -> Any:
+    """A 64-bit hash of each word, all computed at once from prefix sums over the bytes."""
+    import numpy as np
+
+    data = np.frombuffer(" ".join(words).encode(), np.uint8).astype(np.uint64)
+    size = len(data)
+    powers = np.cumprod(np.full(size, _P, np.uint64))  # P**1 .. P**size, wrapping
+    inverse = np.concatenate(([np.uint64(1)], np.cumprod(np.full(size, _P_INVERSE, np.uint64))))
+    prefix = np.concatenate(([np.uint64(0)], np.cumsum(data * powers)))
+    spaces = np.flatnonzero(data == 32)
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces, [size]))
+    # sum of byte * P**(j + 1 - start) over a word: the same for the word wherever it stands
+    return (prefix[ends] - prefix[starts]) * inverse[starts]
 
 
 def shingles(text: str) -> list[int]:
     """32-bit hashes of the distinct word 5-grams of a normalised text (one hash of the whole
-    text when it is shorter), sorted. Deterministic across processes (CRC-32, not ``hash``)."""
+    text when it is shorter), sorted. Deterministic across processes (no ``hash()``)."""
     import numpy as np
 
     words = text.split()
     if len(words) <= SHINGLE:
         return [zlib.crc32(text.encode())]
-    codes = np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
+    codes = _word_codes(words)
     n = len(words) - SHINGLE + 1
     grams = np.zeros(n, np.uint64)
     for k in range(SHINGLE):  # a polynomial hash of each 5-gram, wrapping in 64 bits
         grams = grams * np.uint64(1_000_003) + codes[k : k + n]
-    out: list[int] = np.unique(grams & np.uint64(0xFFFFFFFF)).tolist()
+    out: list[int] = np.unique(grams >> np.uint64(32)).tolist()
     return out
 
 
