@@ -424,3 +424,24 @@ def test_web_browser_no_sideways_scroll_on_a_phone(browser: Any, server: str, ta
         _shot(page, f"web_390_{tab}")
     finally:
         context.close()
+
+
+def test_web_browser_api_docs_work_offline(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(server + "/docs")
+        # Swagger UI drew the operations from /openapi.json
+        page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+        assert page.locator(".swagger-ui .opblock").count() >= 9
+        assert "/v1/roles" in page.inner_text(".swagger-ui")
+        outside = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
+        assert not outside, f"/docs fetched from elsewhere: {outside}"
+        assert not errors, errors
+        _shot(page, "web_docs")
+    finally:
+        context.close()
