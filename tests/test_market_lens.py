@@ -337,3 +337,42 @@ def test_market_lens_keep_duplicates_and_resume_stay_exact(
     summary = run_local(opts)
     assert summary.chunks_resumed == 2
     assert (again / "aggregate.json").read_text() == (out / "aggregate.json").read_text()
+
+
+_VOCAB = ["python", "rag", "llm", "sql", "team", "build", "data", "model", "ship", "eval"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Acme", "Initech", None]),
+            st.lists(st.sampled_from(_VOCAB), min_size=3, max_size=30).map(" ".join),
+        ),
+        max_size=25,
+    ),
+    st.integers(min_value=1, max_value=7),
+)
+def test_market_dedup_points_at_earlier_kept_rows_for_any_batching(
+    ads: list[tuple[str | None, str]], batch: int
+) -> None:
+    rows = [_row(i, text, company=company) for i, (company, text) in enumerate(ads)]
+    found = dedup.find_duplicates(enumerate(rows))
+    for index, dup in found.items():
+        assert dup.of < index and dup.of not in found  # an earlier row, itself kept
+        assert rows[dup.of].company == rows[index].company
+        if dup.kind == "exact":
+            assert dedup._norm(rows[dup.of].text) == dedup._norm(rows[index].text)
+    # an exact copy is always found
+    seen: dict[tuple[str | None, str], int] = {}
+    for i, row in enumerate(rows):
+        key = (row.company, dedup._norm(row.text))
+        if key in seen:
+            assert i in found
+        seen.setdefault(key, i)
+    original = dedup._BATCH
+    try:
+        dedup._BATCH = batch
+        assert dedup.find_duplicates(enumerate(rows)) == found
+    finally:
+        dedup._BATCH = original
