@@ -123,6 +123,11 @@ def test_web_contract_postings_as_plain_text_and_documents(client: TestClient) -
         assert reading["title"]["text"] == "Senior Machine Learning Engineer", name  # type: ignore[index]
     brief = _ok(client.post("/v1/scope", files={"file": ("brief.docx", docx_bytes(BRIEF))}))
     assert brief["role"] == "ml_engineer"
+    both = client.post("/v1/read", files={"file": ("p.md", POSTING.encode())}, data={"text": "x"})
+    assert "not both" in _invalid(both)
+    unreadable = client.post("/v1/read", files={"file": ("p.pdf", b"%PDF-1.4 broken")})
+    assert unreadable.status_code == 422
+    assert unreadable.json()["error"]["code"].startswith("document_")
 
 
 def test_web_contract_match_takes_json_and_a_posting_file(client: TestClient) -> None:

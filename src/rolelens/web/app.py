@@ -471,7 +471,9 @@ def create_app(
         fields, files = await _request_fields(request, "text")
         data, filename = _one_file(files, "file")
         if data is not None:
-            posting = _validated(PostingInput, {"text": "", **fields})
+            if "text" in fields or "description" in fields:
+                raise RequestInvalid("give the posting as a file or as text, not both")
+            posting = _validated(PostingInput, {**fields, "text": ""})
             reading = await work(
                 inline_chars + 1, service.read, data, posting.title, posting.id,
                 company=posting.company, filename=filename,
