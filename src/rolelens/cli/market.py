@@ -164,7 +164,15 @@ def report(
     require_market()
     if not (folder / DB_NAME).is_file():
         raise typer.BadParameter(f"{folder} holds no {DB_NAME}: run `rolelens market` first")
-    typer.echo(str(write_report(folder)))
+    import duckdb
+
+    try:
+        typer.echo(str(write_report(folder)))
+    except duckdb.CatalogException as exc:  # a database from before a table was added
+        raise typer.BadParameter(
+            f"{folder / DB_NAME} was written by an older rolelens; run `rolelens "
+            "market` over the corpus again with --fresh"
+        ) from exc
 
 
 class _ProgressBar:
