@@ -372,17 +372,45 @@ class ScopingFitProvenance(_Strict):
     )
 
 
+class SentenceLayer(_Strict):
+    """Weights on the brief's mean sentence vector: what its sentences are about, as a whole.
+
+    Points for an outcome add ``scale`` x (its weights . the mean of the brief's sentence
+    vectors). The sum splits exactly over the sentences (each gives ``scale`` x weights .
+    its vector / n), so every sentence shows the points it gave. The weights belong to one
+    embedding model: a scoper with another model leaves the layer out and says so.
+    """
+
+    model: str = Field(description="the embedding model whose vectors the weights read")
+    dims: int = Field(ge=1)
+    scale: float = Field(gt=0, description="the mean vector is multiplied by this first")
+    coef: dict[str, list[float]] = Field(description="outcome -> one weight per dimension")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> SentenceLayer:
+        for o, row in self.coef.items():
+            if len(row) != self.dims:
+                raise ValueError(
+                    f"scoping sentence layer: {o} has {len(row)} weights for {self.dims} dims"
+                )
+        return self
+
+
 class ScopingFit(_Strict):
     """A multinomial logistic layer from brief features to outcomes, fitted on labelled briefs.
 
     Points for an outcome are its intercept plus the sum of coefficient x feature value;
     a feature is a cue's activation (``cue:<id>``), a volume finding (``volume:<kind>``) or
-    a fact's semantic strength (``fact:<id>``). Reading it needs no extra package.
+    a fact's semantic strength (``fact:<id>``); with the semantic layer on, ``sentences``
+    adds the brief's mean sentence vector. Reading it needs no extra package.
     """
 
     features: list[str] = Field(min_length=1)
     intercept: dict[str, float]
     coef: dict[str, list[float]] = Field(description="outcome -> one weight per feature")
+    sentences: SentenceLayer | None = Field(
+        default=None, description="weights on the mean sentence vector (semantic layer on)"
+    )
     provenance: ScopingFitProvenance
 
     @model_validator(mode="after")
@@ -394,6 +422,8 @@ class ScopingFit(_Strict):
                 raise ValueError(
                     f"scoping.fit: {o} has {len(row)} weights for {len(self.features)} features"
                 )
+        if self.sentences is not None and set(self.sentences.coef) != set(self.intercept):
+            raise ValueError("scoping.fit: the sentence layer names different outcomes")
         return self
 
 

@@ -53,7 +53,7 @@ from rolelens.core.scoping_models import (
     SkillProbe,
     SourcedFigure,
 )
-from rolelens.core.semantic import SemanticMatcher
+from rolelens.core.semantic import SemanticMatcher, Sentence
 from rolelens.errors import EmptyInput, ScopingUnavailable
 from rolelens.taxonomy.schema import Taxonomy
 from rolelens.taxonomy.scoping_schema import (
@@ -62,6 +62,7 @@ from rolelens.taxonomy.scoping_schema import (
     Condition,
     RoleProfile,
     ScopingCues,
+    SentenceLayer,
     StepId,
 )
 
@@ -113,6 +114,9 @@ class _Trace:
     # term of a per-term vocabulary counts a third
     activation: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     facts: dict[str, float] = field(default_factory=dict)  # fact id -> semantic strength
+    # the brief's sentences and their vectors (semantic layer on), embedded once
+    embedded: list[tuple[Sentence, Sequence[float]]] | None = None
+    mean_vector: list[float] = field(default_factory=list)
 
 
 class Scoper:
@@ -129,8 +133,15 @@ class Scoper:
         self.book = FigureBook(taxonomy)
         self.steps = {s.id: s for s in self.cues.steps}
         self.profiles: dict[str, RoleProfile] = {p.role: p for p in self.cues.profiles}
-        # the semantic layer brings fact similarities, which only the semantic fit weighs
+        # the semantic layer brings fact similarities and sentence vectors, which only the
+        # semantic fit weighs; its sentence weights belong to one embedding model, so another
+        # model falls back to the cue-only fit
         self.fit = self.cues.semantic_fit if semantic is not None else None
+        layer = self.fit.sentences if self.fit is not None else None
+        if layer is not None and (semantic is None or layer.model != semantic.embedder.model_id):
+            self.fit = None
+            layer = None
+        self.sentence_layer: SentenceLayer | None = layer
         self.fit = self.fit or self.cues.fit
         self._fit_index: dict[str, int] = (
             {f: i for i, f in enumerate(self.fit.features)} if self.fit is not None else {}
@@ -339,11 +350,58 @@ class Scoper:
         self._volume(text, folded, trace)
         if self._reader is not None:
             self._reader_signals(text, trace)
+        if self.semantic is not None:
+            self._sentence_signals(text, trace)
         if self.semantic is not None and self.cues.facts:
             self._fact_signals(text, trace)
         elif self.semantic is not None:
             self._semantic_signals(text, trace)
         return trace
+
+    def _embedded(self, text: str, trace: _Trace) -> list[tuple[Sentence, Sequence[float]]]:
+        """The brief's sentences (as many as the semantic layer reads) and their vectors."""
+        if trace.embedded is None:
+            assert self.semantic is not None
+            sentences = _unlabelled(
+                self.semantic.sentences(text)[: self.semantic.cues.max_sentences], text
+            )
+            vectors = (
+                self.semantic.embedder.embed_many([s.text for s in sentences]) if sentences else []
+            )
+            trace.embedded = list(zip(sentences, vectors, strict=True))
+        return trace.embedded
+
+    def _sentence_signals(self, text: str, trace: _Trace) -> None:
+        """The mean of the brief's sentence vectors (a feature of the fit), and with a fitted
+        sentence layer each sentence's exact share of its points, quoted as a signal."""
+        pairs = self._embedded(text, trace)
+        if not pairs:
+            return
+        n = len(pairs)
+        rows = [[float(x) for x in v] for _, v in pairs]
+        trace.mean_vector = [sum(col) / n for col in zip(*rows, strict=True)]
+        layer = self.sentence_layer
+        if layer is None:
+            return
+        for (sentence, _), vec in zip(pairs, rows, strict=True):
+            pts = {
+                o: round(layer.scale * sum(w * x for w, x in zip(ws, vec, strict=True)) / n, 3)
+                for o, ws in layer.coef.items()
+            }
+            pts = {o: p for o, p in pts.items() if p}
+            if not pts:
+                continue
+            lead = max(pts, key=lambda o: (pts[o], -self._index(o)))
+            trace.signals["outcome"].append(
+                Signal(
+                    cue="sentences",
+                    label=f"reads as a whole like {_lower_first(self._name(lead))} work "
+                    "(fitted sentence layer)",
+                    quote=Quote(text=sentence.text, start=sentence.start, end=sentence.end),
+                    points=pts,
+                    tags=[],
+                )
+            )
 
     def _facts_embedded(self) -> list[tuple[Sequence[Any], Sequence[Any]]]:
         """Each fact's (statement and examples, counter-examples) vectors."""
@@ -363,11 +421,12 @@ class Scoper:
         """Each fact's strength: how far the sentence most like it (and more like it than
         like any counter-example) rises above the floor; quoted as a signal."""
         assert self.semantic is not None
-        sentences = self.semantic.sentences(text)[: self.semantic.cues.max_sentences]
-        if not sentences:
+        pairs = self._embedded(text, trace)
+        if not pairs:
             return
+        sentences = [s for s, _ in pairs]
+        vectors = [v for _, v in pairs]
         emb = self.semantic.embedder
-        vectors = emb.embed_many([s.text for s in sentences])
         floor, scale = self.cues.fact_floor, self.cues.fact_scale
         for fact, (pro, con) in zip(self.cues.facts, self._facts_embedded(), strict=True):
             sims = [max(row) for row in emb.similarities(vectors, pro)]
@@ -439,6 +498,7 @@ class Scoper:
     def _features(self, trace: _Trace) -> dict[str, float]:
         out = {f"cue:{c}": round(a, 4) for c, a in trace.activation.items() if a}
         out.update({f"fact:{f}": round(v, 4) for f, v in trace.facts.items()})
+        out.update({f"vec:{i}": x for i, x in enumerate(trace.mean_vector)})
         kind = self._volume_kind(trace)
         if kind is not None:
             out[f"volume:{kind}"] = 1.0
@@ -1127,6 +1187,25 @@ def _holds(cond: Condition, tags: set[str]) -> bool:
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _unlabelled(sentences: list[Sentence], text: str) -> list[Sentence]:
+    """The sentences without the form's field labels ("Data: "): those are our words, and a
+    sentence's meaning is the client's words alone."""
+    labels = form_label_spans(text)
+    if not labels:
+        return sentences
+    out = []
+    for s in sentences:
+        start = s.start
+        for a, b in labels:
+            if s.start <= a < s.end:
+                start = max(start, b)
+        while start < s.end and text[start].isspace():
+            start += 1
+        if start < s.end:
+            out.append(Sentence(start=start, end=s.end, text=text[start : s.end]))
+    return out
 
 
 def _lower_first(text: str) -> str:
