@@ -40,26 +40,26 @@ class Duplicate:
     kind: str
 
 
-# ASCII punctuation reads as a space: "Python," and "python" are one word
-_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation, " "))
+# ASCII punctuation reads as a space: "Python," and "python" are one word (a bytes table:
+# str.translate with a dict costs a lookup per character)
+_PUNCTUATION = bytes.maketrans(string.punctuation.encode(), b" " * len(string.punctuation))
 # An odd multiplier (invertible modulo 2**64) for the words' polynomial hashes.
 _P = 1_099_511_628_211
 _P_INVERSE = pow(_P, -1, 2**64)
 
 
-def _words(text: str | None) -> list[str]:
-    return text.lower().translate(_PUNCTUATION).split() if text else []
+def _norm(text: str | None) -> bytes:
+    """The text lower-cased, punctuation and runs of spaces made one space (UTF-8)."""
+    if not text:
+        return b""
+    return b" ".join(text.lower().encode().translate(_PUNCTUATION).split())
 
 
-def _norm(text: str | None) -> str:
-    return " ".join(_words(text))
-
-
-def _word_codes(words: list[str]) -> Any:
-    """A 64-bit hash of each word, all computed at once from prefix sums over the bytes."""
+def _word_codes(text: bytes) -> Any:
+    """A 64-bit hash of each word of a normalised text, all at once from prefix sums."""
     import numpy as np
 
-    data = np.frombuffer(" ".join(words).encode(), np.uint8).astype(np.uint64)
+    data = np.frombuffer(text, np.uint8).astype(np.uint64)
     size = len(data)
     powers = np.cumprod(np.full(size, _P, np.uint64))  # P**1 .. P**size, wrapping
     inverse = np.concatenate(([np.uint64(1)], np.cumprod(np.full(size, _P_INVERSE, np.uint64))))
@@ -71,25 +71,21 @@ def _word_codes(words: list[str]) -> Any:
     return (prefix[ends] - prefix[starts]) * inverse[starts]
 
 
-def shingles(text: str) -> list[int]:
+def shingles(text: bytes) -> list[int]:
     """32-bit hashes of the distinct word 5-grams of a normalised text (one hash of the whole
     text when it is shorter), sorted. Deterministic across processes (no ``hash()``)."""
     import numpy as np
 
-    words = text.split()
-    if len(words) <= SHINGLE:
-        return [zlib.crc32(text.encode())]
-    codes = _word_codes(words)
-    n = len(words) - SHINGLE + 1
+    count = text.count(b" ") + 1 if text else 0
+    if count <= SHINGLE:
+        return [zlib.crc32(text)]
+    codes = _word_codes(text)
+    n = count - SHINGLE + 1
     grams = np.zeros(n, np.uint64)
     for k in range(SHINGLE):  # a polynomial hash of each 5-gram, wrapping in 64 bits
         grams = grams * np.uint64(1_000_003) + codes[k : k + n]
     out: list[int] = np.unique(grams >> np.uint64(32)).tolist()
     return out
-
-
-def _identity(value: int) -> int:
-    return value
 
 
 class DuplicateFinder:
@@ -102,7 +98,7 @@ class DuplicateFinder:
         self._threshold = threshold
         self._lsh: Any = MinHashLSH(threshold=min(threshold, _CANDIDATES), num_perm=num_perm)
         self._exact: dict[bytes, int] = {}
-        self._company: dict[int, str] = {}
+        self._company: dict[int, bytes] = {}
         self._signature: dict[int, Any] = {}
         self._near: dict[int, int] = {}  # near duplicate -> the kept row it copies
 
@@ -111,14 +107,14 @@ class DuplicateFinder:
         from datasketch import MinHash
 
         found: dict[int, Duplicate] = {}
-        pending: list[tuple[int, str, str]] = []
+        pending: list[tuple[int, bytes, bytes]] = []
         for index, row in rows:
             if row.error is not None or not row.text:
                 continue
             company = _norm(row.company)
             text = _norm(row.text)
-            key_parts = [company, text] if company else ["", _norm(row.title), text]
-            key = hashlib.sha1("\0".join(key_parts).encode()).digest()
+            key_parts = [company, text] if company else [b"", _norm(row.title), text]
+            key = hashlib.sha1(b"\0".join(key_parts)).digest()
             first = self._exact.get(key)
             if first is not None:
                 found[index] = Duplicate(first, EXACT)
@@ -131,7 +127,7 @@ class DuplicateFinder:
         signatures = MinHash.bulk(
             [shingles(text) for _, _, text in pending],
             num_perm=self._num_perm,
-            hashfunc=_identity,  # the 5-gram hashes are hashes already
+            hashfunc=int,  # the 5-gram hashes are hashes already
         )
         for (index, company, _), sig in zip(pending, signatures, strict=True):
             matches = [
