@@ -27,6 +27,25 @@ _COLON_LINE = re.compile(r"^\s*+([^.!?\n]{2,70}?)\s*+:\s*+$")
 _SHORT_TITLE_LINE = re.compile(r"^\s*+([A-Z][A-Za-z'’&/ ,\-]{2,50}?)\s*+$")
 
 
+_MEMO = 4_096  # heading kinds a splitter keeps
+
+
+def _may_head(stripped: str) -> bool:
+    """Whether a (stripped) line could open a section at all: what every path of
+    :meth:`SectionSplitter._heading` needs. False for blank lines, prose and bullets, which
+    are most lines, so that the full test runs on about one line in six."""
+    if not stripped or len(stripped) > 300:
+        return False
+    first = stripped[0]
+    return (
+        first == "#"
+        or "**" in stripped[:6]
+        or "__" in stripped[:6]
+        or ":" in stripped[:66]
+        or (len(stripped) <= 52 and "A" <= first <= "Z")  # a short title: _SHORT_TITLE_LINE
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A run of text of one kind: ``[start, end)`` offsets and the heading that opened it."""
@@ -47,9 +66,19 @@ class SectionSplitter:
                 key = fold(phrase).strip()
                 self._cues.add_word(key, (len(key), kind))
         self._cues.make_automaton()
+        self._kinds: dict[str, SectionKind | None] = {}
 
     def kind_of(self, heading: str) -> SectionKind | None:
         """The section kind a heading names, or None when no cue is in it."""
+        # headings repeat across postings ("Requirements", "Location"): a bounded memo
+        if heading in self._kinds:
+            return self._kinds[heading]
+        if len(self._kinds) >= _MEMO:
+            self._kinds.clear()
+        kind = self._kinds[heading] = self._kind_of(heading)
+        return kind
+
+    def _kind_of(self, heading: str) -> SectionKind | None:
         text = fold(heading)
         best: tuple[int, int, SectionKind] | None = None
         for end, (length, kind) in self._cues.iter(text):
@@ -71,7 +100,7 @@ class SectionSplitter:
         start = 0
         pos = 0
         for line in text.splitlines(keepends=True):
-            found = self._heading(line)
+            found = self._heading(line) if _may_head(line.strip()) else None
             if found is not None:
                 new_kind, new_heading, inline = found
                 if new_kind is not None or not inline:
