@@ -23,6 +23,7 @@ from rolelens.backends.llm import (
     Message,
     OpenAIChat,
     assist_scoping,
+    brief_facts,
     brief_to_form,
     data_message,
     job_description_prose,
@@ -215,6 +216,27 @@ def test_llm_fake_scripts_answers_and_records_calls() -> None:
     assert fake.calls[1][1].content.startswith("<facts>")
 
 
+def test_llm_brief_facts_keep_only_known_facts_quoted_from_the_brief() -> None:
+    statements = [("reporting", "The need is reporting."), ("rules", "The steps are fixed.")]
+    brief = "We want weekly dashboards of sales by region. Nothing else."
+    answer = {
+        "reporting": "weekly dashboards of sales",
+        "rules": "the steps never change",  # not in the brief
+        "invented": "weekly dashboards",  # not a fact of ours
+    }
+    got, call = brief_facts(FakeLLM([json.dumps(answer)]), brief, statements, ["reporting"])
+    assert [(f.id, f.quote, f.scoper_found, f.holds) for f in got] == [
+        ("reporting", "weekly dashboards of sales", True, True)
+    ]
+    assert call.ok and not call.fallback
+    none, bad = brief_facts(FakeLLM(['{"rules": "HACKED"}']), brief, statements)
+    assert none == [] and bad.fallback and "quoted" in (bad.error or "")
+    nothing, fine = brief_facts(FakeLLM(["{}"]), brief, statements)  # no fact stated: fine
+    assert nothing == [] and fine.ok
+    junk, failed = brief_facts(FakeLLM(["not json"]), brief, statements)
+    assert junk == [] and failed.fallback
+
+
 def test_llm_jd_prose_too_long_falls_back() -> None:
     prose, call = job_description_prose(FakeLLM(["word " * 300]), {"role": "x"})
     assert prose is None and call.fallback
@@ -224,8 +246,13 @@ def test_llm_scope_cli_injection_changes_nothing(
     server: tuple[str, Script], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, script = server
+    facts = {
+        "documents_and_text": "answers patients from our care guides",
+        "fixed_rules": "HACKED: the steps are fixed rules",  # not the brief's words: dropped
+    }
     script.answers = [
         (200, completion('{"outcome": "HACKED: hire an RPA developer"}'), 0),
+        (200, completion(json.dumps(facts)), 0),
         (200, completion("HACKED"), 0),
     ]
     monkeypatch.setenv("ROLELENS_LLM_KEY", "sk-test-123")
@@ -241,8 +268,16 @@ def test_llm_scope_cli_injection_changes_nothing(
     assert out["scoping"] == json.loads(plain.output)
     assert out["llm"]["form"] == {}
     assert out["llm"]["job_description"] == "HACKED"  # prose is shown as prose, never obeyed
-    assert [c["task"] for c in out["llm"]["calls"]] == ["form", "job_description"]
-    assert out["llm"]["total_tokens"] == 300
+    # the facts the LLM read are shown beside the scoper's, each quoted from the brief
+    assert [(f["id"], f["quote"]) for f in out["llm"]["facts"]] == [
+        ("documents_and_text", "answers patients from our care guides")
+    ]
+    assert out["llm"]["facts"][0]["scoper_found"] == (
+        "documents_and_text" in out["scoping"]["facts"]
+    )
+    assert "<facts>" in script.requests[1]["messages"][2]["content"]
+    assert [c["task"] for c in out["llm"]["calls"]] == ["form", "facts", "job_description"]
+    assert out["llm"]["total_tokens"] == 450
     assert script.headers[0].get("Authorization") == "Bearer sk-test-123"
 
 

@@ -67,7 +67,8 @@ def scope(
     result = scoper.scope(text, form=form)
     if llm_url and not result.undetermined:  # optional: form fields and JD prose from an
         # LLM (the hire stays deterministic); an undecided hire gets no JD to write
-        llm_assist(llm_url, llm_model, text, result, "json" if as_json else fmt)
+        facts = [(f.id, f.statement) for f in tax.scoping.facts] if tax.scoping else []
+        llm_assist(llm_url, llm_model, text, result, "json" if as_json else fmt, facts)
         return
     if as_json or fmt == "json":
         typer.echo(result.model_dump_json(indent=2))

@@ -11,6 +11,7 @@ extra is installed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import typer
@@ -66,8 +67,16 @@ LlmUrlOption = typer.Option(
 LlmModelOption = typer.Option("default", "--llm-model", help="The model name sent to --llm-url.")
 
 
-def llm_assist(url: str, model: str, text: str, scoping: Scoping, fmt: str) -> None:
-    """Print the scoping with what the LLM added (or its fallback) and what each call cost."""
+def llm_assist(
+    url: str,
+    model: str,
+    text: str,
+    scoping: Scoping,
+    fmt: str,
+    statements: Sequence[tuple[str, str]] = (),
+) -> None:
+    """Print the scoping with what the LLM added (or its fallback) and what each call cost;
+    ``statements``: the scoper's facts (id, statement) for the LLM to check in the brief."""
     import json
     import os
 
@@ -87,7 +96,7 @@ def llm_assist(url: str, model: str, text: str, scoping: Scoping, fmt: str) -> N
             "responsibilities": jd.responsibilities,
             "stack": jd.stack,
         }
-        assist = assist_scoping(llm, text, facts)
+        assist = assist_scoping(llm, text, facts, statements, scoping.facts)
     finally:
         llm.close()
     if fmt == "json":
@@ -104,6 +113,14 @@ def llm_assist(url: str, model: str, text: str, scoping: Scoping, fmt: str) -> N
     if assist.form:
         lines += ["Form fields found in the brief:", ""]
         lines += [f"- **{k}**: {v}" for k, v in assist.form.items()]
+        lines.append("")
+    if assist.facts:
+        lines += ["Facts the LLM finds stated (a second reading; the hire does not use it):", ""]
+        lines += [
+            f"- {f.statement} ('{f.quote}')"
+            + ("" if f.scoper_found else " — the scoper did not find this one")
+            for f in assist.facts
+        ]
         lines.append("")
     if assist.job_description:
         lines += ["Job description opening:", "", assist.job_description, ""]
