@@ -59,8 +59,8 @@ def stacked_bars(
     """100% stacked columns: one per x label, one coloured segment per series (shares 0..1);
     a greyed column (too few postings) is faded and marked 'small'."""
     left, top, bar_h = 40, 20, 240.0
-    step = max(28, min(60, 720 // max(1, len(columns))))
-    width = left + step * len(columns) + 230
+    step = max(46, min(60, 720 // max(1, len(columns))))  # room for a YYYY-MM label
+    width = left + step * len(columns) + 40 + 7 * max([len(_fit(n)) for n, _ in series] or [10])
     height = int(top + bar_h + 60)
     body = [_text(left - 6, top + bar_h + 4, "0%", anchor="end", size=10)]
     body.append(_text(left - 6, top + 8, "100%", anchor="end", size=10))
@@ -91,7 +91,7 @@ def stacked_bars(
     for si, (name, _) in enumerate(series):
         y = top + si * 18
         body.append(f'<rect x="{lx}" y="{y}" width="12" height="12" fill="{colour(si)}"/>')
-        body.append(_text(lx + 18, y + 10, name))
+        body.append(_text(lx + 18, y + 10, _fit(name)))
     return _svg(width, height, body, title)
 
 
@@ -195,7 +195,7 @@ def points(
 ) -> str:
     """A share per column (a dot) with its interval (a whisker); greyed columns faded."""
     left, top, plot_h = 44, 14, 200.0
-    step = max(28, min(60, 720 // max(1, len(labels))))
+    step = max(46, min(60, 720 // max(1, len(labels))))  # room for a YYYY-MM label
     width = left + step * len(labels) + 40
     vmax = max([*(hi for _, hi in intervals), 1e-9])
     vmax = min(1.0, vmax * 1.1)
