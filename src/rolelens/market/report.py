@@ -314,7 +314,7 @@ def _change_findings(data: dict[str, Any]) -> list[str]:
         elif c["measure"] == "ai_share":
             out.append(
                 f"Within {c['source']}, the share of {what} shows no significant change: "
-                f"{numbers} (q = {c['q']:.2f})."
+                f"{numbers} (q = {c['q']:.3f})."
             )
     rising = [c for c in significant if c["measure"] == "item" and c["change"] > 0]
     rising.sort(key=lambda c: (-c["lift"], c["source"], c["item"]))
