@@ -54,7 +54,9 @@ class PostingsEvaluation(BaseModel):
 
 def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEvaluation:
     """Read each labelled row by its work and by its title alone, and score both."""
-    readings = [reader.read(row.text, title=row.title, id=row.id) for row in rows]
+    readings = [
+        reader.read(row.text, title=row.title, id=row.id, company=row.company) for row in rows
+    ]
     by_title = [title_only(reader, row.title) for row in rows]
     return score_postings(
         rows, readings, by_title, reader.roles, reader.taxonomy.version, SCORER_VERSION

@@ -197,7 +197,7 @@ class PostingReader:
         # memos (a batch repeats them): the points of an (item, amount), whether words name people
         self._contributions: dict[tuple[int, float], dict[str, float]] = {}
         self._names_people: dict[str, bool] = {}
-        self._after_not_needed = re.compile(r"^\W{0,3}(?:is |are )?(?:not required|not needed)")
+        self._after_not_needed = re.compile(r"\W{0,3}(?:is |are )?(?:not required|not needed)")
         self._weights = [
             [(self.roles.index(r), w) for r, w in item.weights.items()]
             for item in self.matcher.items

@@ -55,7 +55,7 @@ def labelled_postings(
     scoring = reader.taxonomy.scoring
     out = []
     for index, row in enumerate(rows):
-        reading = reader.read(row.text, title=row.title, id=row.id)
+        reading = reader.read(row.text, title=row.title, id=row.id, company=row.company)
         confidence = row.extra.get("confidence")
         out.append(
             LabelledPosting(

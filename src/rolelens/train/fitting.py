@@ -343,10 +343,12 @@ def cross_validate(
         reader = PostingReader(apply_fit(hand, fitted))
         for i, row in enumerate(rows):
             if result.folds[i] == fold:
-                readings[i] = reader.read(row.text, title=row.title, id=row.id)
+                readings[i] = reader.read(row.text, title=row.title, id=row.id, company=row.company)
                 by_title[i] = title_only(reader, row.title)
     hand_reader = PostingReader(hand)
-    hand_readings = [hand_reader.read(r.text, title=r.title, id=r.id) for r in rows]
+    hand_readings = [
+        hand_reader.read(r.text, title=r.title, id=r.id, company=r.company) for r in rows
+    ]
     hand_title = [title_only(hand_reader, r.title) for r in rows]
     version = hand.version
     fitted_eval = score_postings(
