@@ -741,11 +741,17 @@ _MAX_TITLE = 120
 def company_spans(text: str, folded: str, company: str | None) -> list[tuple[int, int]]:
     """Where the employer's name stands in the text: the given name, and names in "About
     <Name>" headings (cheap: one regex per posting, and a find per name)."""
-    names = (
-        {m.group(1).strip() for m in _COMPANY_HEADING.finditer(text)}
-        if "about" in folded  # the heading's word, in any case (the regex tries every line)
-        else set()
-    )
+    names = set()
+    # the heading regex is tried only on lines that open with "about" (after '#', '*' or
+    # spaces), found in the folded text (any case): finditer would try every position
+    at = folded.find("about")
+    while at >= 0:
+        line = text.rfind("\n", 0, at) + 1
+        if not text[line:at].strip("#* \t"):
+            m = _COMPANY_HEADING.match(text, line)
+            if m is not None:
+                names.add(m.group(1).strip())
+        at = folded.find("about", at + 5)
     if company and company.strip():
         names.add(_LEGAL_SUFFIX.sub("", company.strip()))
     spans: list[tuple[int, int]] = []
