@@ -443,6 +443,21 @@ def minilm_scoper(taxonomy: Taxonomy) -> Scoper:
     return Scoper(taxonomy, semantic=emb.load_matcher(taxonomy, embedder, cache_dir=None))
 
 
+@pytest.mark.parametrize(
+    "brief",
+    ["We want to use AI.", "Our company wants an AI strategy.", "Help us with our data."],
+)
+def test_thin_briefs_stay_undetermined_with_the_semantic_layer(
+    minilm_scoper: Scoper, brief: str
+) -> None:
+    """Sentence similarities find some fact in any sentence, so thinness is judged by the
+    wording: a one-line wish gets no hire, no job description and no pay with the model too."""
+    s = minilm_scoper.scope(brief)
+    assert s.role == "undetermined" and s.undetermined
+    assert s.job_description is None and not s.salary and not s.cost
+    assert s.questions
+
+
 def test_sentence_layer_reads_form_answers_without_our_labels(minilm_scoper: Scoper) -> None:
     """A form's field labels ("Data: ") are our words: the sentence layer quotes and reads the
     client's answer alone."""

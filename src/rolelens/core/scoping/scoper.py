@@ -217,8 +217,12 @@ class Scoper:
         region = self._region(form, folded)
         level = self._level(top, form)
         warnings = self._warnings(top, tags, trace, shifted)
-        facts, stated = self._facts_found(trace)
-        thin = not stated and len(facts) < self.cues.min_facts
+        facts, _ = self._facts_found(trace)
+        # thin is judged by the brief's wording alone: sentence similarities find some fact in
+        # any sentence ("We want to use AI." reads a little like a first data hire), so they
+        # never make a thin brief decided, and a brief is thin with or without the model
+        worded, worded_stated = self._facts_found(trace, wording_only=True)
+        thin = not worded_stated and len(worded) < self.cues.min_facts
         if thin or scores[top] < self.cues.min_confidence:
             # too thin to decide: say so, ask what would decide, name no hire
             return Scoping(
@@ -455,9 +459,13 @@ class Scoper:
                 )
             )
 
-    def _facts_found(self, trace: _Trace) -> tuple[list[str], list[str]]:
+    def _facts_found(
+        self, trace: _Trace, *, wording_only: bool = False
+    ) -> tuple[list[str], list[str]]:
         """(facts the brief touches, facts it states): touched by any cue word; stated by a
-        sentence's meaning, a phrase cue, or two different words of a vocabulary cue."""
+        sentence's meaning, a phrase cue, or two different words of a vocabulary cue.
+        ``wording_only``: by the cues alone, leaving sentence similarities out."""
+        semantic = {} if wording_only else trace.facts
 
         def stated(cue_id: str) -> bool:
             cue = self._cue_by_id.get(cue_id)
@@ -467,9 +475,9 @@ class Scoper:
         touched = [
             f.id
             for f in self.cues.facts
-            if f.id in trace.facts or any(trace.activation.get(c) for c in f.cues)
+            if f.id in semantic or any(trace.activation.get(c) for c in f.cues)
         ]
-        strong = [f.id for f in self.cues.facts if f.id in trace.facts or any(map(stated, f.cues))]
+        strong = [f.id for f in self.cues.facts if f.id in semantic or any(map(stated, f.cues))]
         return touched, strong
 
     def _feature_points(
