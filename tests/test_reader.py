@@ -316,3 +316,32 @@ def test_reader_title_memo_gives_the_same_reading(reader: PostingReader) -> None
     long_first_line = "Machine Learning Engineer - " + "training and serving models, " * 8
     noted = reader.read(long_first_line + "\n\n" + text)
     assert reader.read(long_first_line + "\n\n" + text).model_dump() == noted.model_dump()
+
+
+def test_reader_a_mention_said_to_be_not_required_is_preferred(reader: PostingReader) -> None:
+    """'Kubernetes is not needed' right after a mention lowers it to preferred (the check once
+    sat behind a '^' that can never match past the start of the text)."""
+    # "not needed" is no preferred cue: only the words right after the mention can lower it
+    text = "## Requirements\n- Docker for builds.\n- Kubernetes is not needed; PyTorch: not needed"
+    reading = reader.read(text, title="Software Engineer")
+    levels = {e.text: e.level for e in reading.evidence if e.section != "title"}
+    assert levels["Docker"] == "required"
+    assert levels["PyTorch"] == "preferred" and levels["Kubernetes"] == "preferred"
+
+
+def test_reader_memos_give_the_same_reading(reader: PostingReader) -> None:
+    """The contribution, heading and people memos are invisible: a second read of the same
+    postings, through memos filled by the first, gives exactly a fresh reader's readings."""
+    texts = [
+        "## About Acme\nAcme builds agents.\n## Requirements\n- Work closely with ML engineers"
+        " to train models in PyTorch; RAG is a plus.",
+        "## What you'll do\n- Build RAG pipelines with LangChain, integrate LLMs.\n## Benefits\n- Lunch",
+    ]
+    first = [reader.read(t, title="AI Engineer", company="Acme").model_dump() for t in texts]
+    again = [reader.read(t, title="AI Engineer", company="Acme").model_dump() for t in texts]
+    fresh = PostingReader(reader.taxonomy)
+    assert (
+        first
+        == again
+        == [fresh.read(t, title="AI Engineer", company="Acme").model_dump() for t in texts]
+    )

@@ -344,7 +344,10 @@ class PostingReader:
         clause? a bare list?) is asked once per clause, of cue positions found in one pass.
         """
         bounds = [m.start() for m in _CLAUSE_END.finditer(text)]
-        negation = cues[_NEGATION]
+        negation_near = cues[_NEGATION].in_span
+        action_in = cues[_ACTION].in_span
+        window = self.taxonomy.reading.negation_window
+        not_needed = self._after_not_needed.match
         clauses: dict[int, _Clause] = {}
         sec_index = 0
         last_section = len(sections) - 1
@@ -354,7 +357,8 @@ class PostingReader:
         per_item: dict[int, int] = defaultdict(int)
         dropped = 0
         for hit in hits:
-            while sections[sec_index].end <= hit.start and sec_index < last_section:
+            start = hit.start
+            while sections[sec_index].end <= start and sec_index < last_section:
                 sec_index += 1
             section = sections[sec_index].kind
             item = items[hit.item]
@@ -366,18 +370,20 @@ class PostingReader:
                 dropped += 1
                 continue
             per_item[hit.item] += 1
-            clause = clauses.get(bisect_right(bounds, hit.start)) or self._clause(
-                folded, hit.start, bounds, clauses, cues
+            clause = clauses.get(bisect_right(bounds, start)) or self._clause(
+                folded, start, bounds, clauses, cues
             )
             level: Level = _SECTION_LEVEL[section]
             if level == "required" and (
-                clause.preferred or self._after_not_needed.match(folded, hit.end)
+                clause.preferred
+                # "X is not required": 'not' starts at most 7 characters after the mention
+                or (folded.find("not ", hit.end, hit.end + 11) >= 0 and not_needed(folded, hit.end))
             ):
                 level = "preferred"
             # most mentions have no negation cue before them: ask the regex only when one is
-            negated = negation.in_span(
-                max(clause.start, hit.start - self.taxonomy.reading.negation_window), hit.start
-            ) and self._negated(folded, clause.start, hit.start)
+            negated = negation_near(max(clause.start, start - window), start) and self._negated(
+                folded, clause.start, start
+            )
             listed = clause.listed and item.kind in _LISTABLE
             factor = section_weight.get(section, 0.7)
             if level == "preferred" and section != "nice_to_have":
@@ -388,9 +394,7 @@ class PostingReader:
                 factor *= scoring.company_clause_weight
             # only generic items ask whether the clause works with them
             worked_with = (
-                item.worked_with is not None
-                and not negated
-                and cues[_ACTION].in_span(clause.start, clause.end)
+                item.worked_with is not None and not negated and action_in(clause.start, clause.end)
             )
             if worked_with:
                 factor *= item.worked_with or 1.0
