@@ -15,6 +15,7 @@ reads do not (speed); ``"on"`` turns it on for every task, ``"off"`` for none.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from pathlib import Path
@@ -227,23 +228,13 @@ class Service:
         def use(task: str) -> SemanticMatcher | None:
             return semantic if task in self.semantic_for else None
 
+        self._use = use
         self.reader = PostingReader(taxonomy, semantic=use("read"))
-        self._scoper: Scoper | None = (
-            Scoper(taxonomy, semantic=use("scope")) if taxonomy.scoping is not None else None
-        )
-        self._cv: CvReader | None = None
-        self._matcher: FitMatcher | None = None
-        self._advisor: CareerAdvisor | None = None
-        if taxonomy.cv is not None:
-            from rolelens.core.career import CareerAdvisor
-            from rolelens.core.cv import CvReader
-            from rolelens.core.match import FitMatcher
-
-            self._cv = CvReader(taxonomy, semantic=use("cv"))
-            self._matcher = FitMatcher(
-                taxonomy, posting_reader=self.reader, cv_reader=self._cv, semantic=use("cv")
-            )
-            self._advisor = CareerAdvisor(taxonomy, cv_reader=self._cv)
+        # the scoper and the CV tools are built on first use (a process that only reads
+        # postings never pays ~0.4 s and their memory), once, under a lock
+        self._lock = threading.Lock()
+        self._scoper: Scoper | None = None
+        self._cv: tuple[CvReader, FitMatcher, CareerAdvisor] | None = None
 
     @classmethod
     def from_files(
@@ -301,13 +292,20 @@ class Service:
     ) -> Scoping:
         """The right hire for one brief (free text or a file's bytes, a form, or both)."""
         _encodable(id, *(_strings(form.model_dump()) if form is not None else ()))
-        if self._scoper is None:
+        scoper = self._scoper_built()
+        if isinstance(text, bytes):
+            text = self.document_text(text, filename, what="brief")
+        return scoper.scope(_plain(text) if text else text, form=form, id=id)
+
+    def _scoper_built(self) -> Scoper:
+        if self.taxonomy.scoping is None:
             raise ScopingUnavailable(
                 f"taxonomy {self.taxonomy.name} {self.taxonomy.version} has no 'scoping:' block"
             )
-        if isinstance(text, bytes):
-            text = self.document_text(text, filename, what="brief")
-        return self._scoper.scope(_plain(text) if text else text, form=form, id=id)
+        with self._lock:
+            if self._scoper is None:
+                self._scoper = Scoper(self.taxonomy, semantic=self._use("scope"))
+            return self._scoper
 
     def scope_brief(self, brief: BriefInput) -> Scoping:
         """The right hire for one brief given as the shared input model."""
@@ -334,11 +332,24 @@ class Service:
         return self.document_text(data, filename, what="CV")
 
     def _cv_tools(self) -> tuple[CvReader, FitMatcher, CareerAdvisor]:
-        if self._cv is None or self._matcher is None or self._advisor is None:
+        """The CV reader, the CV-to-posting matcher and the career advisor (one CV reader)."""
+        if self.taxonomy.cv is None:
             raise CvUnavailable(
                 f"taxonomy {self.taxonomy.name} {self.taxonomy.version} has no 'cv:' block"
             )
-        return self._cv, self._matcher, self._advisor
+        with self._lock:
+            if self._cv is None:
+                from rolelens.core.career import CareerAdvisor
+                from rolelens.core.cv import CvReader
+                from rolelens.core.match import FitMatcher
+
+                semantic = self._use("cv")
+                reader = CvReader(self.taxonomy, semantic=semantic)
+                matcher = FitMatcher(
+                    self.taxonomy, posting_reader=self.reader, cv_reader=reader, semantic=semantic
+                )
+                self._cv = (reader, matcher, CareerAdvisor(self.taxonomy, cv_reader=reader))
+            return self._cv
 
     def read_cv(
         self,
@@ -416,9 +427,9 @@ class Service:
     def features(self) -> list[str]:
         """What this service can do with its taxonomy and the packages installed."""
         features = ["read"]
-        if self._scoper is not None:
+        if self.taxonomy.scoping is not None:
             features.append("scope")
-        if self._cv is not None:
+        if self.taxonomy.cv is not None:
             features += ["cv", "match", "career"]
         if self.semantic is not None:
             features.append("semantic")
@@ -441,7 +452,7 @@ class Service:
             title_patterns=sum(len(t.patterns) for t in tax.titles),
             figures=len(tax.figures),
             sources=len(tax.sources),
-            scoping=self._scoper is not None,
+            scoping=self.taxonomy.scoping is not None,
         )
 
     def role(self, role_id: str) -> RoleDetail:
