@@ -1,4 +1,4 @@
-"""Published JSON Schemas of rolelens output, generated from the result models.
+"""Published JSON Schemas of rolelens output (and of its inputs), generated from the models.
 
 The files beside this module are checked in; a test fails when a model changes and
 the file was not regenerated (``python -m rolelens.schemas``), so a schema change is
@@ -18,6 +18,7 @@ from rolelens.core.aggregate import MarketAggregate
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading, RowError
 from rolelens.core.scoping_models import Scoping
+from rolelens.inputs import BriefInput, PostingInput
 from rolelens.market.models import RunSummary
 
 MODELS: dict[str, type[BaseModel]] = {"reading": Reading, "row-error": RowError, "scoping": Scoping}
@@ -25,6 +26,8 @@ MODELS.update({"cv": CvReading, "match": FitReport, "career": CareerAdvice})
 MODELS["llm-assist"] = LLMAssist  # `rolelens scope --llm-url ... --json` prints it under "llm"
 MODELS["market-aggregate"] = MarketAggregate  # rolelens market: DIR/aggregate.json
 MODELS["market-manifest"] = RunSummary  # rolelens market: DIR/manifest.json
+# what every interface takes: a --jsonl row, an HTTP body, an MCP tool's arguments
+MODELS.update({"posting-input": PostingInput, "brief-input": BriefInput})
 
 
 def generate(name: str) -> dict[str, Any]:
