@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import InputError, MissingField, WrongType
+from rolelens.inputs import CV_TEXT_FIELDS
 from rolelens.taxonomy.schema import Taxonomy
 
 _FORMATS = ("text", "md", "json")
@@ -69,7 +70,7 @@ def cv(
         def one(row: Any) -> BaseModel:
             return reader.read(row.text, today=day, redact=redact, id=row.id)
 
-        _batch(open_binary(jsonl), ("text", "cv"), one, "reading CVs")
+        _batch(open_binary(jsonl), CV_TEXT_FIELDS, one, "reading CVs")
     if file is None:
         raise typer.BadParameter("give a CV FILE, '-' for stdin, or --jsonl FILE")
     reading = reader.read(_cv_text(file), today=day, redact=redact)
@@ -172,7 +173,7 @@ def career(
             row_likes = _field(row.extra, "likes", required=False) or ""
             return advisor.advise(row.text, today=day, likes=row_likes, redact=redact, id=row.id)
 
-        _batch(open_binary(jsonl), ("text", "cv"), one, "advising")
+        _batch(open_binary(jsonl), CV_TEXT_FIELDS, one, "advising")
     if file is None:
         raise typer.BadParameter("give a CV FILE, '-' for stdin, or --jsonl FILE")
     advice = advisor.advise(_cv_text(file), today=day, likes=likes, redact=redact)
