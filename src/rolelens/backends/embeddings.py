@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher
     from rolelens.taxonomy.schema import Taxonomy
 
-Vector = Sequence[float]
+from rolelens.core.embedding import Vector  # the core's name for a vector
 
 INSTALL_HINT = "install the semantic extra: pip install 'rolelens[semantic]'"
 

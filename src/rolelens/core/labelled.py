@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,8 +18,22 @@ from rolelens.core.evaluate import (
 from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 
-if TYPE_CHECKING:
-    from rolelens.batch import Row
+
+class Row(Protocol):
+    """A labelled posting: its words, and its labels in ``extra`` (``label``, optional
+    ``acceptable_alternatives``, ``title_role``, ``mismatch``, ``hybrid``). The batch reader's
+    :class:`rolelens.batch.Row` is one; the core names only what it reads."""
+
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def company(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
 
 
 class ReadError(BaseModel):

@@ -1,8 +1,8 @@
 """Semantic matching: sentences → the taxonomy's activity statements, as evidence.
 
-Pure: a :class:`SemanticMatcher` takes a taxonomy (its ``semantic:`` block) and an
-:class:`~rolelens.backends.embeddings.Embedder` instance; it reads no files, no environment
-and no globals. The statement vectors are computed once per matcher (or handed in by an
+Pure: a :class:`SemanticMatcher` takes a taxonomy (its ``semantic:`` block) and a
+:class:`~rolelens.core.embedding.TextEmbedder` (a backend's embedder); it reads no files, no
+environment and no globals. The statement vectors are computed once per matcher (or handed in by an
 adapter that cached them on disk under :attr:`SemanticMatcher.cache_key`).
 
 How a text is matched:
@@ -30,13 +30,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rolelens.core.embedding import TextEmbedder, Vector
 from rolelens.core.matcher import fold
 from rolelens.core.models import Evidence, Level
 from rolelens.taxonomy.schema import SectionKind, Taxonomy
 from rolelens.taxonomy.semantic_schema import Activity, SemanticCues
 
 if TYPE_CHECKING:
-    from rolelens.backends.embeddings import Embedder, Vector
     from rolelens.core.sections import Section
 
 SEMANTIC_KIND = "semantic"
@@ -130,7 +130,7 @@ class SemanticMatcher:
     def __init__(
         self,
         taxonomy: Taxonomy,
-        embedder: Embedder,
+        embedder: TextEmbedder,
         *,
         statement_vectors: Sequence[Vector] | None = None,
         cache_size: int = 4096,
