@@ -30,6 +30,7 @@ lint: $(FULL)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 eval: $(STAMP)
 	$(BIN)/rolelens eval postings ../shared/data/gold/postings_dev.jsonl
