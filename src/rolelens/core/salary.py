@@ -252,7 +252,13 @@ _UNIT_WORDS = {"p", "gross", "net", "brutto", "netto"}
 # -- pay stated in a posting's text ---------------------------------------------------------
 # A currency amount, optionally a range: "$140,000 - $230,000", "€60k–80k", "USD 120-150K".
 _CUR = r"(?:[$€£]|\b(?:usd|eur|gbp|cad|aud|chf)\b)"
-_NUM = r"\d[\d,. \u00a0]*\d(?:\s?[km]\b)?|\d(?:\s?[km]\b)?"
+# A number that starts where no number goes on before it (so a long run of digits and
+# separators is scanned once, not from every position: linear on adversarial text), in
+# groups of three after a separator or as plain digits, possessive so no group is re-tried.
+_NUM = (
+    r"(?<![\d,.])(?<!\d[ \u00a0])(?:\d{1,3}(?:[,. \u00a0]\d{3})++|\d++)"
+    r"(?:[.,]\d{1,2}(?!\d))?(?:\s?[km]\b)?"
+)
 _PAY_SPAN = re.compile(
     rf"(?:{_CUR}\s?(?:{_NUM})|(?:{_NUM})\s?{_CUR})"
     rf"(?:\s*(?:-|–|—|to)\s*{_CUR}?\s?(?:{_NUM})(?:\s?{_CUR})?)?"

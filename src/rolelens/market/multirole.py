@@ -31,9 +31,13 @@ _SAYS_MANY = re.compile(
 )
 _PLURAL = re.compile(r"\b(?:engineers|developers|scientists|researchers|designers)\b", re.I)
 _TITLE_WORD = re.compile(rf"\b(?:{_NOUN})s?\b", re.I)
-_SEGMENTS = re.compile(r"\s+[|\u2013\u2014-]\s+|\s*\|\s*")
-_LISTED = re.compile(r",|\s+and\s+|\s*;\s*")
-_URL = re.compile(r"https?://\S+|\([^)]*\)")
+# Each separator match starts where a run of spaces starts ((?<!\s)), so a long run of
+# spaces is scanned once, not once per position (linear on adversarial text).
+_SEGMENTS = re.compile(r"(?<!\s)\s+[|\u2013\u2014-]\s+|(?<!\s)\s*\|\s*")
+_LISTED = re.compile(r",|(?<!\s)\s+and\s+|(?<!\s)\s*;\s*")
+# Only the start of a header is looked at (a title is short; a first line may not be).
+_HEADER_CHARS = 400
+_URL = re.compile(r"https?://\S+|\([^()]*\)")
 _MIN_SEGMENTS = 3
 
 
@@ -47,7 +51,7 @@ def _titles_in(segment: str) -> int:
 def several_roles(text: str, title: str | None = None) -> bool:
     """True when the posting advertises two or more roles."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    header = title if title and title.strip() else (lines[0] if lines else "")
+    header = (title if title and title.strip() else (lines[0] if lines else ""))[:_HEADER_CHARS]
     opening = " ".join(lines[:4])
     if _SAYS_MANY.search(header) or _SAYS_MANY.search(opening):
         return True
