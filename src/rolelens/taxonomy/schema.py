@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from rolelens.taxonomy.cv_schema import CvCues
 from rolelens.taxonomy.fit_schema import FitProvenance, FittedWeights
+from rolelens.taxonomy.kinds import SectionKind as SectionKind  # re-exported: its old home
 from rolelens.taxonomy.scoping_schema import ScopingCues
 from rolelens.taxonomy.semantic_schema import SemanticCues
 from rolelens.taxonomy.verdict_schema import VerdictSettings
@@ -31,16 +32,6 @@ EvidenceKind = Literal[
     "metric",
     "domain",
     "non_engineering",
-]
-SectionKind = Literal[
-    "title",
-    "summary",
-    "responsibilities",
-    "requirements",
-    "nice_to_have",
-    "about_company",
-    "benefits",
-    "other",
 ]
 FigureKind = Literal["salary", "premium", "growth", "cost_ratio", "demand", "time", "other"]
 

@@ -11,6 +11,9 @@ from typing import get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from rolelens.taxonomy.cv_schema import CvSectionKind
+from rolelens.taxonomy.kinds import SectionKind
+
 _ID = r"^[a-z][a-z0-9_]*$"
 
 
@@ -122,9 +125,6 @@ class SemanticCues(_Strict):
 
     def check_against(self, roles: set[str]) -> None:
         """Raise ValueError when an activity weights an unknown role or a section is unknown."""
-        from rolelens.taxonomy.cv_schema import CvSectionKind
-        from rolelens.taxonomy.schema import SectionKind
-
         known = set(get_args(SectionKind))
         for s in self.sections:
             if s not in known:
