@@ -12,14 +12,14 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from rich.console import Console
 
-from rolelens.batch import Row, parse_row
+from rolelens.batch import Row
 from rolelens.cli import eval_match
-from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from
+from rolelens.cli.common import TaxonomyOption, taxonomy_from
+from rolelens.cli.labelled import labelled_rows
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.evaluate import ClassificationReport
 from rolelens.core.labelled import PostingsEvaluation, evaluate_postings
 from rolelens.core.reader import PostingReader
-from rolelens.errors import InputError, LabelError
 
 app = typer.Typer(help="Measure rolelens on a labelled file.", no_args_is_help=True)
 
@@ -226,33 +226,6 @@ def _echo_json(report: BaseModel, skipped: list[dict[str, object]]) -> None:
     out = report.model_dump(mode="json")
     out["skipped"] = skipped
     typer.echo(json.dumps(out, indent=2))
-
-
-def _alternatives(row: Row) -> list[str]:
-    """A labelled row's acceptable alternative labels (checked by ``labelled_rows``)."""
-    return list(row.extra.get("acceptable_alternatives") or [])
-
-
-def labelled_rows(
-    file: str, text_fields: tuple[str, ...], known: set[str]
-) -> tuple[list[Row], list[dict[str, object]]]:
-    """Rows with a known label, and a coded error record for every line that is not one."""
-    rows: list[Row] = []
-    skipped: list[dict[str, object]] = []
-    with open_binary(file) as stream:
-        for n, line in enumerate(stream, start=1):
-            try:
-                row = parse_row(line, text_fields=text_fields)
-                label = row.extra.get("label")
-                if not isinstance(label, str) or label not in known:
-                    raise LabelError(f"'label' must be one of {', '.join(sorted(known))}")
-                alts = row.extra.get("acceptable_alternatives") or []
-                if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
-                    raise LabelError("'acceptable_alternatives' must be a list of labels")
-                rows.append(row)
-            except (InputError, LabelError) as exc:
-                skipped.append({"line": n, "error": exc.to_dict()})
-    return rows, skipped
 
 
 def _per_role(console: Console, report: ClassificationReport) -> None:

@@ -50,7 +50,7 @@ def fit_files(
 ) -> Trained:
     """Read the labelled files and run the whole fit (shared by train and eval --cv)."""
     load_training()
-    from rolelens.cli.eval import labelled_rows
+    from rolelens.cli.labelled import labelled_rows
     from rolelens.taxonomy.loader import load_taxonomy
     from rolelens.train.fitting import TrainOptions, run
 

@@ -61,7 +61,7 @@ PriorOption = typer.Option(
 def labelled_briefs(file: str, known: set[str]) -> tuple[list[LabelledBrief], list[dict[str, Any]]]:
     """Labelled briefs of a JSONL file, grouped by source domain, and the skipped lines."""
     from rolelens.batch_scoping import TEXT_FIELDS
-    from rolelens.cli.eval import _alternatives, labelled_rows
+    from rolelens.cli.labelled import alternatives, labelled_rows
     from rolelens.core.scoping_eval import LabelledBrief, source_group
 
     labelled, skipped = labelled_rows(file, TEXT_FIELDS, known)
@@ -73,7 +73,7 @@ def labelled_briefs(file: str, known: set[str]) -> tuple[list[LabelledBrief], li
                 row.id,
                 row.text,
                 str(row.extra["label"]),
-                tuple(_alternatives(row)),
+                tuple(alternatives(row)),
                 source_group(url if isinstance(url, str) else None, row.id or f"row-{i}"),
             )
         )
