@@ -118,9 +118,9 @@ HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**"
 
 def test_markdown_answers_show_hostile_text_as_written() -> None:
     from rolelens.md import md_escape
+    from rolelens.render.reading import reading_markdown
     from rolelens.service import Service
     from rolelens.taxonomy.loader import load_taxonomy
-    from rolelens.web.markdown import reading_markdown
 
     escaped = md_escape(HOSTILE + "\n| cell")
     assert "<" not in escaped and "[click](" not in escaped and "**" not in escaped

@@ -64,7 +64,7 @@ def read(
         typer.echo(reading.model_dump_json(indent=2))
         return
     if fmt == "md":
-        from rolelens.web.markdown import reading_markdown
+        from rolelens.render.reading import reading_markdown
 
         typer.echo(reading_markdown(reading, reader.taxonomy), nl=False)
         return

@@ -57,8 +57,8 @@ from rolelens.inputs import (
     PostingInput,
 )
 from rolelens.io.text import decode
+from rolelens.render.reading import reading_markdown
 from rolelens.service import Health, RoleDetail, RoleSummary, Service, TaxonomySummary
-from rolelens.web.markdown import reading_markdown
 from rolelens.web.models import ErrorBody
 from rolelens.web.settings import ServiceSettings
 from rolelens.web.workers import WorkerPool
@@ -512,7 +512,7 @@ def create_app(
             size = len(brief.body) + (len(brief.form.model_dump_json()) if brief.form else 0)
             scoping = await work(size, service.scope, brief.body, form=brief.form, id=brief.id)
         if _wants_markdown(request):
-            from rolelens.cli.render_scope import scoping_markdown
+            from rolelens.render.scoping import scoping_markdown
 
             return Response(scoping_markdown(scoping), media_type=_MARKDOWN)
         return _json(scoping)
