@@ -18,7 +18,7 @@ if _typing.TYPE_CHECKING:
     from rolelens.taxonomy.loader import load_taxonomy
     from rolelens.taxonomy.schema import Taxonomy
 
-__version__ = "0.1.0"
+from rolelens._version import __version__ as __version__
 
 _WHERE = {
     "career_advice": "rolelens.api",

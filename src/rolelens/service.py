@@ -410,7 +410,7 @@ class Service:
         return advisor.advise(text, today=date.today(), likes=likes, redact=redact, id=id)
 
     def health(self) -> Health:
-        from rolelens import __version__
+        from rolelens._version import __version__
 
         return Health(
             version=__version__,

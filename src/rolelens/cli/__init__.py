@@ -65,7 +65,7 @@ def schema(
 
 def _print_version(value: bool) -> None:
     if value:
-        from rolelens import __version__
+        from rolelens._version import __version__
 
         typer.echo(__version__)
         raise typer.Exit()

@@ -157,7 +157,7 @@ def report(
     folder: Path = _FOLDER,
 ) -> None:
     """Re-render report.html from a market output folder's DuckDB database."""
-    from rolelens.market.deps import require_market
+    from rolelens.extras import require_market
     from rolelens.market.report import write_report
     from rolelens.market.store import DB_NAME
 

@@ -434,7 +434,7 @@ def _tsv_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRow]:
 
 # -- Parquet -------------------------------------------------------------------------------
 def _parquet_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRow]:
-    from rolelens.market.deps import require_pyarrow
+    from rolelens.extras import require_pyarrow
 
     require_pyarrow()
     import pyarrow as pa

@@ -41,6 +41,7 @@ from typing import Any
 from rolelens.core.aggregate import MarketAggregate, aggregate, merge_all
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.errors import OutputUnwritable, ResumeConflict
+from rolelens.io.atomic import write_atomic as write_atomic  # its old home
 from rolelens.io.corpus import Columns, CorpusRow, count_rows, expand, iter_corpus
 from rolelens.market.dedup import Duplicate, find_duplicates
 from rolelens.market.models import RunSummary
@@ -91,13 +92,6 @@ def fingerprint(
         "taxonomy_version": taxonomy.version,
         "scorer_version": SCORER_VERSION,
     }
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file under a temporary name, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def make_out_dir(out: Path) -> None:
@@ -306,7 +300,7 @@ def chunks_of(
 
 def run_local(opts: RunOptions, progress: Progress | None = None) -> RunSummary:
     """Read a corpus on this machine with ``jobs`` processes; resumable; finalises the output."""
-    from rolelens.market.deps import require_market
+    from rolelens.extras import require_market
 
     require_market()
     started = time.perf_counter()

@@ -987,7 +987,7 @@ def write_exports(out: Path, charts: dict[str, str]) -> None:
 
     import duckdb
 
-    from rolelens.market.engine import write_atomic
+    from rolelens.io.atomic import write_atomic
 
     for name in ("charts", "tables"):
         folder = out / name
@@ -1058,7 +1058,7 @@ def write_report(out: Path) -> Path:
     readings view)."""
     import duckdb
 
-    from rolelens.market.engine import write_atomic
+    from rolelens.io.atomic import write_atomic
 
     con = duckdb.connect(str(out / DB_NAME))
     try:

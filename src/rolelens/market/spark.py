@@ -166,7 +166,7 @@ def _aggregate_batches(batches: Iterator[Any]) -> Iterator[Any]:
 
 def session(master: str | None) -> Any:
     """A Spark session on ``master`` (default ``local[*]``)."""
-    from rolelens.market.deps import require_spark
+    from rolelens.extras import require_spark
 
     require_spark()
     from pyspark.sql import SparkSession
@@ -196,7 +196,7 @@ def session(master: str | None) -> Any:
 
 def run_spark(opts: RunOptions, master: str | None = None) -> RunSummary:
     """Read a corpus with Spark; writes the same output folder as the local engine."""
-    from rolelens.market.deps import require_market, require_spark
+    from rolelens.extras import require_market, require_spark
 
     require_market()
     require_spark()

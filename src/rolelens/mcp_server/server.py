@@ -102,7 +102,7 @@ def build_server(
     CV tools read local files only inside ``allowed_dirs`` (default: the working folder), so
     an agent cannot be talked into reading ``/etc/shadow`` or a private key.
     """
-    from rolelens import __version__
+    from rolelens._version import __version__
 
     svc = service or Service.from_files(taxonomy_files)
     allowed = [

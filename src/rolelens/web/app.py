@@ -409,7 +409,7 @@ def create_app(
     ``service`` replaces the one ``settings`` describe (its taxonomy and semantic layer);
     the other settings still apply.
     """
-    from rolelens import __version__
+    from rolelens._version import __version__
 
     settings = settings or ServiceSettings()
     pool: WorkerPool | None = None

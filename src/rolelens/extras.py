@@ -1,4 +1,5 @@
-"""Checks for the optional packages the market lens needs, with an install hint."""
+"""Checks for optional packages (the extras), each with its install hint: one
+:func:`require_extra` for every feature that needs one."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import importlib.util
 from rolelens.errors import ExtraMissing
 
 
-def _require(modules: tuple[str, ...], extra: str, what: str) -> None:
+def require_extra(modules: tuple[str, ...], extra: str, what: str) -> None:
+    """Raise :class:`ExtraMissing` naming the missing modules and the extra that brings them."""
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
         raise ExtraMissing(f"{what} needs {', '.join(missing)}: pip install 'rolelens[{extra}]'")
@@ -15,12 +17,12 @@ def _require(modules: tuple[str, ...], extra: str, what: str) -> None:
 
 def require_pyarrow() -> None:
     """Raise :class:`ExtraMissing` unless pyarrow is installed."""
-    _require(("pyarrow",), "market", "reading Parquet and writing market output")
+    require_extra(("pyarrow",), "market", "reading Parquet and writing market output")
 
 
 def require_market() -> None:
     """Raise :class:`ExtraMissing` unless the ``market`` extra is installed."""
-    _require(
+    require_extra(
         ("pyarrow", "duckdb", "statsmodels", "scipy", "datasketch", "xlsxwriter", "resvg_py"),
         "market",
         "rolelens market",
@@ -29,4 +31,4 @@ def require_market() -> None:
 
 def require_spark() -> None:
     """Raise :class:`ExtraMissing` unless the ``spark`` extra (pyspark, pandas) is installed."""
-    _require(("pyspark", "pandas", "pyarrow"), "spark", "--engine spark")
+    require_extra(("pyspark", "pandas", "pyarrow"), "spark", "--engine spark")
