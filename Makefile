@@ -63,6 +63,7 @@ schemas: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m rolelens.cli.docs > docs/cli.md
+	$(BIN)/python -m rolelens.cli.docs --errors docs/errors.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

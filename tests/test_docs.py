@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import rolelens
 from rolelens import errors
-from rolelens.cli.docs import command_paths, render_cli_reference
+from rolelens.cli.docs import command_paths, errors_doc_tree, render_cli_reference, with_error_tree
+from rolelens.render.errors import error_tree, parent
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -135,6 +137,62 @@ def test_docs_errors_module_tree_matches_the_class(cls: type[errors.RolelensErro
     match = re.search(rf"\b{cls.__name__}\s+(\w+)\s+(\d+)\s+(\d{{3}})\s*$", doc, re.M)
     assert match, f"the tree in errors.py's docstring has no line for {cls.__name__}"
     assert match.groups() == (cls.code, str(cls.exit_code), str(cls.http_status))
+
+
+def _drawn_parents(drawing: str) -> dict[str, str | None]:
+    """A drawn error tree as class name -> the name it hangs under (None for the root)."""
+    parents: dict[str, str | None] = {}
+    stack: list[str] = []  # stack[d] is the last class drawn at depth d
+    for line in drawing.splitlines():
+        match = re.match(r"^((?:[│ ]   )*)(?:[├└]── )?(\w+)\s+\w+\s+\d+\s+\d{3}\s*$", line)
+        if not match or match.group(2) == "class":
+            continue
+        name = match.group(2)
+        depth = len(match.group(1)) // 4 + (1 if "── " in line else 0)
+        del stack[depth:]
+        parents[name] = stack[-1] if stack else None
+        stack.append(name)
+    return parents
+
+
+def _docstring_tree() -> str:
+    doc = errors.__doc__ or ""
+    match = re.search(r"::\n\n((?:    .*\n)+)", doc)
+    assert match, "errors.py's docstring has no indented tree"
+    return "".join(line[4:] + "\n" for line in match.group(1).splitlines())
+
+
+CLASS_PARENTS = {
+    cls.__name__: None if cls is errors.RolelensError else parent(cls).__name__
+    for cls in ERROR_CLASSES
+}
+
+
+def test_docs_errors_tree_parents_are_read_from_a_drawing() -> None:
+    # the reader below catches the old mistake: DocumentError drawn under the root
+    assert _drawn_parents(error_tree()) == CLASS_PARENTS
+    wrong = error_tree().replace("│   └── DocumentError", "├── DocumentError", 1)
+    assert _drawn_parents(wrong)["DocumentError"] == "RolelensError"
+
+
+@pytest.mark.parametrize(
+    "where, drawing",
+    [
+        ("errors.py's docstring", _docstring_tree),
+        ("docs/errors.md", lambda: errors_doc_tree(ERRORS_MD.read_text(encoding="utf-8"))),
+    ],
+    ids=["docstring", "errors-md"],
+)
+def test_docs_errors_tree_matches_the_classes(where: str, drawing: Callable[[], str]) -> None:
+    drawn = drawing()
+    assert _drawn_parents(drawn) == CLASS_PARENTS, f"a class hangs under another parent in {where}"
+    assert drawn == error_tree(), f"the error tree in {where} is out of date: run `make docs`"
+
+
+def test_docs_errors_tree_redraws_in_place() -> None:
+    text = ERRORS_MD.read_text(encoding="utf-8")
+    stale = text.replace(error_tree(), "RolelensError\n", 1)
+    assert with_error_tree(stale) == text
 
 
 # -- (d) the public API imports and is documented -----------------------------------------

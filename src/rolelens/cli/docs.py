@@ -3,6 +3,7 @@
 Usage::
 
     python -m rolelens.cli.docs > docs/cli.md
+    python -m rolelens.cli.docs --errors docs/errors.md   # redraw the error tree in place
 
 Built by walking the click command tree behind :data:`rolelens.cli.app`, never by capturing
 ``--help``, so the text depends on neither the terminal's width nor rich's styling. Types come
@@ -24,6 +25,7 @@ from typing import Any
 import typer.main
 
 from rolelens.cli import app
+from rolelens.render.errors import error_tree
 
 _TYPE_NAMES: dict[object, str] = {
     str: "TEXT",
@@ -187,8 +189,33 @@ def _cell(text: str | None) -> str:
     return " ".join((text or "").split()).replace("|", "\\|")
 
 
-def main() -> None:
-    """Print the reference (``python -m rolelens.cli.docs > docs/cli.md``)."""
+# -- the error tree in docs/errors.md ---------------------------------------------------------
+_TREE_BLOCK = re.compile(r"(^## The tree\n.*?^```text\n)(.*?)(^```$)", re.M | re.S)
+
+
+def errors_doc_tree(text: str) -> str:
+    """The drawing inside docs/errors.md's ``## The tree`` code block ("" when there is none)."""
+    match = _TREE_BLOCK.search(text)
+    return match.group(2) if match else ""
+
+
+def with_error_tree(text: str) -> str:
+    """docs/errors.md's text with the tree in its ``## The tree`` block redrawn from the classes."""
+    if not _TREE_BLOCK.search(text):
+        raise ValueError("no '## The tree' section with a ```text block to redraw")
+    return _TREE_BLOCK.sub(lambda m: m.group(1) + error_tree() + m.group(3), text, count=1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the reference (``python -m rolelens.cli.docs > docs/cli.md``), or with
+    ``--errors PATH`` redraw the error tree in that file."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--errors"] and len(args) == 2:
+        path = Path(args[1])
+        path.write_text(with_error_tree(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return
+    if args:
+        raise SystemExit("usage: python -m rolelens.cli.docs [--errors docs/errors.md]")
     sys.stdout.buffer.write(render_cli_reference().encode("utf-8"))  # UTF-8 whatever the locale
     sys.stdout.flush()
 
