@@ -180,6 +180,30 @@ def test_scope_jsonl_bad_rows_get_coded_records_and_the_batch_goes_on() -> None:
     assert f"{len(BAD)} row(s) could not be scoped" in result.stderr
 
 
+def test_scope_jsonl_rows_may_carry_a_form() -> None:
+    """A row is free text, a ``form`` object (the fields /v1/scope takes), or both; a bad or
+    empty form is that row's coded error and the batch goes on."""
+    rows = [
+        {"id": "f", "form": {"outcome": "Forecast weekly demand per store", "volumes": "40M rows"}},
+        {"id": "b", "brief": BRIEFS["ai"], "form": {"region": "Germany"}},
+        {"id": "x", "form": {"colour": "blue"}},
+        {"id": "e", "form": {}},
+        {"id": "n"},
+    ]
+    data = "\n".join(json.dumps(r) for r in rows) + "\n"
+    result = runner.invoke(app, ["scope", "--jsonl", "-", "--semantic", "off"], input=data)
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["f", "b", "x", "e", "n"]
+    assert out[0]["form"]["outcome"] == "Forecast weekly demand per store"
+    assert out[0]["text"].startswith("Outcome: Forecast weekly demand")
+    assert out[1]["role"] == "ai_engineer" and out[1]["region"] == "Germany"
+    assert out[2]["error"]["code"] == "form_invalid" and "colour" in out[2]["error"]["message"]
+    assert out[3]["error"]["code"] == "input_empty"
+    assert out[4]["error"]["code"] == "row_missing_field"
+    assert "'form'" in out[4]["error"]["message"]
+
+
 def test_scope_jsonl_all_good_exits_0(tmp_path: Path) -> None:
     path = tmp_path / "briefs.jsonl"
     path.write_bytes(b"".join(good(i) for i in range(3)))

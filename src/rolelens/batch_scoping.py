@@ -1,20 +1,22 @@
 """Scope JSONL briefs one line at a time: one result per line, in order, errors included.
 
-Rows hold ``id`` and ``brief`` (or ``text``); lines are checked by
-:func:`rolelens.batch.parse_row`, so a bad line gets the same coded error record as in
-``rolelens read --jsonl`` and never stops the batch.
+Rows hold ``id`` and ``brief`` (or ``text``) and/or a ``form`` object (the scoping form's
+fields, as ``/v1/scope`` takes them); lines are checked by :func:`rolelens.batch.parse_row`,
+so a bad line gets the same coded error record as in ``rolelens read --jsonl`` and never
+stops the batch.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rolelens.batch import error_record, parse_row
 from rolelens.core.scoping import Scoper
-from rolelens.core.scoping_models import Scoping
-from rolelens.errors import InputError
-from rolelens.inputs import BRIEF_TEXT_FIELDS
+from rolelens.core.scoping_models import Scoping, ScopingForm
+from rolelens.errors import InputError, MissingField
+from rolelens.inputs import BRIEF_TEXT_FIELDS, scoping_form
 
 TEXT_FIELDS = BRIEF_TEXT_FIELDS  # the names rolelens.inputs.BriefInput takes
 
@@ -23,7 +25,25 @@ def scope_lines(scoper: Scoper, lines: Iterable[bytes | str]) -> Iterator[Scopin
     """A scoping, or an error record, for each line in order; never raises for a bad line."""
     for line_no, line in enumerate(lines, start=1):
         try:
-            row = parse_row(line, text_fields=TEXT_FIELDS)
-            yield scoper.scope(row.text, id=row.id)
+            text, form, row_id = _brief(line)
+            yield scoper.scope(text, form=form, id=row_id)
         except InputError as exc:
             yield error_record(line_no, exc, line)
+
+
+def _brief(line: bytes | str) -> tuple[str, ScopingForm | None, str | None]:
+    """(free text, form, id) of one row: a text field, a ``form`` object, or both."""
+    try:
+        row = parse_row(line, text_fields=TEXT_FIELDS)
+    except MissingField:
+        # no text field: a row may still be a form alone (parse_row has checked the JSON)
+        decoded = line.decode("utf-8") if isinstance(line, bytes) else line
+        obj = json.loads(decoded.removeprefix("\ufeff"))
+        if obj.get("form") is None:
+            raise MissingField(
+                f"the row has no {' or '.join(repr(f) for f in TEXT_FIELDS)} and no 'form'"
+            ) from None
+        row_id = obj.get("id")
+        return "", scoping_form(obj["form"]), None if row_id is None else str(row_id)
+    form = row.extra.get("form")
+    return row.text, None if form is None else scoping_form(form, alone=False), row.id

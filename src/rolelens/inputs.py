@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from rolelens.core.scoping.form import compose
 from rolelens.core.scoping_models import ScopingForm
+from rolelens.errors import EmptyInput, FormError
 
 #: where a posting's text may be, in the order a JSONL row is searched
 POSTING_TEXT_FIELDS = ("description", "text")
@@ -200,3 +202,40 @@ class CareerInput(CvInput):
     kind: ClassVar[str] = "career question"
 
     likes: str = Field(default="", description="what the person enjoys, in their words")
+
+
+def scoping_form(raw: Any, *, alone: bool = True) -> ScopingForm:
+    """A scoping form from a decoded mapping (a YAML or JSON form file, a JSONL row's
+    ``form``): known fields only, each text or a list of text. :class:`FormError` when it is
+    not one; ``alone`` (no free text beside it): :class:`EmptyInput` when it says nothing to
+    scope (region or budget alone are settings, not a brief)."""
+    if not isinstance(raw, dict):
+        raise FormError("a form holds a mapping of fields (outcome, data, volumes, ...)")
+    known = set(ScopingForm.model_fields)
+    unknown = sorted(str(k) for k in raw if k not in known and k != "text")
+    if unknown:
+        raise FormError(
+            f"unknown form field(s) {', '.join(unknown)}; fields are {', '.join(sorted(known))}"
+        )
+    raw = dict(raw)
+    if "text" in raw and "brief" not in raw:
+        raw["brief"] = raw.pop("text")
+    raw.pop("text", None)
+    cleaned: dict[str, Any] = {}
+    for k, v in raw.items():
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, str | int | float | list):
+            raise FormError(f"form field {k!r} must be text")
+        if isinstance(v, list):
+            if not all(isinstance(x, str | int | float) and not isinstance(x, bool) for x in v):
+                raise FormError(f"form field {k!r} must be text or a list of text")
+            v = "; ".join(str(x) for x in v)
+        cleaned[k] = str(v)
+    try:
+        form = ScopingForm.model_validate(cleaned)
+    except ValidationError as exc:  # pragma: no cover - types are checked above
+        raise FormError(str(exc)) from exc
+    if alone and not compose("", form).strip():
+        raise EmptyInput("the form has no filled-in field")
+    return form

@@ -40,7 +40,7 @@ def scope(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Scope a JSONL file (or '-') of {id, brief|text}; one JSON line out per line in.",
+        help="Scope a JSONL file (or '-') of {id, brief|text, form}: a JSON line out per line in.",
     ),
     taxonomy: list[Path] = TaxonomyOption,
     semantic: str = SemanticOption,
@@ -109,45 +109,14 @@ def parse_form(text: str, kind: str = "yaml") -> ScopingForm:
     """A form from YAML or JSON text (FormError when it is not one); reading it is the
     adapter's job, so the pure core only ever sees a :class:`ScopingForm`."""
     import json
-    from typing import Any
 
     import yaml
-    from pydantic import ValidationError
 
-    from rolelens.core.scoping import compose
-    from rolelens.core.scoping_models import ScopingForm
-    from rolelens.errors import EmptyInput, FormError
+    from rolelens.errors import FormError
+    from rolelens.inputs import scoping_form
 
     try:
         raw = json.loads(text) if kind == "json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise FormError(f"the form is not valid {kind.upper()}: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise FormError("a form holds a mapping of fields (outcome, data, volumes, ...)")
-    known = set(ScopingForm.model_fields)
-    unknown = sorted(str(k) for k in raw if k not in known and k != "text")
-    if unknown:
-        raise FormError(
-            f"unknown form field(s) {', '.join(unknown)}; fields are {', '.join(sorted(known))}"
-        )
-    if "text" in raw and "brief" not in raw:
-        raw["brief"] = raw.pop("text")
-    raw.pop("text", None)
-    cleaned: dict[str, Any] = {}
-    for k, v in raw.items():
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, str | int | float | list):
-            raise FormError(f"form field {k!r} must be text")
-        if isinstance(v, list):
-            if not all(isinstance(x, str | int | float) and not isinstance(x, bool) for x in v):
-                raise FormError(f"form field {k!r} must be text or a list of text")
-            v = "; ".join(str(x) for x in v)
-        cleaned[k] = str(v)
-    try:
-        form = ScopingForm.model_validate(cleaned)
-    except ValidationError as exc:  # pragma: no cover - types are checked above
-        raise FormError(str(exc)) from exc
-    if not compose("", form).strip():
-        raise EmptyInput("the form has no filled-in field")
-    return form
+    return scoping_form(raw)
