@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from rolelens.taxonomy.base import Id
+from rolelens.taxonomy.base import Strict as _Strict
 from rolelens.taxonomy.scoping_schema import check_terms
 from rolelens.taxonomy.verdict_schema import UndeterminedSettings
-
-CV_ID = r"^[a-z][a-z0-9_]*$"
 
 CvSectionKind = Literal[
     "summary",
@@ -42,10 +42,6 @@ CvSectionKind = Literal[
 #: counts as ``shipped`` wherever it stands, the summary included.
 MentionUse = Literal["shipped", "described", "listed", "studied", "mentioned"]
 FitBandId = Literal["strong", "partial", "weak"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class StuffingRule(_Strict):
@@ -78,7 +74,7 @@ class EntryKind(_Strict):
     """A kind of dated entry that is not a professional job (an internship, a working-student
     job, an apprenticeship, volunteering): shown apart and counted at ``weight``."""
 
-    id: str = Field(pattern=CV_ID)
+    id: Id
     label: str
     weight: float = Field(
         ge=0.0, le=1.0, description="share of its months that count as years of experience"
@@ -168,9 +164,9 @@ class FitSettings(_Strict):
 class Interest(_Strict):
     """Words in what a person enjoys that point to a role."""
 
-    id: str = Field(pattern=CV_ID)
+    id: Id
     label: str
-    role: str = Field(pattern=CV_ID)
+    role: Id
     weight: float = Field(default=1.0, ge=0.0, le=5.0)
     terms: list[str] = Field(min_length=1)
 
@@ -180,7 +176,7 @@ class Interest(_Strict):
 class BackgroundPath(_Strict):
     """Where a background usually goes next in AI work, and why."""
 
-    role: str = Field(pattern=CV_ID)
+    role: Id
     reason: str
 
 
@@ -194,7 +190,7 @@ class RoleSkill(_Strict):
 class Concept(_Strict):
     """One step of a learning path. Durable concepts come before fashionable frameworks."""
 
-    id: str = Field(pattern=CV_ID)
+    id: Id
     label: str
     why: str
     durable: bool = True

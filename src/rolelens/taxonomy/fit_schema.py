@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from rolelens.taxonomy.base import Strict as _Strict
+from rolelens.taxonomy.base import Weights
 
 
 class FitScores(_Strict):
@@ -109,14 +108,5 @@ class FittedWeights(_Strict):
     """
 
     provenance: FitProvenance
-    weights: dict[str, dict[str, float]] = {}
+    weights: dict[str, Weights] = {}
     scoring: FittedScoring = FittedScoring()
-
-    @field_validator("weights")
-    @classmethod
-    def _weights_in_range(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-        for item, roles in v.items():
-            for role, w in roles.items():
-                if not -5.0 <= w <= 5.0:
-                    raise ValueError(f"{item}: weight for {role!r} is {w}; weights lie in [-5, 5]")
-        return v

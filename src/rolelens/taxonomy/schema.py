@@ -11,16 +11,16 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from rolelens.taxonomy.base import ID_PATTERN, Id, Weights
+from rolelens.taxonomy.base import Strict as _Strict
 from rolelens.taxonomy.cv_schema import CvCues
 from rolelens.taxonomy.fit_schema import FitProvenance, FittedWeights
 from rolelens.taxonomy.kinds import SectionKind as SectionKind  # re-exported: its old home
 from rolelens.taxonomy.scoping_schema import ScopingCues
 from rolelens.taxonomy.semantic_schema import SemanticCues
 from rolelens.taxonomy.verdict_schema import VerdictSettings
-
-ROLE_ID = r"^[a-z][a-z0-9_]*$"
 
 EvidenceKind = Literal[
     "tool",
@@ -36,14 +36,10 @@ EvidenceKind = Literal[
 FigureKind = Literal["salary", "premium", "growth", "cost_ratio", "demand", "time", "other"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class Source(_Strict):
     """Where a figure comes from."""
 
-    id: str = Field(pattern=ROLE_ID)
+    id: Id
     title: str
     publisher: str
     year: int = Field(ge=1990, le=2100)
@@ -63,7 +59,7 @@ class OnetLink(_Strict):
 class Role(_Strict):
     """One role of the taxonomy, in our own words."""
 
-    id: str = Field(pattern=ROLE_ID)
+    id: Id
     name: str
     definition: str
     ai_hire: bool = True
@@ -93,11 +89,11 @@ class EvidenceItem(_Strict):
     about 1 a moderate hint, 2 a strong one, 3 decisive; negative values point away.
     """
 
-    id: str = Field(pattern=ROLE_ID)
+    id: Id
     label: str
     kind: EvidenceKind
     aliases: list[str | Alias] = Field(min_length=1)
-    weights: dict[str, float] = Field(min_length=1)
+    weights: Weights = Field(min_length=1)
     group: str | None = None
     sections: list[SectionKind] | None = Field(
         default=None,
@@ -113,14 +109,6 @@ class EvidenceItem(_Strict):
         "company context",
     )
     note: str | None = None
-
-    @field_validator("weights")
-    @classmethod
-    def _weights_in_range(cls, v: dict[str, float]) -> dict[str, float]:
-        for role, w in v.items():
-            if not -5.0 <= w <= 5.0:
-                raise ValueError(f"weight for {role!r} is {w}; weights lie in [-5, 5]")
-        return v
 
     def alias_objects(self) -> list[Alias]:
         """The aliases, each as an :class:`Alias`."""
@@ -139,9 +127,9 @@ class TitlePattern(_Strict):
     that names several ("Acme - Software Engineer, ML Engineer - Remote").
     """
 
-    role: str | None = Field(default=None, pattern=ROLE_ID)
+    role: str | None = Field(default=None, pattern=ID_PATTERN)
     words: str | None = Field(
-        default=None, pattern=ROLE_ID, description="name of a word list rules can refer to"
+        default=None, pattern=ID_PATTERN, description="name of a word list rules can refer to"
     )
     patterns: list[str] = Field(min_length=1)
     rule: int = Field(default=0, ge=0, description="rubric rule number; 0 (a user's) first")
@@ -171,13 +159,13 @@ class TitleQualifier(_Strict):
 
     when_role: list[str] = Field(min_length=1)
     words: list[str | Alias] = Field(min_length=1)
-    becomes: str = Field(pattern=ROLE_ID)
+    becomes: str = Field(pattern=ID_PATTERN)
 
 
 class SeniorityLevel(_Strict):
     """A seniority level and the title words that signal it."""
 
-    id: str = Field(pattern=ROLE_ID)
+    id: Id
     rank: int
     patterns: list[str] = []
     min_years: int | None = None
@@ -246,7 +234,7 @@ class ScoringSettings(_Strict):
 class Figure(_Strict):
     """A sourced number: a salary band, a premium, a growth rate, a cost ratio."""
 
-    id: str = Field(pattern=ROLE_ID)
+    id: Id
     kind: FigureKind
     role: str | None = None
     description: str

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-CUE_ID = r"^[a-z][a-z0-9_]*$"
+from rolelens.taxonomy.base import Id, Weights, check_weights
+from rolelens.taxonomy.base import Strict as _Strict
+
 HYBRID = "hybrid"
 
 StepId = Literal["outcome", "data", "volume", "production", "autonomy", "customer", "team_stage"]
@@ -37,10 +39,6 @@ FormField = Literal[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def check_terms(terms: list[str]) -> list[str]:
     """Cue terms: none empty; '*' (a prefix wildcard) only at a term's end."""
     for term in terms:
@@ -50,13 +48,6 @@ def check_terms(terms: list[str]) -> list[str]:
         if "*" in core:
             raise ValueError(f"cue term {term!r}: '*' may only end a term")
     return terms
-
-
-def _check_weights(weights: dict[str, float]) -> dict[str, float]:
-    for role, w in weights.items():
-        if not -5.0 <= w <= 5.0:
-            raise ValueError(f"weight for {role!r} is {w}; weights lie in [-5, 5]")
-    return weights
 
 
 class Step(_Strict):
@@ -85,13 +76,13 @@ class Cue(_Strict):
     text, a search is broken, an AI solution was asked for ...).
     """
 
-    id: str = Field(pattern=CUE_ID)
+    id: Id
     step: StepId
     label: str = Field(description="what the cue means, shown in the trace")
     terms: list[str] = []
     all_of: list[list[str]] = []
     window: int = Field(default=90, ge=10, le=400)
-    weights: dict[str, float] = {}
+    weights: Weights = {}
     tags: list[str] = []
     negatable: bool = True
     inflect: bool = Field(
@@ -121,11 +112,6 @@ class Cue(_Strict):
                 raise ValueError("an all_of group is empty")
             check_terms(group)
         return v
-
-    @field_validator("weights")
-    @classmethod
-    def _weights_ok(cls, v: dict[str, float]) -> dict[str, float]:
-        return _check_weights(v)
 
     @model_validator(mode="after")
     def _one_form(self) -> Cue:
@@ -184,7 +170,7 @@ class VolumeRules(_Strict):
         for name in ("labelled_terms", "history_terms", "rate_terms", "population_terms"):
             check_terms(getattr(self, name))
         for name in ("small_text", "small_other", "large", "large_text", "unknown_labelled"):
-            _check_weights(getattr(self, name))
+            check_weights(getattr(self, name))
         return self
 
 
@@ -234,7 +220,7 @@ class Condition(_Strict):
 class FailureMode(_Strict):
     """A known way of hiring wrong, when it applies, and what to tell the client."""
 
-    id: str = Field(pattern=CUE_ID)
+    id: Id
     title: str
     message: str
     when: list[Condition] = Field(min_length=1, description="fires when any condition holds")
@@ -269,7 +255,7 @@ class PayPlan(_Strict):
 class RangeOfFigures(_Strict):
     """Figures from different sources about one quantity, shown as one range naming each."""
 
-    id: str = Field(pattern=CUE_ID)
+    id: Id
     label: str
     figures: list[str] = Field(min_length=2)
     role: str | None = None
@@ -309,7 +295,6 @@ class InterviewPlan(_Strict):
         return v
 
 
-FACT_ID = r"^[a-z][a-z0-9_]*$"
 VOLUME_FEATURES = (
     "volume:large",
     "volume:small_labelled",
@@ -328,7 +313,7 @@ class Fact(_Strict):
     labelled brief.
     """
 
-    id: str = Field(pattern=FACT_ID)
+    id: Id
     step: StepId
     statement: str = Field(description="the fact, as a plain statement about the brief")
     examples: list[str] = Field(min_length=1, description="sentences for which the fact holds")
@@ -549,7 +534,7 @@ class ScopingCues(_Strict):
             for cond in fm.when:
                 roles(f"scoping failure mode {fm.id!r}", cond.roles)
             roles(f"scoping failure mode {fm.id!r} shift", fm.shift)
-            _check_weights(fm.shift)
+            check_weights(fm.shift)
         used = list(self.hybrid.figures) + [f for fm in self.failure_modes for f in fm.figures]
         used += list(self.pay.ratios.values())
         used += [f for r in self.pay.ranges for f in r.figures]

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 from typing import get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
 
+from rolelens.taxonomy.base import Id, Weights
+from rolelens.taxonomy.base import Strict as _Strict
 from rolelens.taxonomy.cv_schema import CvSectionKind
 from rolelens.taxonomy.kinds import SectionKind
-
-_ID = r"^[a-z][a-z0-9_]*$"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Expansion(_Strict):
@@ -41,21 +37,13 @@ class Activity(_Strict):
     match nothing, so a sentence closest to it counts for no role.
     """
 
-    id: str = Field(pattern=_ID)
+    id: Id
     label: str
-    weights: dict[str, float] = {}
+    weights: Weights = {}
     threshold: float | None = Field(
         default=None, ge=0.0, le=1.0, description="this activity's own least cosine"
     )
     statements: list[str] = Field(min_length=1)
-
-    @field_validator("weights")
-    @classmethod
-    def _in_range(cls, v: dict[str, float]) -> dict[str, float]:
-        for role, w in v.items():
-            if not -5.0 <= w <= 5.0:
-                raise ValueError(f"weight for {role!r} is {w}; weights lie in [-5, 5]")
-        return v
 
 
 class SemanticFit(_Strict):

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from rolelens.taxonomy.base import Strict as _Strict
 
 
 class MismatchSettings(_Strict):

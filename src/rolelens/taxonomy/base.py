@@ -1,0 +1,39 @@
+"""What every taxonomy schema shares: the strict base model, the id type and the weight check.
+
+A leaf module: the schema modules (``schema``, ``scoping_schema``, ``cv_schema``,
+``semantic_schema``, ``verdict_schema``, ``fit_schema``) all import from here, so an id or a
+weight means the same thing in every block.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+#: The shape of every id in a taxonomy: roles, evidence items, cues, facts, figures ...
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+#: A point weight lies in [-WEIGHT_LIMIT, WEIGHT_LIMIT] (about 1 a hint, 2 strong, 3 decisive).
+WEIGHT_LIMIT = 5.0
+
+
+class Strict(BaseModel):
+    """A taxonomy model: unknown keys are errors (a typo is not silently ignored); frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_weights(weights: dict[str, float]) -> dict[str, float]:
+    """The weights as given, or ValueError naming the first one outside [-5, 5]."""
+    for role, w in weights.items():
+        if not -WEIGHT_LIMIT <= w <= WEIGHT_LIMIT:
+            raise ValueError(f"weight for {role!r} is {w}; weights lie in [-5, 5]")
+    return weights
+
+
+#: An id: lower_snake_case, starting with a letter.
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+#: Points per role id, each in [-5, 5].
+Weights = Annotated[dict[str, float], AfterValidator(check_weights)]
