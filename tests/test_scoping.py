@@ -326,7 +326,7 @@ def test_scoping_block_is_validated(tmp_path: Path) -> None:
         parse_document("scoping: {version: '1', outcomes: [ml_engineer]}")
 
 
-def test_scoping_user_file_replaces_the_block(tmp_path: Path, taxonomy: Taxonomy) -> None:
+def test_scoping_user_file_patches_the_block(tmp_path: Path, taxonomy: Taxonomy) -> None:
     assert taxonomy.scoping is not None
     import yaml
 

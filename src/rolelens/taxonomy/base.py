@@ -7,9 +7,9 @@ weight means the same thing in every block.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 #: The shape of every id in a taxonomy: roles, evidence items, cues, facts, figures ...
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -23,6 +23,14 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: How a layered file changes a list of these (see :mod:`rolelens.taxonomy.layering`):
+    #: items with the same value of this field replace each other. None: the field ``id``
+    #: when the model has one, else the list is replaced whole.
+    layer_key: ClassVar[str | None] = None
+    #: True when a layered file replaces the object whole instead of setting by setting
+    #: (fitted numbers, which only hold together).
+    layer_whole: ClassVar[bool] = False
+
 
 def check_weights(weights: dict[str, float]) -> dict[str, float]:
     """The weights as given, or ValueError naming the first one outside [-5, 5]."""
@@ -33,7 +41,7 @@ def check_weights(weights: dict[str, float]) -> dict[str, float]:
 
 
 #: An id: lower_snake_case, starting with a letter.
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 #: Points per role id, each in [-5, 5].
 Weights = Annotated[dict[str, float], AfterValidator(check_weights)]

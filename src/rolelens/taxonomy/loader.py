@@ -3,8 +3,10 @@
 The bundled taxonomy is every ``*.yaml`` under ``data/`` (sorted by path, so
 ``data/_meta.yaml`` comes first). A user file layered on top may add roles, evidence
 items, title patterns and figures, replace any of them by id, drop evidence items
-with ``remove_evidence``, and replace the ``reading`` / ``scoring`` / ``scoping`` / ``cv``
-/ ``semantic`` blocks whole.
+with ``remove_evidence``, change single role weights of evidence items with ``weights``
+(applied last, over fitted numbers too), patch the ``reading`` / ``scoping`` / ``cv`` /
+``semantic`` blocks by id and setting by setting (:mod:`rolelens.taxonomy.layering`), and
+replace the ``scoring`` and ``verdicts`` blocks whole.
 
 Numbers fitted on labelled postings (``rolelens train``) sit in a ``fitted:`` block; the
 bundled ones in ``fitted/postings.yaml``, layered after ``data/`` and before the user's
@@ -18,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -28,6 +31,7 @@ from pydantic import ValidationError
 
 from rolelens.errors import TaxonomyError
 from rolelens.taxonomy.fit_schema import FittedScoring, FittedWeights
+from rolelens.taxonomy.layering import layer
 from rolelens.taxonomy.schema import (
     EvidenceItem,
     ScoringSettings,
@@ -39,6 +43,7 @@ from rolelens.taxonomy.schema import (
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _BY_ID = ("sources", "roles", "evidence", "figures", "seniority")
+_PATCHED = ("reading", "scoping", "cv", "semantic")
 
 
 def bundled_paths() -> list[Path]:
@@ -134,6 +139,7 @@ def merge(
     The last ``fitted:`` block is applied over the result unless ``fitted`` is False.
     """
     last_fit: FittedWeights | None = None
+    weight_patches: list[dict[str, dict[str, float]]] = []
     merged: dict[str, Any] = {key: {} for key in _BY_ID}
     merged["titles"] = []
     merged["title_qualifiers"] = []
@@ -151,10 +157,19 @@ def merge(
             merged["evidence"].pop(item_id, None)
         merged["titles"].extend(doc.titles)
         merged["title_qualifiers"].extend(doc.title_qualifiers)
-        for key in ("reading", "scoring", "scoping", "cv", "semantic", "verdicts"):
+        for key in _PATCHED:
+            patch = getattr(doc, key)
+            if patch is not None:
+                try:
+                    merged[key] = layer(merged.get(key), patch)
+                except ValueError as exc:
+                    raise TaxonomyError(f"{key}: {exc}") from exc
+        for key in ("scoring", "verdicts"):
             value = getattr(doc, key)
             if value is not None:
                 merged[key] = value
+        if doc.weights:
+            weight_patches.append(doc.weights)
         if doc.fitted is not None:
             last_fit = doc.fitted
     missing = [k for k in ("name", "version", "reading", "scoring") if k not in merged]
@@ -162,7 +177,18 @@ def merge(
         raise TaxonomyError(f"the taxonomy has no {', '.join(missing)}")
     if fitted and last_fit is not None:
         _apply_fit(merged, last_fit)
+    for patch in weight_patches:
+        _patch_weights(merged["evidence"], patch)
     return _validated(merged)
+
+
+def _patch_weights(items: dict[str, EvidenceItem], patch: dict[str, dict[str, float]]) -> None:
+    """Change the role weights a ``weights:`` block names, one by one, keeping the rest."""
+    for item_id, weights in patch.items():
+        item = items.get(item_id)
+        if item is None:
+            raise TaxonomyError(f"weights: there is no evidence item {item_id!r} to change")
+        items[item_id] = item.model_copy(update={"weights": {**item.weights, **weights}})
 
 
 def _validated(merged: dict[str, Any]) -> Taxonomy:
@@ -283,7 +309,8 @@ def layered_version(version: str, layers: Sequence[tuple[Path, str, str | None]]
             names = []  # the merged version is this file's (or a later file's) own
             continue
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
-        names.append(f"{path.stem}@{digest}")
+        stem = re.sub(r"[^0-9A-Za-z._-]+", "-", path.stem).strip("-") or "layer"
+        names.append(f"{stem}@{digest}")
     return "+".join([version, *names])
 
 

@@ -9,7 +9,7 @@ Several YAML documents (the bundled files, then a user's) are merged into one
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
@@ -18,6 +18,7 @@ from rolelens.taxonomy.base import Strict as _Strict
 from rolelens.taxonomy.cv_schema import CvCues
 from rolelens.taxonomy.fit_schema import FitProvenance, FittedWeights
 from rolelens.taxonomy.kinds import SectionKind as SectionKind  # re-exported: its old home
+from rolelens.taxonomy.layering import Patch, patch_model
 from rolelens.taxonomy.scoping_schema import ScopingCues
 from rolelens.taxonomy.semantic_schema import SemanticCues
 from rolelens.taxonomy.verdict_schema import VerdictSettings
@@ -258,8 +259,25 @@ class Figure(_Strict):
         return self
 
 
+if TYPE_CHECKING:  # each is a Patch subclass made from the block's model
+    ReadingPatch = Patch
+    ScopingPatch = Patch
+    CvPatch = Patch
+    SemanticPatch = Patch
+else:
+    ReadingPatch = patch_model(ReadingCues)
+    ScopingPatch = patch_model(ScopingCues)
+    CvPatch = patch_model(CvCues)
+    SemanticPatch = patch_model(SemanticCues)
+
+
 class TaxonomyDocument(_Strict):
-    """One YAML file's content; every key optional so files can be split and layered."""
+    """One YAML file's content; every key optional so files can be split and layered.
+
+    The ``reading``, ``scoping``, ``cv`` and ``semantic`` blocks are patches, laid over the
+    block below by :func:`rolelens.taxonomy.layering.layer` (items by id, settings one by
+    one); ``weights`` changes single role weights of evidence items, ``item -> {role: w}``.
+    """
 
     name: str | None = None
     version: str | None = None
@@ -270,13 +288,16 @@ class TaxonomyDocument(_Strict):
     titles: list[TitlePattern] = []
     title_qualifiers: list[TitleQualifier] = []
     seniority: list[SeniorityLevel] = []
-    reading: ReadingCues | None = None
+    reading: ReadingPatch | None = None
     scoring: ScoringSettings | None = None
     figures: list[Figure] = []
     remove_evidence: list[str] = []
-    scoping: ScopingCues | None = None
-    cv: CvCues | None = None
-    semantic: SemanticCues | None = None
+    weights: dict[Id, Weights] = Field(
+        default={}, description="evidence item id -> the role weights to change, one by one"
+    )
+    scoping: ScopingPatch | None = None
+    cv: CvPatch | None = None
+    semantic: SemanticPatch | None = None
     verdicts: VerdictSettings | None = None
     fitted: FittedWeights | None = Field(
         default=None, description="numbers fitted on labelled postings (rolelens train)"
@@ -287,7 +308,10 @@ class Taxonomy(_Strict):
     """A whole, cross-checked taxonomy: what the reader and scorer run on."""
 
     name: str
-    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?([.-][0-9A-Za-z.-]+)?$")
+    # "+name@hash" parts name the files a user layered on it (loader.layered_version)
+    version: str = Field(
+        pattern=r"^\d+\.\d+(\.\d+)?([.-][0-9A-Za-z.-]+)?(\+[0-9A-Za-z._-]+@[0-9a-f]{6})*$"
+    )
     description: str | None = None
     sources: list[Source]
     roles: list[Role] = Field(min_length=1)

@@ -266,6 +266,8 @@ class RangeOfFigures(_Strict):
 class RoleProfile(_Strict):
     """Per recommendable role: what scoping says about it, in our own words."""
 
+    layer_key = "role"
+
     role: str
     wins_when: str = Field(description="when this role is the right answer")
     no_ai_hire: str | None = Field(
@@ -389,6 +391,8 @@ class ScopingFit(_Strict):
     a fact's semantic strength (``fact:<id>``); with the semantic layer on, ``sentences``
     adds the brief's mean sentence vector. Reading it needs no extra package.
     """
+
+    layer_whole = True  # coefficients fitted together: a layered file gives a whole fit
 
     features: list[str] = Field(min_length=1)
     intercept: dict[str, float]
