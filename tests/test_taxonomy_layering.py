@@ -233,3 +233,32 @@ def test_taxonomy_layering_readme_example_layers_cleanly(tmp_path: Path) -> None
     layered = _layered(tmp_path, raw)
     pytorch = next(e for e in layered.evidence if e.id == "pytorch")
     assert pytorch.weights["data_scientist"] == 1.0
+
+
+def test_taxonomy_layering_lists_changed_by_id_are_the_documented_ones() -> None:
+    # README.md, the template and taxonomy/layering.py name these lists: update them together
+    from rolelens.taxonomy import schema
+
+    keyed = {
+        patch.__name__: patch.keyed
+        for patch in (
+            schema.ReadingPatch,
+            schema.ScopingPatch,
+            schema.CvPatch,
+            schema.SemanticPatch,
+        )
+    }
+    assert keyed == {
+        "ReadingCuesPatch": {},
+        "ScopingCuesPatch": {
+            "steps": "id",
+            "cues": "id",
+            "failure_modes": "id",
+            "profiles": "role",
+            "facts": "id",
+        },
+        "CvCuesPatch": {"entry_kinds": "id", "interests": "id", "learning": "id"},
+        "SemanticCuesPatch": {"activities": "id"},
+    }
+    nested = schema.ScopingPatch.model_fields["pay"].annotation
+    assert "ranges" in str(getattr(nested, "__args__", [nested])[0].keyed)

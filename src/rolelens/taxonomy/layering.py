@@ -9,10 +9,11 @@ A ``reading:``, ``scoping:``, ``cv:`` or ``semantic:`` block in a file layered w
   gives, one by one;
 - a group of settings (``scoping.volume``, ``scoping.pay``, ``cv.fit`` ...) is patched the
   same way, setting by setting;
-- a list of items with ids (scoping cues, steps, failure modes, facts and ranges, profiles by
-  their ``role``, CV entry kinds, interests and learning concepts, semantic activities)
-  changes by id: an item with an id already there replaces that item whole (as evidence
-  items do), a new id is added at the end, and ``remove: {cues: [id, ...]}`` drops items;
+- a list of items with ids (scoping steps, cues, failure modes and facts, profiles by their
+  ``role``; CV entry kinds, interests and learning concepts; semantic activities; and inside
+  groups ``scoping.pay.ranges`` and ``cv.fit.bands``) changes by id: an item with an id
+  already there replaces that item whole (as evidence items do), a new id is added at the
+  end, and ``remove: {cues: [id, ...]}`` drops items;
 - any other list (the terms of a cue, ``outcomes``, ``negation_terms``) is replaced whole;
 - the fitted layers (``scoping.fit``, ``scoping.semantic_fit``) are replaced whole.
 
@@ -32,8 +33,6 @@ from pydantic.fields import FieldInfo
 
 from rolelens.taxonomy.base import Strict
 
-_PATCHES: dict[type[Strict], type[Strict]] = {}
-
 
 class Patch(Strict):
     """A layered file's block: every setting optional, items validated whole."""
@@ -44,12 +43,15 @@ class Patch(Strict):
     keyed: typing.ClassVar[dict[str, str]]
 
 
+_PATCHES: dict[type[Strict], type[Patch]] = {}
+
+
 def patch_model(model: type[Strict]) -> type[Patch]:
     """The patch form of a block model: every field optional, groups of settings patched in
     turn, lists of items with ids changed by id (and a ``remove`` of ids per such list)."""
     cached = _PATCHES.get(model)
     if cached is not None:
-        return typing.cast(type[Patch], cached)
+        return cached
     fields: dict[str, Any] = {}
     keyed: dict[str, str] = {}
     for name, info in model.model_fields.items():
