@@ -11,8 +11,8 @@ import pytest
 
 from rolelens.cli.eval_match import load_pairs
 from rolelens.core.cv_models import FitReport
-from rolelens.core.match import FitMatcher
-from rolelens.core.match_eval import evaluate_fit
+from rolelens.core.job_fit import FitMatcher
+from rolelens.core.job_fit_eval import evaluate_fit
 from rolelens.errors import EmptyInput
 from rolelens.schemas import schema_text
 from rolelens.taxonomy.schema import Taxonomy

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from rolelens.backends.embeddings import Embedder, FakeEmbedder, Vector
 from rolelens.core.cv import CvReader
-from rolelens.core.match import FitMatcher
+from rolelens.core.job_fit import FitMatcher
 from rolelens.core.reader import PostingReader
 from rolelens.core.scoping import Scoper
 from rolelens.core.semantic import Expander, SemanticMatcher, split_sentences

@@ -147,7 +147,7 @@ def test_semantic_model_match_meets_a_requirement_in_other_words(
 ) -> None:
     from datetime import date
 
-    from rolelens.core.match import FitMatcher
+    from rolelens.core.job_fit import FitMatcher
     from rolelens.core.semantic import SemanticMatcher
 
     today = date(2026, 6, 1)

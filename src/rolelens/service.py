@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from rolelens.core.career import CareerAdvisor
     from rolelens.core.cv import CvReader
     from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
-    from rolelens.core.match import FitMatcher
+    from rolelens.core.job_fit import FitMatcher
     from rolelens.core.semantic import SemanticMatcher
 
 _MAX_ROLE_EVIDENCE = 60
@@ -341,7 +341,7 @@ class Service:
             if self._cv is None:
                 from rolelens.core.career import CareerAdvisor
                 from rolelens.core.cv import CvReader
-                from rolelens.core.match import FitMatcher
+                from rolelens.core.job_fit import FitMatcher
 
                 semantic = self._use("cv")
                 reader = CvReader(self.taxonomy, semantic=semantic)

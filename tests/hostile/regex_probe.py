@@ -90,7 +90,7 @@ def collect() -> dict[str, re.Pattern[str]]:
     built: list[object] = [PostingReader(taxonomy), CvReader(taxonomy)]
     for module_name, class_name in [
         ("rolelens.core.scoping", "Scoper"),
-        ("rolelens.core.match", "FitMatcher"),
+        ("rolelens.core.job_fit", "FitMatcher"),
     ]:
         try:
             cls = getattr(importlib.import_module(module_name), class_name)

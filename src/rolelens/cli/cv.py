@@ -101,7 +101,7 @@ def match(
     semantic: str = SemanticOption,
 ) -> None:
     """Match a CV to a posting: each requirement covered or not, role alignment, fit, probes."""
-    from rolelens.core.match import FitMatcher
+    from rolelens.core.job_fit import FitMatcher
 
     fmt = _format(fmt, as_json)
     tax = taxonomy_from(taxonomy)

@@ -29,8 +29,8 @@ def match(
     semantic: str = SemanticOption,
 ) -> None:
     """Band accuracy, confusion and mean absolute score error of CV-posting fit."""
-    from rolelens.core.match import FitMatcher
-    from rolelens.core.match_eval import evaluate_fit
+    from rolelens.core.job_fit import FitMatcher
+    from rolelens.core.job_fit_eval import evaluate_fit
 
     tax = taxonomy_from(taxonomy)
     matcher = FitMatcher(tax, semantic=semantic_matcher(tax, semantic))
@@ -74,7 +74,7 @@ def match(
 def load_pairs(path: Path, bands: set[str]) -> tuple[list[Any], list[dict[str, object]]]:
     """The labelled pairs of a JSONL file, and an error record for each unreadable line."""
     from rolelens.batch import parse_row
-    from rolelens.core.match_eval import LabelledPair
+    from rolelens.core.job_fit_eval import LabelledPair
 
     if not path.is_file():
         raise typer.BadParameter(f"no such file: {path}")

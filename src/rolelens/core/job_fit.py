@@ -1,4 +1,4 @@
-"""Match a CV against a posting: each requirement covered, partly covered or missing; fit.
+"""The job fit of a CV to a posting: each requirement covered, partly covered or missing; fit.
 
 Pure: a :class:`FitMatcher` holds a posting reader and a CV reader over one taxonomy. The
 posting's requirement lines are the lines of its duties, requirements and nice-to-have

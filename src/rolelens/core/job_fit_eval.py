@@ -12,7 +12,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rolelens.core.match import FitMatcher
+from rolelens.core.job_fit import FitMatcher
 
 
 class PairResult(BaseModel):

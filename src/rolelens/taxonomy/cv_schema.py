@@ -5,7 +5,7 @@ the verbs and units of an outcome statement, what a mention counts for by where 
 when a skills list looks stuffed, how a posting's requirement is judged covered, which
 interests point to which role, the skills behind each role and the learning path with
 its order) live in ``data/cv.yaml`` and are validated here; :mod:`rolelens.core.cv`,
-:mod:`rolelens.core.match` and :mod:`rolelens.core.career` only weigh what these describe.
+:mod:`rolelens.core.job_fit` and :mod:`rolelens.core.career` only weigh what these describe.
 
 Terms are matched on word boundaries over folded text (lower case, hyphens and slashes
 read as spaces); a term ending in ``*`` matches any word that starts with it.
