@@ -189,6 +189,20 @@ def test_docs_errors_tree_matches_the_classes(where: str, drawing: Callable[[], 
     assert drawn == error_tree(), f"the error tree in {where} is out of date: run `make docs`"
 
 
+def test_docs_errors_what_a_caller_does_names_every_group() -> None:
+    # each class right under the root is a group a caller catches: each has its row
+    text = ERRORS_MD.read_text(encoding="utf-8")
+    section = text[text.index("## What a caller does") : text.index("## The tree")]
+    caught = {
+        name
+        for line in section.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`(\w+)`", line.split("|")[1])
+    }
+    groups = {name for name, parent in CLASS_PARENTS.items() if parent == "RolelensError"}
+    assert caught == groups
+
+
 def test_docs_errors_tree_redraws_in_place() -> None:
     text = ERRORS_MD.read_text(encoding="utf-8")
     stale = text.replace(error_tree(), "RolelensError\n", 1)
