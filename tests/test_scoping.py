@@ -458,6 +458,26 @@ def test_thin_briefs_stay_undetermined_with_the_semantic_layer(
     assert s.questions
 
 
+def test_a_steps_finding_quotes_what_moved_its_leaning(minilm_scoper: Scoper) -> None:
+    """'Points to X: ...' lists signals that gave X points, not the strongest signal for
+    another role (a sentence the sentence layer reads as forward-deployed work)."""
+    s = minilm_scoper.scope(
+        "Our support team answers the same questions all day from a 300-page policy manual. "
+        "We want an assistant that drafts answers from the manual and cites the page. "
+        "Agents review every draft before it is sent. We have 4 backend developers."
+    )
+    checked = 0
+    for step in s.steps:
+        if step.leaning is None or not step.finding.startswith("Points to"):
+            continue
+        first = step.finding.split("('", 1)[1].split("')", 1)[0].removesuffix("…")
+        movers = [g for g in step.signals if " ".join(g.quote.text.split()).startswith(first)]
+        assert movers, (step.id, step.finding)
+        assert any(g.points.get(step.leaning, 0) > 0 for g in movers), (step.id, step.finding)
+        checked += 1
+    assert checked >= 2
+
+
 def test_sentence_layer_reads_form_answers_without_our_labels(minilm_scoper: Scoper) -> None:
     """A form's field labels ("Data: ") are our words: the sentence layer quotes and reads the
     client's answer alone."""

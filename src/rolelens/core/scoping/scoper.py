@@ -729,7 +729,18 @@ class Scoper:
             elif signals:
                 labels: list[str] = []
                 quoted: set[tuple[int, int]] = set()
-                for sig in sorted(signals, key=lambda s: -max(s.points.values(), default=0)):
+
+                # the finding explains its leaning: the signals that gave that role the most
+                # (a sentence that mostly moved another role is still listed under the step)
+                def weight(sig: Signal, role: str | None = leaning) -> float:
+                    if role is None:
+                        return max(sig.points.values(), default=0.0)
+                    return sig.points.get(role, 0.0)
+
+                ranked = sorted(signals, key=lambda g: -weight(g))
+                if leaning is not None and any(weight(g) > 0 for g in ranked):
+                    ranked = [g for g in ranked if weight(g) > 0]
+                for sig in ranked:
                     span = (sig.quote.start, sig.quote.end)
                     if span in quoted or any(sig.label in x for x in labels):
                         continue
