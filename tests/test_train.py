@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -406,3 +407,14 @@ def test_taxonomy_a_users_fit_replaces_the_bundled_fit_whole(
     assert weights[moved] == next(e.weights for e in hand.evidence if e.id == moved)
     assert mine.scoring.temperature == hand.scoring.temperature
     assert mine.fitted is not None and mine.fitted.fitted_on == ["mine.jsonl"]
+
+
+def test_a_layered_taxonomy_can_be_refit(tmp_path: Path) -> None:
+    """A taxonomy layered with a user's file carries '+name@hash' in its version; it must
+    still validate when it is rebuilt, as fitting numbers onto it does (apply_fit; `eval
+    postings --cv --taxonomy mine.yaml` failed), whatever the file is called."""
+    layer = tmp_path / "my layer (v2).yaml"
+    layer.write_text("roles: []\n", encoding="utf-8")
+    tax = load_taxonomy([layer])
+    assert re.fullmatch(r"\d+\.\d+\.\d+\+my-layer-v2@[0-9a-f]{6}", tax.version), tax.version
+    assert Taxonomy.model_validate(tax.model_dump()).version == tax.version
