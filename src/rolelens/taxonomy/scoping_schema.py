@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from rolelens.taxonomy.base import Id, Weights, check_weights
+from rolelens.taxonomy.base import Id, Weights
 from rolelens.taxonomy.base import Strict as _Strict
 
 HYBRID = "hybrid"
@@ -155,11 +155,11 @@ class VolumeRules(_Strict):
     text_tags: list[str] = Field(
         default=["text_data"], description="tags of data cues that mean free text"
     )
-    small_text: dict[str, float] = Field(description="points: few labels, hard language")
-    small_other: dict[str, float] = {}
-    large: dict[str, float] = Field(description="points: a large labelled history")
-    large_text: dict[str, float] = {}
-    unknown_labelled: dict[str, float] = Field(
+    small_text: Weights = Field(description="points: few labels, hard language")
+    small_other: Weights = {}
+    large: Weights = Field(description="points: a large labelled history")
+    large_text: Weights = {}
+    unknown_labelled: Weights = Field(
         default={}, description="points: labels exist but no count is given"
     )
 
@@ -169,8 +169,6 @@ class VolumeRules(_Strict):
             raise ValueError("volume.small_max is above volume.large_min")
         for name in ("labelled_terms", "history_terms", "rate_terms", "population_terms"):
             check_terms(getattr(self, name))
-        for name in ("small_text", "small_other", "large", "large_text", "unknown_labelled"):
-            check_weights(getattr(self, name))
         return self
 
 
@@ -227,7 +225,7 @@ class FailureMode(_Strict):
     figures: list[str] = Field(default=[], description="figure ids shown with their sources")
     questions: list[str] = []
     quote_tags: list[str] = Field(default=[], description="tags whose quotes show why it fired")
-    shift: dict[str, float] = Field(
+    shift: Weights = Field(
         default={},
         description="points it moves when a condition without roles holds (before deciding)",
     )
@@ -538,7 +536,6 @@ class ScopingCues(_Strict):
             for cond in fm.when:
                 roles(f"scoping failure mode {fm.id!r}", cond.roles)
             roles(f"scoping failure mode {fm.id!r} shift", fm.shift)
-            check_weights(fm.shift)
         used = list(self.hybrid.figures) + [f for fm in self.failure_modes for f in fm.figures]
         used += list(self.pay.ratios.values())
         used += [f for r in self.pay.ranges for f in r.figures]
