@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +12,11 @@ from rolelens.core.cv import CvReader
 from rolelens.core.reader import PostingReader
 from rolelens.taxonomy.loader import load_taxonomy, toy_path
 from rolelens.taxonomy.schema import Taxonomy
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from rolelens.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -47,3 +54,21 @@ def reader(taxonomy: Taxonomy) -> PostingReader:
 @pytest.fixture(scope="session")
 def cv_reader(taxonomy: Taxonomy) -> CvReader:
     return CvReader(taxonomy)
+
+
+@pytest.fixture(scope="module")
+def service() -> Service:
+    """A service over the bundled taxonomy, one per test module (a module may define its own)."""
+    from rolelens.service import Service
+
+    return Service(load_taxonomy())
+
+
+@pytest.fixture(scope="module")
+def client(service: Service) -> Iterator[TestClient]:
+    """The HTTP app over ``service``, its worker pool started and stopped with the module."""
+    testclient = pytest.importorskip("fastapi.testclient", reason="the 'serve' extra is missing")
+    from rolelens.web.app import create_app
+
+    with testclient.TestClient(create_app(service=service)) as c:
+        yield c

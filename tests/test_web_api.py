@@ -20,39 +20,14 @@ from rolelens.core.models import Reading
 from rolelens.core.scoping_models import Scoping
 from rolelens.errors import RolelensError
 from rolelens.service import Service
-from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Taxonomy
 from rolelens.web.app import create_app
 from rolelens.web.settings import ServiceSettings
+from web_samples import BRIEF, POSTING
 
 ROOT = Path(__file__).resolve().parents[1]
 
-POSTING = """Senior Machine Learning Engineer
-
-What you'll do
-- Train and fine-tune ranking models on three years of our own click data.
-- Own the feature pipeline, offline evaluation on held-out weeks, and weekly retraining.
-- Monitor drift in production and roll back bad models.
-
-What you'll bring
-- 5+ years building and deploying models with PyTorch or XGBoost.
-"""
-BRIEF = (
-    "We run 40 shops and want to forecast weekly demand for each product from five years "
-    "of sales history, so that we cut stock-outs. The forecasts must refresh every night."
-)
 SECRET = "ZEBRA-QUOKKA-7731"  # a marker that must never reach a log line
-
-
-@pytest.fixture(scope="module")
-def service() -> Service:
-    return Service(load_taxonomy())
-
-
-@pytest.fixture(scope="module")
-def client(service: Service) -> Iterator[TestClient]:
-    with TestClient(create_app(service=service)) as c:
-        yield c
 
 
 def _error(response: object, status: int, code: str) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,36 +19,10 @@ from cv_files import docx_bytes, pdf_bytes
 from rolelens import api
 from rolelens.api import read_posting
 from rolelens.service import Service
-from rolelens.taxonomy.loader import load_taxonomy
-from rolelens.web.app import create_app
+from web_samples import BRIEF, POSTING
 
-POSTING = """Senior Machine Learning Engineer
-
-What you'll do
-- Train and fine-tune ranking models on three years of our own click data.
-- Own the feature pipeline, offline evaluation on held-out weeks, and weekly retraining.
-- Monitor drift in production and roll back bad models.
-
-What you'll bring
-- 5+ years building and deploying models with PyTorch or XGBoost.
-"""
 BODY = POSTING.split("\n", 2)[2]
-BRIEF = (
-    "We run 40 shops and want to forecast weekly demand for each product from five years "
-    "of sales history, so that we cut stock-outs. The forecasts must refresh every night."
-)
 CV = (Path(__file__).parent / "data" / "cvs" / "ml_engineer.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def service() -> Service:
-    return Service(load_taxonomy())
-
-
-@pytest.fixture(scope="module")
-def client(service: Service) -> Iterator[TestClient]:
-    with TestClient(create_app(service=service)) as c:
-        yield c
 
 
 def _ok(response: object) -> dict[str, object]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from fastapi.testclient import TestClient
 
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.service import Service
-from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.web.app import create_app
 from rolelens.web.settings import ServiceSettings
 
@@ -31,17 +29,6 @@ What you'll bring
 - 5+ years building models with PyTorch or XGBoost and serving them in production.
 """
 SECRET = "OKAPI-2290"
-
-
-@pytest.fixture(scope="module")
-def service() -> Service:
-    return Service(load_taxonomy())
-
-
-@pytest.fixture(scope="module")
-def client(service: Service) -> Iterator[TestClient]:
-    with TestClient(create_app(service=service)) as c:
-        yield c
 
 
 def test_web_cv_from_text_and_from_a_file_agree(client: TestClient, service: Service) -> None:
