@@ -18,16 +18,10 @@ import sys
 from pathlib import Path
 
 from rolelens.core.reader import PostingReader
+from rolelens.core.scoring import softmax
 from rolelens.taxonomy.loader import load_taxonomy
 
 GRID = [round(0.5 + 0.1 * i, 1) for i in range(36)]
-
-
-def softmax(points: list[float], t: float) -> list[float]:
-    peak = max(points)
-    exps = [math.exp((p - peak) / t) for p in points]
-    total = sum(exps)
-    return [e / total for e in exps]
 
 
 def log_loss(rows: list[tuple[list[float], int]], t: float) -> float:

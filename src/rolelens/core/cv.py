@@ -30,8 +30,8 @@ from rolelens.core.cv_models import (
     Outcome,
 )
 from rolelens.core.matcher import AliasMatcher, fold, terms_regex
-from rolelens.core.reader import attribute, role_points, softmax
 from rolelens.core.redact import redact as redact_text
+from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
 from rolelens.core.verdicts import UNDETERMINED, evidence_points, undetermined_reason
 from rolelens.errors import CvUnavailable, EmptyInput

@@ -24,7 +24,6 @@ from typing import Any
 
 from rolelens.core.figures import FigureBook
 from rolelens.core.matcher import fold
-from rolelens.core.reader import softmax
 from rolelens.core.scoping.budget import article, budget_check
 from rolelens.core.scoping.form import compose, form_label_spans
 from rolelens.core.scoping.terms import (
@@ -53,6 +52,7 @@ from rolelens.core.scoping_models import (
     SkillProbe,
     SourcedFigure,
 )
+from rolelens.core.scoring import softmax
 from rolelens.core.semantic import SemanticMatcher, Sentence
 from rolelens.errors import EmptyInput, ScopingUnavailable
 from rolelens.taxonomy.schema import Taxonomy
