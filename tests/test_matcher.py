@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rolelens.core.matcher import AliasMatcher, fold
+from rolelens.core.matcher import AliasMatcher
+from rolelens.core.text import fold
 from rolelens.taxonomy.schema import Taxonomy
 
 

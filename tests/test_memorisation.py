@@ -18,7 +18,8 @@ import ahocorasick
 import pytest
 
 from conftest import SHARED, needs_shared
-from rolelens.core.matcher import _bounded, _fold_alias, fold
+from rolelens.core.matcher import _bounded, _fold_alias
+from rolelens.core.text import fold
 from rolelens.taxonomy.schema import Taxonomy, normalise_alias
 
 GOLD = SHARED / "data" / "gold"

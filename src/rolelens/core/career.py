@@ -21,8 +21,8 @@ from rolelens.core.cv_models import (
     LearningStep,
     SkillGap,
 )
-from rolelens.core.matcher import fold, terms_regex
 from rolelens.core.redact import redact as redact_text
+from rolelens.core.text import fold, terms_regex
 from rolelens.core.verdicts import UNDETERMINED
 from rolelens.taxonomy.cv_schema import Interest, MentionUse
 from rolelens.taxonomy.schema import Taxonomy

@@ -29,10 +29,11 @@ from rolelens.core.cv_models import (
     LanguageSkill,
     Outcome,
 )
-from rolelens.core.matcher import AliasMatcher, fold, terms_regex
+from rolelens.core.matcher import AliasMatcher
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
+from rolelens.core.text import MD_HEADING, fold, terms_regex
 from rolelens.core.verdicts import UNDETERMINED, evidence_points, undetermined_reason
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
@@ -63,8 +64,7 @@ _RANGE = re.compile(
     rf"(?P<end>{_DATE}|present|now|current|today|ongoing|date)(?![\w/])",
     re.I,
 )
-# Possessive space runs: see core/sections.py.
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*+(.+?)\s*+#*+\s*+$")
+# Possessive space runs: see core/text/headings.py.
 _BOLD_LINE = re.compile(r"^\s*+(?:\*\*|__)(.+?)(?:\*\*|__)\s*+:?\s*+$")
 _COLON_LINE = re.compile(r"^\s*+([^.!?\n:]{2,50}?)\s*+:\s*+$")
 _LEAD_IN = re.compile(
@@ -318,7 +318,7 @@ class CvReader:
         stripped = line.strip()
         if not stripped or len(stripped) > 80:
             return None
-        for pattern in (_MD_HEADING, _BOLD_LINE, _COLON_LINE, _PLAIN_LINE):
+        for pattern in (MD_HEADING, _BOLD_LINE, _COLON_LINE, _PLAIN_LINE):
             m = pattern.match(line)
             if m:
                 title = m.group(1).strip(" *_:#")

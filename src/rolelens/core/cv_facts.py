@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import cast
 
 from rolelens.core.cv_models import CEFR, Coverage, CvReading, RequirementKind
-from rolelens.core.matcher import fold, terms_regex
 from rolelens.core.reader import years_required
+from rolelens.core.text import fold, terms_regex
 from rolelens.taxonomy.cv_schema import FactCues
 
 _CEFR_ORDER: dict[str, int] = {lv: i for i, lv in enumerate(("A1", "A2", "B1", "B2", "C1", "C2"))}

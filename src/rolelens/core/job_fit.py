@@ -35,11 +35,11 @@ from rolelens.core.cv_models import (
     RequirementMatch,
     SimilarWork,
 )
-from rolelens.core.matcher import fold
 from rolelens.core.models import Evidence, Reading
 from rolelens.core.reader import PostingReader
 from rolelens.core.reader import years_required as posting_years
 from rolelens.core.redact import redact as redact_text
+from rolelens.core.text import fold
 from rolelens.core.verdicts import UNDETERMINED
 from rolelens.errors import EmptyInput
 from rolelens.taxonomy.cv_schema import FitBandId, MentionUse

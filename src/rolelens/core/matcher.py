@@ -10,48 +10,17 @@ contest and then vanish, so the shorter alias inside them never counts.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ahocorasick
 
+from rolelens.core.text.fold import FOLD_TABLE, fold
+from rolelens.core.text.phrases import cue_keys
 from rolelens.taxonomy.schema import Taxonomy, normalise_alias
 
-_SPACE_LIKE = "-\u2010\u2011\u2012\u2013\u2014_/\t\n\r\xa0"
-_REPLACE = [(c, " ") for c in _SPACE_LIKE] + [
-    ("\u2019", "'"),
-    ("\u2018", "'"),
-    ("\u201c", '"'),
-    ("\u201d", '"'),
-]
-_FOLD = str.maketrans(dict(_REPLACE))
-
 STOP = -1  # the item index of a stop phrase
-
-
-def fold(text: str) -> str:
-    """The text as aliases are compared against it, with every offset kept."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # 'İ' and friends grow when lowered: go char by char
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    # str.replace per character beats str.translate with a table by ~10x on long text
-    for old, new in _REPLACE:
-        if old in lowered:
-            lowered = lowered.replace(old, new)
-    return lowered
-
-
-def terms_regex(terms: list[str]) -> re.Pattern[str]:
-    """One pattern for cue terms, matched on folded text as whole words: spaces inside a
-    term match any run of spaces, and a term ending in '*' takes any word ending."""
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        core = " ".join(fold(term.rstrip("*")).split())
-        body = re.escape(core).replace(r"\ ", r"\s+")
-        parts.append(body + (r"[a-z]*" if term.endswith("*") else ""))
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +32,8 @@ class Hit:
     end: int
 
 
-def cue_keys(phrases: Iterable[str]) -> list[str]:
-    """Cue phrases as they are compared with folded text (folded, trimmed, each once),
-    longest first: the alternatives of :func:`cue_regex`."""
-    return sorted({key for p in phrases if (key := fold(p).strip())}, key=len, reverse=True)
-
-
-def cue_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for cue phrases, matched on folded text as whole words (None for none)."""
-    keys = cue_keys(phrases)
-    if not keys:
-        return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])")
-
-
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")  # cue_regex's word characters
+# the word characters of text.cue_regex
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class CueSpots:
@@ -206,7 +162,7 @@ class AliasMatcher:
 def _fold_alias(alias: str) -> str:
     # Aliases collapse runs of spaces; text keeps its length, so both fold the same way
     # except that an alias never holds doubled spaces.
-    return normalise_alias(alias if alias.isascii() else alias.translate(_FOLD))
+    return normalise_alias(alias if alias.isascii() else alias.translate(FOLD_TABLE))
 
 
 def _automaton(

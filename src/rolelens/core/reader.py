@@ -15,11 +15,12 @@ from typing import Literal
 
 import ahocorasick
 
-from rolelens.core.matcher import AliasMatcher, CueSpots, Hit, cue_regex, fold
+from rolelens.core.matcher import AliasMatcher, CueSpots, Hit
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
+from rolelens.core.text import ClauseNegation, cue_regex, fold
 from rolelens.core.titles import TitleRules
 from rolelens.core.verdicts import (
     UNDETERMINED,
@@ -190,8 +191,9 @@ class PostingReader:
         )
         self.splitter = SectionSplitter(taxonomy.reading)
         self.titles = TitleParser(taxonomy)
-        self._negation = cue_regex(cues.negation_cues)
-        self._not_negation = cue_regex(cues.negation_idioms)
+        self._negation = ClauseNegation(
+            cues.negation_cues, cues.negation_idioms, cues.negation_window
+        )
         self._collaboration = cue_regex(cues.collaboration_cues)
         # memos (a batch repeats them): the points of an (item, amount), whether words name people
         self._contributions: dict[tuple[int, float], dict[str, float]] = {}
@@ -380,9 +382,9 @@ class PostingReader:
             ):
                 level = "preferred"
             # most mentions have no negation cue before them: ask the regex only when one is
-            negated = negation_near(max(clause.start, start - window), start) and self._negated(
-                folded, clause.start, start
-            )
+            negated = negation_near(
+                max(clause.start, start - window), start
+            ) and self._negation.governs(folded, clause.start, start)
             listed = clause.listed and item.kind in _LISTABLE
             factor = section_weight.get(section, 0.7)
             if level == "preferred" and section != "nice_to_have":
@@ -442,17 +444,6 @@ class PostingReader:
         clause = _Clause(start, end, preferred, listed, company)
         cache[i] = clause
         return clause
-
-    def _negated(self, folded: str, clause_start: int, pos: int) -> bool:
-        """Whether a negation cue governs the words at ``pos``: one before them in the
-        clause, not part of an idiom that only looks like one ("not just", "no downtime")."""
-        if self._negation is None:
-            return False
-        lo = max(clause_start, pos - self.taxonomy.reading.negation_window)
-        for m in self._negation.finditer(folded, lo, pos):
-            if self._not_negation is None or not self._not_negation.match(folded, m.start()):
-                return True
-        return False
 
     def _nice_to_have_does_not_decide(
         self, order: list[int], evidence: list[Evidence]

@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rolelens.core.matcher import fold
 from rolelens.core.scoping.terms import CueTerms
+from rolelens.core.text import fold
 from rolelens.taxonomy.scoping_schema import ScopingCues
 
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from rolelens.core.matcher import fold
+from rolelens.core.text import MD_HEADING, fold
 from rolelens.taxonomy.schema import ReadingCues, SectionKind
 
 # Space runs are possessive (``\s*+``) wherever a neighbour could also take spaces: a line of
 # thousands of spaces must not be split every possible way (tests/hostile/test_regex_time.py).
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*+(.+?)\s*+#*+\s*+$")
 _BOLD_LINE = re.compile(r"^\s*+(?:[-*•]\s*+)?(\*\*|__)(.+?)(\*\*|__)\s*+:?\s*+$")
 _LEAD_IN = re.compile(
     r"^\s*+(?:[-*•]\s*+)?(?:\*\*|__)?([^:*\n]{2,60}?)(?:\*\*|__)?\s*+:\s*+(?:\*\*|__)?\s*+\S"
@@ -130,7 +129,7 @@ class SectionSplitter:
         # Only try the patterns a line could match, judged by its first and last characters.
         candidates = []
         if first == "#":
-            candidates.append((_MD_HEADING, 1))
+            candidates.append((MD_HEADING, 1))
         if bold:
             candidates.append((_BOLD_LINE, 2))
         if stripped.endswith(":"):

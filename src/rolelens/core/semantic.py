@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rolelens.core.embedding import TextEmbedder, Vector
-from rolelens.core.matcher import fold
 from rolelens.core.models import Evidence, Level
+from rolelens.core.text import fold, whole_words
 from rolelens.taxonomy.schema import SectionKind, Taxonomy
 from rolelens.taxonomy.semantic_schema import Activity, SemanticCues
 
@@ -154,12 +154,10 @@ class SemanticMatcher:
         self._cache: OrderedDict[str, Vector] = OrderedDict()
         self._lock = threading.Lock()
         self._cache_size = cache_size
+        # a sentence with a negation cue anywhere in it is left out (text/negation.py); the
+        # cues are folded but not trimmed, unlike text.cue_regex's keys
         negation = sorted({fold(c) for c in taxonomy.reading.negation_cues if c.strip()}, key=len)
-        self._negation = (
-            re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, negation)) + r")(?![a-z0-9])")
-            if negation
-            else None
-        )
+        self._negation = whole_words(negation) if negation else None
         self._section_weight = taxonomy.scoring.section_weights
 
     # -- statement vectors --------------------------------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from rolelens.core.matcher import fold
+from rolelens.core.text import fold
 from rolelens.taxonomy.schema import TitlePattern, normalise_alias
 
 _URL = re.compile(

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rolelens.core.figures import FigureBook
-from rolelens.core.matcher import fold
 from rolelens.core.scoping.budget import article, budget_check
 from rolelens.core.scoping.form import compose, form_label_spans
 from rolelens.core.scoping.terms import (
@@ -32,7 +31,6 @@ from rolelens.core.scoping.terms import (
     _clause_end,
     _clause_start,
     _combine,
-    _phrase_regex,
     _sequences,
 )
 from rolelens.core.scoping_models import (
@@ -54,6 +52,7 @@ from rolelens.core.scoping_models import (
 )
 from rolelens.core.scoring import softmax
 from rolelens.core.semantic import SemanticMatcher, Sentence
+from rolelens.core.text import NegationSinceBreak, collapsed_phrase_regex, fold
 from rolelens.errors import EmptyInput, ScopingUnavailable
 from rolelens.taxonomy.schema import Taxonomy
 from rolelens.taxonomy.scoping_schema import (
@@ -69,7 +68,6 @@ from rolelens.taxonomy.scoping_schema import (
 SCOPER_VERSION = "2.0"
 UNDETERMINED = "undetermined"
 
-_CLAUSE_BREAK = ".;!?\n"
 _NUMBER = re.compile(
     r"(?<![\w.,$€£])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(k|m|mn|bn|thousand|million|millions|billion)\b)?",
     re.I,
@@ -164,8 +162,8 @@ class Scoper:
         for phrase, amount in v.quantities.items():
             self._vol_terms.add(phrase, ("quantity", amount))
         self._vol_terms.build()
-        self._negation = _phrase_regex(self.cues.negation_terms)
-        people = _phrase_regex(v.population_terms)
+        self._negation = NegationSinceBreak(self.cues.negation_terms, self.cues.negation_window)
+        people = collapsed_phrase_regex(v.population_terms)
         # "500,000 customers", "12,000 active members": a population, not a data volume
         self._population = (
             re.compile(r"\s{0,3}(?:[a-z]{1,30}\s{1,3})?" + people.pattern)
@@ -306,7 +304,7 @@ class Scoper:
                 for start, end, ti in sorted(distinct[ci]):
                     if ti in vocab_terms[ci] or len(vocab_terms[ci]) >= cue.max_terms:
                         continue
-                    if cue.negatable and self._negated(folded, start):
+                    if cue.negatable and self._negation.governs(folded, start):
                         continue
                     vocab_terms[ci][ti] = start
                     matches.append(_Match(ci, start, end))
@@ -316,7 +314,7 @@ class Scoper:
             else:
                 spans = _combine(groups, cue.window, folded)
             for start, end in spans:
-                if cue.negatable and self._negated(folded, start):
+                if cue.negatable and self._negation.governs(folded, start):
                     continue
                 matches.append(_Match(ci, start, end))
         labels = form_label_spans(text)
@@ -546,16 +544,6 @@ class Scoper:
             trace.signals["outcome"].append(
                 Signal(cue=cue, label=label, quote=quote, points=pts, tags=[])
             )
-
-    def _negated(self, folded: str, pos: int) -> bool:
-        if self._negation is None:
-            return False
-        lo = max(0, pos - self.cues.negation_window)
-        for i in range(pos - 1, lo - 1, -1):
-            if folded[i] in _CLAUSE_BREAK:
-                lo = i + 1
-                break
-        return bool(self._negation.search(folded, lo, pos))
 
     def _volume(self, text: str, folded: str, trace: _Trace) -> None:
         """The labelled volume: a count read with its own words (the clause around the number).

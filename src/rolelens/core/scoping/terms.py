@@ -11,7 +11,7 @@ from typing import Any
 
 import ahocorasick
 
-from rolelens.core.matcher import fold
+from rolelens.core.text import fold
 
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
@@ -178,15 +178,6 @@ def _inflections(phrase: str, *, keep_last: bool = False) -> list[str]:
         if len(forms) > 64:
             forms = forms[:64]
     return forms
-
-
-def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
-    folded = sorted(
-        {" ".join(fold(p).split()) for p in phrases if p.strip()}, key=len, reverse=True
-    )
-    if not folded:
-        return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, folded)) + r")(?![a-z0-9])")
 
 
 def _combine(

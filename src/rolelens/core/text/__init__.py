@@ -1,0 +1,35 @@
+"""The text kernel: what postings, CVs and briefs do to text before they score it.
+
+- :mod:`.fold`: the folded form every matcher compares against (same length, so offsets
+  into it are offsets into the text the user gave).
+- :mod:`.phrases`: cue and term lists compiled into whole-word patterns on folded text.
+- :mod:`.negation`: whether a negation cue governs the words at a position.
+- :mod:`.headings`: line patterns that mark a heading.
+
+Pure: strings in, strings, spans and booleans out.
+"""
+
+from __future__ import annotations
+
+from rolelens.core.text.fold import fold
+from rolelens.core.text.headings import MD_HEADING
+from rolelens.core.text.negation import ClauseNegation, NegationSinceBreak
+from rolelens.core.text.phrases import (
+    collapsed_phrase_regex,
+    cue_keys,
+    cue_regex,
+    terms_regex,
+    whole_words,
+)
+
+__all__ = [
+    "MD_HEADING",
+    "ClauseNegation",
+    "NegationSinceBreak",
+    "collapsed_phrase_regex",
+    "cue_keys",
+    "cue_regex",
+    "fold",
+    "terms_regex",
+    "whole_words",
+]
