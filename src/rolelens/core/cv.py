@@ -33,7 +33,7 @@ from rolelens.core.matcher import AliasMatcher
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
-from rolelens.core.text import MD_HEADING, fold, terms_regex
+from rolelens.core.text import MD_HEADING, fold, is_whole_word, terms_regex
 from rolelens.core.verdicts import UNDETERMINED, evidence_points, undetermined_reason
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
@@ -663,9 +663,7 @@ def _find_word(text: str, cue: str) -> int:
     start = text.find(cue)
     while start >= 0:
         end = start + len(cue)
-        if (start == 0 or not text[start - 1].isalnum()) and (
-            end == len(text) or not text[end].isalnum()
-        ):
+        if is_whole_word(text, start, end):
             return start
         start = text.find(cue, start + 1)
     return -1

@@ -20,7 +20,7 @@ from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
-from rolelens.core.text import ClauseNegation, cue_regex, fold
+from rolelens.core.text import ClauseNegation, cue_regex, fold, is_whole_word
 from rolelens.core.titles import TitleRules
 from rolelens.core.verdicts import (
     UNDETERMINED,
@@ -137,7 +137,7 @@ class TitleParser:
         level: str | None = None
         for end, (length, rank, lid) in self._seniority.iter(folded_title):
             # the most senior word wins: "Senior Manager" is a manager
-            if _word_at(folded_title, end - length + 1, end + 1) and (
+            if is_whole_word(folded_title, end - length + 1, end + 1) and (
                 best is None or (rank, length) > best
             ):
                 best, level = (rank, length), lid
@@ -169,12 +169,6 @@ def _words_regex(words: list[str | Alias]) -> re.Pattern[str]:
         body = re.escape(alias.text)
         parts.append(body if alias.case_sensitive else f"(?i:{body})")
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(parts) + r")(?![A-Za-z0-9])")
-
-
-def _word_at(text: str, start: int, end: int) -> bool:
-    return (start == 0 or not text[start - 1].isalnum()) and (
-        end >= len(text) or not text[end].isalnum()
-    )
 
 
 class PostingReader:
@@ -681,9 +675,7 @@ def company_spans(text: str, folded: str, company: str | None) -> list[tuple[int
         start = folded.find(key)
         while start >= 0:
             end = start + len(key)
-            if (start == 0 or not folded[start - 1].isalnum()) and (
-                end >= len(folded) or not folded[end].isalnum()
-            ):
+            if is_whole_word(folded, start, end):
                 spans.append((start, end))
             start = folded.find(key, end)
     return spans

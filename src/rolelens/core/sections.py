@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from rolelens.core.text import MD_HEADING, fold
+from rolelens.core.text import MD_HEADING, fold, is_whole_word
 from rolelens.taxonomy.schema import ReadingCues, SectionKind
 
 # Space runs are possessive (``\s*+``) wherever a neighbour could also take spaces: a line of
@@ -82,9 +82,7 @@ class SectionSplitter:
         best: tuple[int, int, SectionKind] | None = None
         for end, (length, kind) in self._cues.iter(text):
             start = end - length + 1
-            if (start == 0 or not text[start - 1].isalnum()) and (
-                end + 1 == len(text) or not text[end + 1].isalnum()
-            ):
+            if is_whole_word(text, start, end + 1):
                 # longest cue wins; among equals, the one nearest the start
                 rank = (length, -start, kind)
                 if best is None or rank[:2] > best[:2]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from rolelens.core.text import fold
+from rolelens.core.text import fold, is_whole_word
 from rolelens.taxonomy.schema import TitlePattern, normalise_alias
 
 _URL = re.compile(
@@ -179,7 +179,7 @@ class TitleRules:
         folded = " ".join(fold(text).split())
         for end, (length, tags) in self._automaton.iter(folded):
             start = end - length + 1
-            if _word_at(folded, start, end + 1):
+            if is_whole_word(folded, start, end + 1):
                 phrase = folded[start : end + 1]
                 for tag in tags:
                     # the longest phrase names the tag ("machine learning engineer")
@@ -200,12 +200,6 @@ def _add(into: dict[Tag, str], tags: dict[Tag, str]) -> None:
 
 def _key(pattern: str) -> str:
     return normalise_alias(pattern if pattern.isascii() else fold(pattern))
-
-
-def _word_at(text: str, start: int, end: int) -> bool:
-    return (start == 0 or not text[start - 1].isalnum()) and (
-        end >= len(text) or not text[end].isalnum()
-    )
 
 
 def title_agreement(

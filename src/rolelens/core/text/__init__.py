@@ -18,6 +18,7 @@ from rolelens.core.text.phrases import (
     collapsed_phrase_regex,
     cue_keys,
     cue_regex,
+    is_whole_word,
     terms_regex,
     whole_words,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "cue_keys",
     "cue_regex",
     "fold",
+    "is_whole_word",
     "terms_regex",
     "whole_words",
 ]

@@ -19,6 +19,14 @@ from collections.abc import Iterable
 from rolelens.core.text.fold import fold
 
 
+def is_whole_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands as whole words: no letter or digit (any script)
+    just before or just after it."""
+    return (start == 0 or not text[start - 1].isalnum()) and (
+        end >= len(text) or not text[end].isalnum()
+    )
+
+
 def whole_words(keys: Iterable[str]) -> re.Pattern[str]:
     """One pattern for folded keys, tried in the order given, each as whole words (no
     letter or digit on either side)."""
