@@ -21,14 +21,14 @@ from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
 from rolelens.core.text import ClauseNegation, cue_regex, fold, is_whole_word
-from rolelens.core.titles import TitleRules
+from rolelens.core.titles import TitleRules, title_key
 from rolelens.core.verdicts import (
     UNDETERMINED,
     evidence_points,
     is_mismatch,
     undetermined_reason,
 )
-from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy, normalise_alias
+from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy
 
 SCORER_VERSION = "1.1"
 
@@ -70,11 +70,6 @@ class _Clause:
 _PREFERRED, _COMPANY, _ACTION, _NEGATION = range(4)  # the cue lists of PostingReader.matcher
 
 
-def _title_key(pattern: str) -> str:
-    """A title pattern as titles are compared (ASCII needs no folding beyond lower case)."""
-    return normalise_alias(pattern if pattern.isascii() else fold(pattern))
-
-
 _TITLE_MEMO = 4_096
 
 
@@ -87,7 +82,7 @@ class TitleParser:
         self._seniority = ahocorasick.Automaton()
         for level in taxonomy.seniority:
             for pattern in level.patterns:
-                key = _title_key(pattern)
+                key = title_key(pattern)
                 self._seniority.add_word(key, (len(key), level.rank, level.id))
         self._has_seniority = any(level.patterns for level in taxonomy.seniority)
         if self._has_seniority:

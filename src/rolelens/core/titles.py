@@ -85,7 +85,7 @@ class TitleRules:
                     )
                 )
             for pattern in entry.patterns:
-                key = _key(pattern)
+                key = title_key(pattern)
                 if key:
                     phrases.setdefault(key, set()).update(tags)
         self._has_jobs = any(("words", "job") in tags for tags in phrases.values())
@@ -198,7 +198,8 @@ def _add(into: dict[Tag, str], tags: dict[Tag, str]) -> None:
         into.setdefault(tag, phrase)
 
 
-def _key(pattern: str) -> str:
+def title_key(pattern: str) -> str:
+    """A title pattern as titles are compared (ASCII needs no folding beyond lower case)."""
     return normalise_alias(pattern if pattern.isascii() else fold(pattern))
 
 
