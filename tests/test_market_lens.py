@@ -259,6 +259,20 @@ def test_market_lens_names_no_cross_source_trend(two_sources: tuple[Path, Path])
     assert "<h3>board-a</h3>" in html and "<h3>board-b</h3>" in html
 
 
+def test_market_lens_takes_its_role_groups_from_the_taxonomy(
+    two_sources: tuple[Path, Path],
+) -> None:
+    """'AI-engineering work' and the model-building title family are the taxonomy's groups
+    (scoring.hybrid_groups), written by the run beside its tables: no role id in the code."""
+    from rolelens.taxonomy.loader import load_taxonomy
+
+    _, out = two_sources
+    settings = load(out)["settings"]
+    groups = load_taxonomy().scoring.hybrid_groups
+    assert json.loads(settings["ai_work_roles"]) == groups["llm_integration"]
+    assert json.loads(settings["model_roles"]) == groups["model_building"]
+
+
 def test_market_lens_shows_intervals_and_greys_small_months(two_sources: tuple[Path, Path]) -> None:
     _, out = two_sources
     html = (out / "report.html").read_text(encoding="utf-8")

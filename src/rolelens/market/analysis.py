@@ -12,12 +12,12 @@ never made, because a month of one source and a month of another differ by the s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rolelens.core.aggregate import UNKNOWN, Counts, MarketAggregate, split_totals
 from rolelens.market import stats
 
-AI_WORK = ("ai_engineer", "agentic_ai_engineer")
 # A source's share of a month may move this much before the mix is said to change.
 MIX_TOLERANCE = 0.2
 
@@ -80,10 +80,13 @@ def _compare(
     }
 
 
-def comparisons(agg: MarketAggregate, *, min_n: int, min_support: int) -> list[dict[str, Any]]:
+def comparisons(
+    agg: MarketAggregate, *, min_n: int, min_support: int, ai_roles: Sequence[str]
+) -> list[dict[str, Any]]:
     """Early-vs-late comparisons within each source, with p- and q-values.
 
-    Measures: ``ai_share`` (AI-engineering work by the text), ``hybrid_share``, and
+    Measures: ``ai_share`` (AI-engineering work by the text: the roles in ``ai_roles``, the
+    taxonomy's LLM-integration group), ``hybrid_share``, and
     ``item`` for each evidence item with at least ``min_support`` postings in either half.
     """
     out: list[dict[str, Any]] = []
@@ -94,7 +97,7 @@ def comparisons(agg: MarketAggregate, *, min_n: int, min_support: int) -> list[d
         if not early or not late:
             continue
         n0, n1 = _sum(totals, early), _sum(totals, late)
-        ai = {m: sum(by_month[m].get(r, 0) for r in AI_WORK) for m in by_month}
+        ai = {m: sum(by_month[m].get(r, 0) for r in ai_roles) for m in by_month}
         out.append(
             _compare(source, "ai_share", None, early, late, _sum(ai, early), n0,
                      _sum(ai, late), n1, min_n)

@@ -27,7 +27,6 @@ from typing import Any
 from rolelens.market import svg
 from rolelens.market.store import DB_NAME, SHARES, VIEWS, attach_readings
 
-AI_WORK = ("ai_engineer", "agentic_ai_engineer")
 # One exact salary range on at least this share of parsed salaries is taken as a placeholder.
 PLACEHOLDER_SHARE = 0.05
 # Values of a breakdown drawn (the table and the CSV hold them all).
@@ -194,15 +193,20 @@ def findings(data: dict[str, Any]) -> list[str]:
             f"({_share(n_mis, n_titled, 1)}) describe other work in the text."
         )
     tw = data["matrix"]
-    ml = [r for r in tw if r["title_family"] == "ml_engineer"]
-    n_ml = _sum(ml)
-    if n_ml >= min_n:
-        ai = _sum([r for r in ml if r["role"] in AI_WORK])
-        same = _sum([r for r in ml if r["role"] == "ml_engineer"])
+    # the taxonomy's role groups, written by the run (an older run's folder lacks them)
+    ai_work = json.loads(data["settings"].get("ai_work_roles", "[]"))
+    names = {r["role"]: r["label"] for r in data["roles"]}
+    for model_role in json.loads(data["settings"].get("model_roles", "[]")):
+        family = [r for r in tw if r["title_family"] == model_role]
+        n_family = _sum(family)
+        if n_family < min_n or not ai_work:
+            continue
+        ai = _sum([r for r in family if r["role"] in ai_work])
+        same = _sum([r for r in family if r["role"] == model_role])
         out.append(
-            f"Of {n_ml:,} postings titled ML engineer, {_share(same, n_ml)} describe "
-            f"model-building ML work and {_share(ai, n_ml)} describe AI-engineering work "
-            "(building on existing foundation models)."
+            f"Of {n_family:,} postings titled {names.get(model_role, model_role)}, "
+            f"{_share(same, n_family)} describe model-building work and {_share(ai, n_family)} "
+            "describe AI-engineering work (building on existing foundation models)."
         )
     amb = [r for r in tw if r["title_family"] == "ambiguous"]
     n_amb = _sum(amb)

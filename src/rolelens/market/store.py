@@ -237,7 +237,10 @@ def build_database(
         tmp.unlink()
     labels = {e.id: (e.label, e.kind) for e in taxonomy.evidence}
     early, late = split_months(agg)
-    compared = analysis.comparisons(agg, min_n=min_n, min_support=min_support)
+    groups = taxonomy.scoring.hybrid_groups  # the role groups are data, never ids in code
+    ai_roles = list(groups.get("llm_integration", []))
+    model_roles = list(groups.get("model_building", []))
+    compared = analysis.comparisons(agg, min_n=min_n, min_support=min_support, ai_roles=ai_roles)
     mix = analysis.source_mix(agg, min_n)
     tables = _rows(agg)
     tables["items"] = [(i, label, kind) for i, (label, kind) in sorted(labels.items())]
@@ -259,6 +262,8 @@ def build_database(
         ("salary_with_text", str(agg.salary_rows.get("with_text", 0))),
         ("salary_parsed", str(agg.salary_rows.get("parsed", 0))),
         ("run", json.dumps(run)),
+        ("ai_work_roles", json.dumps(ai_roles)),
+        ("model_roles", json.dumps(model_roles)),
     ]
     tables["comparisons"] = [
         (
