@@ -119,3 +119,20 @@ def test_issue15_degree_and_outcome_statements_are_shown(advisor: CareerAdvisor)
             skill = next(s for s in advisor.cues.role_skills["ml_engineer"] if s.skill == gap.skill)
             assert not any(uses.get(i) in ("shipped", "described", "studied")
                            for i in skill.items)  # fmt: skip
+
+
+def test_career_targets_are_the_roles_the_taxonomy_allows(
+    advisor: CareerAdvisor, taxonomy: Taxonomy
+) -> None:
+    """Which roles advice may point to is data (Role.career_target), not ids in the code:
+    the bundled taxonomy keeps 'not an engineering role' out, and a layer can drop another."""
+    allowed = {r.id for r in taxonomy.roles if r.career_target}
+    assert set(advisor.targets) <= allowed
+    assert {r.id for r in taxonomy.roles if not r.career_target} == {"other"}
+    roles = [
+        r.model_copy(update={"career_target": False}) if r.id == "rpa_engineer" else r
+        for r in taxonomy.roles
+    ]
+    narrowed = CareerAdvisor(taxonomy.model_copy(update={"roles": roles}))
+    assert "rpa_engineer" not in narrowed.targets and "other" not in narrowed.targets
+    assert set(narrowed.targets) == set(advisor.targets) - {"rpa_engineer"}

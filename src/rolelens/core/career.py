@@ -39,8 +39,10 @@ class CareerAdvisor:
         self.taxonomy = taxonomy
         self.cues = self.cv_reader.cues
         self._interests = [(i, terms_regex(i.terms)) for i in self.cues.interests]
-        targets = [r for r in self.cues.role_skills if r != "other"]
-        self.targets = targets or [r for r in taxonomy.role_ids if r != "other"]
+        # the roles advice may point to are data (Role.career_target), not ids in code
+        allowed = [r.id for r in taxonomy.roles if r.career_target]
+        targets = [r for r in self.cues.role_skills if r in allowed]
+        self.targets = targets or allowed
 
     def advise(
         self,

@@ -64,6 +64,8 @@ class Role(_Strict):
     name: str
     definition: str
     ai_hire: bool = True
+    # a role career advice may point a person to (false: not an engineering role)
+    career_target: bool = True
     kpis: list[str] = []
     eval_metrics: list[str] = []
     stack: list[str] = []

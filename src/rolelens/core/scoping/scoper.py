@@ -1007,7 +1007,9 @@ class Scoper:
     def _hybrid_pay(self, region: str) -> SourcedFigure | None:
         """GenAI mid-level pay plus the hybrid premium: the one place the premium is applied
         (salary band and cost line both use it)."""
-        base = self._salary_figure(self.cues.pay.proxies.get(HYBRID, "ai_engineer"), region, "mid")
+        base = self._salary_figure(
+            self.cues.pay.proxies.get(HYBRID, self.cues.hybrid.llm_roles[0]), region, "mid"
+        )
         premium = self._premium()
         if base is None or premium is None:
             return None
@@ -1050,7 +1052,7 @@ class Scoper:
             return hybrid_pay, f"senior hybrid, {region}", None
         ratio = self.cues.pay.ratios.get(outcome)
         if ratio is not None:
-            ai_role = self.cues.pay.proxies.get(HYBRID, "ai_engineer")
+            ai_role = self.cues.pay.proxies.get(HYBRID, self.cues.hybrid.llm_roles[0])
             base = self._salary_figure(ai_role, region, level)
             r = self.book.figures[ratio]
             share = (r.value if r.value is not None else r.low or 0) / 100
