@@ -58,7 +58,7 @@ SHARES: dict[str, tuple[str, str, str]] = {
     ),
     "source_month": (
         """SELECT source, month, sum(postings) AS postings,
-               sum(CASE WHEN role IN ('ai_engineer', 'agentic_ai_engineer') THEN postings
+               sum(CASE WHEN role IN (SELECT role FROM ai_work_roles) THEN postings
                         ELSE 0 END) AS ai,
                ai / sum(postings) AS share
         FROM source_role_month GROUP BY source, month ORDER BY source, month""",
@@ -122,7 +122,7 @@ SHARES: dict[str, tuple[str, str, str]] = {
             SELECT dimension, value, role, sum(postings) AS n FROM breakdown_counts GROUP BY ALL
         ), ranked AS (
             SELECT *, row_number() OVER w1 AS r, sum(n) OVER w2 AS postings,
-                   sum(CASE WHEN role IN ('ai_engineer', 'agentic_ai_engineer') THEN n
+                   sum(CASE WHEN role IN (SELECT role FROM ai_work_roles) THEN n
                             ELSE 0 END) OVER w2 AS ai
             FROM per
             WINDOW w1 AS (PARTITION BY dimension, value ORDER BY n DESC, role),
@@ -215,6 +215,8 @@ SCHEMA = {
     "items": "item VARCHAR, label VARCHAR, kind VARCHAR",
     "roles": "role VARCHAR, label VARCHAR, position INTEGER",
     "settings": "key VARCHAR, value VARCHAR",
+    # the taxonomy's LLM-integration roles: what "AI-engineering work" counts
+    "ai_work_roles": "role VARCHAR",
 }
 
 
@@ -247,6 +249,7 @@ def build_database(
     tables["roles"] = [(r.id, r.name, n) for n, r in enumerate(taxonomy.roles)]
     # postings that hold too little to read a role from have their own row, last
     tables["roles"].append((UNDETERMINED, "Undetermined (too little text)", len(taxonomy.roles)))
+    tables["ai_work_roles"] = [(r,) for r in ai_roles]
     tables["settings"] = [
         ("min_support", str(min_support)),
         ("min_n", str(min_n)),
