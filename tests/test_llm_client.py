@@ -225,8 +225,8 @@ def test_llm_brief_facts_keep_only_known_facts_quoted_from_the_brief() -> None:
         "invented": "weekly dashboards",  # not a fact of ours
     }
     got, call = brief_facts(FakeLLM([json.dumps(answer)]), brief, statements, ["reporting"])
-    assert [(f.id, f.quote, f.scoper_found, f.holds) for f in got] == [
-        ("reporting", "weekly dashboards of sales", True, True)
+    assert [(f.id, f.quote, f.scoper_found) for f in got] == [
+        ("reporting", "weekly dashboards of sales", True)
     ]
     assert call.ok and not call.fallback
     none, bad = brief_facts(FakeLLM(['{"rules": "HACKED"}']), brief, statements)

@@ -267,10 +267,10 @@ def test_market_lens_takes_its_role_groups_from_the_taxonomy(
     from rolelens.taxonomy.loader import load_taxonomy
 
     _, out = two_sources
-    settings = load(out)["settings"]
+    data = load(out)
     groups = load_taxonomy().scoring.hybrid_groups
-    assert json.loads(settings["ai_work_roles"]) == groups["llm_integration"]
-    assert json.loads(settings["model_roles"]) == groups["model_building"]
+    assert data["ai_work_roles"] == groups["llm_integration"]
+    assert json.loads(data["settings"]["model_roles"]) == groups["model_building"]
 
 
 def test_market_lens_shows_intervals_and_greys_small_months(two_sources: tuple[Path, Path]) -> None:

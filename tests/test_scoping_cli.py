@@ -17,11 +17,12 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from rolelens.cli import app
-from rolelens.cli.render_scope import render_scoping, scoping_markdown
+from rolelens.cli.render_scope import render_scoping
 from rolelens.core.figures import amount_text
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_models import Scoping, SourcedFigure
 from rolelens.errors import FormError
+from rolelens.render.scoping import scoping_markdown
 from rolelens.schemas import schema_text
 from rolelens.taxonomy.schema import Taxonomy
 

@@ -10,8 +10,8 @@ import yaml
 from typer.testing import CliRunner
 
 from rolelens.cli import app
-from rolelens.cli.render_scope import scoping_markdown
 from rolelens.core.scoping import UNDETERMINED, Scoper
+from rolelens.render.scoping import scoping_markdown
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.schema import Taxonomy
 

@@ -41,8 +41,15 @@ class Row:
     extra: dict[str, Any]
 
 
-def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = POSTING_TEXT_FIELDS) -> Row:
-    """One JSONL line as a :class:`Row` (an :class:`InputError` subclass if it is not one)."""
+def parse_row(
+    line: bytes | str,
+    *,
+    text_fields: tuple[str, ...] = POSTING_TEXT_FIELDS,
+    text_optional: bool = False,
+) -> Row:
+    """One JSONL line as a :class:`Row` (an :class:`InputError` subclass if it is not one).
+    ``text_optional``: a row without any text field is read with ``text == ""`` (a brief
+    row may be a form alone); a text field given empty is still an error."""
     if isinstance(line, LongLine):
         raise InputTooLarge(f"line is {line.size:,} bytes; the limit is {MAX_LINE_BYTES:,}")
     if isinstance(line, bytes):
@@ -79,9 +86,11 @@ def parse_row(line: bytes | str, *, text_fields: tuple[str, ...] = POSTING_TEXT_
                 raise WrongType(f"'{name}' must be a string")
             text = value
             break
-    if text is None:
+    if text is None and not text_optional:
         raise MissingField(f"the row has no {' or '.join(repr(f) for f in text_fields)}")
-    if not text.strip():
+    if text is None:
+        text = ""
+    elif not text.strip():
         raise EmptyInput(f"'{text_fields[0]}' is empty")
     for value in (row_id, obj.get("title"), obj.get("company"), text):
         if isinstance(value, str) and has_surrogate(value):

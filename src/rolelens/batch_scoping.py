@@ -8,7 +8,6 @@ stops the batch.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -33,17 +32,12 @@ def scope_lines(scoper: Scoper, lines: Iterable[bytes | str]) -> Iterator[Scopin
 
 def _brief(line: bytes | str) -> tuple[str, ScopingForm | None, str | None]:
     """(free text, form, id) of one row: a text field, a ``form`` object, or both."""
-    try:
-        row = parse_row(line, text_fields=TEXT_FIELDS)
-    except MissingField:
-        # no text field: a row may still be a form alone (parse_row has checked the JSON)
-        decoded = line.decode("utf-8") if isinstance(line, bytes) else line
-        obj = json.loads(decoded.removeprefix("\ufeff"))
-        if obj.get("form") is None:
+    row = parse_row(line, text_fields=TEXT_FIELDS, text_optional=True)
+    form = row.extra.get("form")
+    if form is None:
+        if not row.text:
             raise MissingField(
                 f"the row has no {' or '.join(repr(f) for f in TEXT_FIELDS)} and no 'form'"
-            ) from None
-        row_id = obj.get("id")
-        return "", scoping_form(obj["form"]), None if row_id is None else str(row_id)
-    form = row.extra.get("form")
-    return row.text, None if form is None else scoping_form(form, alone=False), row.id
+            )
+        return row.text, None, row.id
+    return row.text, scoping_form(form, alone=not row.text), row.id

@@ -262,7 +262,7 @@ def test_mcp_stdio_answers_lines_it_cannot_parse() -> None:
 
 def test_scoping_markdown_shows_hostile_text_as_written() -> None:
     from rolelens import scope_brief
-    from rolelens.cli.render_scope import scoping_markdown
+    from rolelens.render.scoping import scoping_markdown
 
     brief = (
         f"We want to forecast weekly demand {HOSTILE} from five years of sales history "

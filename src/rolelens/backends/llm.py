@@ -91,7 +91,6 @@ class LLMFact(BaseModel):
 
     id: str = Field(description="the fact's id in the taxonomy's scoping block")
     statement: str
-    holds: bool = Field(description="the LLM says the brief states it")
     quote: str = Field(description="the brief's words it rests on (checked to occur in it)")
     scoper_found: bool = Field(description="the scoper's own reading found the fact too")
 
@@ -380,7 +379,6 @@ def brief_facts(
         LLMFact(
             id=k,
             statement=statements[k],
-            holds=True,
             quote=v.strip(),
             scoper_found=k in found,
         )

@@ -20,7 +20,6 @@ from rolelens.render.scoping import (
     pct,
     points_text,
 )
-from rolelens.render.scoping import scoping_markdown as scoping_markdown  # the CLI's name
 
 
 def render_scoping(s: Scoping, console: Console | None = None) -> None:

@@ -73,7 +73,8 @@ def scope(
     if as_json or fmt == "json":
         typer.echo(result.model_dump_json(indent=2))
         return
-    from rolelens.cli.render_scope import render_scoping, scoping_markdown
+    from rolelens.cli.render_scope import render_scoping
+    from rolelens.render.scoping import scoping_markdown
 
     if fmt == "md":
         typer.echo(scoping_markdown(result), nl=False)

@@ -103,7 +103,8 @@ def llm_assist(
         out = {"scoping": scoping.model_dump(mode="json"), "llm": assist.model_dump(mode="json")}
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    from rolelens.cli.render_scope import render_scoping, scoping_markdown
+    from rolelens.cli.render_scope import render_scoping
+    from rolelens.render.scoping import scoping_markdown
 
     if fmt == "md":
         typer.echo(scoping_markdown(scoping), nl=False)

@@ -71,6 +71,7 @@ def load(out: Path) -> dict[str, Any]:
             "mix_changes": json.loads(settings.get("mix_changes", "false")),
             "mix_widest": json.loads(settings.get("mix_widest", "null")),
             "roles": _fetch(con, "SELECT * FROM roles ORDER BY position"),
+            "ai_work_roles": [r["role"] for r in _fetch(con, "SELECT role FROM ai_work_roles")],
             "role_share_month": _fetch(con, "SELECT * FROM role_share_month"),
             "role_share_source_month": _fetch(con, "SELECT * FROM role_share_source_month"),
             "source_month": _fetch(con, "SELECT * FROM source_month"),
@@ -193,8 +194,8 @@ def findings(data: dict[str, Any]) -> list[str]:
             f"({_share(n_mis, n_titled, 1)}) describe other work in the text."
         )
     tw = data["matrix"]
-    # the taxonomy's role groups, written by the run (an older run's folder lacks them)
-    ai_work = json.loads(data["settings"].get("ai_work_roles", "[]"))
+    # the taxonomy's role groups, written by the run
+    ai_work = data["ai_work_roles"]
     names = {r["role"]: r["label"] for r in data["roles"]}
     for model_role in json.loads(data["settings"].get("model_roles", "[]")):
         family = [r for r in tw if r["title_family"] == model_role]

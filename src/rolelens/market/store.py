@@ -265,7 +265,6 @@ def build_database(
         ("salary_with_text", str(agg.salary_rows.get("with_text", 0))),
         ("salary_parsed", str(agg.salary_rows.get("parsed", 0))),
         ("run", json.dumps(run)),
-        ("ai_work_roles", json.dumps(ai_roles)),
         ("model_roles", json.dumps(model_roles)),
     ]
     tables["comparisons"] = [

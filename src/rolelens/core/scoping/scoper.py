@@ -720,14 +720,9 @@ class Scoper:
 
                 # the finding explains its leaning: the signals that gave that role the most
                 # (a sentence that mostly moved another role is still listed under the step)
-                def weight(sig: Signal, role: str | None = leaning) -> float:
-                    if role is None:
-                        return max(sig.points.values(), default=0.0)
-                    return sig.points.get(role, 0.0)
-
-                ranked = sorted(signals, key=lambda g: -weight(g))
-                if leaning is not None and any(weight(g) > 0 for g in ranked):
-                    ranked = [g for g in ranked if weight(g) > 0]
+                ranked = sorted(signals, key=lambda g: -_support(g, leaning))
+                if leaning is not None and _support(ranked[0], leaning) > 0:
+                    ranked = [g for g in ranked if _support(g, leaning) > 0]
                 for sig in ranked:
                     span = (sig.quote.start, sig.quote.end)
                     if span in quoted or any(sig.label in x for x in labels):
@@ -1196,6 +1191,11 @@ def _holds(cond: Condition, tags: set[str]) -> bool:
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _support(sig: Signal, role: str | None) -> float:
+    """The points a signal gave ``role`` (None: its largest gift to any role)."""
+    return sig.points.get(role, 0.0) if role is not None else max(sig.points.values(), default=0.0)
 
 
 def _unlabelled(sentences: list[Sentence], text: str) -> list[Sentence]:
