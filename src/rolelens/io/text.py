@@ -28,7 +28,8 @@ _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### 
 # 2 MB page of them minutes. Pages nested deeper than this are read tag by tag instead.
 MAX_DEPTH = 2_000
 _DECLARATION = re.compile(r"<[!?][^<>]*>")  # <!doctype ...>, <?xml ...?>
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(/?)>")
+# the name is possessive: "<aaaa..." with no ">" was quadratic (10 s on 20 kB)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)[^<>]*?(/?)>")
 _VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
