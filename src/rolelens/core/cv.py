@@ -33,7 +33,8 @@ from rolelens.core.matcher import AliasMatcher
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
-from rolelens.core.text import MD_HEADING, fold, is_whole_word, terms_regex
+from rolelens.core.text import MD_HEADING, fold, is_whole_word, segment, terms_regex
+from rolelens.core.text.segment import CV_CLAUSE, CV_LINE
 from rolelens.core.verdicts import UNDETERMINED, evidence_points, undetermined_reason
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
@@ -71,7 +72,6 @@ _LEAD_IN = re.compile(
     r"^\s*+(?:[-*•]\s*+)?(?:\*\*|__)?([A-Za-z][^:*\n]{1,40}?)(?:\*\*|__)?\s*+:\s*+\S"
 )
 _PLAIN_LINE = re.compile(r"^\s*+([A-Za-z][A-Za-z&/,' -]{1,48}?)\s*+$")
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])|[•\n]")
 _NUMBER = r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?"
 
 
@@ -298,19 +298,9 @@ class CvReader:
 
     def _sections(self, text: str) -> list[_Section]:
         sections: list[_Section] = []
-        kind: CvSectionKind = "summary"
-        heading: str | None = None
-        start = pos = 0
-        for line in text.splitlines(keepends=True):
-            found = self._heading(line)
-            if found is not None:
-                if pos > start:
-                    sections.append(_Section(kind, heading, start, pos))
-                kind, heading = found
-                start = pos
-            pos += len(line)
-        if pos > start or not sections:
-            sections.append(_Section(kind, heading, start, pos))
+        for head, start, end in segment.headed_sections(text, self._heading):
+            kind, heading = head if head is not None else _OPENING
+            sections.append(_Section(kind, heading, start, end))
         return sections
 
     def _heading(self, line: str) -> tuple[CvSectionKind, str] | None:
@@ -330,10 +320,8 @@ class CvReader:
 
     def _lines(self, text: str, sections: list[_Section]) -> list[_Line]:
         out: list[_Line] = []
-        pos = 0
         si = 0
-        for raw in text.splitlines(keepends=True):
-            end = pos + len(raw)
+        for pos, end, raw in segment.lines(text):
             while sections[si].end <= pos and si + 1 < len(sections):
                 si += 1
             section = sections[si].section
@@ -348,9 +336,8 @@ class CvReader:
                 elif m and fold(m.group(1)).strip() in _STACK_LEADS:
                     listed = True
                 else:
-                    listed = _bare_list(line)
+                    listed = segment.is_bare_list(line)
             out.append(_Line(pos, end, section, listed))
-            pos = end
         return out
 
     # -- outcomes and evidence ----------------------------------------------------------
@@ -363,13 +350,13 @@ class CvReader:
         for line in lines:
             if line.section not in work or line.listed or line.end - line.start < 8:
                 continue
-            for start, end in _sentences(text, line.start, line.end):
-                segment = folded[start:end]
-                verbs = [m.group(0) for m in self._verbs.finditer(segment)]
+            for sentence in segment.sentences(text, line.start, line.end, rule=CV_LINE):
+                start, end = sentence.start, sentence.end
+                verbs = [m.group(0) for m in self._verbs.finditer(folded[start:end])]
                 metrics = [m.group(0).strip() for m in self._metric.finditer(text[start:end])]
                 metrics = [m for m in metrics if not _is_year(m)]
                 if verbs and metrics:
-                    s, e = _trim(text, start, end)
+                    s, e = segment.trim(text, start, end, CV_CLAUSE.trim)
                     outcomes.append(
                         Outcome(text=text[s:e], start=s, end=e, verbs=verbs, metrics=metrics,
                                 items=[])
@@ -600,7 +587,7 @@ class CvReader:
         for sec in sections:
             if sec.kind in ("experience", "projects"):
                 continue
-            for lo, hi in _clauses(text, sec.start, sec.end):
+            for lo, hi in segment.clauses(text, sec.start, sec.end, CV_CLAUSE):
                 clause = text[lo:hi]
                 folded = " ".join(fold(clause).split())
                 for m in self._languages.finditer(folded):
@@ -623,7 +610,7 @@ class CvReader:
         for sec in sections:
             if sec.kind not in _STUDY_SECTIONS:
                 continue
-            for lo, hi in _clauses(text, sec.start, sec.end):
+            for lo, hi in segment.clauses(text, sec.start, sec.end, CV_CLAUSE):
                 folded = " ".join(fold(text[lo:hi]).split())
                 for level, regex in self._degrees:
                     if regex.search(folded):
@@ -653,6 +640,8 @@ class _Section:
         return self.section
 
 
+#: What a CV opens with before its first heading.
+_OPENING: tuple[CvSectionKind, str | None] = ("summary", None)
 _PRESENT = {"present", "now", "current", "today", "ongoing", "date"}
 _STACK_LEADS = {"stack", "tech", "tech stack", "tools", "technologies", "tools used", "built with",
                 "environment", "technologies used", "skills used", "keywords"}  # fmt: skip
@@ -667,35 +656,6 @@ def _find_word(text: str, cue: str) -> int:
             return start
         start = text.find(cue, start + 1)
     return -1
-
-
-def _bare_list(line: str) -> bool:
-    """A line that is a list of names ("Python, SQL, Docker, Airflow"), not a sentence."""
-    body = line.lstrip("-*• ").strip()
-    parts = [p for p in re.split(r"[,|·•;]", body) if p.strip()]
-    if len(parts) < 4:
-        return False
-    return len(body.split()) <= 3 * len(parts)
-
-
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out = []
-    pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        if m.start() > pos:
-            out.append((pos, m.start()))
-        pos = m.end()
-    if end > pos:
-        out.append((pos, end))
-    return out
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in "-*•"):
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _is_year(metric: str) -> bool:
@@ -800,25 +760,6 @@ def level_of(around: str, words: Mapping[str, CEFR]) -> CEFR | None:
         if found and (best is None or len(w) > best[0]):
             best = (len(w), level)
     return best[1] if best else None
-
-
-def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Lines of a span, split at commas and semicolons too ("German (C1), English (fluent)"),
-    but not inside brackets; one linear pass (no look-ahead that rescans the line)."""
-    out = []
-    for lo, hi in _sentences(text, start, end):
-        pos, depth = lo, 0
-        for i in range(lo, hi):
-            c = text[i]
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                depth = max(0, depth - 1)
-            elif depth == 0 and c in ";,|·":
-                out.append((pos, i))
-                pos = i + 1
-        out.append((pos, hi))
-    return [(a, b) for a, b in (_trim(text, a, b) for a, b in out) if b > a]
 
 
 def _clip160(text: str) -> str:

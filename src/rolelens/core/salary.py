@@ -21,6 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rolelens.core.text.segment import PAY, sentences
+
 Period = Literal["year", "month", "week", "day", "hour"]
 
 # Working time assumed when a rate is turned into a yearly amount.
@@ -278,7 +280,6 @@ _PAY_CUE = re.compile(
     r"|per\s+(?:year|annum|hour|month)|hourly|/\s*(?:yr|year|hr|hour))\b|\d\s?k\b",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])|\n+")
 _ANY_CURRENCY = re.compile(_CUR, re.I)
 # A yearly midpoint outside this band is not a salary (a price, a fund, a typo).
 PLAUSIBLE_ANNUAL = (10_000.0, 2_000_000.0)
@@ -289,11 +290,10 @@ def pay_sentences(text: str) -> list[str]:
     out: list[str] = []
     if not text or not _ANY_CURRENCY.search(text):
         return out  # most postings name no currency: one cheap pass
-    for sentence in _SENTENCE.split(text):
-        sentence = sentence.strip()
+    for piece in sentences(text, rule=PAY):
+        sentence = piece.text
         if (  # cheapest checks first: most sentences name no currency
-            sentence
-            and len(sentence) <= 2000
+            len(sentence) <= 2000
             and _ANY_CURRENCY.search(sentence)
             and _PAY_CUE.search(sentence)
             and not _NOT_PAY.search(sentence)

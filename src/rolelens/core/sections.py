@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from rolelens.core.text import MD_HEADING, fold, is_whole_word
+from rolelens.core.text import MD_HEADING, fold, is_whole_word, segment
 from rolelens.taxonomy.schema import ReadingCues, SectionKind
 
 # Space runs are possessive (``\s*+``) wherever a neighbour could also take spaces: a line of
@@ -27,6 +27,8 @@ _SHORT_TITLE_LINE = re.compile(r"^\s*+([A-Z][A-Za-z'’&/ ,\-]{2,50}?)\s*+$")
 
 
 _MEMO = 4_096  # heading kinds a splitter keeps
+#: What a posting opens with before its first heading.
+_OPENING: tuple[SectionKind, str | None] = ("summary", None)
 
 
 def _may_head(stripped: str) -> bool:
@@ -92,26 +94,22 @@ class SectionSplitter:
     def split(self, text: str) -> list[Section]:
         """The sections of ``text``, covering it end to end with no gaps."""
         sections: list[Section] = []
-        kind: SectionKind = "summary"
-        heading: str | None = None
-        start = 0
-        pos = 0
-        for line in text.splitlines(keepends=True):
-            found = self._heading(line) if _may_head(line.strip()) else None
-            if found is not None:
-                new_kind, new_heading, inline = found
-                if new_kind is not None or not inline:
-                    if pos > start:
-                        sections.append(Section(kind, start, pos, heading))
-                    start = pos
-                    # An unknown heading opens an "other" section: it is no longer
-                    # the one above it (e.g. "Our Tech Stack" after "Benefits").
-                    kind = new_kind if new_kind is not None else "other"
-                    heading = new_heading
-            pos += len(line)
-        if pos > start or not sections:
-            sections.append(Section(kind, start, pos, heading))
+        for head, start, end in segment.headed_sections(text, self._opens):
+            kind, heading = head if head is not None else _OPENING
+            sections.append(Section(kind, start, end, heading))
         return sections
+
+    def _opens(self, line: str) -> tuple[SectionKind, str] | None:
+        """(kind, heading) when the line opens a section. An unknown heading opens an
+        "other" section: it is no longer the one above it (e.g. "Our Tech Stack" after
+        "Benefits"); an unknown lead-in ("Note: ...") opens none."""
+        found = self._heading(line) if _may_head(line.strip()) else None
+        if found is None:
+            return None
+        kind, heading, inline = found
+        if kind is None and inline:
+            return None
+        return (kind if kind is not None else "other"), heading
 
     def _heading(self, line: str) -> tuple[SectionKind | None, str, bool] | None:
         """(kind, heading text, inline) when the line opens a section, else None."""

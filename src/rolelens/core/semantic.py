@@ -27,12 +27,13 @@ import re
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rolelens.core.embedding import TextEmbedder, Vector
 from rolelens.core.models import Evidence, Level
 from rolelens.core.text import fold, whole_words
+from rolelens.core.text.segment import EMBEDDED, Sentence, sentences
 from rolelens.taxonomy.schema import SectionKind, Taxonomy
 from rolelens.taxonomy.semantic_schema import Activity, SemanticCues
 
@@ -42,20 +43,7 @@ if TYPE_CHECKING:
 SEMANTIC_KIND = "semantic"
 ITEM_PREFIX = "semantic."
 
-# a line break ends a sentence unless the next line carries on in lower case (a wrapped line)
-_BOUNDARY = re.compile(r"[.!?](?=\s)|[;•]|\n(?![ \t]*[a-z])")
-_LEAD = re.compile(r"^[\s\-*#>•·–—\d.)]+")
-_WORD = re.compile(r"\w+")
 _LEVEL: dict[str, Level] = {"nice_to_have": "preferred", "about_company": "context"}
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence of the text: ``text == source[start:end]``."""
-
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,30 +60,10 @@ class SemanticMatch:
 def split_sentences(
     text: str, start: int = 0, end: int | None = None, *, min_words: int = 1, max_chars: int = 300
 ) -> list[Sentence]:
-    """The sentences of ``text[start:end]`` with their offsets, bullets and markup trimmed."""
-    stop = len(text) if end is None else end
-    out: list[Sentence] = []
-    pos = start
-    for m in _BOUNDARY.finditer(text, start, stop):
-        _add(text, pos, m.start() + (1 if m.group() in ".!?" else 0), out, min_words, max_chars)
-        pos = m.end()
-    _add(text, pos, stop, out, min_words, max_chars)
-    return out
-
-
-def _add(text: str, lo: int, hi: int, out: list[Sentence], min_words: int, max_chars: int) -> None:
-    piece = text[lo:hi]
-    lead = _LEAD.match(piece)
-    if lead:
-        lo += lead.end()
-    while hi > lo and text[hi - 1] in " \t\r*_":
-        hi -= 1
-    if hi <= lo:
-        return
-    hi = min(hi, lo + max_chars)
-    body = text[lo:hi]
-    if len(_WORD.findall(body)) >= min_words:
-        out.append(Sentence(lo, hi, body))
+    """The sentences of ``text[start:end]`` with their offsets, bullets and markup trimmed
+    (:data:`~rolelens.core.text.segment.EMBEDDED`, with these bounds)."""
+    rule = replace(EMBEDDED, min_words=min_words, max_chars=max_chars)
+    return sentences(text, start, end, rule=rule)
 
 
 class Expander:
@@ -159,6 +127,7 @@ class SemanticMatcher:
         negation = sorted({fold(c) for c in taxonomy.reading.negation_cues if c.strip()}, key=len)
         self._negation = whole_words(negation) if negation else None
         self._section_weight = taxonomy.scoring.section_weights
+        self._rule = replace(EMBEDDED, min_words=self.cues.min_words, max_chars=self.cues.max_chars)
 
     # -- statement vectors --------------------------------------------------------------
     @property
@@ -186,8 +155,7 @@ class SemanticMatcher:
     # -- matching -----------------------------------------------------------------------
     def sentences(self, text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
         """The sentences of ``text[start:end]`` the matcher would consider."""
-        c = self.cues
-        found = split_sentences(text, start, end, min_words=c.min_words, max_chars=c.max_chars)
+        found = sentences(text, start, end, rule=self._rule)
         if self._negation is None:
             return found
         return [s for s in found if not self._negation.search(fold(s.text))]

@@ -28,8 +28,6 @@ from rolelens.core.scoping.form import compose, form_label_spans
 from rolelens.core.scoping.terms import (
     _FUNCTION_WORDS,
     CueTerms,
-    _clause_end,
-    _clause_start,
     _combine,
     _sequences,
 )
@@ -51,8 +49,9 @@ from rolelens.core.scoping_models import (
     SourcedFigure,
 )
 from rolelens.core.scoring import softmax
-from rolelens.core.semantic import SemanticMatcher, Sentence
+from rolelens.core.semantic import SemanticMatcher
 from rolelens.core.text import NegationSinceBreak, collapsed_phrase_regex, fold
+from rolelens.core.text.segment import BRIEF, Sentence, clause_end, clause_start, sentences
 from rolelens.errors import EmptyInput, ScopingUnavailable
 from rolelens.taxonomy.schema import Taxonomy
 from rolelens.taxonomy.scoping_schema import (
@@ -80,7 +79,6 @@ _NOT_A_COUNT = re.compile(
     re.I,
 )
 _MONEY_BEFORE = re.compile(r"[$€£]\s*$|(?:usd|eur|gbp|inr)\s*$", re.I)
-_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]?")
 
 
 @dataclass(slots=True)
@@ -582,8 +580,8 @@ class Scoper:
         for i, (number, start, end, vague) in enumerate(counts):
             prev_end = counts[i - 1][2] if i else 0
             next_start = counts[i + 1][1] if i + 1 < len(counts) else len(folded)
-            lo = max(prev_end, start - 30, _clause_start(folded, start))
-            hi = min(next_start, end + v.window, _clause_end(folded, end))
+            lo = max(prev_end, start - 30, clause_start(folded, start))
+            hi = min(next_start, end + v.window, clause_end(folded, end))
             if self._population is not None and self._population.match(folded, end):
                 continue  # people or places, not records
             near = [(k, s) for k, s, _ in hits if lo <= s < hi and not isinstance(k, tuple)]
@@ -1229,12 +1227,12 @@ def _level_rank(level: str | None) -> int:
 
 def _first_project(trace: _Trace, text: str) -> str | None:
     """The brief's sentence that carries its strongest outcome cue, in the brief's words."""
+    found = sentences(text, rule=BRIEF)
     signals = trace.signals.get("outcome", [])
     if not signals:
-        m = _SENTENCE.search(text)
-        return _short(m.group(0), 300) if m else None
+        return _short(found[0].text, 300) if found else None
     best = max(signals, key=lambda s: max((abs(v) for v in s.points.values()), default=0))
-    for m in _SENTENCE.finditer(text):
-        if m.start() <= best.quote.start < m.end():
-            return _short(m.group(0).strip(), 300)
+    for sentence in found:
+        if sentence.start <= best.quote.start < sentence.end:
+            return _short(sentence.text.strip(), 300)
     return None

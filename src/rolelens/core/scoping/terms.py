@@ -5,15 +5,16 @@ Pure: folded text in, spans out. A term ending in ``*`` matches any word startin
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
 import ahocorasick
 
 from rolelens.core.text import fold
+from rolelens.core.text.segment import CUE_SPAN, sentence_end
 
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+# a cue's words may not reach across a sentence end (bound once: asked in inner loops)
+_SENTENCE_END = sentence_end(CUE_SPAN)
 
 
 class CueTerms:
@@ -238,17 +239,3 @@ def _sequences(
         else:
             i += 1
     return out
-
-
-_CLAUSE_MARKS = ",;:.!?()\n"
-
-
-def _clause_start(folded: str, pos: int) -> int:
-    """Where the clause holding ``pos`` starts (after the last mark before it)."""
-    return max(folded.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
-
-
-def _clause_end(folded: str, pos: int) -> int:
-    """Where the clause holding ``pos`` ends (at the next mark, or the text's end)."""
-    ends = [i for c in _CLAUSE_MARKS if (i := folded.find(c, pos)) >= 0]
-    return min(ends) if ends else len(folded)

@@ -5,6 +5,8 @@
 - :mod:`.phrases`: cue and term lists compiled into whole-word patterns on folded text.
 - :mod:`.negation`: whether a negation cue governs the words at a position.
 - :mod:`.headings`: line patterns that mark a heading.
+- :mod:`.segment`: sections (by heading lines), sentences and clauses, with offsets; the
+  rules that differ between readers are options, and the rules in use are named there.
 
 Pure: strings in, strings, spans and booleans out.
 """

@@ -1,0 +1,142 @@
+"""The text kernel's segmenting and term automaton (rolelens.core.text)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rolelens.core.text import segment
+from rolelens.core.text.segment import (
+    BRIEF,
+    CUE_SPAN,
+    CV_CLAUSE,
+    CV_LINE,
+    EMBEDDED,
+    PAY,
+    POSTING_CLAUSE,
+    SentenceRule,
+    Trim,
+    sentences,
+)
+
+RULES = [EMBEDDED, CV_LINE, PAY, BRIEF, CUE_SPAN, POSTING_CLAUSE]
+TEXTS = st.text(alphabet=st.sampled_from("ab AB5 .;!?\n-*#•·|,()\t"), max_size=80)
+
+
+def test_text_kernel_embedded_sentences_trim_bullets_and_keep_marks() -> None:
+    text = "## Duties\n- Build the thing we sell.\n- Fix bugs; write tests! Short.\n"
+    got = [s.text for s in sentences(text, rule=EMBEDDED)]
+    assert got == ["Duties", "Build the thing we sell.", "Fix bugs", "write tests!", "Short."]
+
+
+def test_text_kernel_embedded_sentences_carry_on_over_a_wrapped_line() -> None:
+    text = "Build a tool that answers, and\n  shows its sources.\nNext item"
+    got = [s.text for s in sentences(text, rule=EMBEDDED)]
+    assert got == ["Build a tool that answers, and\n  shows its sources.", "Next item"]
+
+
+def test_text_kernel_min_words_and_max_chars() -> None:
+    rule = SentenceRule(trim=segment.SPACE, min_words=3, max_chars=12)
+    got = [s.text for s in sentences("Too short. This one is long enough.", rule=rule)]
+    assert got == ["This one is "]
+
+
+def test_text_kernel_cv_line_ends_a_sentence_only_before_a_capital() -> None:
+    text = "Cut cost by 30 p.c. and more. Then shipped it • Led 4 people"
+    got = [s.text for s in sentences(text, rule=CV_LINE)]
+    assert got == ["Cut cost by 30 p.c. and more", " Then shipped it ", " Led 4 people"]
+
+
+def test_text_kernel_pay_sentences_are_trimmed_and_split_before_capitals() -> None:
+    text = "Salary: $100k - $120k. Benefits too.\n\n  Equity (options). ok"
+    got = [s.text for s in sentences(text, rule=PAY)]
+    assert got == ["Salary: $100k - $120k.", "Benefits too.", "Equity (options). ok"]
+
+
+def test_text_kernel_brief_sentences_keep_decimal_points() -> None:
+    text = "We have 1.5 million rows. Is that a lot?!\nYes"
+    got = [s.text for s in sentences(text, rule=BRIEF)]
+    assert got == ["We have 1.5 million rows.", " Is that a lot?", "Yes"]
+
+
+def test_text_kernel_cue_span_stops_at_sentence_ends() -> None:
+    text = "label data; then train. models"
+    assert segment.crosses_sentence(text, 0, 15, CUE_SPAN)
+    assert not segment.crosses_sentence(text, 0, 10, CUE_SPAN)  # ';' before its space
+    assert not segment.crosses_sentence(text, 12, 22, CUE_SPAN)
+
+
+def test_text_kernel_clauses_cut_at_commas_outside_brackets() -> None:
+    text = "Languages\n- German (C1, certified), English: fluent; French"
+    got = [text[a:b] for a, b in segment.clauses(text, 0, len(text), CV_CLAUSE)]
+    assert got == ["Languages", "German (C1, certified)", "English: fluent", "French"]
+
+
+def test_text_kernel_clause_around_a_position() -> None:
+    text = "We hold 40,000 labelled images (from 2019) of parts."
+    pos = text.index("labelled")
+    assert segment.clause_start(text, pos) == text.index(",") + 1
+    assert segment.clause_end(text, pos) == text.index("(")
+
+
+def test_text_kernel_bare_list() -> None:
+    assert segment.is_bare_list("- Python, SQL, Docker, Airflow")
+    assert not segment.is_bare_list("Built pipelines in Python, SQL and Airflow for the team")
+    assert segment.is_bare_list("a | b | c", min_items=3)
+
+
+def test_text_kernel_trim() -> None:
+    assert segment.trim("  - item  ", 0, 10, Trim(r"\s\-", r"\s")) == (4, 8)
+    assert segment.trim("  - item  ", 0, 10, Trim()) == (0, 10)
+
+
+def test_text_kernel_headed_sections_cover_the_text() -> None:
+    text = "intro\n# A\nbody\n# B\n"
+    runs = segment.headed_sections(text, lambda line: line[2:].strip() if line[:1] == "#" else None)
+    assert runs == [(None, 0, 6), ("A", 6, 15), ("B", 15, 19)]
+    assert segment.headed_sections("", lambda line: None) == [(None, 0, 0)]
+
+
+def test_text_kernel_lines_keep_offsets() -> None:
+    text = "a\r\nbc\n\nd"
+    assert list(segment.lines(text)) == [(0, 3, "a\r\n"), (3, 6, "bc\n"), (6, 7, "\n"), (7, 8, "d")]
+
+
+@given(TEXTS, st.sampled_from(RULES), st.data())
+def test_text_kernel_sentences_slice_back_in_order(
+    text: str, rule: SentenceRule, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    found = sentences(text, start, end, rule=rule)
+    last = start
+    for s in found:
+        assert text[s.start : s.end] == s.text
+        assert last <= s.start < s.end <= end
+        last = s.end
+
+
+@given(TEXTS, st.sampled_from([CV_LINE, PAY, BRIEF, POSTING_CLAUSE]))
+def test_text_kernel_splitting_a_sentence_again_gives_it_back(
+    text: str, rule: SentenceRule
+) -> None:
+    for s in sentences(text, rule=rule):
+        again = sentences(text, s.start, s.end, rule=rule)
+        assert [(a.start, a.end) for a in again] == [(s.start, s.end)]
+
+
+@given(TEXTS)
+def test_text_kernel_clauses_slice_back_trimmed(text: str) -> None:
+    for a, b in segment.clauses(text, 0, len(text), CV_CLAUSE):
+        piece = text[a:b]
+        assert piece and piece == piece.strip() and piece[0] not in "-*•"
+
+
+@given(TEXTS)
+def test_text_kernel_headed_sections_tile_the_text(text: str) -> None:
+    runs = segment.headed_sections(text, lambda line: "h" if line.startswith("#") else None)
+    assert runs[0][1] == 0 and runs[-1][2] == len(text)
+    for (_, _, end), (_, start, _) in pairwise(runs):
+        assert end == start
