@@ -20,6 +20,7 @@ from rolelens.core.text.segment import (
     Trim,
     sentences,
 )
+from rolelens.core.text.terms import TermAutomaton, word_end
 
 RULES = [EMBEDDED, CV_LINE, PAY, BRIEF, CUE_SPAN, POSTING_CLAUSE]
 TEXTS = st.text(alphabet=st.sampled_from("ab AB5 .;!?\n-*#•·|,()\t"), max_size=80)
@@ -94,9 +95,11 @@ def test_text_kernel_trim() -> None:
 
 def test_text_kernel_headed_sections_cover_the_text() -> None:
     text = "intro\n# A\nbody\n# B\n"
-    runs = segment.headed_sections(text, lambda line: line[2:].strip() if line[:1] == "#" else None)
-    assert runs == [(None, 0, 6), ("A", 6, 15), ("B", 15, 19)]
-    assert segment.headed_sections("", lambda line: None) == [(None, 0, 0)]
+    runs = segment.headed_sections(
+        text, lambda line: line[2:].strip() if line[:1] == "#" else None, ""
+    )
+    assert runs == [("", 0, 6), ("A", 6, 15), ("B", 15, 19)]
+    assert segment.headed_sections("", lambda line: None, "") == [("", 0, 0)]
 
 
 def test_text_kernel_lines_keep_offsets() -> None:
@@ -136,7 +139,41 @@ def test_text_kernel_clauses_slice_back_trimmed(text: str) -> None:
 
 @given(TEXTS)
 def test_text_kernel_headed_sections_tile_the_text(text: str) -> None:
-    runs = segment.headed_sections(text, lambda line: "h" if line.startswith("#") else None)
+    runs = segment.headed_sections(text, lambda line: "h" if line.startswith("#") else None, "")
     assert runs[0][1] == 0 and runs[-1][2] == len(text)
     for (_, _, end), (_, start, _) in pairwise(runs):
         assert end == start
+
+
+def test_text_kernel_terms_whole_words_with_offsets() -> None:
+    auto = TermAutomaton({"rag": "r", "rag pipeline": "p", "ml": "m"})
+    text = "build rag pipelines, html and ml"
+    assert sorted(auto.whole_words(text)) == [(6, 9, "r"), (30, 32, "m")]
+    assert (6, 18, "p") in list(auto.occurrences(text))
+    assert (2, 4, "m") not in list(auto.whole_words(text))  # "ml" inside "html"
+
+
+def test_text_kernel_terms_word_starts_may_run_on() -> None:
+    auto = TermAutomaton({"label": 1})
+    got = [(s, e, ends) for s, e, _, ends in auto.word_starts("labelled, relabel, label")]
+    assert got == [(0, 5, False), (19, 24, True)]
+    assert word_end("labelled, x", 5) == 8
+
+
+def test_text_kernel_terms_empty_and_later_keys() -> None:
+    assert len(TermAutomaton({})) == 0
+    assert list(TermAutomaton({"": 1}).whole_words("anything")) == []
+    assert list(TermAutomaton(dict([("go", 1), ("go", 2)])).whole_words("go")) == [(0, 2, 2)]
+
+
+@given(
+    st.lists(st.text(alphabet="ab ", min_size=1, max_size=4), max_size=6),
+    st.text(alphabet="ab .", max_size=40),
+)
+def test_text_kernel_terms_hits_slice_back_to_their_key(keys: list[str], text: str) -> None:
+    auto = TermAutomaton({k: k for k in keys})
+    for start, end, key in auto.occurrences(text):
+        assert text[start:end] == key
+    whole = list(auto.whole_words(text))
+    assert all(text[s:e] == k for s, e, k in whole)
+    assert set(whole) <= set(auto.occurrences(text))

@@ -297,11 +297,12 @@ class CvReader:
         return None
 
     def _sections(self, text: str) -> list[_Section]:
-        sections: list[_Section] = []
-        for head, start, end in segment.headed_sections(text, self._heading):
-            kind, heading = head if head is not None else _OPENING
-            sections.append(_Section(kind, heading, start, end))
-        return sections
+        return [
+            _Section(kind, heading, start, end)
+            for (kind, heading), start, end in segment.headed_sections(
+                text, self._heading, _OPENING
+            )
+        ]
 
     def _heading(self, line: str) -> tuple[CvSectionKind, str] | None:
         """(kind, heading) when the line opens a known CV section; job titles do not."""

@@ -1,4 +1,4 @@
-"""Find evidence-item aliases in text: Aho-Corasick, word boundaries, leftmost-longest.
+"""Find evidence-item aliases in text: one term automaton, word boundaries, leftmost-longest.
 
 Text is compared in a *folded* form of exactly the same length as the original, so a
 match's offsets are offsets into the text the user gave: lower case (where lowering
@@ -14,10 +14,9 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import ahocorasick
-
 from rolelens.core.text.fold import FOLD_TABLE, fold
 from rolelens.core.text.phrases import cue_keys
+from rolelens.core.text.terms import TermAutomaton
 from rolelens.taxonomy.schema import Taxonomy, normalise_alias
 
 STOP = -1  # the item index of a stop phrase
@@ -115,12 +114,10 @@ class AliasMatcher:
         spots: list[list[tuple[int, int, bool, bool]]] = [[] for _ in range(self.cue_lists)]
         word = _WORD_CHARS
         for automaton, haystack in ((self._folded, folded), (self._exact, text)):
-            if automaton is None:
-                continue
             n = len(haystack)
             # _bounded, inlined: this loop sees every raw hit (~100 a posting, most of them
             # inside longer words), and a call each cost a tenth of the reading
-            for end, (length, item, cue) in automaton.iter(haystack):
+            for end, (length, (item, cue)) in automaton.raw(haystack):
                 start = end - length + 1
                 stop = end + 1
                 if cue:
@@ -167,16 +164,14 @@ def _fold_alias(alias: str) -> str:
 
 def _automaton(
     patterns: dict[str, int], cues: dict[str, list[int]]
-) -> ahocorasick.Automaton | None:
-    """Keys -> (length, item index or STOP or _CUE_ONLY, the cue lists holding the key)."""
-    if not patterns and not cues:
-        return None
-    automaton = ahocorasick.Automaton()
-    for phrase in [*patterns, *(k for k in cues if k not in patterns)]:
-        item = patterns.get(phrase, _CUE_ONLY)
-        automaton.add_word(phrase, (len(phrase), item, tuple(cues.get(phrase, ()))))
-    automaton.make_automaton()
-    return automaton
+) -> TermAutomaton[tuple[int, tuple[int, ...]]]:
+    """Keys -> (item index or STOP or _CUE_ONLY, the cue lists holding the key)."""
+    return TermAutomaton(
+        {
+            phrase: (patterns.get(phrase, _CUE_ONLY), tuple(cues.get(phrase, ())))
+            for phrase in [*patterns, *(k for k in cues if k not in patterns)]
+        }
+    )
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import ahocorasick
-
-from rolelens.core.text import MD_HEADING, fold, is_whole_word, segment
+from rolelens.core.text import MD_HEADING, fold, segment
+from rolelens.core.text.terms import TermAutomaton
 from rolelens.taxonomy.schema import ReadingCues, SectionKind
 
 # Space runs are possessive (``\s*+``) wherever a neighbour could also take spaces: a line of
@@ -61,12 +60,14 @@ class SectionSplitter:
     """Heading cues compiled once; :meth:`split` is then cheap per text."""
 
     def __init__(self, cues: ReadingCues) -> None:
-        self._cues = ahocorasick.Automaton()
-        for kind, phrases in cues.section_headings.items():
-            for phrase in phrases:
-                key = fold(phrase).strip()
-                self._cues.add_word(key, (len(key), kind))
-        self._cues.make_automaton()
+        # a phrase listed under two kinds counts for the later one
+        self._cues = TermAutomaton(
+            {
+                fold(phrase).strip(): kind
+                for kind, phrases in cues.section_headings.items()
+                for phrase in phrases
+            }
+        )
         self._kinds: dict[str, SectionKind | None] = {}
 
     def kind_of(self, heading: str) -> SectionKind | None:
@@ -82,22 +83,19 @@ class SectionSplitter:
     def _kind_of(self, heading: str) -> SectionKind | None:
         text = fold(heading)
         best: tuple[int, int, SectionKind] | None = None
-        for end, (length, kind) in self._cues.iter(text):
-            start = end - length + 1
-            if is_whole_word(text, start, end + 1):
-                # longest cue wins; among equals, the one nearest the start
-                rank = (length, -start, kind)
-                if best is None or rank[:2] > best[:2]:
-                    best = rank
+        for start, end, kind in self._cues.whole_words(text):
+            # longest cue wins; among equals, the one nearest the start
+            rank = (end - start, -start, kind)
+            if best is None or rank[:2] > best[:2]:
+                best = rank
         return best[2] if best else None
 
     def split(self, text: str) -> list[Section]:
         """The sections of ``text``, covering it end to end with no gaps."""
-        sections: list[Section] = []
-        for head, start, end in segment.headed_sections(text, self._opens):
-            kind, heading = head if head is not None else _OPENING
-            sections.append(Section(kind, start, end, heading))
-        return sections
+        return [
+            Section(kind, start, end, heading)
+            for (kind, heading), start, end in segment.headed_sections(text, self._opens, _OPENING)
+        ]
 
     def _opens(self, line: str) -> tuple[SectionKind, str] | None:
         """(kind, heading) when the line opens a section. An unknown heading opens an

@@ -15,9 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import ahocorasick
-
-from rolelens.core.text import fold, is_whole_word
+from rolelens.core.text import fold
+from rolelens.core.text.terms import TermAutomaton
 from rolelens.taxonomy.schema import TitlePattern, normalise_alias
 
 _URL = re.compile(
@@ -89,12 +88,7 @@ class TitleRules:
                 if key:
                     phrases.setdefault(key, set()).update(tags)
         self._has_jobs = any(("words", "job") in tags for tags in phrases.values())
-        self._automaton = ahocorasick.Automaton()
-        for key, tags in phrases.items():
-            self._automaton.add_word(key, (len(key), frozenset(tags)))
-        if phrases:
-            self._automaton.make_automaton()
-        self._empty = not phrases
+        self._automaton = TermAutomaton({key: frozenset(tags) for key, tags in phrases.items()})
 
     def read(self, title: str) -> TitleVerdict:
         """The role the title's own words suggest (None for an empty title)."""
@@ -174,17 +168,15 @@ class TitleRules:
     def _tags(self, text: str) -> dict[Tag, str]:
         """Every tag whose phrase occurs (as whole words) in ``text``, with the phrase."""
         found: dict[Tag, str] = {}
-        if self._empty:
+        if not self._automaton:
             return found
         folded = " ".join(fold(text).split())
-        for end, (length, tags) in self._automaton.iter(folded):
-            start = end - length + 1
-            if is_whole_word(folded, start, end + 1):
-                phrase = folded[start : end + 1]
-                for tag in tags:
-                    # the longest phrase names the tag ("machine learning engineer")
-                    if len(phrase) > len(found.get(tag, "")):
-                        found[tag] = phrase
+        for start, end, tags in self._automaton.whole_words(folded):
+            phrase = folded[start:end]
+            for tag in tags:
+                # the longest phrase names the tag ("machine learning engineer")
+                if len(phrase) > len(found.get(tag, "")):
+                    found[tag] = phrase
         return found
 
 

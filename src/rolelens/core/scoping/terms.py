@@ -1,4 +1,4 @@
-"""Term matching for scoping cues: one automaton for many term lists, inflections, windows.
+"""Term matching for scoping cues: many term lists in one automaton, inflections, windows.
 
 Pure: folded text in, spans out. A term ending in ``*`` matches any word starting with it.
 """
@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import ahocorasick
-
 from rolelens.core.text import fold
 from rolelens.core.text.segment import CUE_SPAN, sentence_end
+from rolelens.core.text.terms import TermAutomaton, word_end
 
 # a cue's words may not reach across a sentence end (bound once: asked in inner loops)
 _SENTENCE_END = sentence_end(CUE_SPAN)
@@ -21,8 +20,8 @@ class CueTerms:
     """Many term lists compiled into one automaton; ``*`` at a term's end is a prefix."""
 
     def __init__(self) -> None:
-        self._auto = ahocorasick.Automaton()
         self._entries: dict[str, list[tuple[Any, bool]]] = defaultdict(list)
+        self._auto: TermAutomaton[list[tuple[Any, bool]]] = TermAutomaton({})
 
     def add(self, term: str, key: Any, *, inflect: bool = False) -> None:
         prefix = term.endswith("*")
@@ -36,28 +35,17 @@ class CueTerms:
                 entries.append((key, prefix))
 
     def build(self) -> None:
-        for phrase, entries in self._entries.items():
-            self._auto.add_word(phrase, (len(phrase), entries))
-        if self._entries:
-            self._auto.make_automaton()
+        self._auto = TermAutomaton(self._entries)
 
     def find(self, folded: str) -> list[tuple[Any, int, int]]:
         """Every (key, start, end) on word boundaries, overlaps kept."""
-        if not self._entries:
-            return []
         out: list[tuple[Any, int, int]] = []
-        for end, (length, entries) in self._auto.iter(folded):
-            start = end - length + 1
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            closed = end + 1 >= len(folded) or not folded[end + 1].isalnum()
+        for start, end, entries, closed in self._auto.word_starts(folded):
             for key, prefix in entries:
-                if prefix or closed:
-                    stop = end + 1
-                    if prefix:
-                        while stop < len(folded) and folded[stop].isalnum():
-                            stop += 1
-                    out.append((key, start, stop))
+                if prefix:
+                    out.append((key, start, word_end(folded, end)))
+                elif closed:
+                    out.append((key, start, end))
         return out
 
 

@@ -7,6 +7,8 @@
 - :mod:`.headings`: line patterns that mark a heading.
 - :mod:`.segment`: sections (by heading lines), sentences and clauses, with offsets; the
   rules that differ between readers are options, and the rules in use are named there.
+- :mod:`.terms`: one term automaton (key → payload), found as whole words, word starts or
+  raw occurrences, with offsets.
 
 Pure: strings in, strings, spans and booleans out.
 """
@@ -24,11 +26,13 @@ from rolelens.core.text.phrases import (
     terms_regex,
     whole_words,
 )
+from rolelens.core.text.terms import TermAutomaton
 
 __all__ = [
     "MD_HEADING",
     "ClauseNegation",
     "NegationSinceBreak",
+    "TermAutomaton",
     "collapsed_phrase_regex",
     "cue_keys",
     "cue_regex",

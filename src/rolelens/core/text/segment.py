@@ -128,7 +128,7 @@ def boundary(
 ) -> re.Pattern[str]:
     """The pattern of a sentence end (one character): :func:`sentence_end` for a rule."""
     # one character set first, so that re skips to candidates in C, then which of them end
-    chars = "".join(re.escape(c) for c in dict.fromkeys(marks + breaks + "\n"))
+    chars = "".join(re.escape(c) for c in dict.fromkeys(marks + breaks)) + r"\n"
     alts = []
     if wrapped_lines:
         if breaks:
@@ -281,15 +281,17 @@ def lines(text: str) -> Iterator[tuple[int, int, str]]:
         pos = end
 
 
-def headed_sections(text: str, opens: Callable[[str], H | None]) -> list[tuple[H | None, int, int]]:
+def headed_sections(
+    text: str, opens: Callable[[str], H | None], first: H
+) -> list[tuple[H, int, int]]:
     """The text cut at heading lines: ``(heading, start, end)`` runs covering it end to end.
 
     ``opens(line)`` says what heading a line is (None: not one); a heading line starts the
-    run it heads. The run before the first heading has heading None and is left out when
-    empty; an empty text is one empty run.
+    run it heads. The run before the first heading has heading ``first`` and is left out
+    when empty; an empty text is one empty run.
     """
-    runs: list[tuple[H | None, int, int]] = []
-    head: H | None = None
+    runs: list[tuple[H, int, int]] = []
+    head = first
     start = pos = 0
     for line in text.splitlines(keepends=True):
         found = opens(line)
