@@ -300,3 +300,45 @@ def test_market_engine_undetermined_postings_have_their_own_row(tmp_path: Path) 
     read = [r[1] for r in _readings(out) if r[3] == "undetermined"]
     assert counted == len(read) and set(read) == {"junk-1", "junk-2"}
     assert "Undetermined" in (out / "report.html").read_text(encoding="utf-8")
+
+
+# -- engines behind one base ------------------------------------------------------------------
+def test_market_engines_are_picked_by_name_behind_one_base() -> None:
+    from rolelens.market.engines import (
+        ENGINE_NAMES,
+        Engine,
+        LocalEngine,
+        SparkEngine,
+        engine_named,
+    )
+
+    assert ENGINE_NAMES == ("local", "spark")
+    local = engine_named("local")
+    spark = engine_named("spark", spark_master="local[1]")
+    assert isinstance(local, LocalEngine) and isinstance(local, Engine)
+    assert isinstance(spark, SparkEngine) and spark.master == "local[1]"
+    assert local.reports_progress and not spark.reports_progress
+    with pytest.raises(ValueError, match="local, spark"):
+        engine_named("dask")
+
+
+def test_market_cli_names_the_engines_for_an_unknown_one(corpus: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["market", str(corpus), "--out", str(tmp_path / "o"), "--engine", "dask"]
+    )
+    assert result.exit_code == 2
+    assert "unknown market engine 'dask'" in result.output
+    assert not (tmp_path / "o").exists()  # refused before anything is written
+
+
+def test_market_local_engine_runs_the_local_reader(corpus: Path, tmp_path: Path) -> None:
+    from rolelens.market.engines import engine_named
+
+    seen: list[int] = []
+    summary = engine_named("local").run(
+        RunOptions(inputs=(str(corpus),), out=tmp_path / "o", jobs=1, chunk_size=100),
+        progress=lambda done, total: seen.append(done),
+    )
+    assert summary.engine == "local" and summary.rows == 300
+    assert seen and seen[-1] == 300
+    assert (tmp_path / "o" / "report.html").is_file()

@@ -96,9 +96,12 @@ def run(
     """Read every posting of a corpus; write readings.parquet, market.duckdb and report.html."""
     from rolelens.io.corpus import Columns
     from rolelens.market.engine import RunOptions
+    from rolelens.market.engines import engine_named
 
-    if engine not in ("local", "spark"):
-        raise typer.BadParameter("--engine must be local or spark")
+    try:
+        runner = engine_named(engine, spark_master=spark_master)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--engine") from exc
     if chunk_size < 1 or limit < 0 or jobs < 0 or min_support < 1 or min_n < 1:
         raise typer.BadParameter(
             "--chunk-size, --min-support and --min-n must be >= 1; --limit, --jobs >= 0"
@@ -125,15 +128,11 @@ def run(
         min_n=min_n,
         keep_duplicates=keep_duplicates,
     )
-    if engine == "spark":
-        from rolelens.market.spark import run_spark
-
-        summary = run_spark(opts, master=spark_master)
-    else:
-        from rolelens.market.engine import run_local
-
+    if runner.reports_progress:
         with _ProgressBar() as bar:
-            summary = run_local(opts, progress=bar.update)
+            summary = runner.run(opts, progress=bar.update)
+    else:
+        summary = runner.run(opts)
     errors = sum(summary.errors.values())
     dups = sum(summary.duplicates.values())
     typer.echo(
