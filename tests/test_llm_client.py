@@ -17,17 +17,14 @@ pytest.importorskip("httpx")
 
 from typer.testing import CliRunner
 
-from rolelens.backends.llm import (
+from rolelens.assist import (
     FORM_INSTRUCTIONS,
-    FakeLLM,
-    Message,
-    OpenAIChat,
     assist_scoping,
     brief_facts,
     brief_to_form,
-    data_message,
     job_description_prose,
 )
+from rolelens.backends.llm import FakeLLM, Message, OpenAIChat, data_message
 from rolelens.cli import app
 from rolelens.errors import LLMUnavailable
 

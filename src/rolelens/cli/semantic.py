@@ -80,7 +80,8 @@ def llm_assist(
     import json
     import os
 
-    from rolelens.backends.llm import OpenAIChat, assist_scoping
+    from rolelens.assist import assist_scoping
+    from rolelens.backends.llm import OpenAIChat
     from rolelens.errors import LLMUnavailable
 
     llm = OpenAIChat(url, model, key=os.environ.get("ROLELENS_LLM_KEY") or None)

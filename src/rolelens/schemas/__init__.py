@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rolelens.backends.llm import LLMAssist
+from rolelens.assist import LLMAssist
 from rolelens.core.aggregate import MarketAggregate
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.core.models import Reading, RowError
