@@ -36,7 +36,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from rolelens.batch_parallel import available_cores
+from rolelens.batch.parallel import available_cores
 from rolelens.core.reader import PostingReader
 from rolelens.taxonomy.loader import load_taxonomy
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rolelens.batch import read_lines
-from rolelens.batch_parallel import ParallelLines, available_cores
+from rolelens.batch.parallel import ParallelLines, available_cores
 from rolelens.core.reader import PostingReader
 
 GOOD = {"id": "p", "title": "ML Engineer", "description": "Train models in PyTorch."}

@@ -14,7 +14,7 @@ import pytest
 
 _BATCH_PARENT = """
 import os, sys, time
-from rolelens.batch_parallel import ParallelLines
+from rolelens.batch.parallel import ParallelLines
 from rolelens.core.reader import PostingReader
 from rolelens.taxonomy.loader import load_taxonomy
 pool = ParallelLines(PostingReader(load_taxonomy()), jobs=2)

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 import typer
 
-from rolelens.batch_parallel import ParallelLines, available_cores
+from rolelens.batch.parallel import ParallelLines, available_cores
 from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.reader import PostingReader

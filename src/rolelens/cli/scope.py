@@ -100,7 +100,7 @@ def _read_brief(file: str) -> tuple[str, ScopingForm | None]:
 
 def _batch(scoper: Scoper, stream: BinaryIO) -> int:
     """Stream rows through the scoper; returns how many rows failed."""
-    from rolelens.batch_scoping import scope_lines
+    from rolelens.batch.scoping import scope_lines
 
     with stream:
         return write_records(scope_lines(scoper, stream), "scoping", "could not be scoped")

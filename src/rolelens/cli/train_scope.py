@@ -60,7 +60,7 @@ PriorOption = typer.Option(
 
 def labelled_briefs(file: str, known: set[str]) -> tuple[list[LabelledBrief], list[dict[str, Any]]]:
     """Labelled briefs of a JSONL file, grouped by source domain, and the skipped lines."""
-    from rolelens.batch_scoping import TEXT_FIELDS
+    from rolelens.batch.scoping import TEXT_FIELDS
     from rolelens.cli.labelled import alternatives, labelled_rows
     from rolelens.core.scoping_eval import LabelledBrief, source_group
 

@@ -2,6 +2,8 @@
 
 :func:`parse_row` checks one line and :func:`read_lines` streams a whole file through a
 reader; neither opens files, so the CLI, the HTTP API and the market engines share them.
+The package's other rooms use them: :mod:`.parallel` spreads the reading over worker
+processes, :mod:`.scoping` scopes briefs line by line the same way.
 """
 
 from __future__ import annotations
