@@ -80,6 +80,7 @@ def test_text_kernel_clause_around_a_position() -> None:
     pos = text.index("labelled")
     assert segment.clause_start(text, pos) == text.index(",") + 1
     assert segment.clause_end(text, pos) == text.index("(")
+    assert segment.clause_start(text, pos, ",", floor=20) == 20  # the comma is before the floor
 
 
 def test_text_kernel_bare_list() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rolelens.core.text.phrases import collapsed_phrase_regex, cue_regex
+from rolelens.core.text.segment import clause_start
 
 
 class ClauseNegation:
@@ -58,9 +59,5 @@ class NegationSinceBreak:
         """Whether a negation term stands before ``pos`` in its clause and window."""
         if self._terms is None:
             return False
-        lo = max(0, pos - self.window)
-        for i in range(pos - 1, lo - 1, -1):
-            if folded[i] in _CLAUSE_BREAK:
-                lo = i + 1
-                break
+        lo = clause_start(folded, pos, _CLAUSE_BREAK, max(0, pos - self.window))
         return bool(self._terms.search(folded, lo, pos))

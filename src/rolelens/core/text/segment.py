@@ -247,9 +247,10 @@ def clauses(text: str, start: int, end: int, rule: ClauseRule = CV_CLAUSE) -> li
 CLAUSE_MARKS = ",;:.!?()\n"
 
 
-def clause_start(text: str, pos: int, marks: str = CLAUSE_MARKS) -> int:
-    """Where the clause holding ``pos`` starts: after the last of ``marks`` before it."""
-    return max(text.rfind(c, 0, pos) for c in marks) + 1
+def clause_start(text: str, pos: int, marks: str = CLAUSE_MARKS, floor: int = 0) -> int:
+    """Where the clause holding ``pos`` starts: after the last of ``marks`` before it, and
+    not before ``floor`` (only ``text[floor:pos]`` is looked at)."""
+    return max(floor - 1, *(text.rfind(c, floor, pos) for c in marks)) + 1
 
 
 def clause_end(text: str, pos: int, marks: str = CLAUSE_MARKS) -> int:
