@@ -13,14 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-import ahocorasick
-
 from rolelens.core.matcher import AliasMatcher, CueSpots, Hit
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
-from rolelens.core.text import ClauseNegation, cue_regex, fold, is_whole_word
+from rolelens.core.text import ClauseNegation, TermAutomaton, cue_regex, fold, is_whole_word
+from rolelens.core.text.segment import POSTING_CLAUSE, sentence_end
 from rolelens.core.titles import TitleRules, title_key
 from rolelens.core.verdicts import (
     UNDETERMINED,
@@ -32,10 +31,10 @@ from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy
 
 SCORER_VERSION = "1.1"
 
-# What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet.
-# Written to open with one character set, so that re skips to candidates in C (the plain
-# alternation ``[.!?](?=\s)|[;•\n]`` tried every position and cost 3x as much).
-_CLAUSE_END = re.compile(r"[.!?;•\n](?:(?<=[;•\n])|(?=\s))")
+# What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
+# (the kernel's POSTING_CLAUSE rule; its pattern opens with one character set, so that re
+# skips to candidates in C).
+_CLAUSE_END = sentence_end(POSTING_CLAUSE)
 # Possessive runs (``\s*+``): two optional space runs side by side may not trade spaces, or
 # "5" + 5,000 spaces + "x" splits the run three ways and takes minutes (issue 17).
 # ``\d\d?`` rather than ``\d{1,2}``: a pattern that opens with a character set is scanned in C.
@@ -79,14 +78,13 @@ class TitleParser:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.rules = TitleRules(taxonomy.titles)
         self._memo: dict[str, TitleReading] = {}
-        self._seniority = ahocorasick.Automaton()
-        for level in taxonomy.seniority:
-            for pattern in level.patterns:
-                key = title_key(pattern)
-                self._seniority.add_word(key, (len(key), level.rank, level.id))
-        self._has_seniority = any(level.patterns for level in taxonomy.seniority)
-        if self._has_seniority:
-            self._seniority.make_automaton()
+        self._seniority = TermAutomaton(
+            {
+                title_key(p): (level.rank, level.id)
+                for level in taxonomy.seniority
+                for p in level.patterns
+            }
+        )
         self._qualifiers = [
             (set(q.when_role), _words_regex(q.words), q.becomes) for q in taxonomy.title_qualifiers
         ]
@@ -126,16 +124,12 @@ class TitleParser:
 
     def seniority(self, folded_title: str) -> str | None:
         """The seniority level the title names, or None."""
-        if not self._has_seniority:
-            return None
         best: tuple[int, int] | None = None
         level: str | None = None
-        for end, (length, rank, lid) in self._seniority.iter(folded_title):
+        for start, end, (rank, lid) in self._seniority.whole_words(folded_title):
             # the most senior word wins: "Senior Manager" is a manager
-            if is_whole_word(folded_title, end - length + 1, end + 1) and (
-                best is None or (rank, length) > best
-            ):
-                best, level = (rank, length), lid
+            if best is None or (rank, end - start) > best:
+                best, level = (rank, end - start), lid
         return level
 
     def seniority_from_years(self, text: str) -> str | None:
