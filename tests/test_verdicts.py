@@ -16,7 +16,6 @@ from rolelens.core.verdicts import (
     cross_validate,
     fit_floor,
     fit_min_margin,
-    group_folds,
     is_mismatch,
     prose_share,
 )
@@ -107,13 +106,6 @@ def test_verdicts_margin_fit_picks_the_best_f1() -> None:
     assert scores.precision == 1.0 and scores.recall == 1.0
     cv = cross_validate(cases, k=5, seed=0)
     assert cv.recall == 1.0
-
-
-def test_verdicts_folds_keep_a_company_together_and_repeat() -> None:
-    groups = ["acme", "acme", "beta", "gamma", "beta", "delta"]
-    folds = group_folds(groups, k=3, seed=7)
-    assert folds == group_folds(groups, k=3, seed=7)
-    assert folds[0] == folds[1] and folds[2] == folds[4]
 
 
 def test_verdicts_floor_turns_away_at_most_the_share_allowed() -> None:

@@ -11,10 +11,10 @@ functions take plain numbers, so ``scripts/fit_verdicts.py`` and the tests share
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rolelens.core.folds import grouped_folds
 from rolelens.taxonomy.verdict_schema import UndeterminedSettings
 
 UNDETERMINED = "undetermined"
@@ -142,14 +142,6 @@ def fit_floor(values: Sequence[float], max_share: float, grid: Sequence[float]) 
     return best
 
 
-def group_folds(groups: Sequence[str], k: int, seed: int) -> list[int]:
-    """A fold number per row, every row of one group (a company) in the same fold."""
-    names = sorted(set(groups))
-    random.Random(seed).shuffle(names)
-    fold_of = {name: i % k for i, name in enumerate(names)}
-    return [fold_of[g] for g in groups]
-
-
 def cross_validate(
     cases: Sequence[MismatchCase],
     k: int,
@@ -158,7 +150,7 @@ def cross_validate(
 ) -> FlagScores:
     """Flag scores over held-out folds (grouped by company), each fold flagged with the
     margin fitted on the others."""
-    folds = group_folds([c.group for c in cases], k, seed)
+    folds = grouped_folds([c.group for c in cases], k, seed)
     gold: list[bool] = []
     flagged: list[bool] = []
     for fold in range(k):

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from rolelens.core.folds import grouped_folds
 from rolelens.core.labelled import (
     PostingsEvaluation,
     evaluate_postings,
@@ -54,7 +55,6 @@ from rolelens.train.features import (
     item_amounts,
     labelled_postings,
 )
-from rolelens.train.folds import grouped_folds
 
 if TYPE_CHECKING:
     from rolelens.batch import Row

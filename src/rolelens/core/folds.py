@@ -1,4 +1,7 @@
-"""Grouped k-fold splits: every row of one group (a company) lands in the same fold."""
+"""Grouped k-fold splits: every row of one group (a company, a source) lands in the same fold.
+
+One implementation for every cross-validation in the package: the reader's fit, the scoping
+layer and the verdict thresholds."""
 
 from __future__ import annotations
 
