@@ -34,7 +34,7 @@ from rolelens.core.verdicts import (
     sha256_of,
 )
 from rolelens.taxonomy.loader import load_taxonomy
-from rolelens.taxonomy.verdict_schema import (
+from rolelens.taxonomy.models.verdicts import (
     MismatchSettings,
     UndeterminedSettings,
     VerdictFit,

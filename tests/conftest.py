@@ -11,7 +11,7 @@ import pytest
 from rolelens.core.cv import CvReader
 from rolelens.core.reader import PostingReader
 from rolelens.taxonomy.loader import load_taxonomy, toy_path
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient

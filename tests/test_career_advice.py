@@ -11,7 +11,7 @@ import pytest
 
 from rolelens.core.career import CareerAdvisor
 from rolelens.schemas import schema_text
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 CVS = Path(__file__).parent / "data" / "cvs"
 TODAY = date(2026, 6, 1)

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from rolelens import batch
 from rolelens.cli import app
 from rolelens.schemas import schema_text
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 ROW_ERROR_SCHEMA = json.loads(schema_text("row-error"))
 READING_SCHEMA = json.loads(schema_text("reading"))

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from rolelens.cli import app
 from rolelens.schemas import schema_text
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 CV = ROOT / "tests" / "data" / "cvs" / "ai_engineer.md"

@@ -18,7 +18,7 @@ from rolelens.core.redact import redact
 from rolelens.errors import CvUnavailable, EmptyInput
 from rolelens.schemas import schema_text
 from rolelens.taxonomy.loader import load_taxonomy, toy_path
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 HERE = Path(__file__).parent
 CVS = HERE / "data" / "cvs"
@@ -274,7 +274,7 @@ def test_issue15_name_only_cv_gets_no_role(cv_reader: CvReader, text: str) -> No
 
 
 def test_cv_cues_written_before_studied_read_degrees_as_mentioned(taxonomy: Taxonomy) -> None:
-    from rolelens.taxonomy.cv_schema import CvCues
+    from rolelens.taxonomy.models.cv import CvCues
 
     assert taxonomy.cv is not None
     data = taxonomy.cv.model_dump(mode="json")

@@ -15,7 +15,7 @@ from rolelens.core.job_fit import FitMatcher
 from rolelens.core.job_fit_eval import evaluate_fit
 from rolelens.errors import EmptyInput
 from rolelens.schemas import schema_text
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 CVS = ROOT / "tests" / "data" / "cvs"

@@ -18,9 +18,9 @@ import ahocorasick
 import pytest
 
 from conftest import SHARED, needs_shared
-from rolelens.core.matcher import _bounded, _fold_alias
+from rolelens.core.aliases import _bounded, _fold_alias
 from rolelens.core.text import fold
-from rolelens.taxonomy.schema import Taxonomy, normalise_alias
+from rolelens.taxonomy.models import Taxonomy, normalise_alias
 
 GOLD = SHARED / "data" / "gold"
 CORPORA = SHARED / "data" / "postings"

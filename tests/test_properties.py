@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rolelens.core.matcher import AliasMatcher
+from rolelens.core.aliases import AliasMatcher
 from rolelens.core.reader import PostingReader
 from rolelens.core.text import cue_regex, fold
 from rolelens.taxonomy.loader import load_taxonomy, toy_path

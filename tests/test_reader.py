@@ -8,7 +8,7 @@ import pytest
 
 from rolelens.core.reader import PostingReader, guess_title
 from rolelens.core.sections import SectionSplitter
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 POSTING = """# Senior ML Engineer
 

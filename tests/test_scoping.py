@@ -21,7 +21,7 @@ from rolelens.core.scoping_models import Scoping
 from rolelens.errors import EmptyInput, ExtraMissing, FormError, ScopingUnavailable, TaxonomyError
 from rolelens.schemas import schema_text
 from rolelens.taxonomy.loader import load_taxonomy, parse_document
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 HERE = Path(__file__).parent
 WRITTEN = HERE / "data" / "scoping" / "briefs_written.jsonl"

@@ -24,7 +24,7 @@ from rolelens.core.scoping_models import Scoping, SourcedFigure
 from rolelens.errors import FormError
 from rolelens.render.scoping import scoping_markdown
 from rolelens.schemas import schema_text
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 SCOPING_SCHEMA = json.loads(schema_text("scoping"))
 ROW_ERROR_SCHEMA = json.loads(schema_text("row-error"))

@@ -13,7 +13,7 @@ from rolelens.cli import app
 from rolelens.core.scoping import UNDETERMINED, Scoper
 from rolelens.render.scoping import scoping_markdown
 from rolelens.taxonomy.loader import load_taxonomy
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 HERE = Path(__file__).parent
 WRITTEN = HERE / "data" / "scoping" / "briefs_written.jsonl"
@@ -126,9 +126,14 @@ def test_scoping_eval_cv_and_train_refit_on_a_small_file(tmp_path: Path) -> None
     assert "grouped 3-fold CV strict" in out.output
     doc = yaml.safe_load(refit.read_text(encoding="utf-8"))
     assert doc["scoping"]["fit"]["provenance"]["rows"] == 80
+    assert set(doc["scoping"]) == {"fit"}  # a patch of the layer only: no copy of the cues
     layered = load_taxonomy([refit])  # the refit layers over the bundled taxonomy
     assert layered.scoping is not None and layered.scoping.fit is not None
     assert layered.scoping.fit.provenance.fitted_on == "briefs.jsonl"
+    bundled = load_taxonomy()
+    assert bundled.scoping is not None
+    assert layered.scoping.cues == bundled.scoping.cues  # merged from below, not replaced
+    assert layered.scoping.semantic_fit == bundled.scoping.semantic_fit
     assert Scoper(layered).scope("We want to forecast weekly demand from five years of sales.")
 
 

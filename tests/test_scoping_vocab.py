@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SHARED, needs_shared
 from rolelens.core.scoping_vocab import TermRef, single_brief_terms, term_support
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 GOLD_BRIEFS = SHARED / "data" / "gold" / "briefs_dev.jsonl"
 

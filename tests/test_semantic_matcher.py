@@ -19,7 +19,7 @@ from rolelens.core.scoping import Scoper
 from rolelens.core.semantic import Expander, SemanticMatcher, split_sentences
 from rolelens.errors import TaxonomyError
 from rolelens.taxonomy.loader import load_taxonomy, parse_document
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUNDED = "answer customer questions using our own help-centre articles and documents"

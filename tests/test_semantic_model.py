@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from rolelens.backends import embeddings
 from rolelens.cli import app
 from rolelens.errors import ExtraMissing
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 POSTING = """Support Engineer
 

@@ -22,7 +22,7 @@ from rolelens.core.semantic import SemanticMatcher
 from rolelens.errors import ExtraMissing, TaxonomyError
 from rolelens.service import Service
 from rolelens.taxonomy.loader import load_taxonomy
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 from rolelens.web.settings import ServiceSettings
 
 try:  # the HTTP tests need the 'serve' extra and httpx; the service tests need neither

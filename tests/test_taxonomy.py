@@ -14,7 +14,7 @@ from rolelens.taxonomy.loader import (
     template_path,
     toy_path,
 )
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 ROLE_IDS = [
     "ml_engineer",

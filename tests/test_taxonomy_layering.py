@@ -14,7 +14,7 @@ import yaml
 
 from rolelens.errors import TaxonomyError
 from rolelens.taxonomy.loader import load_taxonomy, template_path
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 
 def _layered(tmp_path: Path, raw: dict[str, Any], name: str = "mine.yaml") -> Taxonomy:
@@ -237,7 +237,7 @@ def test_taxonomy_layering_readme_example_layers_cleanly(tmp_path: Path) -> None
 
 def test_taxonomy_layering_lists_changed_by_id_are_the_documented_ones() -> None:
     # README.md, the template and taxonomy/layering.py name these lists: update them together
-    from rolelens.taxonomy import schema
+    from rolelens.taxonomy import models as schema
 
     keyed = {
         patch.__name__: patch.keyed

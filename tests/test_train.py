@@ -15,7 +15,7 @@ from rolelens.cli import app
 from rolelens.core.reader import PostingReader
 from rolelens.errors import TaxonomyError
 from rolelens.taxonomy.loader import fitted_path, load_taxonomy
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 np = pytest.importorskip("numpy", reason="fitting needs the 'train' extra")
 pytest.importorskip("scipy", reason="fitting needs the 'train' extra")

@@ -20,7 +20,7 @@ from rolelens.core.models import Reading
 from rolelens.core.scoping_models import Scoping
 from rolelens.errors import RolelensError
 from rolelens.service import Service
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 from rolelens.web.app import create_app
 from rolelens.web.settings import ServiceSettings
 from web_samples import BRIEF, POSTING

@@ -16,7 +16,7 @@ if _typing.TYPE_CHECKING:
     from rolelens.core.scoping_models import Scoping, ScopingForm
     from rolelens.errors import RolelensError
     from rolelens.taxonomy.loader import load_taxonomy
-    from rolelens.taxonomy.schema import Taxonomy
+    from rolelens.taxonomy.models import Taxonomy
 
 from rolelens._version import __version__ as __version__
 
@@ -38,7 +38,7 @@ _WHERE = {
     "ScopingForm": "rolelens.core.scoping_models",
     "RolelensError": "rolelens.errors",
     "load_taxonomy": "rolelens.taxonomy.loader",
-    "Taxonomy": "rolelens.taxonomy.schema",
+    "Taxonomy": "rolelens.taxonomy.models",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rolelens.taxonomy.schema import Taxonomy
+    from rolelens.taxonomy.models import Taxonomy
 
 # raw HTML and autolinks need '<'; links and images need '[' ... ']'; emphasis, code and
 # table cells need the rest. Brackets, '#' and '!' elsewhere in a line are plain text.

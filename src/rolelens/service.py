@@ -39,7 +39,7 @@ from rolelens.errors import (
 from rolelens.inputs import BriefInput, PostingInput
 from rolelens.io.text import MAX_BYTES, has_surrogate, html_to_text, looks_like_html
 from rolelens.taxonomy.loader import load_taxonomy
-from rolelens.taxonomy.schema import Figure, OnetLink, Source, Taxonomy
+from rolelens.taxonomy.models import Figure, OnetLink, Source, Taxonomy
 
 if TYPE_CHECKING:
     from rolelens.core.career import CareerAdvisor

@@ -31,7 +31,7 @@ from rolelens.errors import ExtraMissing
 
 if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher
-    from rolelens.taxonomy.schema import Taxonomy
+    from rolelens.taxonomy.models import Taxonomy
 
 from rolelens.core.embedding import Vector  # the core's name for a vector
 

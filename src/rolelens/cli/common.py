@@ -15,7 +15,7 @@ from rolelens.batch import MAX_LINE_BYTES
 from rolelens.core.reader import PostingReader
 from rolelens.io.lines import BoundedStream
 from rolelens.taxonomy.loader import load_taxonomy
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 TaxonomyOption = typer.Option(
     None,

@@ -20,7 +20,7 @@ from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, writ
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import InputError, MissingField, WrongType
 from rolelens.inputs import CV_TEXT_FIELDS
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 _FORMATS = ("text", "md", "json")
 

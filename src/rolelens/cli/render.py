@@ -9,7 +9,7 @@ from rich.text import Text
 
 from rolelens.core.models import Evidence, Reading
 from rolelens.md import seniority_line
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 _BAR = 30
 _CONTEXT_LINES = 14

@@ -8,7 +8,7 @@ from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
 from rolelens.md import md_escape, role_name
 
 if TYPE_CHECKING:
-    from rolelens.taxonomy.schema import Taxonomy
+    from rolelens.taxonomy.models import Taxonomy
 
 _USE_NOTE = {
     "shipped": "in an outcome statement",

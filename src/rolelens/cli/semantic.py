@@ -19,7 +19,7 @@ import typer
 if TYPE_CHECKING:
     from rolelens.core.scoping_models import Scoping
     from rolelens.core.semantic import SemanticMatcher
-    from rolelens.taxonomy.schema import Taxonomy
+    from rolelens.taxonomy.models import Taxonomy
 
 SemanticOption = typer.Option(
     None,

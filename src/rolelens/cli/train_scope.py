@@ -1,7 +1,8 @@
 """``rolelens train scope``: refit the scoper's linear layer on labelled briefs.
 
-Writes a taxonomy file (``--out``) holding the ``scoping:`` block with the new fitted
-layers, which ``--taxonomy`` layers over the bundled one; ``--splice`` writes the layers
+Writes a taxonomy file (``--out``) whose ``scoping:`` patch holds only the new fitted layers,
+which ``--taxonomy`` layers over the bundled block (cues, facts and the rest stay the bundled
+ones, or those of the user's own files below it); ``--splice`` writes the layers
 into an existing scoping YAML file instead (how the bundled layers are refreshed).
 """
 
@@ -21,7 +22,7 @@ from rolelens.errors import ExtraMissing
 if TYPE_CHECKING:
     from rolelens.core.scoping import Scoper
     from rolelens.core.scoping_eval import LabelledBrief
-    from rolelens.taxonomy.scoping_schema import FitScores, ScopingFit
+    from rolelens.taxonomy.models.scoping import FitScores, ScopingFit
 
 
 # the fitted layers sit last in scoping.yaml, after this line
@@ -35,7 +36,10 @@ FileArgument = typer.Argument(
     ..., exists=True, dir_okay=False, help="Labelled briefs JSONL (id, brief, label, ...)."
 )
 OutOption = typer.Option(
-    None, "--out", "-o", help="Write a taxonomy file with the refit scoping block here."
+    None,
+    "--out",
+    "-o",
+    help="Write a taxonomy file holding only the refit layers (a scoping patch) here.",
 )
 SpliceOption = typer.Option(
     None,
@@ -138,10 +142,8 @@ def scope(
     if skipped:
         typer.echo(f"{len(skipped)} line(s) skipped as unreadable", err=True)
     dumped = {k: v.model_dump(mode="json") for k, v in layers.items()}
-    if out is not None:
-        block = tax.scoping.model_dump(mode="json", exclude_defaults=True)
-        block.update(dumped)
-        out.write_text(yaml.safe_dump({"scoping": block}, sort_keys=False), encoding="utf-8")
+    if out is not None:  # a patch: only the layers; cues and the rest merge from below by id
+        out.write_text(yaml.safe_dump({"scoping": dumped}, sort_keys=False), encoding="utf-8")
     if splice is not None:
         splice.write_text(spliced(splice.read_text(encoding="utf-8"), dumped), encoding="utf-8")
 
@@ -158,7 +160,7 @@ def _hand_scores(tax: Any, rows: list[LabelledBrief]) -> FitScores:
     """The hand-set cue weights on the same rows (the scoping block without its layers)."""
     from rolelens.core.scoping import Scoper
     from rolelens.core.scoping_eval import evaluate_scoping
-    from rolelens.taxonomy.scoping_schema import FitScores
+    from rolelens.taxonomy.models.scoping import FitScores
 
     assert tax.scoping is not None
     bare = tax.model_copy(

@@ -24,8 +24,8 @@ from rolelens.core.cv_models import (
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.text import fold, terms_regex
 from rolelens.core.verdicts import UNDETERMINED
-from rolelens.taxonomy.cv_schema import Interest, MentionUse
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
+from rolelens.taxonomy.models.cv import Interest, MentionUse
 
 # what shows a skill: work, an outcome statement anywhere, a degree or certificate
 _WORK: frozenset[MentionUse] = SHOWN_USES

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
+from rolelens.core.aliases import AliasMatcher
 from rolelens.core.cv_models import (
     CEFR,
     Claim,
@@ -29,7 +30,6 @@ from rolelens.core.cv_models import (
     LanguageSkill,
     Outcome,
 )
-from rolelens.core.matcher import AliasMatcher
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.semantic import ITEM_PREFIX, SEMANTIC_KIND
@@ -37,8 +37,8 @@ from rolelens.core.text import MD_HEADING, fold, is_whole_word, segment, terms_r
 from rolelens.core.text.segment import CV_CLAUSE, CV_LINE
 from rolelens.core.verdicts import UNDETERMINED, evidence_points, undetermined_reason
 from rolelens.errors import CvUnavailable, EmptyInput
-from rolelens.taxonomy.cv_schema import CvCues, CvSectionKind, MentionUse
-from rolelens.taxonomy.schema import EvidenceItem, Taxonomy
+from rolelens.taxonomy.models import EvidenceItem, Taxonomy
+from rolelens.taxonomy.models.cv import CvCues, CvSectionKind, MentionUse
 
 if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher

@@ -16,7 +16,7 @@ from typing import cast
 from rolelens.core.cv_models import CEFR, Coverage, CvReading, RequirementKind
 from rolelens.core.reader import years_required
 from rolelens.core.text import fold, terms_regex
-from rolelens.taxonomy.cv_schema import FactCues
+from rolelens.taxonomy.models.cv import FactCues
 
 _CEFR_ORDER: dict[str, int] = {lv: i for i, lv in enumerate(("A1", "A2", "B1", "B2", "C1", "C2"))}
 _DEGREE_ORDER = {"bachelor": 0, "master": 1, "phd": 2}

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rolelens.taxonomy.cv_schema import CvSectionKind, FitBandId, MentionUse
+from rolelens.taxonomy.models.cv import CvSectionKind, FitBandId, MentionUse
 
 Alignment = Literal["aligned", "adjacent", "mismatch", "undetermined"]
 Coverage = Literal["covered", "partly", "missing", "cannot_tell"]

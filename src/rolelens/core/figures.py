@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rolelens.core.scoping_models import SourcedFigure, SourceRef
-from rolelens.taxonomy.schema import Figure, Source, Taxonomy
+from rolelens.taxonomy.models import Figure, Source, Taxonomy
 
 _CURRENCY = {"USD": "US$", "EUR": "€", "GBP": "£", "INR": "INR "}
 _PERIOD = {"year": " a year", "month": " a month", "hour": " an hour", "one_off": ""}

@@ -42,8 +42,8 @@ from rolelens.core.redact import redact as redact_text
 from rolelens.core.text import fold
 from rolelens.core.verdicts import UNDETERMINED
 from rolelens.errors import EmptyInput
-from rolelens.taxonomy.cv_schema import FitBandId, MentionUse
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
+from rolelens.taxonomy.models.cv import FitBandId, MentionUse
 
 if TYPE_CHECKING:
     from rolelens.core.semantic import SemanticMatcher

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rolelens.taxonomy.schema import SectionKind
+from rolelens.taxonomy.models import SectionKind
 
 Level = Literal["required", "preferred", "context"]
 

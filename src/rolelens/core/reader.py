@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
-from rolelens.core.matcher import AliasMatcher, CueSpots, Hit
+from rolelens.core.aliases import AliasMatcher, CueSpots, Hit
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
 from rolelens.core.scoring import attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
@@ -27,7 +27,7 @@ from rolelens.core.verdicts import (
     is_mismatch,
     undetermined_reason,
 )
-from rolelens.taxonomy.schema import Alias, EvidenceItem, SectionKind, Taxonomy
+from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 
 SCORER_VERSION = "1.1"
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rolelens.core.evaluate import Calibration, ClassificationReport, calibration, classification
 from rolelens.core.scoping import SCOPER_VERSION, UNDETERMINED, Scoper
-from rolelens.taxonomy.scoping_schema import FitScores
+from rolelens.taxonomy.models.scoping import FitScores
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from rolelens.core.evaluate import classification
 from rolelens.core.folds import grouped_folds
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_eval import LabelledBrief
-from rolelens.taxonomy.scoping_schema import (
+from rolelens.taxonomy.models.scoping import (
     HYBRID,
     VOLUME_FEATURES,
     FitScores,

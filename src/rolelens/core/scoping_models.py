@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rolelens.taxonomy.scoping_schema import StepId
+from rolelens.taxonomy.models.scoping import StepId
 
 
 class _Out(BaseModel):

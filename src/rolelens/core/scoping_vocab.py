@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rolelens.core.scoping.terms import CueTerms
 from rolelens.core.text import fold
-from rolelens.taxonomy.scoping_schema import ScopingCues
+from rolelens.taxonomy.models.scoping import ScopingCues
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rolelens.core.text import MD_HEADING, fold, segment
 from rolelens.core.text.terms import TermAutomaton
-from rolelens.taxonomy.schema import ReadingCues, SectionKind
+from rolelens.taxonomy.models import ReadingCues, SectionKind
 
 # Space runs are possessive (``\s*+``) wherever a neighbour could also take spaces: a line of
 # thousands of spaces must not be split every possible way (tests/hostile/test_regex_time.py).

@@ -34,8 +34,8 @@ from rolelens.core.embedding import TextEmbedder, Vector
 from rolelens.core.models import Evidence, Level
 from rolelens.core.text import fold, whole_words
 from rolelens.core.text.segment import EMBEDDED, Sentence, sentences
-from rolelens.taxonomy.schema import SectionKind, Taxonomy
-from rolelens.taxonomy.semantic_schema import Activity, SemanticCues
+from rolelens.taxonomy.models import SectionKind, Taxonomy
+from rolelens.taxonomy.models.semantic import Activity, SemanticCues
 
 if TYPE_CHECKING:
     from rolelens.core.sections import Section

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rolelens.core.text import fold
 from rolelens.core.text.terms import TermAutomaton
-from rolelens.taxonomy.schema import TitlePattern, normalise_alias
+from rolelens.taxonomy.models import TitlePattern, normalise_alias
 
 _URL = re.compile(
     r"https?://\S+|www\.\S+|\b[\w-]+\.(?:ai|com|io|dev|xyz|co|org|net|app|tech|so|sh)\b\S*", re.I

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rolelens.core.folds import grouped_folds
-from rolelens.taxonomy.verdict_schema import UndeterminedSettings
+from rolelens.taxonomy.models.verdicts import UndeterminedSettings
 
 UNDETERMINED = "undetermined"
 _STRIP = ".,;:!?()[]{}<>\"'*_-•/|#`~"

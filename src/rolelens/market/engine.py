@@ -48,7 +48,7 @@ from rolelens.market.models import RunSummary
 from rolelens.market.records import arrow_schema, records
 from rolelens.process import watch_parent
 from rolelens.taxonomy.loader import load_taxonomy
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 READINGS = "readings.parquet"
 STATE = "_state"

@@ -19,7 +19,7 @@ from typing import Any
 from rolelens.core.aggregate import MarketAggregate, midpoint, split_months
 from rolelens.core.verdicts import UNDETERMINED
 from rolelens.market import stats
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 DB_NAME = "market.duckdb"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rolelens.core.models import Reading
 from rolelens.md import md_escape, role_name, seniority_line
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 _MAX_EVIDENCE = 20
 

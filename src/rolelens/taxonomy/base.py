@@ -1,8 +1,9 @@
-"""What every taxonomy schema shares: the strict base model, the id type and the weight check.
+"""What every taxonomy model shares: the strict base model, the id type and the weight check.
 
-A leaf module: the schema modules (``schema``, ``scoping_schema``, ``cv_schema``,
-``semantic_schema``, ``verdict_schema``, ``fit_schema``) all import from here, so an id or a
-weight means the same thing in every block.
+A leaf module: the taxonomy's models (``models`` and its ``scoping``, ``cv``, ``semantic``,
+``verdicts`` and ``fit`` modules) all import from here, so an id or a weight means the same
+thing in every block. ("Schemas" are the published JSON schemas of the outputs, in
+:mod:`rolelens.schemas`.)
 """
 
 from __future__ import annotations

@@ -30,14 +30,14 @@ import yaml
 from pydantic import ValidationError
 
 from rolelens.errors import TaxonomyError
-from rolelens.taxonomy.fit_schema import FittedScoring, FittedWeights
 from rolelens.taxonomy.layering import layer
-from rolelens.taxonomy.schema import (
+from rolelens.taxonomy.models import (
     EvidenceItem,
     ScoringSettings,
     Taxonomy,
     TaxonomyDocument,
 )
+from rolelens.taxonomy.models.fit import FittedScoring, FittedWeights
 
 # libyaml's loader is ~10x faster than the pure-Python one; same safe subset of YAML.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
-from rolelens.taxonomy.schema import ScoringSettings
+from rolelens.taxonomy.models import ScoringSettings
 
 if TYPE_CHECKING:
     from rolelens.batch import Row

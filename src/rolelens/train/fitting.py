@@ -39,14 +39,14 @@ from rolelens.core.labelled import (
 )
 from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
-from rolelens.taxonomy.fit_schema import (
+from rolelens.taxonomy.loader import apply_fit
+from rolelens.taxonomy.models import Taxonomy
+from rolelens.taxonomy.models.fit import (
     FitProvenance,
     FitScores,
     FittedScoring,
     FittedWeights,
 )
-from rolelens.taxonomy.loader import apply_fit
-from rolelens.taxonomy.schema import Taxonomy
 from rolelens.train import model
 from rolelens.train.features import (
     Factors,

@@ -53,8 +53,8 @@ from rolelens.core.semantic import SemanticMatcher
 from rolelens.core.text import NegationSinceBreak, collapsed_phrase_regex, fold
 from rolelens.core.text.segment import BRIEF, Sentence, clause_end, clause_start, sentences
 from rolelens.errors import EmptyInput, ScopingUnavailable
-from rolelens.taxonomy.schema import Taxonomy
-from rolelens.taxonomy.scoping_schema import (
+from rolelens.taxonomy.models import Taxonomy
+from rolelens.taxonomy.models.scoping import (
     HYBRID,
     STEP_ORDER,
     Condition,

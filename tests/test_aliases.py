@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rolelens.core.matcher import AliasMatcher
+from rolelens.core.aliases import AliasMatcher
 from rolelens.core.text import fold
-from rolelens.taxonomy.schema import Taxonomy
+from rolelens.taxonomy.models import Taxonomy
 
 
 def found(taxonomy: Taxonomy, text: str) -> list[tuple[str, str]]:

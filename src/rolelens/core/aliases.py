@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rolelens.core.text.fold import FOLD_TABLE, fold
 from rolelens.core.text.phrases import cue_keys
 from rolelens.core.text.terms import TermAutomaton
-from rolelens.taxonomy.schema import Taxonomy, normalise_alias
+from rolelens.taxonomy.models import Taxonomy, normalise_alias
 
 STOP = -1  # the item index of a stop phrase
 

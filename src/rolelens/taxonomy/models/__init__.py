@@ -3,7 +3,9 @@
 A taxonomy is *data*: roles, the evidence items that point to them (with aliases and
 weights), title patterns, reading cues, scorer settings, and every sourced figure.
 Several YAML documents (the bundled files, then a user's) are merged into one
-:class:`Taxonomy`; nothing here reads files (see :mod:`rolelens.taxonomy.loader`).
+:class:`Taxonomy`; nothing here reads files (see :mod:`rolelens.taxonomy.loader`). The blocks
+have their own modules beside this one: :mod:`.scoping`, :mod:`.cv`, :mod:`.semantic`,
+:mod:`.verdicts` and :mod:`.fit`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from pydantic import Field, model_validator
 
 from rolelens.taxonomy.base import ID_PATTERN, Id, Weights
 from rolelens.taxonomy.base import Strict as _Strict
-from rolelens.taxonomy.cv_schema import CvCues
-from rolelens.taxonomy.fit_schema import FitProvenance, FittedWeights
 from rolelens.taxonomy.kinds import SectionKind as SectionKind  # re-exported: its old home
 from rolelens.taxonomy.layering import Patch, patch_model
-from rolelens.taxonomy.scoping_schema import ScopingCues
-from rolelens.taxonomy.semantic_schema import SemanticCues
-from rolelens.taxonomy.verdict_schema import VerdictSettings
+from rolelens.taxonomy.models.cv import CvCues
+from rolelens.taxonomy.models.fit import FitProvenance, FittedWeights
+from rolelens.taxonomy.models.scoping import ScopingCues
+from rolelens.taxonomy.models.semantic import SemanticCues
+from rolelens.taxonomy.models.verdicts import VerdictSettings
 
 EvidenceKind = Literal[
     "tool",

@@ -19,8 +19,8 @@ from pydantic import Field, field_validator, model_validator
 
 from rolelens.taxonomy.base import Id
 from rolelens.taxonomy.base import Strict as _Strict
-from rolelens.taxonomy.scoping_schema import check_terms
-from rolelens.taxonomy.verdict_schema import UndeterminedSettings
+from rolelens.taxonomy.models.scoping import check_terms
+from rolelens.taxonomy.models.verdicts import UndeterminedSettings
 
 CvSectionKind = Literal[
     "summary",

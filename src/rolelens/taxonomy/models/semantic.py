@@ -13,8 +13,8 @@ from pydantic import Field
 
 from rolelens.taxonomy.base import Id, Weights
 from rolelens.taxonomy.base import Strict as _Strict
-from rolelens.taxonomy.cv_schema import CvSectionKind
 from rolelens.taxonomy.kinds import SectionKind
+from rolelens.taxonomy.models.cv import CvSectionKind
 
 
 class Expansion(_Strict):
