@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 #: The shape of every id in a taxonomy: roles, evidence items, cues, facts, figures ...
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -46,3 +46,20 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 #: Points per role id, each in [-5, 5].
 Weights = Annotated[dict[str, float], AfterValidator(check_weights)]
+
+
+class ScoringKnobs(Strict):
+    """The knobs every scorer shares (postings, CVs, briefs), defined once: how repeated
+    mentions of one thing count, each role's bias and the softmax temperature. Each block's
+    data file sets its own values (the defaults are the posting reader's)."""
+
+    repeat_decay: float = Field(
+        default=0.35, ge=0.0, le=1.0, description="each repeat counts this times the one before"
+    )
+    max_repeats: int = Field(default=4, ge=1, description="repeats of one item that count at all")
+    role_bias: dict[str, float] = Field(
+        default={}, description="points added to a role before the softmax"
+    )
+    temperature: float = Field(
+        default=1.0, gt=0.0, description="softmax temperature: higher spreads the probabilities"
+    )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from rolelens.taxonomy.base import ID_PATTERN, Id, Weights
+from rolelens.taxonomy.base import ID_PATTERN, Id, ScoringKnobs, Weights
 from rolelens.taxonomy.base import Strict as _Strict
 from rolelens.taxonomy.kinds import SectionKind as SectionKind  # re-exported: its old home
 from rolelens.taxonomy.layering import Patch, patch_model
@@ -216,18 +216,14 @@ class Specialisation(_Strict):
     share: float = Field(ge=0.0, le=1.0)
 
 
-class ScoringSettings(_Strict):
+class ScoringSettings(ScoringKnobs):
     """The scorer's few global knobs; every other number lives on an evidence item."""
 
     section_weights: dict[SectionKind, float]
     preferred_weight: float = 0.5
     listed_weight: float = 0.6
     company_clause_weight: float = 1.0
-    repeat_decay: float = Field(default=0.35, ge=0.0, le=1.0)
-    max_repeats: int = Field(default=4, ge=1)
     title_weight: float = 1.0
-    role_bias: dict[str, float] = {}
-    temperature: float = Field(default=1.0, gt=0.0)
     hybrid_min_share: float = 0.2
     hybrid_min_points: float = 4.0
     hybrid_groups: dict[str, list[str]] = {}

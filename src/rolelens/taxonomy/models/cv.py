@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from rolelens.taxonomy.base import Id
+from rolelens.taxonomy.base import Id, ScoringKnobs
 from rolelens.taxonomy.base import Strict as _Strict
 from rolelens.taxonomy.models.scoping import check_terms
 from rolelens.taxonomy.models.verdicts import UndeterminedSettings
@@ -199,7 +199,7 @@ class Concept(_Strict):
     items: list[str] = Field(default=[], description="evidence items whose shown use covers it")
 
 
-class CvCues(_Strict):
+class CvCues(ScoringKnobs):
     """Everything CV reading, matching and career advice weigh (``cv:`` in the taxonomy)."""
 
     version: str = "1.0"
@@ -216,11 +216,7 @@ class CvCues(_Strict):
         description="when a CV holds too little to read a role from (no role, no advice)",
     )
     facts: FactCues | None = None
-    repeat_decay: float = Field(default=0.4, ge=0.0, le=1.0)
-    max_repeats: int = Field(default=4, ge=1)
-    temperature: float = Field(default=1.5, gt=0.0)
     saturation: float | None = Field(default=8.0, gt=0.0)
-    role_bias: dict[str, float] = {}
     stuffing: StuffingRule
     adjacent_roles: list[list[str]] = []
     fit: FitSettings

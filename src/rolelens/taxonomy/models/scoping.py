@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from rolelens.taxonomy.base import Id, Weights
+from rolelens.taxonomy.base import Id, ScoringKnobs, Weights
 from rolelens.taxonomy.base import Strict as _Strict
 
 HYBRID = "hybrid"
@@ -414,14 +414,12 @@ class ScopingFit(_Strict):
         return self
 
 
-class ScopingCues(_Strict):
+class ScopingCues(ScoringKnobs):
     """Everything the scoping procedure reads from the taxonomy."""
 
     version: str
     outcomes: list[str] = Field(min_length=2, description="the labels scoping may recommend")
     default_role: str
-    temperature: float = Field(default=1.0, gt=0)
-    role_bias: dict[str, float] = {}
     min_alternative_prob: float = Field(default=0.05, ge=0, le=1)
     max_alternatives: int = Field(default=3, ge=1)
     max_questions: int = Field(default=6, ge=1, description="questions shown for a clear brief")
@@ -431,8 +429,6 @@ class ScopingCues(_Strict):
     step_cap: float = Field(
         default=8.0, gt=0, description="a step's points for one role saturate towards this"
     )
-    repeat_decay: float = Field(default=0.5, ge=0, le=1)
-    max_repeats: int = Field(default=3, ge=1)
     negation_terms: list[str] = []
     negation_window: int = Field(default=30, ge=0, le=120)
     reader_weight: float = Field(
