@@ -1,4 +1,4 @@
-"""batch.py: one JSONL line in, one reading or one coded error record out, in order."""
+"""rolelens.batch: one JSONL line in, one reading or one coded error record out, in order."""
 
 from __future__ import annotations
 
