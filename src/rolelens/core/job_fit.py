@@ -40,6 +40,7 @@ from rolelens.core.reader import PostingReader
 from rolelens.core.reader import years_required as posting_years
 from rolelens.core.redact import redact as redact_text
 from rolelens.core.text import fold
+from rolelens.core.text.segment import lines as text_lines
 from rolelens.core.verdicts import UNDETERMINED
 from rolelens.errors import EmptyInput
 from rolelens.taxonomy.models import Taxonomy
@@ -415,10 +416,9 @@ class FitMatcher:
         for sec in self.posting_reader.splitter.split(text):
             if sec.kind not in _REQUIREMENT_SECTIONS:
                 continue
-            pos = sec.start
-            for raw in text[sec.start : sec.end].splitlines(keepends=True):
-                lo, hi = pos, pos + len(raw.rstrip("\r\n"))
-                pos += len(raw)
+            for start, _, raw in text_lines(text[sec.start : sec.end]):
+                lo = sec.start + start
+                hi = lo + len(raw.rstrip("\r\n"))
                 body = raw.strip(" \t-*•#_:\r\n")
                 if len(body) < 3 or (sec.heading and fold(body) == fold(sec.heading).strip()):
                     continue
