@@ -47,3 +47,6 @@ def test_layers_contract_is_not_loosened() -> None:
     assert len(ignored) <= MAX_IGNORED, ignored
     layers = parser["importlinter:contract:layers"]["layers"].split()
     assert layers[0] == "rolelens.cli" and layers[-1] == "rolelens.errors"
+    # modules sharing a layer are independent ('|'): no sideways import is allowed (':')
+    lines = parser["importlinter:contract:layers"]["layers"].strip().splitlines()
+    assert not [line for line in lines if ":" in line], lines
