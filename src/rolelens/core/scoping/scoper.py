@@ -23,8 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rolelens.core.figures import FigureBook
-from rolelens.core.scoping.budget import article, budget_check
+from rolelens.core.scoping.budget import budget_check
 from rolelens.core.scoping.form import compose, form_label_spans
+from rolelens.core.scoping.hiring import interview_loop, job_description, lower_first, role_info
+from rolelens.core.scoping.outcomes import is_ai_hire, outcome_name
+from rolelens.core.scoping.pricing import Pricing
 from rolelens.core.scoping.terms import (
     _FUNCTION_WORDS,
     CueTerms,
@@ -33,19 +36,13 @@ from rolelens.core.scoping.terms import (
 )
 from rolelens.core.scoping_models import (
     Alternative,
-    CostLine,
-    InterviewLoop,
-    InterviewStage,
-    JobDescription,
     Question,
     Quote,
-    SalaryBand,
     Scoping,
     ScopingForm,
     ScopingStep,
     ScopingWarning,
     Signal,
-    SkillProbe,
     SourcedFigure,
 )
 from rolelens.core.scoring import softmax
@@ -168,16 +165,7 @@ class Scoper:
             if people is not None
             else None
         )
-        self._regions = CueTerms()
-        for region, words in self.cues.pay.regions.items():
-            for w in words:
-                self._regions.add(w, region)
-        self._regions.build()
-        self._levels = CueTerms()
-        for level, words in self.cues.pay.levels.items():
-            for w in words:
-                self._levels.add(w, level)
-        self._levels.build()
+        self.pricing = Pricing(taxonomy, self.book)
         self._reader: Any = None
         if self.cues.reader_weight > 0:
             from rolelens.core.reader import PostingReader
@@ -210,8 +198,8 @@ class Scoper:
         top = order[0]
         tags = set(trace.tags)
         steps = self._steps(trace, composed)
-        region = self._region(form, folded)
-        level = self._level(top, form)
+        region = self.pricing.region(form, folded)
+        level = self.pricing.level(top, form)
         warnings = self._warnings(top, tags, trace, shifted)
         facts, _ = self._facts_found(trace)
         # thin is judged by the brief's wording alone: sentence similarities find some fact in
@@ -249,9 +237,9 @@ class Scoper:
                 scoper_version=SCOPER_VERSION,
             )  # fmt: skip
         questions = self._questions(steps, warnings, order[:2], scores[top], max(points.values()))
-        info = self._role_info(top)
-        salary, comparisons = self._salary(top, region, level)
-        cost = self._cost(top, order, scores, region, level)
+        info = role_info(self.taxonomy, top)
+        salary, comparisons = self.pricing.salary(top, region, level)
+        cost = self.pricing.cost(top, order, scores, region, level)
         return Scoping(
             id=id,
             role=top,
@@ -275,10 +263,12 @@ class Scoper:
             salary=salary,
             comparisons=comparisons,
             cost=cost,
-            pay_note=self._pay_note(top, region),
+            pay_note=self.pricing.pay_note(top, region),
             budget=budget_check(form, composed, cost[0] if cost else None),
-            job_description=self._job_description(top, level, info, trace, composed),
-            interview_loop=self._interview(top, info),
+            job_description=job_description(
+                self.profiles[top], self._name(top), level, info, _first_project(trace, composed)
+            ),
+            interview_loop=interview_loop(self.profiles[top], self.cues.interview, info),
             form=form,
             text=composed if form is not None else None,
             taxonomy_version=self.taxonomy.version,
@@ -395,7 +385,7 @@ class Scoper:
             trace.signals["outcome"].append(
                 Signal(
                     cue="sentences",
-                    label=f"reads as a whole like {_lower_first(self._name(lead))} work "
+                    label=f"reads as a whole like {lower_first(self._name(lead))} work "
                     "(fitted sentence layer)",
                     quote=Quote(text=sentence.text, start=sentence.start, end=sentence.end),
                     points=pts,
@@ -875,306 +865,15 @@ class Scoper:
         return out if quiet else out[: self.cues.max_questions]
 
     # -- what follows -------------------------------------------------------------------
-    def _role_info(self, top: str) -> dict[str, list[str]]:
-        keys = ("stack", "kpis", "eval_metrics", "core_skills")
-        if top == HYBRID:
-            h = self.cues.hybrid
-            sides = [self.taxonomy.role(r) for r in (*h.model_roles, *h.llm_roles[:1])]
-            merged: dict[str, list[str]] = {}
-            for k in keys:
-                items: list[str] = []
-                lists = [list(getattr(r, k)) for r in sides]
-                for i in range(max(len(x) for x in lists)):
-                    for x in lists:
-                        if i < len(x) and x[i] not in items:
-                            items.append(x[i])
-                merged[k] = items
-            merged["core_skills"] = merged["core_skills"][:10]
-            return merged
-        role = self.taxonomy.role(top)
-        return {k: list(getattr(role, k)) for k in keys}
-
-    def _region(self, form: ScopingForm | None, folded: str) -> str:
-        pay = self.cues.pay
-        if form is not None and form.region:
-            for region, _, _ in self._regions.find(fold(form.region)):
-                return str(region)
-            for region in pay.regions:
-                if fold(region) == fold(form.region).strip():
-                    return region
-            return form.region.strip()
-        counts: dict[str, int] = defaultdict(int)
-        for region, _, _ in self._regions.find(folded):
-            counts[str(region)] += 1
-        if counts:
-            return max(counts, key=lambda r: counts[r])
-        return pay.default_region
-
-    def _level(self, top: str, form: ScopingForm | None) -> str:
-        if top == HYBRID:
-            return self.cues.hybrid.level
-        if form is not None and form.team_stage:
-            for level, _, _ in self._levels.find(fold(form.team_stage)):
-                return str(level)
-        return self.cues.pay.default_level
-
-    def _pay_role(self, outcome: str) -> tuple[str | None, str | None]:
-        """The role whose salary figures price this outcome, and the proxied role if any."""
-        own = [f for f in self.taxonomy.figures if f.kind == "salary" and f.role == outcome]
-        if own:
-            return outcome, None
-        proxy = self.cues.pay.proxies.get(outcome)
-        if proxy:
-            return proxy, outcome
-        return None, None
-
-    def _salary(
-        self, top: str, region: str, level: str
-    ) -> tuple[list[SalaryBand], list[SalaryBand]]:
-        pay_role, proxied = self._pay_role(top)
-        bands: list[SalaryBand] = []
-        hybrid_pay = self._hybrid_pay(region) if top == HYBRID else None
-        if hybrid_pay is not None:
-            bands.append(
-                SalaryBand(
-                    role=top,
-                    region=region,
-                    level=self.cues.hybrid.level,
-                    label="hybrid ML + GenAI (GenAI mid-level pay plus the hybrid premium)",
-                    amount=hybrid_pay,
-                )
-            )
-        if pay_role is not None:
-            figs = [
-                f
-                for f in self.taxonomy.figures
-                if f.kind == "salary" and f.role == pay_role and (f.region or "") == region
-            ]
-            if not figs:
-                figs = [
-                    f for f in self.taxonomy.figures if f.kind == "salary" and f.role == pay_role
-                ]
-            figs.sort(key=lambda f: (f.region or "", _level_rank(f.level), f.id))
-            for f in figs:
-                bands.append(
-                    SalaryBand(
-                        role=pay_role,
-                        region=f.region,
-                        level=f.level,
-                        label=(f"{self._name(pay_role)} pay, " if proxied else "")
-                        + f"{f.level or 'all levels'}, {f.region or 'any region'}",
-                        amount=self.book.sourced(f.id),
-                        proxy_for=proxied,
-                    )
-                )
-        comparisons: list[SalaryBand] = []
-        for rng in self.cues.pay.ranges:
-            if rng.role is not None and rng.role not in (pay_role, top):
-                continue
-            if rng.region is not None and rng.region != region:
-                continue
-            comparisons.append(
-                SalaryBand(
-                    role=rng.role or top,
-                    region=rng.region,
-                    level=rng.level,
-                    label=rng.label,
-                    amount=self.book.range_of(rng.figures, rng.label),
-                )
-            )
-        return bands, comparisons
-
-    def _pay_note(self, top: str, region: str) -> str | None:
-        """Said plainly when no sourced salary figure covers the brief's region."""
-        pay_role, _ = self._pay_role(top)
-        figs = [f for f in self.taxonomy.figures if f.kind == "salary" and f.role == pay_role]
-        if not figs or any((f.region or "") == region for f in figs):
-            return None
-        where = sorted({f.region or "any region" for f in figs})
-        return (
-            f"No sourced pay figure for {region} in the taxonomy: the pay and cost shown are "
-            f"for {', '.join(where)}, not converted; add a sourced {region} figure with "
-            "--taxonomy to see local pay."
-        )
-
-    def _hybrid_pay(self, region: str) -> SourcedFigure | None:
-        """GenAI mid-level pay plus the hybrid premium: the one place the premium is applied
-        (salary band and cost line both use it)."""
-        base = self._salary_figure(
-            self.cues.pay.proxies.get(HYBRID, self.cues.hybrid.llm_roles[0]), region, "mid"
-        )
-        premium = self._premium()
-        if base is None or premium is None:
-            return None
-        p = self.book.figures[premium]
-        lo = 1 + (p.low if p.low is not None else p.value or 0) / 100
-        hi = 1 + (p.high if p.high is not None else p.value or 0) / 100
-        return self.book.scaled(
-            base, lo, hi, [premium], how=f"{base} x (1 + {premium})",
-            description="Expected pay of a hybrid ML + GenAI engineer: GenAI developer pay "
-            "plus the premium hybrid profiles command.",
-        )  # fmt: skip
-
-    def _premium(self) -> str | None:
-        for fid in self.cues.hybrid.figures:
-            if self.book.figures[fid].kind == "premium":
-                return fid
-        return None
-
-    def _salary_figure(self, role: str, region: str, level: str) -> str | None:
-        """The id of the best salary figure for a role, region and level."""
-        figs = [f for f in self.taxonomy.figures if f.kind == "salary" and f.role == role]
-        if not figs:
-            return None
-
-        def rank(f: Any) -> tuple[int, int, int]:
-            return (
-                int((f.region or "") == region),
-                2 if f.level == level else (1 if f.level is None else 0),
-                int(f.value is not None or f.low is not None),
-            )
-
-        return max(figs, key=rank).id
-
-    def _cost_of(
-        self, outcome: str, region: str, level: str
-    ) -> tuple[SourcedFigure | None, str, str | None]:
-        """(amount, basis, note) for one hire; amount None when no source prices it."""
-        hybrid_pay = self._hybrid_pay(region) if outcome == HYBRID else None
-        if hybrid_pay is not None:
-            return hybrid_pay, f"senior hybrid, {region}", None
-        ratio = self.cues.pay.ratios.get(outcome)
-        if ratio is not None:
-            ai_role = self.cues.pay.proxies.get(HYBRID, self.cues.hybrid.llm_roles[0])
-            base = self._salary_figure(ai_role, region, level)
-            r = self.book.figures[ratio]
-            share = (r.value if r.value is not None else r.low or 0) / 100
-            if base:
-                amount = self.book.scaled(
-                    base, share, share, [ratio], how=f"{ratio} x {base}",
-                    description=f"{self._name(outcome)}: about this share of an AI developer's "
-                    "pay, applied to the AI engineer figure.",
-                )  # fmt: skip
-                return amount, f"share of an AI hire's pay, {region}", None
-        pay_role, proxied = self._pay_role(outcome)
-        if pay_role is not None:
-            fid = self._salary_figure(pay_role, region, level)
-            if fid:
-                f = self.book.figures[fid]
-                note = None
-                if proxied:
-                    note = (
-                        f"No source prices {self._name(outcome)} separately; "
-                        f"{self._name(pay_role)} pay stands in."
-                    )
-                basis = f"{f.level or 'all levels'}, {f.region or 'any region'}"
-                return self.book.sourced(fid), basis, note
-        return (
-            None,
-            "not priced",
-            (
-                f"No source in the taxonomy prices {self._name(outcome)}; "
-                "add a sourced figure with --taxonomy to see it here."
-            ),
-        )
-
-    def _cost(
-        self, top: str, order: list[str], scores: dict[str, float], region: str, level: str
-    ) -> list[CostLine]:
-        lines: list[CostLine] = []
-
-        def line(o: str, lvl: str) -> CostLine:
-            amount, basis, note = self._cost_of(o, region, lvl)
-            return CostLine(
-                role=o, name=self._name(o), ai_hire=self._ai_hire(o), basis=basis,
-                amount=amount, note=note,
-            )  # fmt: skip
-
-        lines.append(line(top, level))
-        adequate = [o for o in order[1:] if scores[o] >= self.cues.min_alternative_prob][
-            : self.cues.max_alternatives
-        ]
-        if self._ai_hire(top):
-            cheap = [o for o in adequate if not self._ai_hire(o)]
-            if not cheap:
-                priced = [(o, self._cost_of(o, region, "mid")[0]) for o in adequate]
-                known = [(o, a) for o, a in priced if a is not None and a.low is not None]
-                top_amount = lines[0].amount
-                if known:
-                    o, a = min(known, key=lambda oa: oa[1].low or 0)
-                    if top_amount is None or (a.low or 0) < (top_amount.low or 0):
-                        cheap = [o]
-            if cheap:
-                lines.append(line(cheap[0], "mid"))
-        else:
-            ai = [o for o in adequate if self._ai_hire(o)]
-            lines.append(line(ai[0] if ai else self.cues.default_role, "mid"))
-        return lines
-
-    def _job_description(
-        self, top: str, level: str, info: dict[str, list[str]], trace: _Trace, text: str
-    ) -> JobDescription:
-        p = self.profiles[top]
-        title = p.jd_title
-        if level == "senior" and not title.lower().startswith("senior"):
-            title = "Senior " + title
-        name = self._name(top)
-        a = article(name)
-        return JobDescription(
-            title=title,
-            summary=f"We are hiring {a} {name} to {' '.join(p.jd_mission.split())}.",
-            first_project=_first_project(trace, text),
-            responsibilities=info["core_skills"],
-            shipped_work=list(p.shipped_work),
-            stack=info["stack"],
-            success_measures=info["kpis"][:5],
-            not_required=list(p.not_required),
-        )
-
-    def _interview(self, top: str, info: dict[str, list[str]]) -> InterviewLoop:
-        p = self.profiles[top]
-        plan = self.cues.interview
-        probes = [
-            SkillProbe(
-                skill=skill,
-                questions=[t.format(skill=_lower_first(skill)) for t in plan.probe_templates],
-            )
-            for skill in info["core_skills"]
-        ]
-        stages = [
-            InterviewStage(
-                name="Shipped-work screen", purpose=" ".join(plan.shipped_work_screen.split())
-            ),
-            InterviewStage(name="Work sample", purpose=" ".join(p.work_sample.split())),
-            InterviewStage(
-                name="Skill probes",
-                purpose=f"Probe each of the {len(probes)} core skills with the questions below; "
-                "ask for a concrete case every time.",
-            ),
-            InterviewStage(name="Design conversation", purpose=" ".join(p.design_question.split())),
-            InterviewStage(name="Debrief", purpose=" ".join(plan.debrief.split())),
-        ]
-        return InterviewLoop(
-            stages=stages,
-            work_sample=" ".join(p.work_sample.split()),
-            design_question=" ".join(p.design_question.split()),
-            probes=probes,
-            debrief=" ".join(plan.debrief.split()),
-        )
-
     # -- small helpers ------------------------------------------------------------------
     def _index(self, outcome: str) -> int:
         return self.outcomes.index(outcome) if outcome in self.outcomes else len(self.outcomes)
 
     def _name(self, outcome: str | None) -> str:
-        if outcome is None:
-            return ""
-        if outcome == HYBRID:
-            return self.cues.hybrid.name
-        return self.taxonomy.role(outcome).name
+        return outcome_name(self.taxonomy, outcome)
 
     def _ai_hire(self, outcome: str) -> bool:
-        return True if outcome == HYBRID else self.taxonomy.role(outcome).ai_hire
+        return is_ai_hire(self.taxonomy, outcome)
 
 
 def _holds(cond: Condition, tags: set[str]) -> bool:
@@ -1213,16 +912,6 @@ def _unlabelled(sentences: list[Sentence], text: str) -> list[Sentence]:
         if start < s.end:
             out.append(Sentence(start=start, end=s.end, text=text[start : s.end]))
     return out
-
-
-def _lower_first(text: str) -> str:
-    if len(text) > 1 and text[1].isupper():  # an acronym: keep it
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _level_rank(level: str | None) -> int:
-    return {"junior": 0, "mid": 1, None: 2, "senior": 3, "top": 4}.get(level, 5)
 
 
 def _first_project(trace: _Trace, text: str) -> str | None:
