@@ -21,7 +21,6 @@ from rolelens.core.cv_models import (
     LearningStep,
     SkillGap,
 )
-from rolelens.core.redact import redact as redact_text
 from rolelens.core.text import fold, terms_regex
 from rolelens.core.verdicts import UNDETERMINED
 from rolelens.taxonomy.models import Taxonomy
@@ -54,12 +53,7 @@ class CareerAdvisor:
         id: str | None = None,
     ) -> CareerAdvice:
         """The advice for one CV and what the person says they like."""
-        counts: dict[str, int] = {}
-        if redact:
-            cv_text, counts = redact_text(cv_text)
-        cv = self.cv_reader.read(cv_text, today=today)
-        if redact:
-            cv = cv.model_copy(update={"redacted": True, "redactions": counts})
+        cv = self.cv_reader.read(cv_text, today=today, redact=redact)
         return self.from_reading(cv, likes=likes, id=id)
 
     def from_reading(
