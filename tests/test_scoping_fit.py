@@ -224,3 +224,61 @@ def test_scoping_one_line_briefs(scoper: Scoper, brief: str, undetermined: bool)
     s = scoper.scope(brief)
     assert s.undetermined is undetermined, (s.role, s.facts)
     assert (s.job_description is None) is undetermined
+
+
+def test_written_briefs_train_in_every_fold_and_are_never_scored(
+    scoper: Scoper, tmp_path: Path
+) -> None:
+    fit = pytest.importorskip("rolelens.core.scoping_fit", reason="fitting needs numpy")
+    from rolelens.core.scoping_eval import LabelledBrief
+
+    rows = [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines()]
+    briefs = [
+        LabelledBrief(r["id"], r["brief"], r["label"], tuple(r["acceptable_alternatives"]),
+                      f"source{i % 10}")
+        for i, r in enumerate(rows)
+    ]  # fmt: skip
+    labelled, written = briefs[:60], briefs[60:]
+    plain = fit.design(scoper, labelled)
+    d = fit.design(scoper, labelled, written, 0.5)
+    assert d.scored == 60 and d.extra == len(written) and len(d.y) == len(briefs)
+    assert list(d.weights()[:60]) == [1.0] * 60 and set(d.weights()[60:]) == {0.5}
+    assert (d.x[:60] == plain.x).all()  # the labelled rows keep their features and order
+    cv = fit.cross_validate(d, 0.01, 3, 0, 0.5)
+    assert cv.n == 60  # only the labelled rows are scored
+    # a written row at weight w pulls the fit like w copies of it would
+    x, y = d.x[:70], d.y[:70]
+    halved = fit.fit_softmax(x, y, len(d.outcomes), 0.01, steps=400, weights=d.weights()[:70])
+    doubled = fit.fit_softmax(
+        fit.np.vstack([x[:60], x[:60], x[60:]]), fit.np.concatenate([y[:60], y[:60], y[60:]]),
+        len(d.outcomes), 0.01, steps=400,
+    )  # fmt: skip
+    assert fit.np.allclose(halved[0], doubled[0], atol=1e-6)
+    with pytest.raises(ValueError, match="extra_weight"):
+        fit.design(scoper, labelled, written, 0.0)
+
+
+def test_train_scope_records_the_written_briefs_it_trained_on(tmp_path: Path) -> None:
+    pytest.importorskip("numpy", reason="fitting needs numpy")
+    rows = [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines()]
+    for i, r in enumerate(rows):
+        r["source_url"] = f"https://source{i % 12}.example/brief"
+    data, extra = tmp_path / "briefs.jsonl", tmp_path / "written.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows[:60]), encoding="utf-8")
+    extra.write_text("".join(json.dumps(r) + "\n" for r in rows[60:90]), encoding="utf-8")
+    refit = tmp_path / "refit.yaml"
+    args = ["train", "scope", str(data), "--out", str(refit), "--semantic", "off", "--l2", "0.01",
+            "--folds", "3", "--extra", str(extra), "--extra-weight", "0.5"]  # fmt: skip
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert "also trained on 30 written briefs at weight 0.5" in out.output
+    p = yaml.safe_load(refit.read_text(encoding="utf-8"))["scoping"]["fit"]["provenance"]
+    assert p["rows"] == 60 and p["cv"]["n"] == 60 and p["dev"]["n"] == 60
+    [written] = p["also_trained_on"]
+    assert written["file"] == "written.jsonl" and written["rows"] == 30
+    assert written["weight"] == 0.5 and len(written["sha256"]) == 64
+    out = runner.invoke(
+        app, ["eval", "scope", str(data), "--cv", "3", "--json", "--extra", str(extra)]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["cv"]["n"] == 60

@@ -134,6 +134,16 @@ def _print_postings(
             )
 
 
+EvalExtraOption = typer.Option(
+    None,
+    "--extra",
+    exists=True,
+    dir_okay=False,
+    help="With --cv: written briefs added to every training fold, never scored, at the "
+    "weight the shipped layer was fitted with (as `train scope --extra`); repeatable.",
+)
+
+
 @app.command("scope")
 def scope(
     file: str = typer.Argument(
@@ -151,9 +161,10 @@ def scope(
         "grouped by source (source_url domain) and report it beside the plain score (needs numpy).",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the --cv fold assignment."),
+    extra: list[Path] = EvalExtraOption,
 ) -> None:
     """Strict and lenient accuracy of scoping, per-role P/R/F1 and the confusion matrix."""
-    from rolelens.cli.train_scope import fit_module, labelled_briefs
+    from rolelens.cli.train_scope import EXTRA_WEIGHT, Written, fit_module, labelled_briefs
     from rolelens.core.scoping import Scoper
     from rolelens.core.scoping_eval import evaluate_scoping
 
@@ -168,9 +179,11 @@ def scope(
         layer = scoper.fit
         l2 = layer.provenance.l2 if layer is not None else 0.01
         ps = layer.provenance.prior_scale if layer is not None else 0.0
-        report = report.model_copy(
-            update={"cv": fit.cross_validate(fit.design(scoper, rows), l2, cv, seed, ps)}
-        )
+        shipped = layer.provenance.also_trained_on if layer is not None else []
+        weight = shipped[0].weight if shipped else EXTRA_WEIGHT
+        written = Written.read(extra or [], set(scoper.outcomes), weight)
+        d = fit.design(scoper, rows, written.rows, weight)
+        report = report.model_copy(update={"cv": fit.cross_validate(d, l2, cv, seed, ps)})
     if as_json:
         _echo_json(report, skipped)
         return

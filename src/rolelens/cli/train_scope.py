@@ -9,6 +9,7 @@ into an existing scoping YAML file instead (how the bundled layers are refreshed
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from rolelens.core.scoping_eval import LabelledBrief
     from rolelens.taxonomy.models.scoping import FitScores, ScopingFit
 
+
+# a written brief's weight in the fit against a real labelled brief's 1. Chosen by grouped CV
+# on the dev briefs among 0.25, 0.5 and 1 (a fitted number); see docs/scoper_model_card.md.
+EXTRA_WEIGHT = 0.5
 
 # the fitted layers sit last in scoping.yaml, after this line
 SPLICE_MARK = (
@@ -53,6 +58,21 @@ SemanticFitOption = typer.Option(
     "--semantic",
     help="on: also fit the layer with fact similarities (needs the 'semantic' extra); "
     "off: the cue-only layer alone.",
+)
+ExtraOption = typer.Option(
+    None,
+    "--extra",
+    exists=True,
+    dir_okay=False,
+    help="Written briefs (same JSONL fields) that join every training fold and the final "
+    "fit but are never scored; repeatable. The bundled layers use data/train/*.jsonl.",
+)
+ExtraWeightOption = typer.Option(
+    EXTRA_WEIGHT,
+    "--extra-weight",
+    min=0.01,
+    max=1.0,
+    help="Each --extra row's weight in the fit (a labelled row weighs 1).",
 )
 L2Option = typer.Option(
     None, "--l2", help="L2 penalty; default: chosen (with the prior scale) by grouped CV."
@@ -110,6 +130,8 @@ def scope(
     prior_scale: float = PriorOption,
     folds: int = FoldsOption,
     seed: int = SeedOption,
+    extra: list[Path] = ExtraOption,
+    extra_weight: float = ExtraWeightOption,
     taxonomy: list[Path] = TaxonomyOption,
 ) -> None:
     """Fit the scoper's linear layer (cue-only, and with facts) and report grouped-CV scores."""
@@ -122,15 +144,17 @@ def scope(
     assert tax.scoping is not None
     plain = Scoper(tax)
     rows, skipped = labelled_briefs(str(file), set(plain.outcomes))
+    written = Written.read(extra or [], set(plain.outcomes), extra_weight)
     raw = file.read_bytes()
     today = dt.date.today().isoformat()
     hand = _hand_scores(tax, rows)
     layers: dict[str, ScopingFit] = {}
-    layers["fit"] = _fit(fit, plain, rows, file, raw, today, seed, folds, (l2, prior_scale), hand)
+    penalty = (l2, prior_scale)
+    layers["fit"] = _fit(fit, plain, rows, written, file, raw, today, seed, folds, penalty, hand)
     if semantic == "on":
         layers["semantic_fit"] = _fit(
-            fit, Scoper(tax, semantic=semantic_matcher(tax, "on")), rows, file, raw, today,
-            seed, folds, (l2, prior_scale), hand,
+            fit, Scoper(tax, semantic=semantic_matcher(tax, "on")), rows, written, file, raw,
+            today, seed, folds, penalty, hand,
         )  # fmt: skip
     for name, layer in layers.items():
         p = layer.provenance
@@ -139,8 +163,14 @@ def scope(
             f"{p.cv.strict_accuracy:.3f}, lenient {p.cv.lenient_accuracy:.3f}, macro-F1 "
             f"{p.cv.macro_f1:.3f}; on the rows fitted: strict {p.dev.strict_accuracy:.3f}"
         )
-    if skipped:
-        typer.echo(f"{len(skipped)} line(s) skipped as unreadable", err=True)
+    if written.rows:
+        typer.echo(
+            f"also trained on {len(written.rows)} written briefs at weight {extra_weight} "
+            f"({', '.join(name for name, _, _ in written.files)}), never scored"
+        )
+    for name, lines in [(str(file), skipped), *written.skipped]:
+        if lines:
+            typer.echo(f"{name}: {len(lines)} line(s) skipped as unreadable", err=True)
     dumped = {k: v.model_dump(mode="json") for k, v in layers.items()}
     if out is not None:  # a patch: only the layers; cues and the rest merge from below by id
         out.write_text(yaml.safe_dump({"scoping": dumped}, sort_keys=False), encoding="utf-8")
@@ -176,14 +206,38 @@ def _hand_scores(tax: Any, rows: list[LabelledBrief]) -> FitScores:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Written briefs that only ever train: their rows, files and skipped lines."""
+
+    rows: list[LabelledBrief]
+    files: list[tuple[str, bytes, int]]  # (name, bytes, rows read)
+    skipped: list[tuple[str, list[dict[str, Any]]]]
+    weight: float = EXTRA_WEIGHT
+
+    @classmethod
+    def read(cls, paths: list[Path], known: set[str], weight: float) -> Written:
+        """The rows of each file (each row its own group: it is never scored)."""
+        rows: list[LabelledBrief] = []
+        files: list[tuple[str, bytes, int]] = []
+        skipped: list[tuple[str, list[dict[str, Any]]]] = []
+        for path in paths:
+            got, bad = labelled_briefs(str(path), known)
+            rows += got
+            files.append((path.name, path.read_bytes(), len(got)))
+            skipped.append((str(path), bad))
+        return cls(rows, files, skipped, weight)
+
+
 def _fit(
-    fit: Any, scoper: Scoper, rows: list[LabelledBrief], file: Path, raw: bytes, today: str,
-    seed: int, folds: int, penalty: tuple[float | None, float], hand: Any,
+    fit: Any, scoper: Scoper, rows: list[LabelledBrief], written: Written, file: Path,
+    raw: bytes, today: str, seed: int, folds: int, penalty: tuple[float | None, float],
+    hand: Any,
 ) -> ScopingFit:  # fmt: skip
-    d = fit.design(scoper, rows)
+    d = fit.design(scoper, rows, written.rows, written.weight)
     l2, prior_scale = penalty
     layer: ScopingFit = fit.fit_layer(
         d, file_name=file.name, file_bytes=raw, date=today, seed=seed, k=folds, l2=l2,
-        prior_scale=prior_scale, hand_dev=hand,
+        prior_scale=prior_scale, hand_dev=hand, extra_files=written.files,
     )  # fmt: skip
     return layer

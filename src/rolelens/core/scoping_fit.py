@@ -27,6 +27,7 @@ from rolelens.core.scoping_eval import LabelledBrief
 from rolelens.taxonomy.models.scoping import (
     HYBRID,
     VOLUME_FEATURES,
+    ExtraTraining,
     FitScores,
     ScopingFit,
     ScopingFitProvenance,
@@ -64,6 +65,21 @@ class Design:
     groups: list[str]
     prior: NDArray[np.float64]  # outcomes x features: the hand-set weights, per feature unit
     vector_model: str | None = None  # the embedding model of the ``vec:`` columns
+    # the last ``extra`` rows only ever train: briefs written from general knowledge that join
+    # every training fold (and the final fit) at ``extra_weight`` each, and are never scored
+    extra: int = 0
+    extra_weight: float = 1.0
+
+    @property
+    def scored(self) -> int:
+        """How many leading rows are the labelled briefs that cross-validation scores."""
+        return len(self.y) - self.extra
+
+    def weights(self) -> NDArray[np.float64]:
+        """Each row's weight in the fit: 1 for the labelled rows, ``extra_weight`` after."""
+        w = np.ones(len(self.y))
+        w[self.scored :] = self.extra_weight
+        return w
 
 
 def feature_names(scoper: Scoper) -> list[str]:
@@ -76,8 +92,19 @@ def feature_names(scoper: Scoper) -> list[str]:
     return names
 
 
-def design(scoper: Scoper, rows: Sequence[LabelledBrief]) -> Design:
-    """Feature values of each brief (the scoper's fit, if any, plays no part in them)."""
+def design(
+    scoper: Scoper,
+    rows: Sequence[LabelledBrief],
+    extra: Sequence[LabelledBrief] = (),
+    extra_weight: float = 1.0,
+) -> Design:
+    """Feature values of each brief (the scoper's fit, if any, plays no part in them).
+
+    ``extra`` rows (written briefs) follow the labelled ones: they join every training fold
+    at ``extra_weight`` and are never scored."""
+    if extra and not 0.0 < extra_weight <= 1.0:
+        raise ValueError(f"extra_weight must be in (0, 1], not {extra_weight}")
+    rows = [*rows, *extra]
     names = feature_names(scoper)
     index = {n: i for i, n in enumerate(names)}
     outcomes = list(scoper.outcomes)
@@ -90,7 +117,10 @@ def design(scoper: Scoper, rows: Sequence[LabelledBrief]) -> Design:
     groups = [row.group or (row.id or str(i)) for i, row in enumerate(rows)]
     prior = hand_prior(scoper, names, outcomes)
     model = scoper.semantic.embedder.model_id if scoper.semantic is not None else None
-    return Design(names, outcomes, x, y, [row.alternatives for row in rows], groups, prior, model)
+    alternatives = [row.alternatives for row in rows]
+    return Design(
+        names, outcomes, x, y, alternatives, groups, prior, model, len(extra), extra_weight
+    )
 
 
 def hand_prior(
@@ -135,15 +165,18 @@ def fit_softmax(
     l2: float,
     prior: NDArray[np.float64] | None = None,
     steps: int = 3000,
+    weights: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(coef [classes x features], intercept [classes]) minimising mean log loss +
-    l2/2 |W - prior|^2 (prior: classes x features, zero when None)."""
+    """(coef [classes x features], intercept [classes]) minimising the (row-weighted) mean
+    log loss + l2/2 |W - prior|^2 (prior: classes x features, zero when None)."""
     n, d = x.shape
     onehot = np.zeros((n, n_classes))
     onehot[np.arange(n), y] = 1.0
     xb = np.hstack([x, np.ones((n, 1))])
+    w_row = np.ones((n, 1)) if weights is None else np.asarray(weights, dtype=float)[:, None]
+    w_row = w_row * (n / float(w_row.sum()))  # mean 1: the penalty means the same at any weight
     # step size from the gradient's Lipschitz bound: softmax curvature <= 1/2
-    lipschitz = 0.5 * float(np.linalg.norm(xb, 2)) ** 2 / n + l2
+    lipschitz = 0.5 * float(np.linalg.norm(np.sqrt(w_row) * xb, 2)) ** 2 / n + l2
     lr = 1.0 / lipschitz
     centre = np.zeros((d + 1, n_classes))
     if prior is not None:
@@ -158,7 +191,7 @@ def fit_softmax(
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        grad = xb.T @ (p - onehot) / n + l2 * penalty * (look - centre)
+        grad = xb.T @ (w_row * (p - onehot)) / n + l2 * penalty * (look - centre)
         v = w
         w = look - lr * grad
     return w[:-1].T.copy(), w[-1].copy()
@@ -195,15 +228,21 @@ def scores(
 def cross_validated_predictions(
     d: Design, l2: float, k: int, seed: int, prior_scale: float = 0.0
 ) -> list[int]:
-    """Each row predicted by a layer fitted on the other folds (grouped by source)."""
-    folds = np.array(grouped_folds(d.groups, k, seed))
-    out = np.zeros(len(d.y), dtype=np.int64)
+    """Each labelled row predicted by a layer fitted on the other folds (grouped by source),
+    the extra rows joining every training fold."""
+    n = d.scored
+    folds = np.array(grouped_folds(d.groups[:n], k, seed) + [-1] * d.extra)
+    weights = d.weights()
+    out = np.zeros(n, dtype=np.int64)
     for f in range(k):
         test = folds == f
         if not test.any():
             continue
-        coef, icpt = fit_softmax(d.x[~test], d.y[~test], len(d.outcomes), l2, prior_scale * d.prior)
-        out[test] = predict(coef, icpt, d.x[test])
+        coef, icpt = fit_softmax(
+            d.x[~test], d.y[~test], len(d.outcomes), l2, prior_scale * d.prior,
+            weights=weights[~test],
+        )  # fmt: skip
+        out[test[:n]] = predict(coef, icpt, d.x[test])
     return [int(i) for i in out]
 
 
@@ -212,7 +251,8 @@ def cross_validate(
 ) -> FitScores:
     """Grouped k-fold cross-validated scores of the layer at one L2 penalty and prior."""
     pred = cross_validated_predictions(d, l2, k, seed, prior_scale)
-    return scores(d.outcomes, [int(i) for i in d.y], pred, d.alternatives)
+    n = d.scored
+    return scores(d.outcomes, [int(i) for i in d.y[:n]], pred, d.alternatives[:n])
 
 
 def choose_l2(
@@ -256,8 +296,11 @@ def fit_layer(
     l2: float | None = None,
     prior_scale: float = 0.0,
     hand_dev: FitScores | None = None,
+    extra_files: Sequence[tuple[str, bytes, int]] = (),
 ) -> ScopingFit:
-    """Fit the layer on every row, with provenance and grouped-CV scores beside it."""
+    """Fit the layer on every row, with provenance and grouped-CV scores beside it.
+
+    ``extra_files`` names the files of the design's extra rows: (name, bytes, rows)."""
     chosen_by = "given"
     if l2 is None:
         l2, prior_scale = choose_l2(d, k, seed)
@@ -267,12 +310,15 @@ def fit_layer(
             f"prior scale {list(PRIOR_GRID)} (numbers chosen by looking at these rows: the CV "
             "scores are slightly optimistic)"
         )
-    coef, icpt = fit_softmax(d.x, d.y, len(d.outcomes), l2, prior_scale * d.prior)
+    coef, icpt = fit_softmax(
+        d.x, d.y, len(d.outcomes), l2, prior_scale * d.prior, weights=d.weights()
+    )
+    n = d.scored
     dev = scores(
         d.outcomes,
-        [int(i) for i in d.y],
-        [int(i) for i in predict(coef, icpt, d.x)],
-        d.alternatives,
+        [int(i) for i in d.y[:n]],
+        [int(i) for i in predict(coef, icpt, d.x[:n])],
+        d.alternatives[:n],
     )
     cv = cross_validate(d, l2, k, seed, prior_scale)
     vec = [j for j, f in enumerate(d.features) if f.startswith("vec:")]
@@ -297,8 +343,17 @@ def fit_layer(
         sentences=sentences,
         provenance=ScopingFitProvenance(
             fitted_on=file_name,
-            rows=len(d.y),
+            rows=d.scored,
             sha256=hashlib.sha256(file_bytes).hexdigest(),
+            also_trained_on=[
+                ExtraTraining(
+                    file=name,
+                    rows=rows,
+                    sha256=hashlib.sha256(raw).hexdigest(),
+                    weight=d.extra_weight,
+                )
+                for name, raw, rows in extra_files
+            ],
             date=date,
             seed=seed,
             method=METHOD,

@@ -333,12 +333,26 @@ class FitScores(_Strict):
     per_role_f1: dict[str, float] = {}
 
 
+class ExtraTraining(_Strict):
+    """Briefs that joined every training fold and the final fit but were never scored."""
+
+    file: str = Field(description="the file's name")
+    rows: int = Field(ge=1)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the file's bytes")
+    weight: float = Field(gt=0, le=1, description="each row's weight against a labelled row's 1")
+
+
 class ScopingFitProvenance(_Strict):
     """What the fitted layer was fitted on, how, and how well it did (enough to redo it)."""
 
     fitted_on: str = Field(description="the labelled file's name")
     rows: int = Field(ge=1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the labelled file's bytes")
+    also_trained_on: list[ExtraTraining] = Field(
+        default_factory=list,
+        description="written briefs added to every training fold, never scored (CV and dev "
+        "scores are on the labelled rows only)",
+    )
     date: str
     seed: int
     method: str
