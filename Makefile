@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FULL := $(VENV)/.installed-all
 
-.PHONY: demo test lint typecheck eval eval-cv fit bench bench-all schemas docs clean
+.PHONY: demo test lint typecheck eval eval-cv fit fit-scope bench bench-all schemas docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,14 +39,21 @@ eval: $(STAMP)
 
 # Cross-validated numbers of the fitted reader beside the hand-set one (the `train` extra).
 GOLD := ../shared/data/gold
+WRITTEN := $(foreach f,$(sort $(wildcard data/train/*.jsonl)),--extra $(f))
 eval-cv: $(FULL)
 	$(BIN)/rolelens eval postings --cv 5 $(GOLD)/postings_train.jsonl $(GOLD)/postings_dev.jsonl
+	OPENBLAS_NUM_THREADS=1 $(BIN)/rolelens eval scope $(GOLD)/briefs_dev.jsonl --cv 5 $(WRITTEN)
 
 # Refit the bundled numbers on train + dev (deterministic; the provenance records rows, hash,
 # date, seed and cross-validated scores). Review the diff, regenerate the golden files.
 fit: $(FULL)
 	$(BIN)/rolelens train postings $(GOLD)/postings_train.jsonl $(GOLD)/postings_dev.jsonl \
 		--out src/rolelens/taxonomy/fitted/postings.yaml
+
+# Refit the scoper's bundled layers on the dev briefs plus the written ones (about 40 minutes).
+fit-scope: $(FULL)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/rolelens train scope $(GOLD)/briefs_dev.jsonl $(WRITTEN) \
+		--splice src/rolelens/taxonomy/data/scoping.yaml
 
 bench: $(STAMP)
 	$(BIN)/python bench/read.py

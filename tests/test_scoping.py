@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -26,6 +27,7 @@ from rolelens.taxonomy.models import Taxonomy
 HERE = Path(__file__).parent
 WRITTEN = HERE / "data" / "scoping" / "briefs_written.jsonl"
 GOLD_BRIEFS = SHARED / "data" / "gold" / "briefs_dev.jsonl"
+TRAIN_BRIEFS = Path(__file__).resolve().parents[1] / "data" / "train"
 SCOPING_SCHEMA = json.loads(schema_text("scoping"))
 
 # Briefs written for the failure-mode tests (not from any labelled set).
@@ -389,9 +391,7 @@ def test_scoping_cross_validated_guard(scoper: Scoper) -> None:
     assert len(rows) >= 300
     layer = scoper.fit
     assert layer is not None and not layer.provenance.semantic  # no embedder: the cue layer
-    d = fit.design(scoper, rows)
-    p = layer.provenance
-    cv = fit.cross_validate(d, p.l2, 5, p.seed, p.prior_scale)
+    cv = _shipped_cv(fit, scoper, rows)
     assert cv.strict_accuracy >= 0.54, cv
     assert cv.lenient_accuracy >= 0.69, cv
     assert cv.macro_f1 >= 0.51, cv
@@ -421,9 +421,8 @@ def test_scoping_semantic_layer_cross_validated_guard(taxonomy: Taxonomy) -> Non
         LabelledBrief(r.id, r.text, r.label, r.alternatives, source_group(url, r.id or ""))
         for r, url in _labelled_with_sources(GOLD_BRIEFS)
     ]
-    d = fit.design(scoper, rows)
+    cv = _shipped_cv(fit, scoper, rows)
     p = layer.provenance
-    cv = fit.cross_validate(d, p.l2, 5, p.seed, p.prior_scale)
     assert cv.strict_accuracy >= 0.62, cv
     assert cv.lenient_accuracy >= 0.76, cv
     assert cv.macro_f1 >= 0.60, cv
@@ -526,6 +525,23 @@ def test_sentence_layer_of_another_model_falls_back_to_the_cue_fit(taxonomy: Tax
     assert scoper.fit is taxonomy.scoping.fit  # type: ignore[union-attr]
     s = scoper.scope("We want a churn model trained on five years of usage history.")
     assert not [g for st in s.steps for g in st.signals if g.cue == "sentences"]
+
+
+def _shipped_cv(fit: Any, scoper: Scoper, rows: list[LabelledBrief]) -> Any:
+    """Grouped 5-fold CV of the shipped layer's procedure: the same penalty and prior, the
+    written training briefs it names in every training fold, and its word layer refit in each
+    fold beside it."""
+    from rolelens.cli.train_scope import Written
+
+    layer = scoper.fit
+    assert layer is not None
+    p = layer.provenance
+    files = [TRAIN_BRIEFS / e.file for e in p.also_trained_on]
+    weight = p.also_trained_on[0].weight if p.also_trained_on else 1.0
+    written = Written.read(files, set(scoper.outcomes), weight)
+    d = fit.design(scoper, rows, written.rows, weight)
+    words = written.words(fit, rows) if layer.with_words else None
+    return fit.cross_validate(d, p.l2, 5, p.seed, p.prior_scale, words)
 
 
 def _labelled_with_sources(path: Path) -> list[tuple[LabelledBrief, str | None]]:

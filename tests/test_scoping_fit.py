@@ -35,9 +35,11 @@ def test_scoping_fit_points_are_the_intercept_plus_every_quoted_signal(scoper: S
         "to catch fraudulent payments as they happen."
     )
     assert scoper.fit is not None
+    words = scoper.words
     for role, total in s.points.items():
         steps = sum(st.points.get(role, 0.0) for st in s.steps)
-        assert abs(scoper.fit.intercept[role] + steps - total) < 0.02, role
+        intercept = scoper.fit.intercept[role] + (words.intercept[role] if words else 0.0)
+        assert abs(intercept + steps - total) < 0.05, role
     # each signal's points are its feature's fitted coefficients, and it quotes the brief
     for st in s.steps:
         if st.id == "volume":
@@ -279,6 +281,67 @@ def test_train_scope_records_the_written_briefs_it_trained_on(tmp_path: Path) ->
     assert written["weight"] == 0.5 and len(written["sha256"]) == 64
     out = runner.invoke(
         app, ["eval", "scope", str(data), "--cv", "3", "--json", "--extra", str(extra)]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["cv"]["n"] == 60
+
+
+def test_word_layer_vocabulary_comes_from_written_briefs_and_its_points_are_quoted(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("scipy", reason="the word layer's fit needs scipy")
+    rows = [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines()]
+    for i, r in enumerate(rows):
+        r["source_url"] = f"https://source{i % 12}.example/brief"
+    labelled = rows[:60]
+    labelled[0] = {**labelled[0], "brief": labelled[0]["brief"] + " Zyxwvut quorble."}
+    data, extra = tmp_path / "briefs.jsonl", tmp_path / "written.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in labelled), encoding="utf-8")
+    extra.write_text("".join(json.dumps(r) + "\n" for r in rows[60:]), encoding="utf-8")
+    refit = tmp_path / "refit.yaml"
+    args = ["train", "scope", str(data), "--out", str(refit), "--semantic", "off", "--l2", "0.01",
+            "--folds", "3", "--extra", str(extra)]  # fmt: skip
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert "+ the word layer" in out.output and "words: a layer of" in out.output
+    tax = load_taxonomy([refit])
+    assert tax.scoping is not None and tax.scoping.fit is not None
+    layer = tax.scoping.words
+    assert layer is not None and tax.scoping.fit.with_words
+    assert tax.scoping.fit.temperature == 2.0
+    assert "zyxwvut" not in layer.terms and "quorble" not in layer.terms  # labelled-only words
+    assert layer.vocabulary_from == "written.jsonl"
+    s = Scoper(tax).scope(
+        "We want an assistant that answers staff questions from our policy documents and "
+        "manuals, with citations to the page it used."
+    )
+    quoted = [g for st in s.steps for g in st.signals if g.cue == "words"]
+    assert quoted and all(g.quote is not None and g.quote.text for g in quoted)
+    for role, total in s.points.items():
+        steps = sum(st.points.get(role, 0.0) for st in s.steps)
+        intercept = tax.scoping.fit.intercept[role] + layer.intercept[role]
+        assert abs(intercept + steps - total) < 0.05, role
+    # the probabilities are the geometric mean of the two layers': points halved
+    import math
+
+    z = {o: p / 2.0 for o, p in s.points.items()}
+    top = max(z.values())
+    total = sum(math.exp(v - top) for v in z.values())
+    assert abs(s.scores[s.role] - math.exp(z[s.role] - top) / total) < 0.01
+    out = runner.invoke(
+        app,
+        [
+            "eval",
+            "scope",
+            str(data),
+            "--cv",
+            "3",
+            "--json",
+            "--extra",
+            str(extra),
+            "-t",
+            str(refit),
+        ],
     )
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["cv"]["n"] == 60

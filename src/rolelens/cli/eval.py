@@ -181,9 +181,19 @@ def scope(
         ps = layer.provenance.prior_scale if layer is not None else 0.0
         shipped = layer.provenance.also_trained_on if layer is not None else []
         weight = shipped[0].weight if shipped else EXTRA_WEIGHT
+        if shipped and not extra:
+            names = " ".join(f"--extra data/train/{e.file}" for e in shipped)
+            typer.echo(
+                f"note: the layer in use was also trained on written briefs; this CV refits "
+                f"without them (and without its word layer). To refit as it was: {names}",
+                err=True,
+            )
         written = Written.read(extra or [], set(scoper.outcomes), weight)
         d = fit.design(scoper, rows, written.rows, weight)
-        report = report.model_copy(update={"cv": fit.cross_validate(d, l2, cv, seed, ps)})
+        # the word layer is refit too when the shipped one has one and its written briefs
+        # are given (its vocabulary comes from them)
+        words = written.words(fit, rows) if layer is not None and layer.with_words else None
+        report = report.model_copy(update={"cv": fit.cross_validate(d, l2, cv, seed, ps, words)})
     if as_json:
         _echo_json(report, skipped)
         return

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +25,7 @@ from rolelens.core.evaluate import classification
 from rolelens.core.folds import grouped_folds
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_eval import LabelledBrief
+from rolelens.core.text import words as wordbag
 from rolelens.taxonomy.models.scoping import (
     HYBRID,
     VOLUME_FEATURES,
@@ -32,6 +34,7 @@ from rolelens.taxonomy.models.scoping import (
     ScopingFit,
     ScopingFitProvenance,
     SentenceLayer,
+    WordLayer,
 )
 
 L2_GRID = (0.003, 0.01, 0.03)
@@ -45,6 +48,16 @@ HYBRID_PRIOR_SHARE = 0.6
 # are multiplied by this before fitting, so one L2 penalty suits them and the cue features.
 # Chosen by grouped CV among 5, 10 and 20 on the dev briefs (a fitted number).
 SENTENCE_SCALE = 10.0
+# the word layer: L2 penalty of its fit and how many written briefs must hold a term. Chosen
+# by grouped CV on the dev briefs (l2 among 3e-5, 1e-4 and 3e-4): fitted numbers.
+WORD_L2 = 1e-4
+WORD_MIN_DF = 2
+WORD_METHOD = (
+    "plus a second multinomial logistic layer on TF-IDF weights of words and word pairs "
+    "(vocabulary and idf from the written briefs only), fitted on the same rows at l2 "
+    f"{WORD_L2}; the two layers' points add and are halved before the softmax (the geometric "
+    "mean of their probabilities)"
+)
 METHOD = (
     "multinomial logistic regression on cue activations, volume findings and (semantic) fact "
     "similarities and the mean sentence vector; MAP with a Gaussian prior centred on "
@@ -158,6 +171,89 @@ def hand_prior(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """TF-IDF weights of a design's rows over a vocabulary taken from other texts."""
+
+    terms: list[str]
+    idf: list[float]
+    matrix: Any  # scipy sparse, rows x terms, aligned with the design's rows
+    vocabulary_from: str
+    min_df: int
+
+
+def word_data(
+    rows: Sequence[LabelledBrief],
+    vocabulary_texts: Sequence[str],
+    vocabulary_from: str,
+    min_df: int = WORD_MIN_DF,
+) -> Words:
+    """The rows' word weights over the terms that ``min_df`` of ``vocabulary_texts`` hold
+    (with idf from those texts): labelled briefs add no term of their own."""
+    from scipy import sparse
+
+    df = wordbag.document_frequency(vocabulary_texts)
+    terms = sorted(t for t, c in df.items() if c >= min_df)
+    idf = [round(wordbag.idf(df[t], len(vocabulary_texts)), 4) for t in terms]
+    index = {t: j for j, t in enumerate(terms)}
+    data: list[float] = []
+    cols: list[int] = []
+    ptr = [0]
+    for row in rows:
+        w = wordbag.weights(wordbag.terms(row.text), index, idf)
+        cols += list(w)
+        data += list(w.values())
+        ptr.append(len(cols))
+    matrix = sparse.csr_matrix((data, cols, ptr), shape=(len(rows), len(terms)))
+    return Words(terms, idf, matrix, vocabulary_from, min_df)
+
+
+def word_logits(d: Design, words: Words, k: int, seed: int) -> NDArray[np.float64]:
+    """Out-of-fold word-layer points of each labelled row (folds as ``cross_validate``)."""
+    n = d.scored
+    folds = np.array(grouped_folds(d.groups[:n], k, seed) + [-1] * d.extra)
+    weights = d.weights()
+    out = np.zeros((n, len(d.outcomes)))
+    for f in range(k):
+        test = folds == f
+        if not test.any():
+            continue
+        coef, icpt = fit_softmax(
+            words.matrix[~test], d.y[~test], len(d.outcomes), WORD_L2, weights=weights[~test]
+        )
+        out[test[:n]] = np.asarray(words.matrix[np.where(test)[0]] @ coef.T) + icpt
+    return out
+
+
+def fit_word_layer(d: Design, words: Words) -> WordLayer:
+    """The word layer fitted on every row of the design (labelled and written, weighted)."""
+    return fit_words(d.outcomes, d.y, d.weights(), words)
+
+
+def fit_words(
+    outcomes: Sequence[str], y: NDArray[np.int64], weights: NDArray[np.float64], words: Words
+) -> WordLayer:
+    """The word layer fitted on rows of ``words`` with these labels and row weights."""
+    coef, icpt = fit_softmax(words.matrix, y, len(outcomes), WORD_L2, weights=weights)
+    return WordLayer(
+        vocabulary_from=words.vocabulary_from,
+        min_df=words.min_df,
+        l2=WORD_L2,
+        terms=words.terms,
+        idf=words.idf,
+        intercept={o: round(float(icpt[i]), 4) for i, o in enumerate(outcomes)},
+        coef={o: [round(float(c), 4) for c in coef[i]] for i, o in enumerate(outcomes)},
+    )
+
+
+def word_points(layer: WordLayer, words: Words, n: int) -> NDArray[np.float64]:
+    """The layer's points on the first ``n`` rows of ``words`` (outcomes in layer order)."""
+    coef = np.array(list(layer.coef.values()))
+    icpt = np.array(list(layer.intercept.values()))
+    points: NDArray[np.float64] = np.asarray(words.matrix[:n] @ coef.T, dtype=float) + icpt
+    return points
+
+
 def fit_softmax(
     x: NDArray[np.float64],
     y: NDArray[np.int64],
@@ -172,11 +268,19 @@ def fit_softmax(
     n, d = x.shape
     onehot = np.zeros((n, n_classes))
     onehot[np.arange(n), y] = 1.0
-    xb = np.hstack([x, np.ones((n, 1))])
     w_row = np.ones((n, 1)) if weights is None else np.asarray(weights, dtype=float)[:, None]
     w_row = w_row * (n / float(w_row.sum()))  # mean 1: the penalty means the same at any weight
     # step size from the gradient's Lipschitz bound: softmax curvature <= 1/2
-    lipschitz = 0.5 * float(np.linalg.norm(np.sqrt(w_row) * xb, 2)) ** 2 / n + l2
+    xb: Any
+    if hasattr(x, "tocsr"):  # a scipy sparse matrix (word weights): bound by the Frobenius norm
+        from scipy import sparse
+
+        xb = sparse.hstack([x, np.ones((n, 1))]).tocsr()
+        frobenius = float((np.asarray(xb.multiply(xb).sum(axis=1)) * w_row).sum())
+        lipschitz = 0.5 * frobenius / n + l2
+    else:
+        xb = np.hstack([x, np.ones((n, 1))])
+        lipschitz = 0.5 * float(np.linalg.norm(np.sqrt(w_row) * xb, 2)) ** 2 / n + l2
     lr = 1.0 / lipschitz
     centre = np.zeros((d + 1, n_classes))
     if prior is not None:
@@ -187,11 +291,11 @@ def fit_softmax(
     penalty[-1] = 0.0
     for t in range(steps):
         look = w + (t / (t + 3)) * (w - v)
-        z = xb @ look
+        z = np.asarray(xb @ look)
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        grad = xb.T @ (w_row * (p - onehot)) / n + l2 * penalty * (look - centre)
+        grad = np.asarray(xb.T @ (w_row * (p - onehot))) / n + l2 * penalty * (look - centre)
         v = w
         w = look - lr * grad
     return w[:-1].T.copy(), w[-1].copy()
@@ -226,10 +330,16 @@ def scores(
 
 
 def cross_validated_predictions(
-    d: Design, l2: float, k: int, seed: int, prior_scale: float = 0.0
+    d: Design,
+    l2: float,
+    k: int,
+    seed: int,
+    prior_scale: float = 0.0,
+    plus: NDArray[np.float64] | None = None,
 ) -> list[int]:
     """Each labelled row predicted by a layer fitted on the other folds (grouped by source),
-    the extra rows joining every training fold."""
+    the extra rows joining every training fold; ``plus``: out-of-fold points of a second
+    layer (:func:`word_logits`), added before the choice."""
     n = d.scored
     folds = np.array(grouped_folds(d.groups[:n], k, seed) + [-1] * d.extra)
     weights = d.weights()
@@ -242,15 +352,25 @@ def cross_validated_predictions(
             d.x[~test], d.y[~test], len(d.outcomes), l2, prior_scale * d.prior,
             weights=weights[~test],
         )  # fmt: skip
-        out[test[:n]] = predict(coef, icpt, d.x[test])
+        z = d.x[test] @ coef.T + icpt
+        if plus is not None:
+            z = z + plus[test[:n]]
+        out[test[:n]] = np.argmax(z, axis=1)
     return [int(i) for i in out]
 
 
 def cross_validate(
-    d: Design, l2: float, k: int = 5, seed: int = 0, prior_scale: float = 0.0
+    d: Design,
+    l2: float,
+    k: int = 5,
+    seed: int = 0,
+    prior_scale: float = 0.0,
+    words: Words | None = None,
 ) -> FitScores:
-    """Grouped k-fold cross-validated scores of the layer at one L2 penalty and prior."""
-    pred = cross_validated_predictions(d, l2, k, seed, prior_scale)
+    """Grouped k-fold cross-validated scores of the layer at one L2 penalty and prior (with
+    the word layer refit in each fold beside it, when given)."""
+    plus = word_logits(d, words, k, seed) if words is not None else None
+    pred = cross_validated_predictions(d, l2, k, seed, prior_scale, plus)
     n = d.scored
     return scores(d.outcomes, [int(i) for i in d.y[:n]], pred, d.alternatives[:n])
 
@@ -262,6 +382,7 @@ def choose_l2(
     grid: Sequence[float] = L2_GRID,
     priors: Sequence[float] = PRIOR_GRID,
     repeats: int = CHOICE_REPEATS,
+    words: Words | None = None,
 ) -> tuple[float, float]:
     """(penalty, prior scale) with the best grouped-CV strict accuracy averaged over
     ``repeats`` fold assignments (seeds ``seed``, ``seed + 1``, ...), ties broken by lenient
@@ -271,8 +392,20 @@ def choose_l2(
     much as the grid's steps; averaging over repeats keeps the choice from following one
     split's luck."""
 
+    plus = [word_logits(d, words, k, seed + r) if words else None for r in range(repeats)]
+    gold = [int(i) for i in d.y[: d.scored]]
+    alternatives = d.alternatives[: d.scored]
+
     def mean_scores(l2: float, prior_scale: float) -> tuple[float, float]:
-        runs = [cross_validate(d, l2, k, seed + r, prior_scale) for r in range(repeats)]
+        runs = [
+            scores(
+                d.outcomes,
+                gold,
+                cross_validated_predictions(d, l2, k, seed + r, prior_scale, plus[r]),
+                alternatives,
+            )
+            for r in range(repeats)
+        ]
         return (
             sum(s.strict_accuracy for s in runs) / repeats,
             sum(s.lenient_accuracy for s in runs) / repeats,
@@ -297,13 +430,14 @@ def fit_layer(
     prior_scale: float = 0.0,
     hand_dev: FitScores | None = None,
     extra_files: Sequence[tuple[str, bytes, int]] = (),
+    words: Words | None = None,
 ) -> ScopingFit:
     """Fit the layer on every row, with provenance and grouped-CV scores beside it.
 
     ``extra_files`` names the files of the design's extra rows: (name, bytes, rows)."""
     chosen_by = "given"
     if l2 is None:
-        l2, prior_scale = choose_l2(d, k, seed)
+        l2, prior_scale = choose_l2(d, k, seed, words=words)
         chosen_by = (
             f"grouped {k}-fold CV strict accuracy (mean of {CHOICE_REPEATS} fold seeds from "
             f"{seed}) on the same rows over l2 {list(L2_GRID)} x "
@@ -314,13 +448,16 @@ def fit_layer(
         d.x, d.y, len(d.outcomes), l2, prior_scale * d.prior, weights=d.weights()
     )
     n = d.scored
+    z = d.x[:n] @ coef.T + icpt
+    if words is not None:
+        z = z + word_points(fit_word_layer(d, words), words, n)
     dev = scores(
         d.outcomes,
         [int(i) for i in d.y[:n]],
-        [int(i) for i in predict(coef, icpt, d.x[:n])],
+        [int(i) for i in np.argmax(z, axis=1)],
         d.alternatives[:n],
     )
-    cv = cross_validate(d, l2, k, seed, prior_scale)
+    cv = cross_validate(d, l2, k, seed, prior_scale, words)
     vec = [j for j, f in enumerate(d.features) if f.startswith("vec:")]
     keep = [
         j
@@ -341,6 +478,8 @@ def fit_layer(
         intercept={o: round(float(icpt[i]), 4) for i, o in enumerate(d.outcomes)},
         coef={o: [round(float(coef[i, j]), 4) for j in keep] for i, o in enumerate(d.outcomes)},
         sentences=sentences,
+        with_words=words is not None,
+        temperature=2.0 if words is not None else 1.0,
         provenance=ScopingFitProvenance(
             fitted_on=file_name,
             rows=d.scored,
@@ -356,7 +495,7 @@ def fit_layer(
             ],
             date=date,
             seed=seed,
-            method=METHOD,
+            method=METHOD + ("; " + WORD_METHOD if words is not None else ""),
             l2=l2,
             prior_scale=prior_scale,
             l2_chosen_by=chosen_by,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,7 @@ from rolelens.core.scoping_models import (
 )
 from rolelens.core.scoring import softmax
 from rolelens.core.semantic import SemanticMatcher
-from rolelens.core.text import NegationSinceBreak, collapsed_phrase_regex, fold
+from rolelens.core.text import NegationSinceBreak, collapsed_phrase_regex, fold, words
 from rolelens.core.text.segment import BRIEF, Sentence, clause_end, clause_start, sentences
 from rolelens.errors import EmptyInput, ScopingUnavailable
 from rolelens.taxonomy.models import Taxonomy
@@ -59,6 +60,7 @@ from rolelens.taxonomy.models.scoping import (
     ScopingCues,
     SentenceLayer,
     StepId,
+    WordLayer,
 )
 
 SCOPER_VERSION = "2.0"
@@ -136,6 +138,13 @@ class Scoper:
             layer = None
         self.sentence_layer: SentenceLayer | None = layer
         self.fit = self.fit or self.cues.fit
+        self.words: WordLayer | None = (
+            self.cues.words if self.fit is not None and self.fit.with_words else None
+        )
+        words_layer = self.words
+        self._word_index: dict[str, int] = (
+            {t: j for j, t in enumerate(words_layer.terms)} if words_layer is not None else {}
+        )
         self._fit_index: dict[str, int] = (
             {f: i for i, f in enumerate(self.fit.features)} if self.fit is not None else {}
         )
@@ -191,7 +200,7 @@ class Scoper:
         for shift in shifted.values():
             for role, amount in shift.items():
                 points[role] += amount
-        temperature = 1.0 if self.fit is not None else self.cues.temperature
+        temperature = self.fit.temperature if self.fit is not None else self.cues.temperature
         probs = softmax([points[o] for o in self.outcomes], temperature)
         scores = dict(zip(self.outcomes, probs, strict=True))
         order = sorted(self.outcomes, key=lambda o: (-scores[o], self.outcomes.index(o)))
@@ -340,6 +349,8 @@ class Scoper:
         self._volume(text, folded, trace)
         if self._reader is not None:
             self._reader_signals(text, trace)
+        if self.words is not None:
+            self._word_signals(text, trace)
         if self.semantic is not None:
             self._sentence_signals(text, trace)
         if self.semantic is not None and self.cues.facts:
@@ -388,6 +399,43 @@ class Scoper:
                     label=f"reads as a whole like {lower_first(self._name(lead))} work "
                     "(fitted sentence layer)",
                     quote=Quote(text=sentence.text, start=sentence.start, end=sentence.end),
+                    points=pts,
+                    tags=[],
+                )
+            )
+
+    def _word_signals(self, text: str, trace: _Trace) -> None:
+        """With a fitted word layer, each sentence's points from its words and word pairs
+        (each term's points split evenly over its occurrences), quoted as a signal."""
+        assert self.words is not None
+        layer = self.words
+        found = [t for t in words.terms(text) if t.text in self._word_index]
+        weight = words.weights(found, self._word_index, layer.idf)
+        if not weight:
+            return
+        seen = Counter(t.text for t in found)
+        spans = sentences(text, rule=BRIEF)
+        per: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        names: dict[int, list[str]] = defaultdict(list)
+        starts = [sp.start for sp in spans]
+        for t in found:
+            j = self._word_index[t.text]
+            at = max(0, bisect_right(starts, t.start) - 1)
+            for o, row in layer.coef.items():
+                per[at][o] += row[j] * weight[j] / seen[t.text]
+            names[at].append(t.text)
+        for at, raw in sorted(per.items()):
+            pts = {o: round(p, 3) for o, p in raw.items() if round(p, 3)}
+            if not pts or not spans:
+                continue
+            sp = spans[at]
+            lead = max(pts, key=lambda o: (pts[o], -self._index(o)))
+            trace.signals["outcome"].append(
+                Signal(
+                    cue="words",
+                    label=f"its words read like {lower_first(self._name(lead))} work "
+                    "(fitted word layer)",
+                    quote=Quote(text=sp.text, start=sp.start, end=sp.end),
                     points=pts,
                     tags=[],
                 )
@@ -655,6 +703,9 @@ class Scoper:
     def _points(self, trace: _Trace) -> dict[str, float]:
         if self.fit is not None:
             points = {o: self.fit.intercept.get(o, -20.0) for o in self.outcomes}
+            if self.words is not None:
+                for o in self.outcomes:
+                    points[o] += self.words.intercept.get(o, 0.0)
             for step in self._step_points(trace).values():
                 for role, amount in step.items():
                     points[role] += amount

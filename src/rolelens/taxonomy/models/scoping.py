@@ -395,6 +395,39 @@ class SentenceLayer(_Strict):
         return self
 
 
+class WordLayer(_Strict):
+    """A second linear layer on the brief's words and word pairs (TF-IDF weights).
+
+    Points for an outcome add its ``intercept`` plus the sum over vocabulary terms of weight
+    x the term's TF-IDF weight in the brief (``rolelens.core.text.words``). A term's points
+    split over its occurrences, so every sentence shows the points its words gave. The
+    vocabulary and idf come from the written training briefs only (``vocabulary_from``),
+    never from labelled ones; the weights are fitted beside the main layers, on the same
+    rows, and are the same for both (``fit`` and ``semantic_fit`` say ``with_words``).
+    """
+
+    layer_whole = True  # fitted together: a layered file gives a whole layer
+
+    vocabulary_from: str = Field(description="the texts the terms and their idf come from")
+    min_df: int = Field(ge=1, description="a term is kept when this many of those texts hold it")
+    l2: float = Field(gt=0)
+    terms: list[str] = Field(min_length=1)
+    idf: list[float]
+    intercept: dict[str, float]
+    coef: dict[str, list[float]] = Field(description="outcome -> one weight per term")
+
+    @model_validator(mode="after")
+    def _shapes(self) -> WordLayer:
+        if len(self.idf) != len(self.terms) or len(set(self.terms)) != len(self.terms):
+            raise ValueError("scoping word layer: terms must be unique, one idf each")
+        if set(self.coef) != set(self.intercept):
+            raise ValueError("scoping word layer: coef and intercept name different outcomes")
+        for o, row in self.coef.items():
+            if len(row) != len(self.terms):
+                raise ValueError(f"scoping word layer: {o} has {len(row)} weights")
+        return self
+
+
 class ScopingFit(_Strict):
     """A multinomial logistic layer from brief features to outcomes, fitted on labelled briefs.
 
@@ -411,6 +444,16 @@ class ScopingFit(_Strict):
     coef: dict[str, list[float]] = Field(description="outcome -> one weight per feature")
     sentences: SentenceLayer | None = Field(
         default=None, description="weights on the mean sentence vector (semantic layer on)"
+    )
+    with_words: bool = Field(
+        default=False,
+        description="fitted to add its points to the scoping word layer's (``scoping.words``)",
+    )
+    temperature: float = Field(
+        default=1.0,
+        gt=0,
+        description="points are divided by this before the softmax: 2 with the word layer, so "
+        "the probability is the geometric mean of the two layers' own",
     )
     provenance: ScopingFitProvenance
 
@@ -481,6 +524,10 @@ class ScopingCues(ScoringKnobs):
     semantic_fit: ScopingFit | None = Field(
         default=None, description="the fitted layer with fact similarities (semantic layer on)"
     )
+    words: WordLayer | None = Field(
+        default=None,
+        description="the word layer whose points a fit ``with_words`` adds to its own",
+    )
 
     @model_validator(mode="after")
     def _self_consistent(self) -> ScopingCues:
@@ -503,6 +550,10 @@ class ScopingCues(ScoringKnobs):
         for name, fit in (("fit", self.fit), ("semantic_fit", self.semantic_fit)):
             if fit is None:
                 continue
+            if fit.with_words and self.words is None:
+                raise ValueError(f"scoping.{name} adds to a word layer, but scoping.words is none")
+            if fit.with_words and self.words is not None and set(self.words.coef) != set(fit.coef):
+                raise ValueError(f"scoping.{name} and scoping.words name different outcomes")
             stray = [f for f in fit.features if f not in known]
             if stray:
                 raise ValueError(f"scoping.{name} names unknown features {stray[:5]}")
