@@ -389,20 +389,41 @@ class Scoper:
                 o: round(layer.scale * sum(w * x for w, x in zip(ws, vec, strict=True)) / n, 3)
                 for o, ws in layer.coef.items()
             }
-            pts = {o: p for o, p in pts.items() if p}
-            if not pts:
-                continue
-            lead = max(pts, key=lambda o: (pts[o], -self._index(o)))
-            trace.signals["outcome"].append(
-                Signal(
-                    cue="sentences",
-                    label=f"reads as a whole like {lower_first(self._name(lead))} work "
-                    "(fitted sentence layer)",
-                    quote=Quote(text=sentence.text, start=sentence.start, end=sentence.end),
-                    points=pts,
-                    tags=[],
-                )
+            self._layer_signal(
+                trace, "sentences", "reads as a whole like {} work (fitted sentence layer)",
+                sentence, pts,
+            )  # fmt: skip
+
+    def _layer_signal(
+        self,
+        trace: _Trace,
+        cue: str,
+        label: str,
+        sentence: Sentence,
+        points: dict[str, float],
+        because: dict[str, dict[str, float]] | None = None,
+    ) -> None:
+        """Quote one sentence with the points a fitted layer gave it, naming the outcome it
+        leads to (and, with ``because``, the terms that gave that outcome the most)."""
+        pts = {o: p for o, p in points.items() if p}
+        if not pts:
+            return
+        lead = max(pts, key=lambda o: (pts[o], -self._index(o)))
+        text = label.format(lower_first(self._name(lead)))
+        if because:
+            top = sorted(because, key=lambda t: -because[t].get(lead, 0.0))[:3]
+            top = [t for t in top if because[t].get(lead, 0.0) > 0]
+            if top:
+                text += ": " + ", ".join(f"“{t}”" for t in top)
+        trace.signals["outcome"].append(
+            Signal(
+                cue=cue,
+                label=text,
+                quote=Quote(text=sentence.text, start=sentence.start, end=sentence.end),
+                points=pts,
+                tags=[],
             )
+        )
 
     def _word_signals(self, text: str, trace: _Trace) -> None:
         """With a fitted word layer, each sentence's points from its words and word pairs
@@ -413,33 +434,29 @@ class Scoper:
         weight = words.weights(found, self._word_index, layer.idf)
         if not weight:
             return
-        seen = Counter(t.text for t in found)
         spans = sentences(text, rule=BRIEF)
-        per: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        names: dict[int, list[str]] = defaultdict(list)
+        if not spans:
+            return
+        seen = Counter(t.text for t in found)
         starts = [sp.start for sp in spans]
+        # sentence -> term -> outcome -> points of that term's occurrences in the sentence
+        per: dict[int, dict[str, dict[str, float]]] = defaultdict(dict)
         for t in found:
             j = self._word_index[t.text]
             at = max(0, bisect_right(starts, t.start) - 1)
+            share = weight[j] / seen[t.text]
+            term = per[at].setdefault(t.text, defaultdict(float))
             for o, row in layer.coef.items():
-                per[at][o] += row[j] * weight[j] / seen[t.text]
-            names[at].append(t.text)
-        for at, raw in sorted(per.items()):
-            pts = {o: round(p, 3) for o, p in raw.items() if round(p, 3)}
-            if not pts or not spans:
-                continue
-            sp = spans[at]
-            lead = max(pts, key=lambda o: (pts[o], -self._index(o)))
-            trace.signals["outcome"].append(
-                Signal(
-                    cue="words",
-                    label=f"its words read like {lower_first(self._name(lead))} work "
-                    "(fitted word layer)",
-                    quote=Quote(text=sp.text, start=sp.start, end=sp.end),
-                    points=pts,
-                    tags=[],
-                )
-            )
+                term[o] += row[j] * share
+        for at, by_term in sorted(per.items()):
+            pts: dict[str, float] = defaultdict(float)
+            for contribution in by_term.values():
+                for o, p in contribution.items():
+                    pts[o] += p
+            self._layer_signal(
+                trace, "words", "its words read like {} work (fitted word layer)", spans[at],
+                {o: round(p, 3) for o, p in pts.items()}, by_term,
+            )  # fmt: skip
 
     def _facts_embedded(self) -> list[tuple[Sequence[Any], Sequence[Any]]]:
         """Each fact's (statement and examples, counter-examples) vectors."""

@@ -452,8 +452,8 @@ class ScopingFit(_Strict):
     temperature: float = Field(
         default=1.0,
         gt=0,
-        description="points are divided by this before the softmax: 2 with the word layer, so "
-        "the probability is the geometric mean of the two layers' own",
+        description="points are divided by this before the softmax; fitted on the grouped-CV "
+        "out-of-fold points (least log loss), so that a 0.8 is right about 8 times in 10",
     )
     provenance: ScopingFitProvenance
 
