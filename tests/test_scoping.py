@@ -369,20 +369,23 @@ def _labelled(path: Path) -> list[LabelledBrief]:
 
 def test_scoping_written_briefs_stay_scoped_right(scoper: Scoper) -> None:
     report = evaluate_scoping(scoper, _labelled(WRITTEN))
-    # written for the hand-set cues (issue 3); the fitted layer never saw them, so this is an
-    # out-of-sample check of the fit: measured 0.907 strict, 0.944 lenient, 4 undetermined
+    # written for the hand-set cues (issue 3); the fitted layers never saw them (nor did the
+    # writers of data/train/), so this is an out-of-sample check of the fit: measured with
+    # cues + words 0.963 strict, 0.988 lenient, none undetermined
     assert report.n >= 100
-    assert report.strict_accuracy >= 0.86, [e.id for e in report.errors]
-    assert report.lenient_accuracy >= 0.91
+    assert report.strict_accuracy >= 0.90, [e.id for e in report.errors]
+    assert report.lenient_accuracy >= 0.95
     assert report.undetermined <= 6
 
 
 @pytest.mark.shared
 @needs_shared(GOLD_BRIEFS)
 def test_scoping_cross_validated_guard(scoper: Scoper) -> None:
-    """The fitted layer, refit in grouped 5-fold CV on the dev briefs, stays above a floor a
-    few points under what it measured (cue-only: 0.578 strict, 0.743 lenient, macro-F1 0.554;
-    issue 18). Not a dev-set threshold: every brief is scored by a layer that never saw it."""
+    """The fitted layer, refit in grouped 5-fold CV on the dev briefs (with its written
+    training briefs in every training fold and its word layer refit beside it), stays above a
+    floor a few points under what it measured (cues + words, fold seed 0: 0.722 strict, 0.884
+    lenient, macro-F1 0.715; issue 18). Not a dev-set threshold: every brief is scored by a
+    layer that never saw it."""
     fit = pytest.importorskip("rolelens.core.scoping_fit", reason="fitting needs numpy")
     rows = [
         LabelledBrief(r.id, r.text, r.label, r.alternatives, source_group(url, r.id or ""))
@@ -392,9 +395,9 @@ def test_scoping_cross_validated_guard(scoper: Scoper) -> None:
     layer = scoper.fit
     assert layer is not None and not layer.provenance.semantic  # no embedder: the cue layer
     cv = _shipped_cv(fit, scoper, rows)
-    assert cv.strict_accuracy >= 0.54, cv
-    assert cv.lenient_accuracy >= 0.69, cv
-    assert cv.macro_f1 >= 0.51, cv
+    assert cv.strict_accuracy >= 0.68, cv
+    assert cv.lenient_accuracy >= 0.84, cv
+    assert cv.macro_f1 >= 0.67, cv
     # the shipped layer says what it was fitted on: this very file
     assert layer.provenance.rows == len(rows)
     assert layer.provenance.sha256 == hashlib.sha256(GOLD_BRIEFS.read_bytes()).hexdigest()
@@ -404,9 +407,10 @@ def test_scoping_cross_validated_guard(scoper: Scoper) -> None:
 @pytest.mark.shared
 @needs_shared(GOLD_BRIEFS)
 def test_scoping_semantic_layer_cross_validated_guard(taxonomy: Taxonomy) -> None:
-    """The semantic fit (cues, facts and the mean sentence vector of the bundled MiniLM),
-    refit in grouped 5-fold CV on the dev briefs, stays above a floor a few points under what
-    it measured (issue 18, see docs/scoper_model_card.md), and well above the cue-only layer."""
+    """The semantic fit (cues, facts, the mean sentence vector of the bundled MiniLM and the
+    word layer), refit in grouped 5-fold CV on the dev briefs with its written training briefs,
+    stays above a floor a few points under what it measured (fold seed 0: 0.743 strict, 0.887
+    lenient, macro-F1 0.728; issue 18, see docs/scoper_model_card.md)."""
     fit = pytest.importorskip("rolelens.core.scoping_fit", reason="fitting needs numpy")
     emb = pytest.importorskip("rolelens.backends.embeddings")
     try:
@@ -423,9 +427,9 @@ def test_scoping_semantic_layer_cross_validated_guard(taxonomy: Taxonomy) -> Non
     ]
     cv = _shipped_cv(fit, scoper, rows)
     p = layer.provenance
-    assert cv.strict_accuracy >= 0.62, cv
-    assert cv.lenient_accuracy >= 0.76, cv
-    assert cv.macro_f1 >= 0.60, cv
+    assert cv.strict_accuracy >= 0.70, cv
+    assert cv.lenient_accuracy >= 0.85, cv
+    assert cv.macro_f1 >= 0.69, cv
     assert p.rows == len(rows)
     assert p.sha256 == hashlib.sha256(GOLD_BRIEFS.read_bytes()).hexdigest()
     assert abs(p.cv.strict_accuracy - cv.strict_accuracy) < 0.02

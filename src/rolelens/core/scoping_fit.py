@@ -210,6 +210,15 @@ def word_data(
 
 def word_logits(d: Design, words: Words, k: int, seed: int) -> NDArray[np.float64]:
     """Out-of-fold word-layer points of each labelled row (folds as ``cross_validate``)."""
+    return _out_of_fold(d, words.matrix, WORD_L2, None, k, seed)
+
+
+def _out_of_fold(
+    d: Design, x: Any, l2: float, prior: NDArray[np.float64] | None, k: int, seed: int
+) -> NDArray[np.float64]:
+    """Each labelled row's points from a softmax layer on ``x`` (the design's features or
+    its rows' word weights) fitted on the other folds, grouped by source; the extra rows join
+    every training fold."""
     n = d.scored
     folds = np.array(grouped_folds(d.groups[:n], k, seed) + [-1] * d.extra)
     weights = d.weights()
@@ -218,10 +227,11 @@ def word_logits(d: Design, words: Words, k: int, seed: int) -> NDArray[np.float6
         test = folds == f
         if not test.any():
             continue
+        train = np.where(~test)[0]
         coef, icpt = fit_softmax(
-            words.matrix[~test], d.y[~test], len(d.outcomes), WORD_L2, weights=weights[~test]
+            x[train], d.y[train], len(d.outcomes), l2, prior, weights=weights[train]
         )
-        out[test[:n]] = np.asarray(words.matrix[np.where(test)[0]] @ coef.T) + icpt
+        out[test[:n]] = np.asarray(x[np.where(test)[0]] @ coef.T) + icpt
     return out
 
 
@@ -340,19 +350,7 @@ def cross_validated_points(
     """Each labelled row's points from a layer fitted on the other folds (grouped by source),
     the extra rows joining every training fold; ``plus``: out-of-fold points of a second
     layer (:func:`word_logits`), added to them."""
-    n = d.scored
-    folds = np.array(grouped_folds(d.groups[:n], k, seed) + [-1] * d.extra)
-    weights = d.weights()
-    out = np.zeros((n, len(d.outcomes)))
-    for f in range(k):
-        test = folds == f
-        if not test.any():
-            continue
-        coef, icpt = fit_softmax(
-            d.x[~test], d.y[~test], len(d.outcomes), l2, prior_scale * d.prior,
-            weights=weights[~test],
-        )  # fmt: skip
-        out[test[:n]] = d.x[test] @ coef.T + icpt
+    out = _out_of_fold(d, d.x, l2, prior_scale * d.prior, k, seed)
     return out + plus if plus is not None else out
 
 

@@ -767,7 +767,11 @@ class Scoper:
             said = trace.volume is not None or bool(
                 trace.tags.get("labelled") or trace.tags.get("little_data")
             )
-            found = bool(signals) or (sid == "volume" and said)
+            # the whole-text layers (sentences, words) weigh every brief: a step has found
+            # something only when a cue, a fact or a volume answered its question
+            found = any(g.cue not in WHOLE_TEXT_LAYERS for g in signals) or (
+                sid == "volume" and said
+            )
             if sid == "volume":
                 finding = self._volume_finding(trace, text)
             elif signals:
@@ -942,6 +946,10 @@ class Scoper:
 
     def _ai_hire(self, outcome: str) -> bool:
         return is_ai_hire(self.taxonomy, outcome)
+
+
+# signals of the fitted layers that read the whole brief, not one fact
+WHOLE_TEXT_LAYERS = frozenset({"sentences", "words"})
 
 
 def _holds(cond: Condition, tags: set[str]) -> bool:
