@@ -163,8 +163,11 @@ def scope(
     layers: dict[str, ScopingFit] = {}
     penalty = (l2, prior_scale)
     run = (written, word_data, file, raw, today, seed, folds, penalty, hand)
+    how = "at the given L2" if l2 is not None else "choosing L2 and prior by grouped CV"
+    typer.echo(f"fitting the cue-only layer ({how}) ...", err=True)
     layers["fit"] = _fit(fit, plain, rows, *run)
     if semantic == "on":
+        typer.echo(f"fitting the semantic layer ({how}; the slower one) ...", err=True)
         layers["semantic_fit"] = _fit(
             fit, Scoper(tax, semantic=semantic_matcher(tax, "on")), rows, *run
         )
