@@ -354,17 +354,8 @@ def cross_validated_points(
     return out + plus if plus is not None else out
 
 
-def cross_validated_predictions(
-    d: Design,
-    l2: float,
-    k: int,
-    seed: int,
-    prior_scale: float = 0.0,
-    plus: NDArray[np.float64] | None = None,
-) -> list[int]:
-    """Each labelled row's outcome by :func:`cross_validated_points`."""
-    z = cross_validated_points(d, l2, k, seed, prior_scale, plus)
-    return [int(i) for i in np.argmax(z, axis=1)]
+def _argmax(points: NDArray[np.float64]) -> list[int]:
+    return [int(i) for i in np.argmax(points, axis=1)]
 
 
 def fit_temperature(points: NDArray[np.float64], y: NDArray[np.int64]) -> float:
@@ -391,10 +382,7 @@ def cross_validate(
 ) -> FitScores:
     """Grouped k-fold cross-validated scores of the layer at one L2 penalty and prior (with
     the word layer refit in each fold beside it, when given)."""
-    plus = word_logits(d, words, k, seed) if words is not None else None
-    pred = cross_validated_predictions(d, l2, k, seed, prior_scale, plus)
-    n = d.scored
-    return scores(d.outcomes, [int(i) for i in d.y[:n]], pred, d.alternatives[:n])
+    return cross_validate_with_temperature(d, l2, k, seed, prior_scale, words)[0]
 
 
 def cross_validate_with_temperature(
@@ -410,8 +398,7 @@ def cross_validate_with_temperature(
     z = cross_validated_points(d, l2, k, seed, prior_scale, plus)
     n = d.scored
     gold = [int(i) for i in d.y[:n]]
-    pred = [int(i) for i in np.argmax(z, axis=1)]
-    return scores(d.outcomes, gold, pred, d.alternatives[:n]), fit_temperature(z, d.y[:n])
+    return scores(d.outcomes, gold, _argmax(z), d.alternatives[:n]), fit_temperature(z, d.y[:n])
 
 
 def choose_l2(
@@ -440,7 +427,7 @@ def choose_l2(
             scores(
                 d.outcomes,
                 gold,
-                cross_validated_predictions(d, l2, k, seed + r, prior_scale, plus[r]),
+                _argmax(cross_validated_points(d, l2, k, seed + r, prior_scale, plus[r])),
                 alternatives,
             )
             for r in range(repeats)
