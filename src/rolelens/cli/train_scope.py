@@ -157,12 +157,20 @@ def scope(
     if words == "on" and not written.rows:
         typer.echo("no --extra briefs: no word layer (its vocabulary comes from them)", err=True)
     word_data = written.words(fit, rows) if words == "on" else None
+    # fitted once, here: the same rows and weights for either layer
+    word_layer = None
+    if word_data is not None:
+        labels = [plain.outcomes.index(r.label) for r in [*rows, *written.rows]]
+        weights = [1.0] * len(rows) + [extra_weight] * len(written.rows)
+        word_layer = fit.fit_words(
+            plain.outcomes, fit.np.array(labels), fit.np.array(weights), word_data
+        )
     raw = file.read_bytes()
     today = dt.date.today().isoformat()
     hand = _hand_scores(tax, rows)
     layers: dict[str, ScopingFit] = {}
     penalty = (l2, prior_scale)
-    run = (written, word_data, file, raw, today, seed, folds, penalty, hand)
+    run = (written, (word_data, word_layer), file, raw, today, seed, folds, penalty, hand)
     how = "at the given L2" if l2 is not None else "choosing L2 and prior by grouped CV"
     typer.echo(f"fitting the cue-only layer ({how}) ...", err=True)
     layers["fit"] = _fit(fit, plain, rows, *run)
@@ -188,12 +196,7 @@ def scope(
         if lines:
             typer.echo(f"{name}: {len(lines)} line(s) skipped as unreadable", err=True)
     dumped = {k: v.model_dump(mode="json") for k, v in layers.items()}
-    if word_data is not None:  # fitted once: the same rows and weights for either layer
-        labels = [plain.outcomes.index(r.label) for r in [*rows, *written.rows]]
-        weights = [1.0] * len(rows) + [extra_weight] * len(written.rows)
-        word_layer = fit.fit_words(
-            plain.outcomes, fit.np.array(labels), fit.np.array(weights), word_data
-        )
+    if word_layer is not None:
         dumped["words"] = word_layer.model_dump(mode="json")
         typer.echo(
             f"words: a layer of {len(word_layer.terms)} terms from {word_layer.vocabulary_from}"
@@ -264,7 +267,8 @@ class Written:
 
 
 def _fit(
-    fit: Any, scoper: Scoper, rows: list[LabelledBrief], written: Written, words: Any,
+    fit: Any, scoper: Scoper, rows: list[LabelledBrief], written: Written,
+    words: tuple[Any, Any],
     file: Path, raw: bytes, today: str, seed: int, folds: int,
     penalty: tuple[float | None, float], hand: Any,
 ) -> ScopingFit:  # fmt: skip
@@ -272,6 +276,7 @@ def _fit(
     l2, prior_scale = penalty
     layer: ScopingFit = fit.fit_layer(
         d, file_name=file.name, file_bytes=raw, date=today, seed=seed, k=folds, l2=l2,
-        prior_scale=prior_scale, hand_dev=hand, extra_files=written.files, words=words,
+        prior_scale=prior_scale, hand_dev=hand, extra_files=written.files, words=words[0],
+        word_layer=words[1],
     )  # fmt: skip
     return layer

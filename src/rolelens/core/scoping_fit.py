@@ -382,23 +382,21 @@ def cross_validate(
 ) -> FitScores:
     """Grouped k-fold cross-validated scores of the layer at one L2 penalty and prior (with
     the word layer refit in each fold beside it, when given)."""
-    return cross_validate_with_temperature(d, l2, k, seed, prior_scale, words)[0]
+    return _scored(d, _with_words_cv(d, l2, k, seed, prior_scale, words))
 
 
-def cross_validate_with_temperature(
-    d: Design,
-    l2: float,
-    k: int = 5,
-    seed: int = 0,
-    prior_scale: float = 0.0,
-    words: Words | None = None,
-) -> tuple[FitScores, float]:
-    """:func:`cross_validate`, and the temperature fitted on the same out-of-fold points."""
+def _with_words_cv(
+    d: Design, l2: float, k: int, seed: int, prior_scale: float, words: Words | None
+) -> NDArray[np.float64]:
+    """Out-of-fold points of the layer, plus the word layer's when given."""
     plus = word_logits(d, words, k, seed) if words is not None else None
-    z = cross_validated_points(d, l2, k, seed, prior_scale, plus)
+    return cross_validated_points(d, l2, k, seed, prior_scale, plus)
+
+
+def _scored(d: Design, points: NDArray[np.float64]) -> FitScores:
+    """Scores of the labelled rows read by their highest points."""
     n = d.scored
-    gold = [int(i) for i in d.y[:n]]
-    return scores(d.outcomes, gold, _argmax(z), d.alternatives[:n]), fit_temperature(z, d.y[:n])
+    return scores(d.outcomes, [int(i) for i in d.y[:n]], _argmax(points), d.alternatives[:n])
 
 
 def choose_l2(
@@ -457,10 +455,12 @@ def fit_layer(
     hand_dev: FitScores | None = None,
     extra_files: Sequence[tuple[str, bytes, int]] = (),
     words: Words | None = None,
+    word_layer: WordLayer | None = None,
 ) -> ScopingFit:
     """Fit the layer on every row, with provenance and grouped-CV scores beside it.
 
-    ``extra_files`` names the files of the design's extra rows: (name, bytes, rows)."""
+    ``extra_files`` names the files of the design's extra rows: (name, bytes, rows);
+    ``word_layer``: the word layer already fitted on ``words`` (fitted here when not given)."""
     chosen_by = "given"
     if l2 is None:
         l2, prior_scale = choose_l2(d, k, seed, words=words)
@@ -473,17 +473,12 @@ def fit_layer(
     coef, icpt = fit_softmax(
         d.x, d.y, len(d.outcomes), l2, prior_scale * d.prior, weights=d.weights()
     )
-    n = d.scored
-    z = d.x[:n] @ coef.T + icpt
+    z = d.x[: d.scored] @ coef.T + icpt
     if words is not None:
-        z = z + word_points(fit_word_layer(d, words), words, n)
-    dev = scores(
-        d.outcomes,
-        [int(i) for i in d.y[:n]],
-        [int(i) for i in np.argmax(z, axis=1)],
-        d.alternatives[:n],
-    )
-    cv, temperature = cross_validate_with_temperature(d, l2, k, seed, prior_scale, words)
+        z = z + word_points(word_layer or fit_word_layer(d, words), words, d.scored)
+    dev = _scored(d, z)
+    oof = _with_words_cv(d, l2, k, seed, prior_scale, words)
+    cv, temperature = _scored(d, oof), fit_temperature(oof, d.y[: d.scored])
     vec = [j for j, f in enumerate(d.features) if f.startswith("vec:")]
     keep = [
         j
