@@ -40,6 +40,7 @@ def write_labelled(tmp_path: Path) -> Path:
                     "title_role": title_role,
                     "mismatch": False,
                     "hybrid": stem == "hybrid_applied_ml",
+                    **({"confidence": "high"} if stem != "agent_platform" else {}),
                 }
             )
         )
@@ -62,6 +63,30 @@ def test_eval_metrics_on_a_known_confusion() -> None:
     assert c.ece == 0.0 and c.brier == 0.0
 
 
+def test_eval_scores_each_labeller_confidence_apart(reader: PostingReader) -> None:
+    rows = [
+        parse_row(json.dumps({"id": str(i), "title": t, "description": d, "label": g, **c}))
+        for i, (t, d, g, c) in enumerate(
+            [
+                ("ML Engineer", "Train and evaluate PyTorch models.", "ml_engineer", {}),
+                ("Data Engineer", "Build dbt models and Airflow pipelines.", "data_engineer_bi",
+                 {"confidence": "low"}),
+                ("Data Engineer", "Build dbt models and Airflow pipelines.", "ml_engineer",
+                 {"confidence": "low", "acceptable_alternatives": ["data_engineer_bi"]}),
+                ("ML Engineer", "Train and evaluate PyTorch models.", "ml_engineer",
+                 {"confidence": "high"}),
+            ]
+        )
+    ]  # fmt: skip
+    report = evaluate_postings(reader, rows)
+    got = [(s.confidence, s.n, s.accuracy, s.lenient_accuracy) for s in report.by_confidence]
+    assert got == [("high", 1, 1.0, 1.0), ("low", 2, 0.5, 1.0), ("not given", 1, 1.0, 1.0)]
+    # no row gives a confidence: no slices, rather than one slice equal to the whole
+    row = {"id": "x", "title": "ML Engineer", "description": "Train PyTorch models."}
+    plain = [parse_row(json.dumps({**row, "label": "ml_engineer"}))]
+    assert evaluate_postings(reader, plain).by_confidence == []
+
+
 def test_eval_postings_cli_reports_work_and_title_baseline(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "postings", str(write_labelled(tmp_path)), "--json"])
     assert result.exit_code == 0, result.output
@@ -70,6 +95,12 @@ def test_eval_postings_cli_reports_work_and_title_baseline(tmp_path: Path) -> No
     assert out["work"]["accuracy"] == 1.0
     assert out["title_only"]["n"] == 5
     assert out["hybrid"]["true_positive"] == 1
+    # one row gives no labeller confidence: it is a slice of its own, shown last
+    assert [(s["confidence"], s["n"]) for s in out["by_confidence"]] == [
+        ("high", 4),
+        ("not given", 1),
+    ]
+    assert out["by_confidence"][0]["accuracy"] == 1.0
     assert out["skipped"] == [
         {
             "line": 6,
@@ -88,6 +119,7 @@ def test_eval_postings_cli_prints_tables(tmp_path: Path) -> None:
         "mismatch",
         "confusion",
         "1 row(s) skipped",
+        "labeller confidence",
     ):
         assert words in result.output
 

@@ -125,6 +125,13 @@ def _print_postings(
             f"{b.low:.1f}–{b.high:.1f}", str(b.n), f"{b.confidence:.3f}", f"{b.accuracy:.3f}"
         )
     console.print(reliability)
+    if report.by_confidence:
+        slices = Table("labeller confidence", "postings", "accuracy", "lenient acc.")
+        for sl in report.by_confidence:
+            slices.add_row(
+                sl.confidence, str(sl.n), f"{sl.accuracy:.3f}", f"{sl.lenient_accuracy:.3f}"
+            )
+        console.print(slices)
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) skipped as unreadable[/]")
     if errors:

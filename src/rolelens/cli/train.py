@@ -130,6 +130,21 @@ def _f1(role: str, evaluation: PostingsEvaluation) -> float:
     return evaluation.work.per_role[role].f1
 
 
+def _confidences(evaluations: list[PostingsEvaluation]) -> list[str]:
+    """The labeller confidences any of the evaluations reports, in the order first seen."""
+    seen: list[str] = []
+    for e in evaluations:
+        seen += [s.confidence for s in e.by_confidence if s.confidence not in seen]
+    return seen
+
+
+def _slice_accuracy(evaluation: PostingsEvaluation, confidence: str) -> str:
+    for s in evaluation.by_confidence:
+        if s.confidence == confidence:
+            return f"{s.accuracy:.3f} ({s.n})"
+    return "–"
+
+
 def print_comparison(trained: Trained, console: Console) -> None:
     """Hand-set vs fitted, cross-validated (and on the held-out file), as one table."""
     from rich.table import Table
@@ -163,4 +178,9 @@ def print_comparison(trained: Trained, console: Console) -> None:
     ]
     for name, get in rows:
         table.add_row(name, *(f"{get(e):.3f}" for _, e in cols))
+    for confidence in _confidences([e for _, e in cols]):
+        table.add_row(
+            f"accuracy, labeller confidence {confidence}",
+            *(_slice_accuracy(e, confidence) for _, e in cols),
+        )
     console.print(table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from rolelens.core.evaluate import (
     Calibration,
@@ -48,6 +48,24 @@ class ReadError(BaseModel):
     confidence: float
 
 
+class SliceScore(BaseModel):
+    """Accuracy on the labelled rows that share one labeller confidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confidence: str = Field(
+        description="the rows' `confidence` (high, medium, low), or 'not given'"
+    )
+    n: int
+    accuracy: float
+    lenient_accuracy: float
+
+
+# the order slices are shown in; any other value follows, then rows that give none
+_CONFIDENCE_ORDER = ("high", "medium", "low")
+NO_CONFIDENCE = "not given"
+
+
 class PostingsEvaluation(BaseModel):
     """Everything ``rolelens eval postings`` reports."""
 
@@ -64,6 +82,12 @@ class PostingsEvaluation(BaseModel):
     hybrid: FlagReport
     calibration: Calibration
     errors: list[ReadError]
+    by_confidence: list[SliceScore] = Field(
+        default=[],
+        description="accuracy by the labeller's confidence in each row (empty when no row "
+        "gives one): a label read as low confidence is one a second reader often reads "
+        "differently, so the rows a labeller was sure of say most about the reader",
+    )
 
 
 def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEvaluation:
@@ -107,14 +131,18 @@ def score_postings(
     hybrid_pred: list[bool] = []
     dists: list[dict[str, float]] = []
     errors: list[ReadError] = []
+    slices: dict[str, list[tuple[bool, bool]]] = {}  # confidence -> (right, lenient right)
     for row, reading in zip(rows, readings, strict=True):
         label = str(row.extra["label"])
         gold.append(label)
         predicted.append(reading.role)
         dists.append(reading.scores)
         alternatives = row.extra.get("acceptable_alternatives") or []
-        if reading.role == label or reading.role in alternatives:
-            lenient += 1
+        right = reading.role == label or reading.role in alternatives
+        lenient += right
+        confidence = row.extra.get("confidence")
+        key = confidence if isinstance(confidence, str) and confidence else NO_CONFIDENCE
+        slices.setdefault(key, []).append((reading.role == label, right))
         if reading.role != label:
             errors.append(
                 ReadError(
@@ -147,4 +175,23 @@ def score_postings(
         hybrid=flag(hybrid_gold, hybrid_pred),
         calibration=calibration(gold, dists),
         errors=errors,
+        by_confidence=_by_confidence(slices),
     )
+
+
+def _by_confidence(slices: dict[str, list[tuple[bool, bool]]]) -> list[SliceScore]:
+    """One score per labeller confidence, in a fixed order; none when no row gives one."""
+    if set(slices) <= {NO_CONFIDENCE}:
+        return []
+    known = [c for c in _CONFIDENCE_ORDER if c in slices]
+    others = sorted(c for c in slices if c not in _CONFIDENCE_ORDER and c != NO_CONFIDENCE)
+    order = [*known, *others, *([NO_CONFIDENCE] if NO_CONFIDENCE in slices else [])]
+    return [
+        SliceScore(
+            confidence=c,
+            n=len(slices[c]),
+            accuracy=round(sum(r for r, _ in slices[c]) / len(slices[c]), 4),
+            lenient_accuracy=round(sum(r for _, r in slices[c]) / len(slices[c]), 4),
+        )
+        for c in order
+    ]
