@@ -128,6 +128,7 @@ def test_scoping_eval_cv_and_train_refit_on_a_small_file(tmp_path: Path) -> None
     )  # fmt: skip
     assert out.exit_code == 0, out.output
     assert "grouped 3-fold CV strict" in out.output
+    assert "features of 80 / 80 briefs" in out.stderr  # a long refit says how far it has got
     doc = yaml.safe_load(refit.read_text(encoding="utf-8"))
     assert doc["scoping"]["fit"]["provenance"]["rows"] == 80
     assert set(doc["scoping"]) == {"fit"}  # a patch of the layer only: no copy of the cues
@@ -188,6 +189,13 @@ def test_scoping_fit_prior_is_the_hand_set_weights_and_fitting_is_repeatable(
     a = fit.fit_softmax(d.x, d.y, len(d.outcomes), 0.01, d.prior, steps=300)
     b = fit.fit_softmax(d.x, d.y, len(d.outcomes), 0.01, d.prior, steps=300)
     assert (a[0] == b[0]).all() and (a[1] == b[1]).all()  # deterministic: no random start
+    heard: list[str] = []
+    l2, prior = fit.choose_l2(d, 2, 0, grid=(0.01, 0.03), priors=(0.0,), repeats=1,
+                              progress=heard.append)  # fmt: skip
+    assert (l2, prior) in {(0.01, 0.0), (0.03, 0.0)}
+    # one line per grid point, saying its CV: a half-hour refit is not silent
+    assert [h.split(":")[0] for h in heard] == ["penalty 1 / 2", "penalty 2 / 2"]
+    assert all("CV strict" in h for h in heard)
 
 
 def test_scoping_markdown_quotes_stay_on_one_line_without_heading_marks(scoper: Scoper) -> None:

@@ -266,17 +266,22 @@ class Written:
         return fit.word_data([*rows, *self.rows], [r.text for r in self.rows], names)
 
 
+def _progress(line: str) -> None:
+    """A long refit says how far it has got (on stderr, so --out to stdout stays clean)."""
+    typer.echo(f"  {line}", err=True)
+
+
 def _fit(
     fit: Any, scoper: Scoper, rows: list[LabelledBrief], written: Written,
     words: tuple[Any, Any],
     file: Path, raw: bytes, today: str, seed: int, folds: int,
     penalty: tuple[float | None, float], hand: Any,
 ) -> ScopingFit:  # fmt: skip
-    d = fit.design(scoper, rows, written.rows, written.weight)
+    d = fit.design(scoper, rows, written.rows, written.weight, progress=_progress)
     l2, prior_scale = penalty
     layer: ScopingFit = fit.fit_layer(
         d, file_name=file.name, file_bytes=raw, date=today, seed=seed, k=folds, l2=l2,
         prior_scale=prior_scale, hand_dev=hand, extra_files=written.files, words=words[0],
-        word_layer=words[1],
+        word_layer=words[1], progress=_progress,
     )  # fmt: skip
     return layer

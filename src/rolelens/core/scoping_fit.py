@@ -14,7 +14,7 @@ Pure: rows in, numbers out.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,8 @@ from rolelens.taxonomy.models.scoping import (
 L2_GRID = (0.003, 0.01, 0.03)
 PRIOR_GRID = (0.0, 0.5, 1.0)
 CHOICE_REPEATS = 3  # fold assignments the penalty and prior are chosen over
+PROGRESS_EVERY = 100  # briefs between two progress notes while the design is built
+Progress = Callable[[str], None]  # hears a line on how far a long fit has got
 # hybrid has no hand weights of its own (a rule scored it from both sides): its prior is this
 # share of the model-building plus the LLM-integration priors, so it leads where both sides do.
 # Chosen by grouped CV between 0.5 and 0.6 on the dev briefs (a fitted number).
@@ -110,11 +112,12 @@ def design(
     rows: Sequence[LabelledBrief],
     extra: Sequence[LabelledBrief] = (),
     extra_weight: float = 1.0,
+    progress: Progress | None = None,
 ) -> Design:
     """Feature values of each brief (the scoper's fit, if any, plays no part in them).
 
     ``extra`` rows (written briefs) follow the labelled ones: they join every training fold
-    at ``extra_weight`` and are never scored."""
+    at ``extra_weight`` and are never scored. ``progress`` hears how far it has got."""
     if extra and not 0.0 < extra_weight <= 1.0:
         raise ValueError(f"extra_weight must be in (0, 1], not {extra_weight}")
     rows = [*rows, *extra]
@@ -126,6 +129,8 @@ def design(
         for name, value in scoper.features(row.text).items():
             if name in index:
                 x[r, index[name]] = value * (SENTENCE_SCALE if name.startswith("vec:") else 1.0)
+        if progress is not None and ((r + 1) % PROGRESS_EVERY == 0 or r + 1 == len(rows)):
+            progress(f"features of {r + 1} / {len(rows)} briefs")
     y = np.array([outcomes.index(row.label) for row in rows], dtype=np.int64)
     groups = [row.group or (row.id or str(i)) for i, row in enumerate(rows)]
     prior = hand_prior(scoper, names, outcomes)
@@ -407,6 +412,7 @@ def choose_l2(
     priors: Sequence[float] = PRIOR_GRID,
     repeats: int = CHOICE_REPEATS,
     words: Words | None = None,
+    progress: Progress | None = None,
 ) -> tuple[float, float]:
     """(penalty, prior scale) with the best grouped-CV strict accuracy averaged over
     ``repeats`` fold assignments (seeds ``seed``, ``seed + 1``, ...), ties broken by lenient
@@ -420,7 +426,10 @@ def choose_l2(
     gold = [int(i) for i in d.y[: d.scored]]
     alternatives = d.alternatives[: d.scored]
 
+    tried = 0
+
     def mean_scores(l2: float, prior_scale: float) -> tuple[float, float]:
+        nonlocal tried
         runs = [
             scores(
                 d.outcomes,
@@ -430,10 +439,15 @@ def choose_l2(
             )
             for r in range(repeats)
         ]
-        return (
-            sum(s.strict_accuracy for s in runs) / repeats,
-            sum(s.lenient_accuracy for s in runs) / repeats,
-        )
+        strict = sum(s.strict_accuracy for s in runs) / repeats
+        lenient = sum(s.lenient_accuracy for s in runs) / repeats
+        tried += 1
+        if progress is not None:
+            progress(
+                f"penalty {tried} / {len(grid) * len(priors)}: l2 {l2}, prior scale "
+                f"{prior_scale}: CV strict {strict:.3f}, lenient {lenient:.3f}"
+            )
+        return strict, lenient
 
     best = max(
         ((l2, ps) for l2 in grid for ps in priors),
@@ -456,6 +470,7 @@ def fit_layer(
     extra_files: Sequence[tuple[str, bytes, int]] = (),
     words: Words | None = None,
     word_layer: WordLayer | None = None,
+    progress: Progress | None = None,
 ) -> ScopingFit:
     """Fit the layer on every row, with provenance and grouped-CV scores beside it.
 
@@ -463,7 +478,7 @@ def fit_layer(
     ``word_layer``: the word layer already fitted on ``words`` (fitted here when not given)."""
     chosen_by = "given"
     if l2 is None:
-        l2, prior_scale = choose_l2(d, k, seed, words=words)
+        l2, prior_scale = choose_l2(d, k, seed, words=words, progress=progress)
         chosen_by = (
             f"grouped {k}-fold CV strict accuracy (mean of {CHOICE_REPEATS} fold seeds from "
             f"{seed}) on the same rows over l2 {list(L2_GRID)} x "

@@ -285,7 +285,9 @@ class Scoper:
         )
 
     # -- reading the brief --------------------------------------------------------------
-    def _trace(self, text: str, folded: str) -> _Trace:
+    def _trace(self, text: str, folded: str, words: bool = True) -> _Trace:
+        """Every signal of the brief (``words``: also the word layer's, which a fit's
+        design does not use)."""
         trace = _Trace()
         by_cue: dict[int, list[list[tuple[int, int]]]] = {}
         distinct: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
@@ -349,7 +351,7 @@ class Scoper:
         self._volume(text, folded, trace)
         if self._reader is not None:
             self._reader_signals(text, trace)
-        if self.words is not None:
+        if words and self.words is not None:
             self._word_signals(text, trace)
         if self.semantic is not None:
             self._sentence_signals(text, trace)
@@ -552,7 +554,7 @@ class Scoper:
     def features(self, text: str) -> dict[str, float]:
         """The brief's feature values (cue activations, volume findings): what the fit weighs."""
         folded = fold(text)
-        return self._features(self._trace(text, folded))
+        return self._features(self._trace(text, folded, words=False))
 
     def _features(self, trace: _Trace) -> dict[str, float]:
         out = {f"cue:{c}": round(a, 4) for c, a in trace.activation.items() if a}
