@@ -345,3 +345,39 @@ def test_reader_memos_give_the_same_reading(reader: PostingReader) -> None:
         == again
         == [fresh.read(t, title="AI Engineer", company="Acme").model_dump() for t in texts]
     )
+
+
+def test_reader_first_duties_count_lead_weight_times(toy_taxonomy: Taxonomy) -> None:
+    """The first ``lead_mentions`` mentions of the responsibilities section are the lead
+    duties: marked, and counted ``lead_weight`` times; later ones, other sections and negated
+    mentions are not."""
+    text = (
+        "## Responsibilities\n"
+        "- Train models in PyTorch.\n"
+        "- No RAG work here.\n"
+        "- Build AI agents with React front ends.\n"
+        "- Ship C++ services.\n"
+        "## Requirements\n"
+        "- PyTorch and golang.\n"
+    )
+
+    def reader(weight: float, count: int, skips: tuple[str, ...] = ()) -> PostingReader:
+        scoring = toy_taxonomy.scoring.model_copy(
+            update={"lead_weight": weight, "lead_mentions": count, "lead_skips": list(skips)}
+        )
+        return PostingReader(toy_taxonomy.model_copy(update={"scoring": scoring}))
+
+    plain = reader(1.0, 0).read(text).evidence
+    marked = reader(1.0, 3).read(text).evidence
+    lead = reader(2.0, 3).read(text).evidence
+    assert [e.item for e in plain] == [e.item for e in lead]
+    leads = [e.item for e in lead if e.lead]
+    assert leads == ["train_models", "pytorch", "ai_agents"]  # 'RAG' is negated: no lead
+    assert [e.lead for e in marked] == [e.lead for e in lead]  # marked at any weight
+    for a, b in zip(plain, lead, strict=True):
+        assert b.factor == pytest.approx(a.factor * (2.0 if b.lead else 1.0), abs=1e-3)
+    assert not any(e.lead for e in plain)
+    assert "a lead duty" in next(e for e in lead if e.lead).place()
+    # a kind the taxonomy calls context is never a lead, and leaves its place to the next
+    skipping = reader(2.0, 3, ("framework",)).read(text).evidence
+    assert [e.item for e in skipping if e.lead] == ["train_models", "ai_agents", "cpp"]

@@ -160,9 +160,16 @@ def test_train_temperature_calibrates_overconfident_points() -> None:
 
 # -- features ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("stem", sorted(p.stem for p in (HERE / "data" / "postings").glob("*.md")))
-def test_train_features_reproduce_the_readers_points(hand: Taxonomy, stem: str) -> None:
+@pytest.mark.parametrize("numbers", ["hand-set", "fitted"])
+def test_train_features_reproduce_the_readers_points(
+    hand: Taxonomy, stem: str, numbers: str
+) -> None:
     """Mentions recovered from a reading, re-weighed by the fitter, give the reader's points:
-    what is fitted is what the reader computes."""
+    what is fitted is what the reader computes (with the fitted numbers too, whose lead
+    duties count more)."""
+    if numbers == "fitted":
+        hand = load_taxonomy()
+        assert hand.scoring.lead_weight != 1.0 and hand.scoring.lead_mentions > 0
     reader = PostingReader(hand)
     text = (HERE / "data" / "postings" / f"{stem}.md").read_text(encoding="utf-8")
     reading = reader.read(text)

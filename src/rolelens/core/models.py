@@ -41,6 +41,13 @@ class Evidence(_Out):
         "mentions; a generic word the job works with (EvidenceItem.worked_with) can count more"
     )
     contributions: dict[str, float] = Field(description="role id -> points this mention added")
+    lead: bool = Field(
+        default=False,
+        exclude_if=lambda v: not v,
+        description="one of the first mentions of the responsibilities section: the first "
+        "duties a posting lists say most about the job, and count the taxonomy's lead_weight "
+        "times (absent when not)",
+    )
     set_aside: str | None = Field(
         default=None,
         exclude_if=lambda v: v is None,
@@ -62,6 +69,8 @@ class Evidence(_Out):
             tags.append("preferred")
         if self.listed:
             tags.append("listed")
+        if self.lead:
+            tags.append("a lead duty")
         if self.similarity is not None:
             tags.append(f"in other words ({self.similarity:.2f})")
         return ", ".join(tags)

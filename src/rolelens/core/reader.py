@@ -203,6 +203,7 @@ class PostingReader:
             for role, spec in s.specialisations.items()
         ]
         groups = s.hybrid_groups
+        self._lead_skips = frozenset(s.lead_skips)
         self._hybrid_groups = {
             name: [self.roles.index(r) for r in members] for name, members in groups.items()
         }
@@ -294,8 +295,23 @@ class PostingReader:
         """Whether the body's evidence alone reads less surely than ``below``."""
         if below >= 1.0:
             return True
-        body = [ev for ev in evidence if ev.section != "title"]
-        return max(softmax(self._points(body), self.taxonomy.scoring.temperature)) < below
+        # judged before the lead emphasis: alias words that happen to stand in a posting's
+        # first duties ("an API", "React") must not close it to the sentences that say what
+        # those duties are
+        lead = self.taxonomy.scoring.lead_weight
+        body = [
+            {r: p / lead for r, p in ev.contributions.items()} if ev.lead else ev.contributions
+            for ev in evidence
+            if ev.section != "title"
+        ]
+        points = role_points(
+            body,
+            self._index,
+            self.taxonomy.scoring.saturation,
+            self._specialisations,
+            self._bias,
+        )
+        return max(softmax(points, self.taxonomy.scoring.temperature)) < below
 
     def _evidence(
         self, text: str, folded: str, sections: list[Section], title: str
@@ -340,6 +356,8 @@ class PostingReader:
         items = self.matcher.items
         per_item: dict[int, int] = defaultdict(int)
         dropped = 0
+        lead_left = scoring.lead_mentions  # marked even at weight 1: the fit learns from it
+        lead_skips = self._lead_skips
         for hit in hits:
             start = hit.start
             while sections[sec_index].end <= start and sec_index < last_section:
@@ -376,6 +394,15 @@ class PostingReader:
                 factor *= scoring.listed_weight
             if clause.company and section in ("summary", "other"):
                 factor *= scoring.company_clause_weight
+            lead = (
+                lead_left > 0
+                and section == "responsibilities"
+                and not negated
+                and item.kind not in lead_skips
+            )
+            if lead:
+                factor *= scoring.lead_weight
+                lead_left -= 1
             # only generic items ask whether the clause works with them
             worked_with = (
                 item.worked_with is not None and not negated and action_in(clause.start, clause.end)
@@ -385,7 +412,9 @@ class PostingReader:
             if negated:
                 factor = 0.0
             found.append(
-                _mention(hit, item, text, section, level, negated, listed, factor, worked_with)
+                _mention(
+                    hit, item, text, section, level, negated, listed, factor, worked_with, lead
+                )
             )
         return dropped
 
@@ -582,6 +611,7 @@ def _mention(
     listed: bool,
     factor: float,
     worked_with: bool,
+    lead: bool = False,
 ) -> tuple[int, Evidence]:
     """One mention as (item index, Evidence); points are given later by ``attribute``."""
     return hit.item, _evidence_record(
@@ -601,6 +631,7 @@ def _mention(
             "similarity": None,
             "set_aside": None,
             "contributions": {},
+            "lead": lead,
         }
     )
 

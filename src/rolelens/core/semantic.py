@@ -244,9 +244,15 @@ class SemanticMatcher:
         found = self.match_sentences(sentences, exclude)
         section_of = {picked[k][0].start: picked[k][1] for k in keep}
         out: list[Evidence] = []
+        scoring = self.taxonomy.scoring
+        lead_left = scoring.lead_mentions  # the duties said in plain words lead too
         for m in self._cap([m for m in found if m is not None]):
             section = section_of[m.sentence.start]
             factor = self._section_weight.get(section, 0.7) * m.strength
+            lead = lead_left > 0 and section == "responsibilities"
+            if lead:
+                factor *= scoring.lead_weight
+                lead_left -= 1
             out.append(
                 Evidence(
                     item=ITEM_PREFIX + m.activity.id,
@@ -263,6 +269,7 @@ class SemanticMatcher:
                     factor=round(factor, 3),
                     contributions=self.points(m, factor),
                     similarity=m.similarity,
+                    lead=lead,
                 )
             )
         return out

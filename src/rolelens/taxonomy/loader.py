@@ -241,6 +241,7 @@ def apply_scoring(fitted: FittedScoring, scoring: ScoringSettings) -> ScoringSet
             "preferred_weight",
             "listed_weight",
             "company_clause_weight",
+            "lead_weight",
             "repeat_decay",
             "saturation",
             "title_weight",

@@ -31,6 +31,7 @@ class Mention:
     preferred: bool  # preferred outside a nice-to-have section: × preferred_weight
     listed: bool  # in a bare keyword list: × listed_weight
     company: bool  # a company clause in a summary / other section: × company_clause_weight
+    lead: bool  # one of the responsibilities section's first mentions: × lead_weight
     fixed: float  # every multiplier the fit leaves alone (worked_with)
 
 
@@ -93,13 +94,17 @@ def mentions_of(reading: Reading, scoring: ScoringSettings) -> tuple[Mention, ..
             base *= scoring.preferred_weight
         if ev.listed:
             base *= scoring.listed_weight
+        if ev.lead:
+            base *= scoring.lead_weight
         rest = ev.factor / base
         company = False
         cw = scoring.company_clause_weight
         if section in ("summary", "other") and cw != 1.0 and abs(rest - cw) < abs(rest - 1.0):
             company = True
             rest /= cw
-        out.append(Mention(ev.item, section, preferred, ev.listed, company, round(rest, 3)))
+        out.append(
+            Mention(ev.item, section, preferred, ev.listed, company, ev.lead, round(rest, 3))
+        )
     return tuple(out)
 
 
@@ -111,6 +116,7 @@ class Factors:
     preferred_weight: float
     listed_weight: float
     company_clause_weight: float
+    lead_weight: float
     repeat_decay: float
     max_repeats: int
 
@@ -121,6 +127,7 @@ class Factors:
             scoring.preferred_weight,
             scoring.listed_weight,
             scoring.company_clause_weight,
+            scoring.lead_weight,
             scoring.repeat_decay,
             scoring.max_repeats,
         )
@@ -134,6 +141,8 @@ class Factors:
             f *= self.listed_weight
         if m.company:
             f *= self.company_clause_weight
+        if m.lead:
+            f *= self.lead_weight
         return round(f * m.fixed, 3)
 
 

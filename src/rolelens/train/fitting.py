@@ -71,6 +71,7 @@ _STEPS = (1.5, 0.6)
 _MAX_STEPS = 3
 # A factor moves from its hand-set value only for a clear gain in out-of-fold log loss.
 _MIN_GAIN = 1e-3
+_LEAD_MAX = 3.0  # the most a lead duty may count, as a multiple of any other duty
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,8 @@ def choose_settings(
     loss, lam, low = best
     if opts.search_factors:
         for name in [*(f"section:{s}" for s in _SECTIONS), "preferred_weight", "listed_weight",
-                     "company_clause_weight", "repeat_decay", "saturation"]:  # fmt: skip
+                     "company_clause_weight", "lead_weight", "repeat_decay",
+                     "saturation"]:  # fmt: skip
             for step in _STEPS:
                 moved = False
                 for _ in range(_MAX_STEPS):  # keep going while the loss falls
@@ -225,7 +227,8 @@ def _step(
     if name == "saturation":
         return factors, None if saturation is None else round(saturation * step, 3)
     value = getattr(factors, name)
-    return replace(factors, **{name: round(min(1.0, value * step), 3)}), saturation
+    top = _LEAD_MAX if name == "lead_weight" else 1.0  # a lead counts more; the rest, less
+    return replace(factors, **{name: round(min(top, value * step), 3)}), saturation
 
 
 def fitted_numbers(
@@ -251,6 +254,7 @@ def fitted_numbers(
         preferred_weight=factors.preferred_weight,
         listed_weight=factors.listed_weight,
         company_clause_weight=factors.company_clause_weight,
+        lead_weight=factors.lead_weight,
         repeat_decay=factors.repeat_decay,
         saturation=saturation,
         title_weight=round(fit.title_weight, 3),
@@ -495,9 +499,9 @@ FITTED_HOW = {
     "role_bias": "MAP fit with the weights; a role with fewer than 20 rows keeps its hand bias",
     "title_weight": "MAP fit with the weights",
     "specialisation_shares": "MAP fit with the weights (prior 10x stronger)",
-    "section_weights, preferred_weight, listed_weight, company_clause_weight, repeat_decay, "
-    "saturation": "one pass of coordinate search (steps of x1.5 or x0.6, up to 3 while the loss "
-    "falls by 0.001 or more) on grouped out-of-fold log loss",
+    "section_weights, preferred_weight, listed_weight, company_clause_weight, lead_weight, "
+    "repeat_decay, saturation": "one pass of coordinate search (steps of x1.5 or x0.6, up to 3 "
+    "while the loss falls by 0.001 or more) on grouped out-of-fold log loss",
     "temperature": "grid search on the out-of-fold points' log loss",
     "prior_strength, low_confidence_row_weight": "grid search on grouped out-of-fold log loss",
 }

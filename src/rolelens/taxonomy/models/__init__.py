@@ -223,6 +223,11 @@ class ScoringSettings(ScoringKnobs):
     preferred_weight: float = 0.5
     listed_weight: float = 0.6
     company_clause_weight: float = 1.0
+    # the first duties a posting lists say most about the job: its first ``lead_mentions``
+    # mentions in a responsibilities section count ``lead_weight`` times (1.0: no lead)
+    lead_weight: float = Field(default=1.0, gt=0.0)
+    lead_mentions: int = Field(default=0, ge=0)
+    lead_skips: list[str] = []  # evidence kinds that are context, never a lead duty
     title_weight: float = 1.0
     hybrid_min_share: float = 0.2
     hybrid_min_points: float = 4.0

@@ -82,6 +82,7 @@ class FittedScoring(_Strict):
     preferred_weight: float | None = None
     listed_weight: float | None = None
     company_clause_weight: float | None = None
+    lead_weight: float | None = Field(default=None, gt=0.0)
     repeat_decay: float | None = Field(default=None, ge=0.0, le=1.0)
     saturation: float | None = Field(default=None, gt=0.0)
     title_weight: float | None = None
