@@ -10,12 +10,13 @@ import itertools
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from rolelens.core.aliases import AliasMatcher, CueSpots, Hit
 from rolelens.core.models import Evidence, Level, Reading, TitleReading
-from rolelens.core.scoring import attribute, role_points, softmax
+from rolelens.core.scoring import LeadDuties, attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
 from rolelens.core.text import ClauseNegation, TermAutomaton, cue_regex, fold, is_whole_word
@@ -304,14 +305,7 @@ class PostingReader:
             for ev in evidence
             if ev.section != "title"
         ]
-        points = role_points(
-            body,
-            self._index,
-            self.taxonomy.scoring.saturation,
-            self._specialisations,
-            self._bias,
-        )
-        return max(softmax(points, self.taxonomy.scoring.temperature)) < below
+        return max(softmax(self._points_of(body), self.taxonomy.scoring.temperature)) < below
 
     def _evidence(
         self, text: str, folded: str, sections: list[Section], title: str
@@ -356,8 +350,8 @@ class PostingReader:
         items = self.matcher.items
         per_item: dict[int, int] = defaultdict(int)
         dropped = 0
-        lead_left = scoring.lead_mentions  # marked even at weight 1: the fit learns from it
-        lead_skips = self._lead_skips
+        leads = LeadDuties(scoring.lead_mentions, scoring.lead_weight)  # marked even at
+        lead_skips = self._lead_skips  # weight 1: the fit learns from the marks
         for hit in hits:
             start = hit.start
             while sections[sec_index].end <= start and sec_index < last_section:
@@ -394,15 +388,9 @@ class PostingReader:
                 factor *= scoring.listed_weight
             if clause.company and section in ("summary", "other"):
                 factor *= scoring.company_clause_weight
-            lead = (
-                lead_left > 0
-                and section == "responsibilities"
-                and not negated
-                and item.kind not in lead_skips
-            )
+            lead = leads.take(section, not negated and item.kind not in lead_skips)
             if lead:
-                factor *= scoring.lead_weight
-                lead_left -= 1
+                factor *= leads.weight
             # only generic items ask whether the clause works with them
             worked_with = (
                 item.worked_with is not None and not negated and action_in(clause.start, clause.end)
@@ -527,8 +515,12 @@ class PostingReader:
 
     def _points(self, evidence: list[Evidence]) -> list[float]:
         """Each role's points: evidence (saturated), specialisations, then the role bias."""
+        return self._points_of(ev.contributions for ev in evidence)
+
+    def _points_of(self, contributions: Iterable[Mapping[str, float]]) -> list[float]:
+        """:meth:`_points` of the mentions' contributions as given."""
         return role_points(
-            (ev.contributions for ev in evidence),
+            contributions,
             self._index,
             self.taxonomy.scoring.saturation,
             self._specialisations,

@@ -4,7 +4,7 @@ distribution they give.
 Pure functions of numbers: :func:`attribute` gives each mention its points per role (repeats
 of one item decay), :func:`role_points` sums and saturates them per role, :func:`softmax`
 turns points into probabilities. The posting reader and the CV reader use all three; the
-scorer of briefs uses :func:`softmax`.
+scorer of briefs uses :func:`softmax`. :class:`LeadDuties` counts a posting's lead duties.
 """
 
 from __future__ import annotations
@@ -54,6 +54,26 @@ def attribute(
                 known = {roles[r]: round(w * amount, 3) for r, w in weights[index]}
                 memo[index, amount] = known
             ev.contributions = known.copy()
+
+
+class LeadDuties:
+    """The lead duties of one reading: its first ``lead_mentions`` mentions of the
+    responsibilities section, which count ``lead_weight`` times. Shared by the alias and the
+    semantic evidence of postings."""
+
+    __slots__ = ("left", "weight")
+
+    def __init__(self, mentions: int, weight: float) -> None:
+        self.left = mentions
+        self.weight = weight
+
+    def take(self, section: str, eligible: bool = True) -> bool:
+        """Whether this mention (in ``section``; ``eligible``: not negated, not context) is a
+        lead duty, using up a place when it is."""
+        if self.left > 0 and eligible and section == "responsibilities":
+            self.left -= 1
+            return True
+        return False
 
 
 def role_points(

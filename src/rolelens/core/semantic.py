@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from rolelens.core.embedding import TextEmbedder, Vector
 from rolelens.core.models import Evidence, Level
+from rolelens.core.scoring import LeadDuties
 from rolelens.core.text import fold, whole_words
 from rolelens.core.text.segment import EMBEDDED, Sentence, sentences
 from rolelens.taxonomy.models import SectionKind, Taxonomy
@@ -245,14 +246,13 @@ class SemanticMatcher:
         section_of = {picked[k][0].start: picked[k][1] for k in keep}
         out: list[Evidence] = []
         scoring = self.taxonomy.scoring
-        lead_left = scoring.lead_mentions  # the duties said in plain words lead too
+        leads = LeadDuties(scoring.lead_mentions, scoring.lead_weight)  # plain words lead too
         for m in self._cap([m for m in found if m is not None]):
             section = section_of[m.sentence.start]
             factor = self._section_weight.get(section, 0.7) * m.strength
-            lead = lead_left > 0 and section == "responsibilities"
+            lead = leads.take(section)
             if lead:
-                factor *= scoring.lead_weight
-                lead_left -= 1
+                factor *= leads.weight
             out.append(
                 Evidence(
                     item=ITEM_PREFIX + m.activity.id,
