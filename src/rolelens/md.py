@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rolelens.core.models import WordPoints
     from rolelens.taxonomy.models import Taxonomy
 
 # raw HTML and autolinks need '<'; links and images need '[' ... ']'; emphasis, code and
@@ -45,3 +46,17 @@ def seniority_line(seniority: str | None, basis: str) -> str:
     if seniority is None or basis == "none":
         return seniority or "not stated"
     return f"{seniority} ({_SENIORITY_BASIS.get(basis, 'from ' + basis)})"
+
+
+def words_line(words: WordPoints | None, name: str, quote: str = "“{}”") -> str | None:
+    """What the plain words of the duties and requirements added to the role their leading
+    words are about (named ``name``), with those words; None when the reading has no word
+    layer or the words added nothing to it."""
+    if words is None or words.role is None:
+        return None
+    total = words.points.get(words.role, 0.0)
+    if not words.leading and abs(total) < 0.005:
+        return None
+    shown = ", ".join(f"{quote.format(md_escape(t.word))} {t.points:+.2f}" for t in words.leading)
+    line = f"Plain words of the duties and requirements add {total:+.2f} to {name}"
+    return f"{line}: {shown}" if shown else line

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rolelens.core.models import Evidence, Reading
-from rolelens.md import seniority_line
+from rolelens.md import seniority_line, words_line
 from rolelens.taxonomy.models import Taxonomy
 
 _BAR = 30
@@ -92,6 +92,9 @@ def render_reading(
         table.add_row(ev.text, ev.label, ev.place(), f"{ev.contributions[shown]:+.2f}")
     set_aside = [e for e in reading.evidence if e.negated]
     console.print(table)
+    said = words_line(reading.words, top_name, quote="'{}'")
+    if said is not None:
+        console.print(said, style="dim", markup=False)
     if set_aside:
         console.print(
             "Set aside as negated: " + ", ".join(f"'{e.text}'" for e in set_aside[:8]), style="dim"

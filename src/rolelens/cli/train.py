@@ -107,13 +107,21 @@ def postings(
     trained = fit_files(files, taxonomy, folds, seed, search)
     import yaml
 
+    class Dumper(yaml.SafeDumper):
+        """Lists of numbers on one line: a word's points per role are one row."""
+
+    def numbers_inline(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
+        flow = bool(data) and all(isinstance(x, int | float) for x in data)
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+    Dumper.add_representer(list, numbers_inline)
     doc = {"fitted": trained.fitted.model_dump(mode="json", exclude_none=True)}
     made = " ".join(["rolelens train postings", *(Path(f).name for f in files)])
     flags = f"--folds {folds} --seed {seed}" + ("" if search else " --no-search")
     text = (
         _HEADER
         + f"# Made by: {made} {flags}\n"
-        + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+        + yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
     )
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")

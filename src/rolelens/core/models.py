@@ -94,6 +94,29 @@ class TitleReading(_Out):
     seniority: str | None
 
 
+class WordTerm(_Out):
+    """One word of the duties and requirements, and the points it added to a role."""
+
+    word: str
+    points: float
+
+
+class WordPoints(_Out):
+    """What the plain words of the duties and requirements added (the word layer)."""
+
+    points: dict[str, float] = Field(
+        description="role id -> points the words added; already part of Reading.points"
+    )
+    words: int = Field(ge=0, description="vocabulary words found in the two sections")
+    role: str | None = Field(
+        description="the role `leading` is about: the role read (for an undetermined "
+        "reading, the role the scores lean to)"
+    )
+    leading: list[WordTerm] = Field(
+        description="the words that added most to `role`, most first (at most 8)"
+    )
+
+
 class Reading(_Out):
     """The role a posting's work describes, the evidence for it and what the title says."""
 
@@ -123,6 +146,12 @@ class Reading(_Out):
     seniority: str | None
     seniority_basis: Literal["title", "years", "none"]
     evidence: list[Evidence]
+    words: WordPoints | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="what the plain words of the responsibilities and requirements added, "
+        "with the words that added most (absent when the taxonomy has no fitted word layer)",
+    )
     evidence_dropped: int = Field(
         default=0,
         exclude_if=lambda v: v == 0,

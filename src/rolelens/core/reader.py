@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rolelens.core.aliases import AliasMatcher, CueSpots, Hit
-from rolelens.core.models import Evidence, Level, Reading, TitleReading
+from rolelens.core.models import Evidence, Level, Reading, TitleReading, WordPoints, WordTerm
 from rolelens.core.scoring import LeadDuties, attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
@@ -28,6 +28,7 @@ from rolelens.core.verdicts import (
     is_mismatch,
     undetermined_reason,
 )
+from rolelens.core.words import WORD_SECTIONS, WordLayer, WordScore, word_features
 from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 
 SCORER_VERSION = "1.1"
@@ -36,6 +37,7 @@ SCORER_VERSION = "1.1"
 # (the kernel's POSTING_CLAUSE rule; its pattern opens with one character set, so that re
 # skips to candidates in C).
 _CLAUSE_END = sentence_end(POSTING_CLAUSE)
+_LEADING_WORDS = 8  # words shown for the word layer
 # Possessive runs (``\s*+``): two optional space runs side by side may not trade spaces, or
 # "5" + 5,000 spaces + "x" splits the run three ways and takes minutes (issue 17).
 # ``\d\d?`` rather than ``\d{1,2}``: a pattern that opens with a character set is scanned in C.
@@ -208,6 +210,25 @@ class PostingReader:
         self._hybrid_groups = {
             name: [self.roles.index(r) for r in members] for name, members in groups.items()
         }
+        # the word layer: plain words of the duties and requirements, when fitted
+        vocab, fitted = taxonomy.words, taxonomy.word_weights
+        self.words: WordLayer | None = None
+        if vocab is not None and fitted is not None:
+            self.words = WordLayer(vocab.idf, fitted.weights, fitted.roles, self.roles)
+
+    def word_bag(self, text: str) -> dict[str, float]:
+        """The unit-length bag of vocabulary words in ``text``'s responsibilities and
+        requirements (what the word layer reads; empty without a vocabulary)."""
+        if self.taxonomy.words is None:
+            return {}
+        return self._word_bag(fold(text), self.splitter.split(text), self.taxonomy.words.idf)
+
+    @staticmethod
+    def _word_bag(
+        folded: str, sections: list[Section], idf: Mapping[str, float]
+    ) -> dict[str, float]:
+        spans = [(s.start, s.end) for s in sections if s.kind in WORD_SECTIONS]
+        return word_features(folded, spans, idf) if spans else {}
 
     # -- public -------------------------------------------------------------------------
     def read(
@@ -231,7 +252,11 @@ class PostingReader:
         if title_note is not None:
             title_reading = title_reading.model_copy(update={"note": title_note})
         evidence = self._set_aside(text, folded, evidence, company)
-        points, probs = self._decide(evidence, title_reading.role)
+        words: WordScore | None = None
+        if self.words is not None:
+            words = self.words.score(self._word_bag(folded, sections, self.words.idf))
+        extra = words.total if words is not None else None
+        points, probs = self._decide(evidence, title_reading.role, extra)
         # the semantic layer reads only postings whose body the aliases leave open (the
         # title does not count: it is what a posting may get wrong); a body that already
         # reads surely is not worth a transformer pass per sentence
@@ -239,7 +264,7 @@ class PostingReader:
             found = self.semantic.evidence(text, sections, evidence)
             if found:
                 evidence += found
-                points, probs = self._decide(evidence, title_reading.role)
+                points, probs = self._decide(evidence, title_reading.role, extra)
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         order = self._nice_to_have_does_not_decide(order, evidence)
         top = self.roles[order[0]]
@@ -277,6 +302,7 @@ class PostingReader:
             seniority=seniority,
             seniority_basis=basis,
             evidence=evidence,
+            words=self._word_points(words, top if undetermined is None else second),
             evidence_dropped=dropped,
             taxonomy_version=self.taxonomy.version,
             scorer_version=SCORER_VERSION,
@@ -284,13 +310,28 @@ class PostingReader:
 
     # -- evidence -----------------------------------------------------------------------
     def _decide(
-        self, evidence: list[Evidence], title_role: str | None
+        self, evidence: list[Evidence], title_role: str | None, words: list[float] | None = None
     ) -> tuple[list[float], list[float]]:
-        """Points per role (evidence plus the title's weight) and their probabilities."""
+        """Points per role (evidence, the title's weight and the word layer's points) and
+        their probabilities."""
         points = self._points(evidence)
         if title_role in self._index:
             points[self._index[title_role]] += self.taxonomy.scoring.title_weight
+        if words is not None:
+            points = [p + w for p, w in zip(points, words, strict=True)]
         return points, softmax(points, self.taxonomy.scoring.temperature)
+
+    def _word_points(self, words: WordScore | None, role: str | None) -> WordPoints | None:
+        """What the word layer added, with the words that added most to ``role``."""
+        if words is None or self.words is None:
+            return None
+        leading = self.words.leading(words, role, _LEADING_WORDS) if role else []
+        return WordPoints(
+            points={r: round(p, 3) for r, p in zip(self.roles, words.total, strict=True)},
+            words=words.found,
+            role=role,
+            leading=[WordTerm(word=w, points=round(p, 3)) for w, p in leading],
+        )
 
     def _open(self, evidence: list[Evidence], below: float) -> bool:
         """Whether the body's evidence alone reads less surely than ``below``."""

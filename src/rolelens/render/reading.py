@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rolelens.core.models import Reading
-from rolelens.md import md_escape, role_name, seniority_line
+from rolelens.md import md_escape, role_name, seniority_line, words_line
 from rolelens.taxonomy.models import Taxonomy
 
 _MAX_EVIDENCE = 20
@@ -66,6 +66,10 @@ def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
             w(f"| {_cell(ev.text)} | {_cell(ev.label)} | {ev.place()} | {points:+.2f} |")
     else:
         w("No mention pointed to this role.")
+    said = words_line(reading.words, _name(taxonomy, shown))
+    if said is not None:
+        w("")
+        w(said + ".")
     negated = [e for e in reading.evidence if e.negated]
     if negated:
         w("")

@@ -164,7 +164,7 @@ def merge(
                     merged[key] = layer(merged.get(key), patch)
                 except ValueError as exc:
                     raise TaxonomyError(f"{key}: {exc}") from exc
-        for key in ("scoring", "verdicts"):
+        for key in ("scoring", "verdicts", "words"):
             value = getattr(doc, key)
             if value is not None:
                 merged[key] = value
@@ -220,6 +220,11 @@ def _apply_fit(merged: dict[str, Any], fit: FittedWeights) -> None:
         merged["scoring"] = apply_scoring(fit.scoring, merged["scoring"])
     except ValidationError as exc:
         raise TaxonomyError(f"fitted scoring: {_explain(exc)}") from exc
+    if fit.words is not None:
+        unknown = sorted(set(fit.words.roles) - roles)
+        if unknown:
+            raise TaxonomyError(f"fitted words name unknown role(s) {unknown}")
+        merged["word_weights"] = fit.words
     merged["fitted"] = fit.provenance
 
 

@@ -47,6 +47,7 @@ class LabelledPosting:
     title_role: str | None  # what the reader reads from the title (None or 'ambiguous')
     mentions: tuple[Mention, ...]
     source: str = ""  # the labelled file it came from
+    words: tuple[tuple[str, float], ...] = ()  # the word layer's bag (word, value)
 
 
 def labelled_postings(
@@ -68,6 +69,7 @@ def labelled_postings(
                 title_role=reading.title_role,
                 mentions=mentions_of(reading, scoring),
                 source=source,
+                words=tuple(reader.word_bag(row.text).items()),
             )
         )
     return out

@@ -10,12 +10,14 @@ The steps, all seeded and deterministic:
    out-of-fold log loss of the MAP fit (:mod:`rolelens.train.model`); then the mention-level
    factors (section weights, preferred / listed / company-clause factors, repeat decay,
    saturation) by one pass of coordinate search on the same loss.
-4. The weights, role biases, title weight and specialisation shares are fitted on all rows;
-   the temperature on the out-of-fold points.
+4. The word layer (:mod:`rolelens.train.words`): its penalty and scale are chosen on the
+   out-of-fold log loss of the evidence points plus the word points, both out of fold.
+   The weights, role biases, title weight and specialisation shares, and the word points,
+   are then fitted on all rows; the temperature on the out-of-fold points of the sum.
 5. The real :class:`~rolelens.core.reader.PostingReader` is cross-validated with numbers
    fitted fold by fold, beside the hand-set reader on the same rows.
 
-Settings chosen in step 3 were chosen on the same folds that step 5 reports, a mild
+Settings chosen in steps 3 and 4 were chosen on the same folds that step 5 reports, a mild
 optimism the provenance says in words.
 """
 
@@ -28,7 +30,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from scipy import sparse
 
 from rolelens.core.folds import grouped_folds
 from rolelens.core.labelled import (
@@ -47,7 +50,8 @@ from rolelens.taxonomy.models.fit import (
     FittedScoring,
     FittedWeights,
 )
-from rolelens.train import model
+from rolelens.taxonomy.models.words import FittedWords
+from rolelens.train import model, words
 from rolelens.train.features import (
     Factors,
     LabelledPosting,
@@ -83,6 +87,7 @@ class TrainOptions:
     strengths: tuple[float, ...] = (0.0003, 0.001, 0.003, 0.01)
     low_confidence: tuple[float, ...] = (0.5, 1.0)
     search_factors: bool = True
+    words: bool = True  # fit the word layer (when the taxonomy has a vocabulary)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,9 @@ class TrainResult:
     folds: list[int]
     fold_temperatures: list[float]
     trail: list[str] = field(default_factory=list)
+    words: words.WordSettings | None = None  # the word layer's penalty and scale
+    word_bags: sparse.csr_matrix | None = None  # every row's bag over ``vocabulary``
+    vocabulary: list[str] = field(default_factory=list)
 
 
 def prior_of(taxonomy: Taxonomy) -> model.Prior:
@@ -280,6 +288,12 @@ def train(
     prior = _with_saturation(prior, saturation)
     d = _design(prior, postings, settings.factors, settings.low_confidence)
     oof, _ = out_of_fold(prior, d, folds, settings.strength)
+    word_settings, bags, vocabulary = None, None, []
+    if opts.words and hand.words is not None:
+        vocabulary = sorted(hand.words.idf)
+        bags = words.bag_matrix([dict(p.words) for p in postings], vocabulary)
+        word_settings, word_oof = choose_words(oof, bags, d.labels, folds, trail)
+        oof = oof + word_settings.scale * word_oof
     temperature = model.fit_temperature(oof, d.labels)
     # each fold's temperature from the other folds' out-of-fold points, for an honest ECE
     fold_t = [
@@ -290,7 +304,54 @@ def train(
     fitted = fitted_numbers(
         prior, fit, settings.factors, hand_factors, saturation, temperature, provenance
     )
-    return TrainResult(fitted, settings, [int(f) for f in folds], fold_t, trail)
+    if word_settings is not None and bags is not None:
+        every = np.arange(len(postings))
+        layer = fitted_words(bags, d.labels, every, prior.roles, vocabulary, word_settings)
+        fitted = fitted.model_copy(update={"words": layer})
+    return TrainResult(
+        fitted, settings, [int(f) for f in folds], fold_t, trail, word_settings, bags, vocabulary
+    )
+
+
+def choose_words(
+    oof: np.ndarray,
+    bags: sparse.csr_matrix,
+    labels: np.ndarray,
+    folds: np.ndarray,
+    trail: list[str],
+) -> tuple[words.WordSettings, np.ndarray]:
+    """The word layer's penalty and scale with the lowest out-of-fold log loss of the
+    evidence points plus the scaled word points (temperature refitted for each), and the
+    word points out of fold with that penalty."""
+    best: tuple[float, words.WordSettings, np.ndarray] | None = None
+    for l2 in words.L2_GRID:
+        word_oof = words.out_of_fold(bags, labels, folds, oof.shape[1], l2)
+        for scale in words.SCALE_GRID:
+            both = oof + scale * word_oof
+            loss = model.log_loss(both, labels, model.fit_temperature(both, labels))
+            trail.append(f"words l2 {l2} scale {scale}: log loss {loss:.4f}")
+            if best is None or loss < best[0]:
+                best = (loss, words.WordSettings(l2, scale), word_oof)
+    assert best is not None
+    return best[1], best[2]
+
+
+def fitted_words(
+    bags: sparse.csr_matrix,
+    labels: np.ndarray,
+    rows: np.ndarray,
+    roles: Sequence[str],
+    vocabulary: Sequence[str],
+    settings: words.WordSettings,
+) -> FittedWords:
+    """The word layer fitted on ``rows``, scaled, as a taxonomy block."""
+    fit = words.fit(bags[rows], labels[rows], len(roles), settings.l2)
+    return FittedWords(
+        roles=list(roles),
+        scale=settings.scale,
+        l2=settings.l2,
+        weights=words.kept(fit, vocabulary, settings.scale),
+    )
 
 
 def fold_fits(
@@ -305,7 +366,7 @@ def fold_fits(
     idx = np.array([i for i in range(len(postings)) if train_on(i)])
     d = _design(prior, postings, result.settings.factors, result.settings.low_confidence)
     fit = model.fit(prior, _subset(d, idx), _strength(result.settings.strength))
-    return fitted_numbers(
+    out = fitted_numbers(
         prior,
         fit,
         result.settings.factors,
@@ -314,6 +375,12 @@ def fold_fits(
         temperature,
         result.fitted.provenance,
     )
+    if result.words is not None and result.word_bags is not None:
+        layer = fitted_words(
+            result.word_bags, d.labels, idx, prior.roles, result.vocabulary, result.words
+        )
+        out = out.model_copy(update={"words": layer})
+    return out
 
 
 def _outside(folds: Sequence[int], fold: int, i: int) -> bool:
@@ -325,7 +392,7 @@ def cross_validate(
     rows: Sequence[Row],
     postings: Sequence[LabelledPosting],
     result: TrainResult,
-) -> tuple[PostingsEvaluation, PostingsEvaluation, list[float], list[float]]:
+) -> tuple[PostingsEvaluation, PostingsEvaluation, list[float], list[float], list[Reading]]:
     """Step 5: (fitted, hand-set) evaluations of the real reader, out of fold, and each
     one's accuracy fold by fold (how much the headline number moves between folds).
 
@@ -374,6 +441,7 @@ def cross_validate(
         hand_eval,
         _by_fold(labels, fitted_roles, result.folds, k),
         _by_fold(labels, hand_roles, result.folds, k),
+        [readings[i] for i in range(len(rows))],
     )
 
 
@@ -415,6 +483,11 @@ class Trained(BaseModel):
     holdout: PostingsEvaluation | None = None
     hand_holdout: PostingsEvaluation | None = None
     trail: list[str]
+    out_of_fold: list[Reading] = Field(
+        default=[],
+        exclude=True,
+        description="each row's reading by numbers fitted without its fold",
+    )
 
 
 def run(
@@ -449,7 +522,9 @@ def run(
         method=METHOD,
     )
     result = train(hand, postings, opts, provenance)
-    fitted_eval, hand_eval, fitted_folds, hand_folds = cross_validate(hand, rows, postings, result)
+    fitted_eval, hand_eval, fitted_folds, hand_folds, oof = cross_validate(
+        hand, rows, postings, result
+    )
     holdout = hand_holdout = None
     if len(sources) > 1:
         last = sources[-1][0]
@@ -473,6 +548,11 @@ def run(
                 "prior_strength": s.strength,
                 "low_confidence_row_weight": s.low_confidence,
                 "out_of_fold_log_loss": round(s.log_loss, 4),
+                **(
+                    {"word_l2": result.words.l2, "word_scale": result.words.scale}
+                    if result.words is not None
+                    else {}
+                ),
             },
             "fitted_how": FITTED_HOW,
             "cv": scores(fitted_eval, fitted_folds),
@@ -490,6 +570,7 @@ def run(
         holdout=holdout,
         hand_holdout=hand_holdout,
         trail=result.trail,
+        out_of_fold=oof,
     )
 
 
@@ -502,6 +583,10 @@ FITTED_HOW = {
     "section_weights, preferred_weight, listed_weight, company_clause_weight, lead_weight, "
     "repeat_decay, saturation": "one pass of coordinate search (steps of x1.5 or x0.6, up to 3 "
     "while the loss falls by 0.001 or more) on grouped out-of-fold log loss",
-    "temperature": "grid search on the out-of-fold points' log loss",
+    "words": "multinomial logistic regression without intercept on unit-length tf-idf bags of "
+    "the responsibilities and requirements (vocabulary and idf from unlabelled postings), L2 "
+    "penalty and the scale it is added at chosen on grouped out-of-fold log loss of the sum; "
+    "a role with fewer than 20 rows gets no word points",
+    "temperature": "grid search on the out-of-fold points' log loss (word points included)",
     "prior_strength, low_confidence_row_weight": "grid search on grouped out-of-fold log loss",
 }

@@ -24,6 +24,7 @@ from rolelens.taxonomy.models.fit import FitProvenance, FittedWeights
 from rolelens.taxonomy.models.scoping import ScopingCues
 from rolelens.taxonomy.models.semantic import SemanticCues
 from rolelens.taxonomy.models.verdicts import VerdictSettings
+from rolelens.taxonomy.models.words import FittedWords, WordVocabulary
 
 EvidenceKind = Literal[
     "tool",
@@ -304,6 +305,7 @@ class TaxonomyDocument(_Strict):
     cv: CvPatch | None = None
     semantic: SemanticPatch | None = None
     verdicts: VerdictSettings | None = None
+    words: WordVocabulary | None = None
     fitted: FittedWeights | None = Field(
         default=None, description="numbers fitted on labelled postings (rolelens train)"
     )
@@ -331,6 +333,12 @@ class Taxonomy(_Strict):
     cv: CvCues | None = None
     semantic: SemanticCues | None = None
     verdicts: VerdictSettings = VerdictSettings()
+    words: WordVocabulary | None = Field(
+        default=None, description="the word layer's vocabulary (unlabelled postings)"
+    )
+    word_weights: FittedWords | None = Field(
+        default=None, description="the word layer's fitted points (None: the layer is off)"
+    )
     fitted: FitProvenance | None = Field(
         default=None, description="where the fitted numbers in use came from (None: hand-set)"
     )

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 
 from rolelens.taxonomy.base import Strict as _Strict
 from rolelens.taxonomy.base import Weights
+from rolelens.taxonomy.models.words import FittedWords
 
 
 class FitScores(_Strict):
@@ -111,3 +112,4 @@ class FittedWeights(_Strict):
     provenance: FitProvenance
     weights: dict[str, Weights] = {}
     scoring: FittedScoring = FittedScoring()
+    words: FittedWords | None = None

@@ -368,8 +368,19 @@ function renderReading(r, text) {
       el("div", { class: "doc", id: "doc", tabindex: -1, "aria-label": "The posting with evidence highlighted" },
         title.text ? el("div", { class: "doc-title" }, "Title: ", ...highlighted(title.text, titleEvidence.map((e) => ({ ...e, section: "t" })), shown)) : null,
         ...highlighted(text, r.evidence, shown))),
-    section(`Strongest evidence for ${roleName(shown)}`, evidenceTable(r.evidence, shown)),
+    section(`Strongest evidence for ${roleName(shown)}`, evidenceTable(r.evidence, shown), wordsLine(r.words)),
   ];
+}
+
+// what the plain words of the duties and requirements added (the word layer), when fitted
+function wordsLine(words) {
+  if (!words || !words.role) return null;
+  const total = words.points[words.role] || 0;
+  if (!words.leading.length && Math.abs(total) < 0.005) return null;
+  return el("p", { class: "help", id: "words-line" },
+    `Plain words of the duties and requirements add ${signed(total)} to ${roleName(words.role)}`,
+    words.leading.length ? ": " : "",
+    words.leading.map((t, i) => [i ? ", " : "", el("q", { text: t.word }), ` ${signed(t.points)}`]));
 }
 
 function figureLine(fig) {
