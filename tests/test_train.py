@@ -166,7 +166,7 @@ def test_train_features_reproduce_the_readers_points(
 ) -> None:
     """Mentions recovered from a reading, re-weighed by the fitter, give the reader's points:
     what is fitted is what the reader computes (with the fitted numbers too, whose lead
-    duties count more)."""
+    duties count more and whose word layer adds its own points)."""
     if numbers == "fitted":
         hand = load_taxonomy()
         assert hand.scoring.lead_weight != 1.0 and hand.scoring.lead_mentions > 0
@@ -186,8 +186,11 @@ def test_train_features_reproduce_the_readers_points(
         iterations=0,
     )
     pts = model.points(prior, same, d)[0]
+    # the word layer's points (fitted numbers only) are added on top, and shown apart
+    words = reading.words.points if reading.words is not None else {}
+    assert (numbers == "fitted") == bool(words)
     for i, role in enumerate(hand.role_ids):
-        assert pts[i] == pytest.approx(reading.points[role], abs=0.02), role
+        assert pts[i] + words.get(role, 0.0) == pytest.approx(reading.points[role], abs=0.02), role
 
 
 def test_train_content_hash_depends_on_every_field() -> None:

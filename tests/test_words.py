@@ -199,3 +199,14 @@ def test_word_fit_learns_words_centres_them_and_leaves_thin_roles_out() -> None:
     kept = fit_words.kept(w, vocabulary, 0.5)
     assert "dashboards" not in kept  # seen only in the thin role's rows: nothing to keep
     assert kept["prompts"][1] == pytest.approx(round(0.5 * w[0, 1], 4))
+
+
+def test_word_fit_needs_two_roles_with_enough_rows() -> None:
+    np = pytest.importorskip("numpy", reason="fitting needs the 'train' extra")
+    pytest.importorskip("scipy", reason="fitting needs the 'train' extra")
+    from rolelens.train import words as fit_words
+
+    x = fit_words.bag_matrix([{"prompts": 1.0}] * 25 + [{"models": 1.0}] * 5, ["prompts", "models"])
+    labels = np.array([1] * 25 + [0] * 5)
+    assert list(fit_words.fitted_roles(labels)) == [1]
+    assert not fit_words.fit(x, labels, 2, l2=0.1).any()  # one role alone: no points at all

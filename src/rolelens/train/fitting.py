@@ -289,7 +289,9 @@ def train(
     d = _design(prior, postings, settings.factors, settings.low_confidence)
     oof, _ = out_of_fold(prior, d, folds, settings.strength)
     word_settings, bags, vocabulary = None, None, []
-    if opts.words and hand.words is not None:
+    if opts.words and hand.words is not None and len(words.fitted_roles(d.labels)) < 2:
+        trail.append(f"words: fewer than 2 roles with {words.MIN_ROWS} rows; no word layer")
+    elif opts.words and hand.words is not None:
         vocabulary = sorted(hand.words.idf)
         bags = words.bag_matrix([dict(p.words) for p in postings], vocabulary)
         word_settings, word_oof = choose_words(oof, bags, d.labels, folds, trail)

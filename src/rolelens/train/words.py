@@ -56,11 +56,18 @@ def bag_matrix(bags: Sequence[Mapping[str, float]], vocabulary: Sequence[str]) -
 MIN_ROWS = 20
 
 
+def fitted_roles(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The roles with at least :data:`MIN_ROWS` rows: those the words are fitted for."""
+    roles, counts = np.unique(labels, return_counts=True)
+    return roles[counts >= MIN_ROWS]
+
+
 def fit(x: sparse.csr_matrix, labels: npt.NDArray[np.int64], n_roles: int, l2: float) -> Array:
     """Points per (word, role), centred over the roles fitted; 0 for roles with fewer than
     :data:`MIN_ROWS` rows."""
-    roles, counts = np.unique(labels, return_counts=True)
-    present = roles[counts >= MIN_ROWS]
+    present = fitted_roles(labels)
+    if len(present) < 2:  # nothing to tell apart
+        return np.zeros((x.shape[1], n_roles))
     mine = np.isin(labels, present)
     x, labels = x[mine], labels[mine]
     k = len(present)
