@@ -67,6 +67,28 @@ def test_layer_sums_points_and_names_the_words_that_added_most() -> None:
     assert layer.score({}).total == [0.0, 0.0, 0.0]
 
 
+_LAYER = WordLayer(
+    IDF,
+    {"prompts": [0.0, 0.6, -0.2], "models": [0.4, -0.1, 0.0], "customers": [0.1, 0.1, 0.3]},
+    ROLES,
+    ROLES,
+)
+
+
+@given(st.lists(st.sampled_from([*IDF, "the", "Prompts", "models.", "\n"]), max_size=60))
+def test_one_pass_read_scores_as_the_bag_does(words: list[str]) -> None:
+    """The reader's one-pass path gives what the fitter's bag, scored, gives."""
+    text = " ".join(words)
+    folded = fold(text)
+    spans = [(0, len(folded) // 2), (len(folded) // 2, len(folded))]
+    bag = word_features(folded, spans, IDF)
+    fast, slow = _LAYER.read(folded, spans), _LAYER.score(bag)
+    assert fast.found == slow.found == len(bag)
+    assert fast.words == slow.words
+    assert fast.values == pytest.approx(slow.values)
+    assert fast.total == pytest.approx(slow.total)
+
+
 def _with_words(taxonomy: Taxonomy, weights: dict[str, list[float]]) -> Taxonomy:
     fitted = FittedWords(roles=ROLES, scale=1.0, l2=0.1, weights=weights)
     return taxonomy.model_copy(update={"word_weights": fitted})

@@ -163,6 +163,11 @@ def _words_regex(words: list[str | Alias]) -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(parts) + r")(?![A-Za-z0-9])")
 
 
+def _word_spans(sections: list[Section]) -> list[tuple[int, int]]:
+    """Where the word layer reads: the responsibilities and requirements sections."""
+    return [(s.start, s.end) for s in sections if s.kind in WORD_SECTIONS]
+
+
 class PostingReader:
     """Reads postings against one taxonomy; build once, call :meth:`read` many times."""
 
@@ -221,14 +226,9 @@ class PostingReader:
         requirements (what the word layer reads; empty without a vocabulary)."""
         if self.taxonomy.words is None:
             return {}
-        return self._word_bag(fold(text), self.splitter.split(text), self.taxonomy.words.idf)
-
-    @staticmethod
-    def _word_bag(
-        folded: str, sections: list[Section], idf: Mapping[str, float]
-    ) -> dict[str, float]:
-        spans = [(s.start, s.end) for s in sections if s.kind in WORD_SECTIONS]
-        return word_features(folded, spans, idf) if spans else {}
+        return word_features(
+            fold(text), _word_spans(self.splitter.split(text)), self.taxonomy.words.idf
+        )
 
     # -- public -------------------------------------------------------------------------
     def read(
@@ -254,7 +254,7 @@ class PostingReader:
         evidence = self._set_aside(text, folded, evidence, company)
         words: WordScore | None = None
         if self.words is not None:
-            words = self.words.score(self._word_bag(folded, sections, self.words.idf))
+            words = self.words.read(folded, _word_spans(sections))
         extra = words.total if words is not None else None
         points, probs = self._decide(evidence, title_reading.role, extra)
         # the semantic layer reads only postings whose body the aliases leave open (the

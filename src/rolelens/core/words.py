@@ -25,11 +25,9 @@ WORD_SECTIONS = frozenset({"responsibilities", "requirements"})
 TOKEN = re.compile(r"\w\w+")
 
 
-_SUBLINEAR = tuple(1.0 + math.log(c) if c else 0.0 for c in range(128))
-
-
-def _sublinear(count: int) -> float:
-    return _SUBLINEAR[count] if count < 128 else 1.0 + math.log(count)
+#: ``1 + ln count`` for counts up to 1,023 (a word repeated more often counts as 1,023 times)
+_SUBLINEAR = (0.0, *(1.0 + math.log(c) for c in range(1, 1024)))
+_TOP = len(_SUBLINEAR) - 1
 
 
 def word_features(
@@ -38,7 +36,8 @@ def word_features(
     """The unit-length bag of the vocabulary's words in ``folded[start:end]`` for each span:
     ``(1 + ln count) · idf`` per word, divided by the bag's length; empty when none."""
     counts = Counter(TOKEN.findall(" ".join(folded[a:b] for a, b in spans)))
-    bag = {w: _sublinear(c) * idf[w] for w, c in counts.items() if w in idf}
+    sub, top = _SUBLINEAR, _TOP
+    bag = {w: sub[c if c < top else top] * idf[w] for w, c in counts.items() if w in idf}
     if not bag:
         return bag
     norm = 1.0 / math.sqrt(sum(v * v for v in bag.values()))
@@ -59,7 +58,7 @@ class WordScore:
 class WordLayer:
     """Fitted points per role for the vocabulary's words; build once, score many bags."""
 
-    __slots__ = ("_dense", "idf", "roles")
+    __slots__ = ("_dense", "_entries", "idf", "roles")
 
     def __init__(
         self,
@@ -82,6 +81,35 @@ class WordLayer:
                 if i >= 0:
                     dense[i] = w
             self._dense[word] = tuple(dense)
+        # one lookup per word when reading: (idf, points or None)
+        self._entries = {w: (x, self._dense.get(w)) for w, x in self.idf.items()}
+
+    def read(self, folded: str, spans: Iterable[tuple[int, int]]) -> WordScore:
+        """:meth:`score` of :func:`word_features` of the same spans, in one pass."""
+        counts = Counter(TOKEN.findall(" ".join(folded[a:b] for a, b in spans)))
+        get, sub, top = self._entries.get, _SUBLINEAR, _TOP
+        words: list[str] = []
+        values: list[float] = []
+        rows: list[tuple[float, ...]] = []
+        square = 0.0
+        found = 0
+        for w, c in counts.items():
+            entry = get(w)
+            if entry is None:
+                continue
+            found += 1
+            v = sub[c if c < top else top] * entry[0]
+            square += v * v
+            if entry[1] is not None:
+                words.append(w)
+                values.append(v)
+                rows.append(entry[1])
+        if not rows:
+            return WordScore(words, values, rows, [0.0] * len(self.roles), found)
+        scale = 1.0 / math.sqrt(square)
+        values = [v * scale for v in values]
+        total = [sum(map(operator.mul, column, values)) for column in zip(*rows, strict=True)]
+        return WordScore(words, values, rows, total, found)
 
     def score(self, bag: Mapping[str, float]) -> WordScore:
         """Points per role of a bag (Σ value × points, one role at a time)."""
