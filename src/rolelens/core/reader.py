@@ -31,7 +31,7 @@ from rolelens.core.verdicts import (
 from rolelens.core.words import WORD_SECTIONS, WordLayer, WordScore, word_features
 from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 
-SCORER_VERSION = "1.1"
+SCORER_VERSION = "1.2"  # 1.2: the word layer adds its points (2026-12-07)
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
 # (the kernel's POSTING_CLAUSE rule; its pattern opens with one character set, so that re

@@ -307,7 +307,7 @@ def load_taxonomy(
 
 def layered_version(version: str, layers: Sequence[tuple[Path, str, str | None]]) -> str:
     """The merged taxonomy's version naming the files layered on it, each as its name and
-    the start of its content's hash: ``2026.11.1+mine@1a2b3c``. A layer that sets its own
+    the start of its content's hash: ``2026.12.0+mine@1a2b3c``. A layer that sets its own
     ``version:`` names the result itself; later layers are added to it."""
     names: list[str] = []
     for path, text, own in layers:
