@@ -81,6 +81,15 @@ def test_eval_scores_each_labeller_confidence_apart(reader: PostingReader) -> No
     report = evaluate_postings(reader, rows)
     got = [(s.confidence, s.n, s.accuracy, s.lenient_accuracy) for s in report.by_confidence]
     assert got == [("high", 1, 1.0, 1.0), ("low", 2, 0.5, 1.0), ("not given", 1, 1.0, 1.0)]
+    # per slice, F1 of the roles its rows are labelled with: in 'low', data_engineer_bi is read
+    # twice and right once (F1 2/3), ml_engineer never read (F1 0)
+    low = report.by_confidence[1]
+    assert low.per_role_f1 == {
+        "ml_engineer": 0.0,
+        "data_engineer_bi": pytest.approx(2 / 3, abs=1e-4),
+    }
+    assert low.macro_f1 == pytest.approx(1 / 3, abs=1e-4)
+    assert report.by_confidence[0].macro_f1 == 1.0
     # no row gives a confidence: no slices, rather than one slice equal to the whole
     row = {"id": "x", "title": "ML Engineer", "description": "Train PyTorch models."}
     plain = [parse_row(json.dumps({**row, "label": "ml_engineer"}))]

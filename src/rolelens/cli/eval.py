@@ -126,10 +126,14 @@ def _print_postings(
         )
     console.print(reliability)
     if report.by_confidence:
-        slices = Table("labeller confidence", "postings", "accuracy", "lenient acc.")
+        slices = Table("labeller confidence", "postings", "accuracy", "lenient acc.", "macro-F1")
         for sl in report.by_confidence:
             slices.add_row(
-                sl.confidence, str(sl.n), f"{sl.accuracy:.3f}", f"{sl.lenient_accuracy:.3f}"
+                sl.confidence,
+                str(sl.n),
+                f"{sl.accuracy:.3f}",
+                f"{sl.lenient_accuracy:.3f}",
+                f"{sl.macro_f1:.3f}",
             )
         console.print(slices)
     if skipped:

@@ -59,6 +59,10 @@ class SliceScore(BaseModel):
     n: int
     accuracy: float
     lenient_accuracy: float
+    macro_f1: float = Field(description="macro-F1 over the roles these rows are labelled with")
+    per_role_f1: dict[str, float] = Field(
+        description="F1 of each role these rows are labelled with (support > 0)"
+    )
 
 
 # the order slices are shown in; any other value follows, then rows that give none
@@ -131,7 +135,8 @@ def score_postings(
     hybrid_pred: list[bool] = []
     dists: list[dict[str, float]] = []
     errors: list[ReadError] = []
-    slices: dict[str, list[tuple[bool, bool]]] = {}  # confidence -> (right, lenient right)
+    # confidence -> (label, read, lenient right) of each row
+    slices: dict[str, list[tuple[str, str, bool]]] = {}
     for row, reading in zip(rows, readings, strict=True):
         label = str(row.extra["label"])
         gold.append(label)
@@ -142,7 +147,7 @@ def score_postings(
         lenient += right
         confidence = row.extra.get("confidence")
         key = confidence if isinstance(confidence, str) and confidence else NO_CONFIDENCE
-        slices.setdefault(key, []).append((reading.role == label, right))
+        slices.setdefault(key, []).append((label, reading.role, right))
         if reading.role != label:
             errors.append(
                 ReadError(
@@ -175,23 +180,31 @@ def score_postings(
         hybrid=flag(hybrid_gold, hybrid_pred),
         calibration=calibration(gold, dists),
         errors=errors,
-        by_confidence=_by_confidence(slices),
+        by_confidence=_by_confidence(slices, roles),
     )
 
 
-def _by_confidence(slices: dict[str, list[tuple[bool, bool]]]) -> list[SliceScore]:
+def _by_confidence(
+    slices: dict[str, list[tuple[str, str, bool]]], roles: Sequence[str]
+) -> list[SliceScore]:
     """One score per labeller confidence, in a fixed order; none when no row gives one."""
     if set(slices) <= {NO_CONFIDENCE}:
         return []
     known = [c for c in _CONFIDENCE_ORDER if c in slices]
     others = sorted(c for c in slices if c not in _CONFIDENCE_ORDER and c != NO_CONFIDENCE)
     order = [*known, *others, *([NO_CONFIDENCE] if NO_CONFIDENCE in slices else [])]
-    return [
-        SliceScore(
-            confidence=c,
-            n=len(slices[c]),
-            accuracy=round(sum(r for r, _ in slices[c]) / len(slices[c]), 4),
-            lenient_accuracy=round(sum(r for _, r in slices[c]) / len(slices[c]), 4),
+    out = []
+    for c in order:
+        rows = slices[c]
+        scored = classification([g for g, _, _ in rows], [p for _, p, _ in rows], roles)
+        out.append(
+            SliceScore(
+                confidence=c,
+                n=len(rows),
+                accuracy=round(sum(g == p for g, p, _ in rows) / len(rows), 4),
+                lenient_accuracy=round(sum(r for _, _, r in rows) / len(rows), 4),
+                macro_f1=scored.macro_f1,
+                per_role_f1={role: m.f1 for role, m in scored.per_role.items() if m.support > 0},
+            )
         )
-        for c in order
-    ]
+    return out
