@@ -17,14 +17,13 @@ import argparse
 import gzip
 import hashlib
 import json
-import math
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
 from rolelens.core.text import fold
-from rolelens.core.words import TOKEN
+from rolelens.core.text.words import WORD, idf
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -73,10 +72,10 @@ def main() -> int:
                     left_out += 1
                     continue
                 text = f"{row.get('title') or ''}\n{description}"
-                df.update(set(TOKEN.findall(fold(text))))
+                df.update(set(WORD.findall(fold(text))))
                 n += 1
     kept = {w: c for w, c in df.items() if args.min_df <= c <= n / 2}
-    idf = {w: round(math.log((1 + n) / (1 + c)) + 1, 4) for w, c in sorted(kept.items())}
+    idfs = {w: round(idf(c, n), 4) for w, c in sorted(kept.items())}
     block = {
         "words": {
             "counted": {
@@ -89,10 +88,10 @@ def main() -> int:
                 f"in at least {args.min_df} and at most half of the postings; "
                 "idf = ln((1 + N) / (1 + df)) + 1",
             },
-            "idf": idf,
+            "idf": idfs,
         }
     }
-    print(f"{n} postings ({left_out} labelled left out), {len(df)} words, {len(idf)} kept")
+    print(f"{n} postings ({left_out} labelled left out), {len(df)} words, {len(idfs)} kept")
     if not args.check:
         text = HEADER + yaml.safe_dump(block, sort_keys=False, width=100, allow_unicode=True)
         OUT.write_text(text, encoding="utf-8")

@@ -9,22 +9,16 @@ common ones stop costing anything early.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 from collections.abc import Iterator
 
 import ahocorasick
 import pytest
 
-from conftest import SHARED, needs_shared
+from conftest import needs_shared
+from corpora import CORPORA, GOLD, labelled, unlabelled
 from rolelens.core.aliases import _bounded, _fold_alias
 from rolelens.core.text import fold
 from rolelens.taxonomy.models import Taxonomy, normalise_alias
-
-GOLD = SHARED / "data" / "gold"
-CORPORA = SHARED / "data" / "postings"
-LABELLED = [GOLD / "postings_train.jsonl", GOLD / "postings_dev.jsonl"]
 
 # Phrases that occur in labelled postings only, kept on general knowledge: the names of
 # products, libraries and standards, and established terms of the field (textbooks, vendor
@@ -172,37 +166,6 @@ def _justified(source: str) -> bool:
     return source.split(": ", 1)[1].strip("'\"").lower() in JUSTIFIED
 
 
-def _key(text: str) -> str:
-    return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()
-
-
-def _posting(row: dict[str, object]) -> str:
-    return f"{row.get('title') or ''}\n{row.get('description') or ''}"
-
-
-def _labelled() -> tuple[set[str], set[str], list[str]]:
-    ids: set[str] = set()
-    keys: set[str] = set()
-    texts: list[str] = []
-    for path in LABELLED:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            ids.add(str(row["id"]))
-            keys.add(_key(str(row.get("description") or "")))
-            texts.append(_posting(row))
-    return ids, keys, texts
-
-
-def _unlabelled(ids: set[str], keys: set[str]) -> Iterator[str]:
-    for path in sorted(CORPORA.glob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                if str(row.get("id")) in ids or _key(str(row.get("description") or "")) in keys:
-                    continue
-                yield _posting(row)
-
-
 def _phrases(taxonomy: Taxonomy) -> dict[tuple[str, bool], str]:
     """(phrase as matched, case-sensitive) -> where it comes from."""
     out: dict[tuple[str, bool], str] = {}
@@ -266,10 +229,10 @@ def _found(
 @needs_shared(CORPORA / "remotewlb.jsonl.gz")
 @pytest.mark.timeout(120)
 def test_memorisation_no_phrase_occurs_only_in_labelled_postings(taxonomy: Taxonomy) -> None:
-    ids, keys, labelled_texts = _labelled()
+    ids, keys, labelled_texts = labelled()
     phrases = _phrases(taxonomy)
     in_labelled = _found(set(phrases), labelled_texts)
-    in_corpora = _found(in_labelled, _unlabelled(ids, keys))
+    in_corpora = _found(in_labelled, unlabelled(ids, keys))
     only_labelled = sorted(
         phrases[p] for p in in_labelled - in_corpora if not _justified(phrases[p])
     )

@@ -3,19 +3,18 @@ reading shows them, and where the vocabulary comes from."""
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 import math
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import SHARED, needs_shared
+from conftest import needs_shared
+from corpora import CORPORA, labelled, unlabelled
 from rolelens.core.reader import PostingReader
 from rolelens.core.text import fold
-from rolelens.core.words import TOKEN, WordLayer, word_features
+from rolelens.core.text.words import WORD
+from rolelens.core.words import WordLayer, word_features
 from rolelens.errors import TaxonomyError
 from rolelens.md import words_line
 from rolelens.taxonomy.loader import apply_fit, load_taxonomy
@@ -131,7 +130,7 @@ def test_reading_adds_the_word_points_and_shows_them() -> None:
 def test_bundled_vocabulary_is_folded_words_with_positive_idf(taxonomy: Taxonomy) -> None:
     vocab = taxonomy.words
     assert vocab is not None and len(vocab.idf) > 5_000
-    assert all(TOKEN.fullmatch(w) and w == fold(w) for w in vocab.idf)
+    assert all(WORD.fullmatch(w) and w == fold(w) for w in vocab.idf)
     assert vocab.counted.labelled_left_out > 0
 
 
@@ -160,39 +159,18 @@ def test_fitted_words_are_checked() -> None:
 
 
 # -- nothing memorised ------------------------------------------------------------------
-CORPORA = SHARED / "data" / "postings"
-GOLD = SHARED / "data" / "gold"
-
-
-def _key(text: str) -> str:
-    return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()
-
-
 @needs_shared(CORPORA)
 def test_every_vocabulary_word_is_in_enough_unlabelled_postings(taxonomy: Taxonomy) -> None:
     """The vocabulary holds only words found in at least `min_postings` postings that are
     not labelled (by id or by text): no word is there because a labelled posting has it."""
     vocab = taxonomy.words
     assert vocab is not None
-    ids: set[str] = set()
-    keys: set[str] = set()
-    for path in sorted(GOLD.glob("postings_*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            ids.add(str(row["id"]))
-            keys.add(_key(str(row.get("description") or "")))
+    ids, keys, _ = labelled()
     wanted = set(vocab.idf)
     df = dict.fromkeys(wanted, 0)
-    for path in sorted(CORPORA.glob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                description = str(row.get("description") or "")
-                if str(row.get("id")) in ids or _key(description) in keys:
-                    continue
-                text = f"{row.get('title') or ''}\n{description}"
-                for w in set(TOKEN.findall(fold(text))) & wanted:
-                    df[w] += 1
+    for text in unlabelled(ids, keys):
+        for w in set(WORD.findall(fold(text))) & wanted:
+            df[w] += 1
     rare = sorted(w for w, n in df.items() if n < vocab.counted.min_postings)
     assert not rare, f"{len(rare)} words in too few unlabelled postings: {rare[:20]}"
 

@@ -14,15 +14,14 @@ from __future__ import annotations
 import heapq
 import math
 import operator
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rolelens.core.text.words import WORD, unit_tfidf
+
 #: The sections whose words the layer reads: what the job is and what it asks.
 WORD_SECTIONS = frozenset({"responsibilities", "requirements"})
-#: A word: two or more word characters of the folded text.
-TOKEN = re.compile(r"\w\w+")
 
 
 #: ``1 + ln count`` for counts up to 1,023 (a word repeated more often counts as 1,023 times)
@@ -30,18 +29,19 @@ _SUBLINEAR = (0.0, *(1.0 + math.log(c) for c in range(1, 1024)))
 _TOP = len(_SUBLINEAR) - 1
 
 
+def span_counts(folded: str, spans: Iterable[tuple[int, int]]) -> Counter[str]:
+    """How often each word occurs in ``folded[start:end]`` over the spans."""
+    return Counter(WORD.findall(" ".join(folded[a:b] for a, b in spans)))
+
+
 def word_features(
     folded: str, spans: Iterable[tuple[int, int]], idf: Mapping[str, float]
 ) -> dict[str, float]:
-    """The unit-length bag of the vocabulary's words in ``folded[start:end]`` for each span:
-    ``(1 + ln count) · idf`` per word, divided by the bag's length; empty when none."""
-    counts = Counter(TOKEN.findall(" ".join(folded[a:b] for a, b in spans)))
-    sub, top = _SUBLINEAR, _TOP
-    bag = {w: sub[c if c < top else top] * idf[w] for w, c in counts.items() if w in idf}
-    if not bag:
-        return bag
-    norm = 1.0 / math.sqrt(sum(v * v for v in bag.values()))
-    return {w: v * norm for w, v in bag.items()}
+    """The unit-length bag of the vocabulary's words in the spans (``(1 + ln count) · idf``
+    per word, :func:`~rolelens.core.text.words.unit_tfidf`); empty when none. What the fit
+    reads; :meth:`WordLayer.read` computes the same in one pass."""
+    counts = span_counts(folded, spans)
+    return unit_tfidf({w: c for w, c in counts.items() if w in idf}, idf.__getitem__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class WordScore:
 class WordLayer:
     """Fitted points per role for the vocabulary's words; build once, score many bags."""
 
-    __slots__ = ("_dense", "_entries", "idf", "roles")
+    __slots__ = ("_dense", "_entries", "roles")
 
     def __init__(
         self,
@@ -67,14 +67,13 @@ class WordLayer:
         roles: Sequence[str],
         taxonomy_roles: Sequence[str],
     ) -> None:
-        self.idf = dict(idf)
         self.roles = list(taxonomy_roles)
         where = [taxonomy_roles.index(r) if r in taxonomy_roles else -1 for r in roles]
         # per word, every role's points in the taxonomy's order (a role the taxonomy no
         # longer has is dropped)
         self._dense: dict[str, tuple[float, ...]] = {}
         for word, ws in weights.items():
-            if word not in self.idf:
+            if word not in idf:
                 continue
             dense = [0.0] * len(self.roles)
             for i, w in zip(where, ws, strict=True):
@@ -82,11 +81,11 @@ class WordLayer:
                     dense[i] = w
             self._dense[word] = tuple(dense)
         # one lookup per word when reading: (idf, points or None)
-        self._entries = {w: (x, self._dense.get(w)) for w, x in self.idf.items()}
+        self._entries = {w: (x, self._dense.get(w)) for w, x in idf.items()}
 
     def read(self, folded: str, spans: Iterable[tuple[int, int]]) -> WordScore:
         """:meth:`score` of :func:`word_features` of the same spans, in one pass."""
-        counts = Counter(TOKEN.findall(" ".join(folded[a:b] for a, b in spans)))
+        counts = span_counts(folded, spans)
         get, sub, top = self._entries.get, _SUBLINEAR, _TOP
         words: list[str] = []
         values: list[float] = []
@@ -104,23 +103,29 @@ class WordLayer:
                 words.append(w)
                 values.append(v)
                 rows.append(entry[1])
-        if not rows:
-            return WordScore(words, values, rows, [0.0] * len(self.roles), found)
-        scale = 1.0 / math.sqrt(square)
-        values = [v * scale for v in values]
-        total = [sum(map(operator.mul, column, values)) for column in zip(*rows, strict=True)]
-        return WordScore(words, values, rows, total, found)
+        if rows:
+            scale = 1.0 / math.sqrt(square)
+            values = [v * scale for v in values]
+        return self._scored(words, values, rows, found)
 
     def score(self, bag: Mapping[str, float]) -> WordScore:
-        """Points per role of a bag (Σ value × points, one role at a time)."""
+        """Points per role of a unit-length bag (:func:`word_features`)."""
         dense = self._dense
         words = [w for w in bag if w in dense]
-        values = [bag[w] for w in words]
-        rows = [dense[w] for w in words]
+        return self._scored(words, [bag[w] for w in words], [dense[w] for w in words], len(bag))
+
+    def _scored(
+        self,
+        words: list[str],
+        values: list[float],
+        rows: list[tuple[float, ...]],
+        found: int,
+    ) -> WordScore:
+        """Σ value × points, one role at a time."""
         if not rows:
-            return WordScore(words, values, rows, [0.0] * len(self.roles), len(bag))
+            return WordScore(words, values, rows, [0.0] * len(self.roles), found)
         total = [sum(map(operator.mul, column, values)) for column in zip(*rows, strict=True)]
-        return WordScore(words, values, rows, total, len(bag))
+        return WordScore(words, values, rows, total, found)
 
     def leading(self, score: WordScore, role: str, n: int) -> list[tuple[str, float]]:
         """The ``n`` words that add most to ``role`` (none that take from it), with the

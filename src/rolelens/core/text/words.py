@@ -11,13 +11,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeVar
 
 from rolelens.core.text.fold import fold
 
-_WORD = re.compile(r"\w\w+")
+K = TypeVar("K", bound=Hashable)
+
+#: A word: two or more letters or digits of the folded text.
+WORD = re.compile(r"\w\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +34,7 @@ class Term:
 
 def terms(text: str) -> list[Term]:
     """Every word and neighbouring word pair of ``text``, in order of their starts."""
-    words = [(m.group(), m.start()) for m in _WORD.finditer(fold(text))]
+    words = [(m.group(), m.start()) for m in WORD.finditer(fold(text))]
     out = [Term(w, s) for w, s in words]
     out += [Term(f"{a} {b}", s) for (a, s), (b, _) in pairwise(words)]
     out.sort(key=lambda t: t.start)
@@ -50,11 +54,16 @@ def idf(df: int, n_docs: int) -> float:
     return math.log((1 + n_docs) / (1 + df)) + 1.0
 
 
+def unit_tfidf(counts: Mapping[K, int], idf: Callable[[K], float]) -> dict[K, float]:
+    """``(1 + ln count) · idf`` of each counted key, scaled to unit length (empty when all
+    are 0). Shared by the scoping word layer and the posting reader's."""
+    raw = {k: (1.0 + math.log(c)) * idf(k) for k, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in raw.values()))
+    return {k: v / norm for k, v in raw.items()} if norm else {}
+
+
 def weights(
     found: Sequence[Term], index: Mapping[str, int], idfs: Sequence[float]
 ) -> dict[int, float]:
     """Unit-length TF-IDF weights of the vocabulary terms among ``found``, by term index."""
-    counts = Counter(index[t.text] for t in found if t.text in index)
-    raw = {j: (1.0 + math.log(c)) * idfs[j] for j, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in raw.values()))
-    return {j: v / norm for j, v in raw.items()} if norm else {}
+    return unit_tfidf(Counter(index[t.text] for t in found if t.text in index), idfs.__getitem__)
