@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import ahocorasick
 import pytest
 
 from conftest import needs_shared
 from corpora import CORPORA, GOLD, labelled, unlabelled
 from rolelens.core.aliases import _bounded, _fold_alias
-from rolelens.core.text import fold
+from rolelens.core.text import TermAutomaton, fold
 from rolelens.taxonomy.models import Taxonomy, normalise_alias
 
 # Phrases that occur in labelled postings only, kept on general knowledge: the names of
@@ -196,19 +195,13 @@ def _found(
         for sensitive in (False, True):
             words = [p for p, s in missing if s is sensitive]
             if words:
-                a = ahocorasick.Automaton()
-                for w in words:
-                    a.add_word(w, (len(w), w))
-                a.make_automaton()
-                automata.append((sensitive, a))
+                automata.append((sensitive, TermAutomaton({w: w for w in words})))
         for text in chunk:
             folded = fold(text)
             for sensitive, a in automata:
                 haystack = text if sensitive else folded
-                for end, (length, word) in a.iter(haystack):
-                    if (word, sensitive) in missing and _bounded(
-                        haystack, end - length + 1, end + 1
-                    ):
+                for start, end, word in a.occurrences(haystack):
+                    if (word, sensitive) in missing and _bounded(haystack, start, end):
                         missing.discard((word, sensitive))
                         found.add((word, sensitive))
 

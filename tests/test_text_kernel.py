@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from itertools import pairwise
 
 from hypothesis import given
@@ -178,3 +179,29 @@ def test_text_kernel_terms_hits_slice_back_to_their_key(keys: list[str], text: s
     whole = list(auto.whole_words(text))
     assert all(text[s:e] == k for s, e, k in whole)
     assert set(whole) <= set(auto.occurrences(text))
+
+
+@given(
+    st.lists(st.text(alphabet="aé b𝔸", min_size=1, max_size=4), max_size=6),
+    st.text(alphabet="aé b𝔸.\ud800", max_size=40),
+)
+def test_text_kernel_terms_find_every_occurrence_at_character_offsets(
+    keys: list[str], text: str
+) -> None:
+    """Every occurrence of every key, overlapping ones too, at offsets in characters (not the
+    UTF-8 bytes the automaton searches), with a lone surrogate in the text or not."""
+    auto = TermAutomaton({k: k for k in keys})
+    expected = {
+        (i, i + len(k), k) for k in set(keys) for i in range(len(text)) if text.startswith(k, i)
+    }
+    got = list(auto.occurrences(text))
+    assert len(got) == len(expected)
+    assert set(got) == expected
+
+
+def test_text_kernel_terms_pickle_as_their_terms() -> None:
+    """A pickled automaton (a reader sent to a worker) is rebuilt and finds the same."""
+    auto = TermAutomaton({"rag": "r", "ml": "m"})
+    again = pickle.loads(pickle.dumps(auto))
+    assert len(again) == 2
+    assert list(again.whole_words("rag and ml")) == list(auto.whole_words("rag and ml"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rolelens.core.text.fold import FOLD_TABLE, fold
 from rolelens.core.text.phrases import cue_keys
@@ -22,9 +22,9 @@ from rolelens.taxonomy.models import Taxonomy, normalise_alias
 STOP = -1  # the item index of a stop phrase
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One alias found: which item (index into the matcher's items), and where."""
+class Hit(NamedTuple):
+    """One alias found: which item (index into the matcher's items), and where. A named
+    tuple: a posting has dozens, and one is built in half the time of a frozen dataclass."""
 
     item: int
     start: int
@@ -117,9 +117,9 @@ class AliasMatcher:
             n = len(haystack)
             # _bounded, inlined: this loop sees every raw hit (~100 a posting, most of them
             # inside longer words), and a call each cost a tenth of the reading
-            for end, (length, (item, cue)) in automaton.raw(haystack):
-                start = end - length + 1
-                stop = end + 1
+            payloads = automaton.payloads
+            for index, start, stop in automaton.spans(haystack):
+                item, cue = payloads[index]
                 if cue:
                     spot = (
                         start,
@@ -138,10 +138,10 @@ class AliasMatcher:
                 if stop < n:
                     after = haystack[stop]
                     if after.isalnum():
-                        last = haystack[end]
+                        last = haystack[stop - 1]
                         if last.isalnum() or last in "+#.":
                             continue
-                    elif after in "+#" and haystack[end].isalnum():
+                    elif after in "+#" and haystack[stop - 1].isalnum():
                         continue
                 add((start, -stop, item))
         candidates.sort()

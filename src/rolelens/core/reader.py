@@ -11,8 +11,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rolelens.core.aliases import AliasMatcher, CueSpots, Hit
 from rolelens.core.models import Evidence, Level, Reading, TitleReading, WordPoints, WordTerm
@@ -60,8 +59,7 @@ MAX_EVIDENCE = 2_000
 _LISTABLE = {"tool", "framework", "technique", "data", "deployment", "metric"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Clause:
+class _Clause(NamedTuple):  # a named tuple: built for each clause with a mention
     start: int
     end: int
     preferred: bool

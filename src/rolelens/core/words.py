@@ -11,7 +11,6 @@ Pure functions over plain mappings: no I/O, no globals.
 
 from __future__ import annotations
 
-import heapq
 import math
 import operator
 from collections import Counter
@@ -29,9 +28,25 @@ _SUBLINEAR = (0.0, *(1.0 + math.log(c) for c in range(1, 1024)))
 _TOP = len(_SUBLINEAR) - 1
 
 
+#: Every ASCII character that is not a word character, as a space: an ASCII text split on
+#: spaces after this gives the words :data:`WORD` finds, and single letters and digits besides
+#: (which no vocabulary holds). Four times faster than the regex.
+_NOT_WORD = str.maketrans(
+    {chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}
+)
+
+
 def span_counts(folded: str, spans: Iterable[tuple[int, int]]) -> Counter[str]:
     """How often each word occurs in ``folded[start:end]`` over the spans."""
     return Counter(WORD.findall(" ".join(folded[a:b] for a, b in spans)))
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of ``text`` as :data:`WORD` finds them, with single characters besides when
+    the text is ASCII (the fast way; a vocabulary lookup drops them)."""
+    if text.isascii():
+        return text.translate(_NOT_WORD).split()
+    return WORD.findall(text)
 
 
 def word_features(
@@ -46,11 +61,11 @@ def word_features(
 
 @dataclass(frozen=True, slots=True)
 class WordScore:
-    """A bag scored: its weighted words, their bag values and points rows, and the total."""
+    """A bag scored: its weighted words, their bag values and points columns, and the total."""
 
     words: list[str]
     values: list[float]
-    rows: list[tuple[float, ...]]  # per word, its points per role before × value
+    columns: list[tuple[float, ...]]  # per role (taxonomy order), each word's points before × value
     total: list[float]  # points per role, taxonomy order
     found: int  # vocabulary words in the bag, weighted or not
 
@@ -85,7 +100,7 @@ class WordLayer:
 
     def read(self, folded: str, spans: Iterable[tuple[int, int]]) -> WordScore:
         """:meth:`score` of :func:`word_features` of the same spans, in one pass."""
-        counts = span_counts(folded, spans)
+        counts = Counter(_tokens(" ".join(folded[a:b] for a, b in spans)))
         get, sub, top = self._entries.get, _SUBLINEAR, _TOP
         words: list[str] = []
         values: list[float] = []
@@ -123,16 +138,17 @@ class WordLayer:
     ) -> WordScore:
         """Σ value × points, one role at a time."""
         if not rows:
-            return WordScore(words, values, rows, [0.0] * len(self.roles), found)
-        total = [sum(map(operator.mul, column, values)) for column in zip(*rows, strict=True)]
-        return WordScore(words, values, rows, total, found)
+            return WordScore(words, values, [], [0.0] * len(self.roles), found)
+        columns = list(zip(*rows, strict=True))
+        total = [sum(map(operator.mul, column, values)) for column in columns]
+        return WordScore(words, values, columns, total, found)
 
     def leading(self, score: WordScore, role: str, n: int) -> list[tuple[str, float]]:
         """The ``n`` words that add most to ``role`` (none that take from it), with the
         points each adds."""
         if role not in self.roles or not score.words:
             return []
-        r = self.roles.index(role)
-        adds = map(operator.mul, [row[r] for row in score.rows], score.values)
-        best = heapq.nlargest(n, zip(adds, score.words, strict=True))
+        adds = map(operator.mul, score.columns[self.roles.index(role)], score.values)
+        # sorted()[:n] is what heapq.nlargest promises, sorted in C instead of a Python loop
+        best = sorted(zip(adds, score.words, strict=True), reverse=True)[:n]
         return [(word, add) for add, word in best if add > 0]

@@ -50,7 +50,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def has_surrogate(text: str) -> bool:
     """Whether ``text`` holds a lone UTF-16 surrogate (it cannot be encoded as UTF-8)."""
-    return _SURROGATE.search(text) is not None
+    # an ASCII string holds none, and Python knows it is one without looking
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:

@@ -6,73 +6,84 @@ offsets found are offsets into the text they folded. Each reader keeps its own n
 match on top: a whole word (:meth:`TermAutomaton.whole_words`: no letter or digit on
 either side), a word start that may run on (:meth:`TermAutomaton.word_starts`, scoping
 terms ending in ``*``), or its own boundary rule over raw occurrences
-(:meth:`TermAutomaton.raw`, the alias matcher's ``C++`` and ``.NET`` rules).
+(:meth:`TermAutomaton.spans`, the alias matcher's ``C++`` and ``.NET`` rules).
 
 Pure: the automaton is built once and only read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-import ahocorasick
+import ahocorasick_rs
 
 from rolelens.core.text.phrases import is_whole_word
 
 P = TypeVar("P")
 
+# a lone UTF-16 surrogate cannot be encoded as UTF-8, which the automaton searches in; no key
+# holds one, so one stands in for it without moving any offset
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 class TermAutomaton(Generic[P]):
-    """Terms compiled into one Aho-Corasick automaton; an empty key is no term."""
+    """Terms compiled into one Aho-Corasick automaton (``ahocorasick_rs``, in Rust); an empty
+    key is no term. Pickled as its terms and rebuilt (the compiled automaton cannot be)."""
 
-    __slots__ = ("_automaton",)
+    __slots__ = ("_automaton", "_keys", "payloads")
 
     def __init__(self, terms: Mapping[str, P]) -> None:
-        automaton = ahocorasick.Automaton()
-        for key, payload in terms.items():
-            if key:
-                automaton.add_word(key, (len(key), payload))
-        if len(automaton):
-            automaton.make_automaton()
-            self._automaton: ahocorasick.Automaton | None = automaton
-        else:
-            self._automaton = None
+        self._keys = [key for key in terms if key]
+        #: each term's payload, by the term index :meth:`spans` gives
+        self.payloads: list[P] = [terms[key] for key in self._keys]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._keys) if self._keys else None
 
     def __len__(self) -> int:
         """How many terms it holds."""
-        return 0 if self._automaton is None else len(self._automaton)
+        return len(self._keys)
 
-    def raw(self, text: str) -> Iterator[tuple[int, tuple[int, P]]]:
-        """Every occurrence, overlapping ones too, as the automaton gives it: ``(index of
-        its last character, (its length, payload))``. For loops that see every hit and
-        apply their own boundary rule; :meth:`occurrences` reads better elsewhere."""
+    def __getstate__(self) -> dict[str, Any]:
+        return {"terms": dict(zip(self._keys, self.payloads, strict=True))}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["terms"])  # type: ignore[misc]
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence, overlapping ones too, as ``(term index, start, end)`` (the
+        payload is ``payloads[index]``): for loops that see every hit and apply their own
+        boundary rule (the alias matcher's ``C++`` and ``.NET`` rules)."""
         if self._automaton is None:
-            return iter(())
-        found: Iterator[tuple[int, tuple[int, P]]] = self._automaton.iter(text)
-        return found
+            return []
+        try:
+            return self._automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:
+            text = _SURROGATE.sub("\ufffd", text)
+            return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
     def occurrences(self, text: str) -> Iterator[tuple[int, int, P]]:
         """Every occurrence, overlapping ones too: ``(start, end, payload)``."""
-        for last, (length, payload) in self.raw(text):
-            yield last - length + 1, last + 1, payload
+        payloads = self.payloads
+        for index, start, end in self.spans(text):
+            yield start, end, payloads[index]
 
     def word_starts(self, text: str) -> Iterator[tuple[int, int, P, bool]]:
         """Occurrences that start a word (no letter or digit just before), and whether each
         also ends one: ``(start, end, payload, ends_word)``."""
         n = len(text)
-        for last, (length, payload) in self.raw(text):
-            start = last - length + 1
+        payloads = self.payloads
+        for index, start, end in self.spans(text):
             if start > 0 and text[start - 1].isalnum():
                 continue
-            yield start, last + 1, payload, last + 1 >= n or not text[last + 1].isalnum()
+            yield start, end, payloads[index], end >= n or not text[end].isalnum()
 
     def whole_words(self, text: str) -> Iterator[tuple[int, int, P]]:
         """Occurrences that stand as whole words: ``(start, end, payload)``."""
-        for last, (length, payload) in self.raw(text):
-            start = last - length + 1
-            if is_whole_word(text, start, last + 1):
-                yield start, last + 1, payload
+        payloads = self.payloads
+        for index, start, end in self.spans(text):
+            if is_whole_word(text, start, end):
+                yield start, end, payloads[index]
 
 
 def word_end(text: str, pos: int) -> int:
