@@ -81,6 +81,7 @@ BAD_LINES: list[tuple[str, bytes, str]] = [
     ("huge-int", b'{"id": ' + b"9" * 5000 + b', "description": "x"}\n', "row_not_json"),
     ("lone-surrogate", b'{"id": "s", "description": "bad \\ud800 text"}\n', "input_encoding"),
     ("lone-surrogate-id", b'{"id": "\\udfff", "description": "x"}\n', "input_encoding"),
+    ("lone-surrogate-upper", b'{"title": "\\uDBFF", "description": "x"}\n', "input_encoding"),
 ]
 
 

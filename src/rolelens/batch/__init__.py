@@ -54,6 +54,9 @@ def parse_row(
     row may be a form alone); a text field given empty is still an error."""
     if isinstance(line, LongLine):
         raise InputTooLarge(f"line is {line.size:,} bytes; the limit is {MAX_LINE_BYTES:,}")
+    # a lone surrogate comes from a str line that holds one, or from a JSON escape: strict
+    # UTF-8 has none, so a line read as bytes without "\\ud" can have none in its values
+    may_hold_surrogates = not isinstance(line, bytes)
     if isinstance(line, bytes):
         if len(line) > MAX_LINE_BYTES:
             raise InputTooLarge(f"line is {len(line):,} bytes; the limit is {MAX_LINE_BYTES:,}")
@@ -94,9 +97,10 @@ def parse_row(
         text = ""
     elif not text.strip():
         raise EmptyInput(f"'{text_fields[0]}' is empty")
-    for value in (row_id, obj.get("title"), obj.get("company"), text):
-        if isinstance(value, str) and has_surrogate(value):
-            raise EncodingError("the row holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
+    if may_hold_surrogates or "\\ud" in line or "\\uD" in line:
+        for value in (row_id, obj.get("title"), obj.get("company"), text):
+            if isinstance(value, str) and has_surrogate(value):
+                raise EncodingError("the row holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
     return Row(
         id=None if row_id is None else str(row_id),
         title=obj.get("title"),
