@@ -4,6 +4,7 @@ reading shows them, and where the vocabulary comes from."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -14,7 +15,7 @@ from corpora import CORPORA, labelled, unlabelled
 from rolelens.core.reader import PostingReader
 from rolelens.core.text import fold
 from rolelens.core.text.words import WORD
-from rolelens.core.words import WordLayer, word_features
+from rolelens.core.words import WordLayer, _tokens, word_features
 from rolelens.errors import TaxonomyError
 from rolelens.md import words_line
 from rolelens.taxonomy.loader import apply_fit, load_taxonomy
@@ -210,3 +211,12 @@ def test_word_fit_needs_two_roles_with_enough_rows() -> None:
     labels = np.array([1] * 25 + [0] * 5)
     assert list(fit_words.fitted_roles(labels)) == [1]
     assert not fit_words.fit(x, labels, 2, l2=0.1).any()  # one role alone: no points at all
+
+
+@given(st.text(alphabet=st.sampled_from("ab_9 .-/\n\t'é•ß"), max_size=80) | st.text(max_size=80))
+def test_fast_word_split_finds_the_words_the_pattern_finds(text: str) -> None:
+    """The reader's fast split (ASCII text) gives the words WORD finds, plus single characters
+    that no vocabulary holds; a non-ASCII text goes through WORD itself."""
+    found = Counter(w for w in _tokens(text) if len(w) > 1)
+    assert found == Counter(WORD.findall(text))
+    assert all(WORD.fullmatch(w) or len(w) == 1 for w in _tokens(text))
