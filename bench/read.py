@@ -80,8 +80,8 @@ def write_jsonl(rows: Sequence[dict[str, object]], path: Path) -> None:
 def build_automaton(extra: Sequence[Path]) -> tuple[ahocorasick_rs.AhoCorasick | None, int]:
     """One automaton over every alias of the taxonomy, lower-cased; and how many aliases."""
     taxonomy = load_taxonomy(extra)
-    keys = {alias.text.lower() for item in taxonomy.evidence for alias in item.alias_objects()}
-    count = sum(len(item.alias_objects()) for item in taxonomy.evidence)
+    aliases = [alias.text.lower() for item in taxonomy.evidence for alias in item.alias_objects()]
+    keys, count = set(aliases), len(aliases)
     return (ahocorasick_rs.AhoCorasick(sorted(keys)) if keys else None), count
 
 

@@ -27,6 +27,7 @@ from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_models import Scoping, ScopingForm
+from rolelens.core.text.fold import has_surrogate
 from rolelens.errors import (
     CvUnavailable,
     EmptyInput,
@@ -37,7 +38,7 @@ from rolelens.errors import (
     TaxonomyError,
 )
 from rolelens.inputs import BriefInput, PostingInput
-from rolelens.io.text import MAX_BYTES, has_surrogate, html_to_text, looks_like_html
+from rolelens.io.text import MAX_BYTES, html_to_text, looks_like_html
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.models import Figure, OnetLink, Source, Taxonomy
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
+from rolelens.core.text.fold import has_surrogate
 from rolelens.errors import (
     EmptyInput,
     EncodingError,
@@ -27,7 +28,6 @@ from rolelens.errors import (
 )
 from rolelens.inputs import POSTING_TEXT_FIELDS
 from rolelens.io.lines import LongLine, id_near_start
-from rolelens.io.text import has_surrogate
 
 MAX_LINE_BYTES = 2_000_000
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+from rolelens.core.text.fold import has_surrogate
 from rolelens.errors import (
     CorpusUnreadable,
     EmptyInput,
@@ -39,7 +40,7 @@ from rolelens.errors import (
     WrongType,
 )
 from rolelens.io.lines import LongLine, bounded_lines, id_near_start
-from rolelens.io.text import has_surrogate, html_to_text, looks_like_html
+from rolelens.io.text import html_to_text, looks_like_html
 
 Format = Literal["jsonl", "csv", "tsv", "parquet", "jsonld", "html"]
 Field = Literal["id", "title", "text", "date", "salary", "company", "location", "origin"]

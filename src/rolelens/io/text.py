@@ -43,17 +43,6 @@ _FLAT_DROP = (_DROP - {"head"}) | {"title"}
 _CP1252_MARGIN = 0.05
 
 
-# JSON's \ud800-style escapes can smuggle lone surrogates into a str; they cannot be
-# written back out as UTF-8, so a text holding one is refused as badly encoded.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def has_surrogate(text: str) -> bool:
-    """Whether ``text`` holds a lone UTF-16 surrogate (it cannot be encoded as UTF-8)."""
-    # an ASCII string holds none, and Python knows it is one without looking
-    return not text.isascii() and _SURROGATE.search(text) is not None
-
-
 def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
     """The text in ``data``: UTF-8 (with or without BOM), UTF-16 with BOM, or a detected charset."""
     if len(data) > max_bytes:

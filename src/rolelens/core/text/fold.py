@@ -7,6 +7,12 @@ underscores, slashes and white space read as spaces, curly quotes as straight on
 
 from __future__ import annotations
 
+import re
+
+#: A lone UTF-16 surrogate (JSON's ``\\ud800`` escapes can put one in a str): it cannot be
+#: encoded as UTF-8, so it cannot be written out, nor searched by a UTF-8 automaton.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
 _SPACE_LIKE = "-\u2010\u2011\u2012\u2013\u2014_/\t\n\r\xa0"
 _REPLACE = [(c, " ") for c in _SPACE_LIKE] + [
     ("\u2019", "'"),
@@ -30,3 +36,9 @@ def fold(text: str) -> str:
 
 #: The fold of one character at a time, for ``str.translate`` (aliases fold with it).
 FOLD_TABLE = str.maketrans(dict(_REPLACE))
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone UTF-16 surrogate (it cannot be encoded as UTF-8)."""
+    # an ASCII string holds none, and Python knows it is one without looking
+    return not text.isascii() and SURROGATE.search(text) is not None

@@ -13,19 +13,15 @@ Pure: the automaton is built once and only read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 import ahocorasick_rs
 
+from rolelens.core.text.fold import SURROGATE
 from rolelens.core.text.phrases import is_whole_word
 
 P = TypeVar("P")
-
-# a lone UTF-16 surrogate cannot be encoded as UTF-8, which the automaton searches in; no key
-# holds one, so one stands in for it without moving any offset
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class TermAutomaton(Generic[P]):
@@ -58,8 +54,8 @@ class TermAutomaton(Generic[P]):
             return []
         try:
             return self._automaton.find_matches_as_indexes(text, overlapping=True)
-        except UnicodeEncodeError:
-            text = _SURROGATE.sub("\ufffd", text)
+        except UnicodeEncodeError:  # a lone surrogate: no key holds one, so U+FFFD stands
+            text = SURROGATE.sub("\ufffd", text)  # in for it without moving any offset
             return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
     def occurrences(self, text: str) -> Iterator[tuple[int, int, P]]:
