@@ -113,6 +113,21 @@ def test_taxonomy_template_layers_cleanly_over_the_bundled_one() -> None:
             "figures: [{id: f2, kind: salary, description: d, unit: USD, source: toy_source, year: 2026}]",
             "needs value",
         ),
+        (  # the same alias, as folded (hyphens read as spaces), in two items
+            "evidence: [{id: x5, label: X, kind: tool, aliases: [zz-q], weights: {ml_engineer: 1}},"
+            " {id: x6, label: Y, kind: tool, aliases: [ZZ Q], weights: {ml_engineer: 1}}]",
+            "alias 'ZZ Q' belongs to both 'x5' and 'x6'",
+        ),
+        (  # a case-sensitive alias twice, one written as a plain string's object
+            "evidence: [{id: x7, label: X, kind: tool, aliases: [{text: Zq, case_sensitive: true}],"
+            " weights: {ml_engineer: 1}}, {id: x8, label: Y, kind: tool,"
+            " aliases: [{text: Zq, case_sensitive: true}], weights: {ml_engineer: 1}}]",
+            "alias 'Zq' belongs to both 'x7' and 'x8'",
+        ),
+        (
+            "evidence: [{id: x9, label: X, kind: tool, aliases: ['  '], weights: {ml_engineer: 1}}]",
+            "has an empty alias",
+        ),
         ("titles: [{role: nobody, patterns: [x]}]", "unknown role"),
         ("roles: [{id: Bad-Id, name: n, definition: d}]", "id"),
         ("- just a list", "mapping"),
@@ -127,6 +142,18 @@ def test_taxonomy_invalid_files_fail_with_a_clear_message(
     with pytest.raises(TaxonomyError) as info:
         load_taxonomy([toy_path(), bad], bundled=False)
     assert message in str(info.value)
+
+
+def test_taxonomy_a_case_sensitive_alias_does_not_clash_with_a_folded_one(tmp_path: Path) -> None:
+    extra = tmp_path / "cases.yaml"
+    extra.write_text(
+        "evidence: [{id: x5, label: X, kind: tool, aliases: [zzq], weights: {ml_engineer: 1}},"
+        " {id: x6, label: Y, kind: tool, aliases: [{text: ZZQ, case_sensitive: true}],"
+        " weights: {ml_engineer: 1}}]",
+        encoding="utf-8",
+    )
+    ids = {e.id for e in load_taxonomy([toy_path(), extra], bundled=False).evidence}
+    assert {"x5", "x6"} <= ids
 
 
 def test_taxonomy_missing_file_is_a_taxonomy_error(tmp_path: Path) -> None:
