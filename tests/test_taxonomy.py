@@ -218,3 +218,33 @@ def test_taxonomy_parse_cache_unwritable_is_harmless(
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("ROLELENS_CACHE_DIR", str(blocker / "cache"))  # cannot be created
     assert loader.load_taxonomy([loader.toy_path()], bundled=False).name
+
+
+def test_taxonomy_without_scoping_is_the_same_taxonomy_but_for_the_scoping_part(
+    taxonomy: Taxonomy,
+) -> None:
+    light = load_taxonomy(scoping=False)
+    assert taxonomy.scoping is not None and light.scoping is None
+    for field in Taxonomy.model_fields:
+        if field != "scoping":
+            assert getattr(light, field) == getattr(taxonomy, field), field
+
+
+def test_taxonomy_without_scoping_reads_postings_the_same(taxonomy: Taxonomy) -> None:
+    from rolelens.core.reader import PostingReader
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    full, light = PostingReader(taxonomy), PostingReader(load_taxonomy(scoping=False))
+    for path in sorted(examples.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        assert light.read(text) == full.read(text), path.name
+
+
+def test_taxonomy_without_scoping_sets_a_user_files_scoping_block_aside(tmp_path: Path) -> None:
+    broken = tmp_path / "scoping_only.yaml"
+    broken.write_text("scoping: {no_such_setting: 1}\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="scoping"):
+        load_taxonomy([broken])
+    light = load_taxonomy([broken], scoping=False)
+    assert light.scoping is None
+    assert light.version.startswith(load_taxonomy(scoping=False).version + "+scoping_only@")

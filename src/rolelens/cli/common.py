@@ -27,9 +27,10 @@ TaxonomyOption = typer.Option(
 )
 
 
-def taxonomy_from(files: list[Path] | None) -> Taxonomy:
-    """The bundled taxonomy with the user's files on top."""
-    return load_taxonomy(files or [])
+def taxonomy_from(files: list[Path] | None, *, scoping: bool = True) -> Taxonomy:
+    """The bundled taxonomy with the user's files on top (without the scoping part when
+    ``scoping`` is False: a command that never scopes need not load it)."""
+    return load_taxonomy(files or [], scoping=scoping)
 
 
 def reader_from(files: list[Path] | None) -> PostingReader:

@@ -45,7 +45,7 @@ def read(
     """Read a posting: the role its work describes, the evidence, the title's role, flags."""
     if fmt not in _FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
-    tax = taxonomy_from(taxonomy)
+    tax = taxonomy_from(taxonomy, scoping=False)
     jobs = jobs or available_cores()
     # one model thread per reader process: more would fight over the same cores
     threads = 1 if jsonl is not None and jobs > 1 else None
