@@ -202,7 +202,7 @@ _READER: PostingReader | None = None
 def _init_worker(taxonomy_files: tuple[str, ...], parent_pid: int) -> None:
     watch_parent(parent_pid)  # a killed run must not leave workers writing chunks
     global _READER
-    _READER = PostingReader(load_taxonomy(taxonomy_files))
+    _READER = PostingReader(load_taxonomy(taxonomy_files, scoping=False))  # reads only
 
 
 def duplicates_for(opts: RunOptions, files: Sequence[Path]) -> dict[int, Duplicate]:

@@ -53,7 +53,7 @@ _READERS: dict[tuple[str, ...], PostingReader] = {}
 def _reader(taxonomy_files: tuple[str, ...]) -> PostingReader:
     """One reader per Python worker process and taxonomy, built on first use."""
     if taxonomy_files not in _READERS:
-        _READERS[taxonomy_files] = PostingReader(load_taxonomy(taxonomy_files))
+        _READERS[taxonomy_files] = PostingReader(load_taxonomy(taxonomy_files, scoping=False))
     return _READERS[taxonomy_files]
 
 
