@@ -74,3 +74,20 @@ def test_batch_parallel_dead_worker_is_an_error_not_a_hang(toy_reader: PostingRe
 
 def test_batch_parallel_cores_is_positive() -> None:
     assert available_cores() >= 1
+
+
+def test_batch_parallel_an_over_long_line_is_an_error_row_and_the_batch_goes_on(
+    toy_reader: PostingReader,
+) -> None:
+    """A line over the row limit reaches a worker as a LongLine (its head and its size):
+    pickled without its size, it killed the worker and every row of the batch was lost."""
+    from rolelens.io.lines import LongLine
+
+    lines: list[bytes] = [*_lines(5), LongLine(b'{"id": "huge", "description": "', 3_000_000)]
+    lines += _lines(5)
+    with ParallelLines(toy_reader, 2, chunk=2) as pool:
+        got = list(pool.results(lines))
+    assert got == _sequential(toy_reader, lines)
+    huge = got[5]
+    assert isinstance(huge, dict) and huge["error"]["code"] == "input_too_large"
+    assert huge["line"] == 6 and len(got) == 11

@@ -49,6 +49,14 @@ def _peak_kb_of(cmd: list[str]) -> tuple[int, str, str]:
     return int(peak), done.stdout, "\n".join(err)
 
 
+def test_a_long_line_pickles_with_its_size() -> None:
+    import pickle
+
+    line = LongLine(b'{"id": "x", "description": "', 5_000_000)
+    back = pickle.loads(pickle.dumps(line))
+    assert isinstance(back, LongLine) and back == line and back.size == 5_000_000
+
+
 def test_read_jsonl_a_200_mb_line_is_an_error_row_in_bounded_memory(tmp_path: Path) -> None:
     """One 200 MB line between two good rows: an error row in its place, memory bounded."""
     good = json.dumps({"id": "ok", "description": "We fine-tune PyTorch models."}) + "\n"

@@ -45,6 +45,11 @@ class LongLine(bytes):
         line.size = size
         return line
 
+    def __reduce__(self) -> tuple[type[LongLine], tuple[bytes, int]]:
+        # sent whole to a reader process: bytes' own pickling would call LongLine(head)
+        # without the size, and the worker died on the batch's over-long line
+        return (LongLine, (bytes(self), self.size))
+
 
 def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
     """Each line of ``stream`` (newline kept); a line over ``limit`` bytes as a LongLine."""
