@@ -318,15 +318,44 @@ def test_reader_title_memo_gives_the_same_reading(reader: PostingReader) -> None
     assert reader.read(long_first_line + "\n\n" + text).model_dump() == noted.model_dump()
 
 
-def test_reader_a_mention_said_to_be_not_required_is_preferred(reader: PostingReader) -> None:
-    """'Kubernetes is not needed' right after a mention lowers it to preferred (the check once
-    sat behind a '^' that can never match past the start of the text)."""
-    # "not needed" is no preferred cue: only the words right after the mention can lower it
-    text = "## Requirements\n- Docker for builds.\n- Kubernetes is not needed; PyTorch: not needed"
+def test_reader_a_mention_said_to_be_not_needed_is_negated(reader: PostingReader) -> None:
+    """'Kubernetes is not needed' after a mention says the job does without it: negated, as
+    'no Kubernetes needed' is. 'Not required, but a plus' is a preference."""
+    text = (
+        "## Requirements\n- Docker for builds.\n- Kubernetes is not needed; PyTorch: not needed\n"
+        "- Machine learning experience is not required.\n"
+        "- Prior knowledge of AI agents isn't required.\n"
+        "- Terraform is not required, but a plus."
+    )
     reading = reader.read(text, title="Software Engineer")
-    levels = {e.text: e.level for e in reading.evidence if e.section != "title"}
-    assert levels["Docker"] == "required"
-    assert levels["PyTorch"] == "preferred" and levels["Kubernetes"] == "preferred"
+    found = {e.text: e for e in reading.evidence if e.section != "title"}
+    assert found["Docker"].level == "required" and not found["Docker"].negated
+    for words in ("Kubernetes", "PyTorch", "Machine learning", "AI agents"):
+        assert found[words].negated and not found[words].contributions, words
+    assert found["Terraform"].level == "preferred" and not found["Terraform"].negated
+
+
+def test_reader_a_negation_reaches_every_item_of_its_list(reader: PostingReader) -> None:
+    """A negation before a list governs every item of it, and one after a list every item
+    before it; the list ends at a verb, a contrast or the clause's end."""
+    text = (
+        "## What you'll do\n"
+        "- Maintain our Spring Boot services.\n"
+        "- You will not be building machine learning models, LLM chatbots, RAG pipelines or "
+        "AI agents.\n"
+        "## Requirements\n"
+        "- No experience with PyTorch, TensorFlow, LangChain or vector databases required.\n"
+        "- PyTorch, TensorFlow or Kubeflow experience is not needed.\n"
+        "- Not a research role, but you will use Kafka, Docker and Kubernetes daily."
+    )
+    reading = reader.read(text, title="Java Developer")
+    negated = {e.text for e in reading.evidence if e.negated}
+    counted = {e.text for e in reading.evidence if e.contributions}
+    for words in ("LLM chatbots", "RAG pipelines", "AI agents", "LangChain", "vector databases"):
+        assert words in negated, words
+    assert "Kubeflow" in negated and "TensorFlow" in negated
+    assert {"Kafka", "Docker", "Kubernetes", "Spring Boot"} <= counted
+    assert reading.role == "software_engineer" and not reading.mismatch
 
 
 def test_reader_memos_give_the_same_reading(reader: PostingReader) -> None:

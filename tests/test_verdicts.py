@@ -43,6 +43,21 @@ def test_verdicts_junk_gets_no_role(reader: PostingReader, text: str) -> None:
     assert reading.secondary == max(reading.scores, key=reading.scores.__getitem__)
 
 
+@pytest.mark.parametrize(
+    "text", ["AI Engineer\n\nJoin us!\n", "Head of AI\n\nApply now.\n", "Senior AI Engineer\n"]
+)
+def test_verdicts_a_role_nothing_speaks_for_is_no_verdict(reader: PostingReader, text: str) -> None:
+    """A bare 'AI' title spreads a point or so over four roles, enough evidence in all, yet
+    none of it for the role that then ranks first by its bias alone ('other'): no verdict."""
+    reading = reader.read(text)
+    assert reading.role == UNDETERMINED, reading.scores
+    assert reading.undetermined_reason is not None
+    assert "nothing in the text speaks for" in reading.undetermined_reason
+    top = reading.secondary
+    assert top is not None
+    assert not any(e.contributions.get(top, 0) > 0 for e in reading.evidence)
+
+
 def test_verdicts_a_real_posting_still_gets_a_role(reader: PostingReader) -> None:
     text = (ROOT / "examples" / "posting.md").read_text(encoding="utf-8")
     reading = reader.read(text)

@@ -19,6 +19,7 @@ from rolelens.core.scoring import LeadDuties, attribute, role_points, softmax
 from rolelens.core.sections import Section, SectionSplitter
 from rolelens.core.semantic import SemanticMatcher
 from rolelens.core.text import ClauseNegation, TermAutomaton, cue_regex, fold, is_whole_word
+from rolelens.core.text.negation import After
 from rolelens.core.text.segment import POSTING_CLAUSE, sentence_end
 from rolelens.core.titles import TitleRules, title_key
 from rolelens.core.verdicts import (
@@ -30,7 +31,9 @@ from rolelens.core.verdicts import (
 from rolelens.core.words import WORD_SECTIONS, WordLayer, WordScore, word_features
 from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 
-SCORER_VERSION = "1.2"  # 1.2: the word layer adds its points (2026-12-07)
+# 1.2: the word layer (2026-12-07); 1.3: a negation reaches the items of its list, "X is not
+# required" negates X, and a role nothing in the text speaks for is no verdict (2026-12-07)
+SCORER_VERSION = "1.3"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
 # (the kernel's POSTING_CLAUSE rule; its pattern opens with one character set, so that re
@@ -65,6 +68,7 @@ class _Clause(NamedTuple):  # a named tuple: built for each clause with a mentio
     preferred: bool
     listed: bool
     company: bool
+    says_not: bool  # holds "not " or "n't": only then can words after a mention negate it
 
 
 _PREFERRED, _COMPANY, _ACTION, _NEGATION = range(4)  # the cue lists of PostingReader.matcher
@@ -187,7 +191,6 @@ class PostingReader:
         # memos (a batch repeats them): the points of an (item, amount), whether words name people
         self._contributions: dict[tuple[int, float], dict[str, float]] = {}
         self._names_people: dict[str, bool] = {}
-        self._after_not_needed = re.compile(r"\W{0,3}(?:is |are )?(?:not required|not needed)")
         self._weights = [
             [(self.roles.index(r), w) for r, w in item.weights.items()]
             for item in self.matcher.items
@@ -273,6 +276,11 @@ class PostingReader:
             evidence_points(ev.contributions for ev in evidence),
             self.taxonomy.verdicts.undetermined,
         )
+        if undetermined is None and not _speaks_for(top, evidence, words, self.roles):
+            undetermined = (
+                f"nothing in the text speaks for {self.taxonomy.role(top).name.lower()}: "
+                "it ranks first only because the role is common, not because of the text"
+            )
         if undetermined is not None:
             # no verdict without evidence: the distribution stays, the role does not
             top, second = UNDETERMINED, top
@@ -380,7 +388,9 @@ class PostingReader:
         negation_near = cues[_NEGATION].in_span
         action_in = cues[_ACTION].in_span
         window = self.taxonomy.reading.negation_window
-        not_needed = self._after_not_needed.match
+        negation = self._negation
+        after_memo: dict[int, After | None] = {}
+        carried: tuple[int, int] | None = None  # (clause start, end) of the last negated item
         clauses: dict[int, _Clause] = {}
         sec_index = 0
         last_section = len(sections) - 1
@@ -391,7 +401,7 @@ class PostingReader:
         dropped = 0
         leads = LeadDuties(scoring.lead_mentions, scoring.lead_weight)  # marked even at
         lead_skips = self._lead_skips  # weight 1: the fit learns from the marks
-        for hit in hits:
+        for k, hit in enumerate(hits):
             start = hit.start
             while sections[sec_index].end <= start and sec_index < last_section:
                 sec_index += 1
@@ -408,17 +418,30 @@ class PostingReader:
             clause = clauses.get(bisect_right(bounds, start)) or self._clause(
                 folded, start, bounds, clauses, cues
             )
+            # "X is not required" (or "X, Y or Z are not needed"): only a clause that says
+            # "not" is asked
+            after = (
+                _after_list(folded, hits, k, clause.end, after_memo) if clause.says_not else None
+            )
             level: Level = _SECTION_LEVEL[section]
-            if level == "required" and (
-                clause.preferred
-                # "X is not required": 'not' starts at most 7 characters after the mention
-                or (folded.find("not ", hit.end, hit.end + 11) >= 0 and not_needed(folded, hit.end))
-            ):
+            if level == "required" and (clause.preferred or after == "preferred"):
                 level = "preferred"
             # most mentions have no negation cue before them: ask the regex only when one is
-            negated = negation_near(
-                max(clause.start, start - window), start
-            ) and self._negation.governs(folded, clause.start, start)
+            negated = (
+                after == "negated"
+                # "not building ML models, LLM chatbots or agents": the items after a negated
+                # one in the same list are negated too
+                or (
+                    carried is not None
+                    and carried[0] == clause.start
+                    and negation.in_one_list(folded, carried[1], start)
+                )
+                or (
+                    negation_near(max(clause.start, start - window), start)
+                    and negation.governs(folded, clause.start, start)
+                )
+            )
+            carried = (clause.start, hit.end) if negated else None
             listed = clause.listed and item.kind in _LISTABLE
             factor = section_weight.get(section, 0.7)
             if level == "preferred" and section != "nice_to_have":
@@ -480,7 +503,8 @@ class PostingReader:
             segment.split()
         ) <= 6 * (commas + 1)
         company = cues[_COMPANY].in_segment(start, end)
-        clause = _Clause(start, end, preferred, listed, company)
+        says_not = "not " in segment or "n't " in segment
+        clause = _Clause(start, end, preferred, listed, company, says_not)
         cache[i] = clause
         return clause
 
@@ -630,6 +654,46 @@ class PostingReader:
             f"the title reads as {named} (from '{title.pattern}'), "
             f"but the work described is {work}{because}"
         )
+
+
+def _speaks_for(
+    role: str, evidence: list[Evidence], words: WordScore | None, roles: list[str]
+) -> bool:
+    """Whether any mention, or the plain words, add points to ``role``: a role with neither
+    leads a reading only by its bias (how common it is), which is no verdict."""
+    if any(ev.contributions.get(role, 0.0) > 0 for ev in evidence):
+        return True
+    return words is not None and words.total[roles.index(role)] > 0
+
+
+def _after_list(
+    folded: str, hits: list[Hit], k: int, end: int, memo: dict[int, After | None]
+) -> After | None:
+    """What the words after hit ``k``'s list say of it (:meth:`ClauseNegation.after`): the
+    words after the hit itself, else, when the next hit is the next item of the same list
+    (before ``end``), what they say of that one ("PyTorch, TensorFlow or JAX is not
+    required"). Memoised by hit, so a clause's list is walked once."""
+    walked = []
+    answer: After | None = None
+    j = k
+    while True:
+        if j in memo:
+            answer = memo[j]
+            break
+        walked.append(j)
+        pos = hits[j].end
+        answer = ClauseNegation.after(folded, pos, end)
+        if answer is not None:
+            break
+        nxt = j + 1
+        if nxt >= len(hits) or hits[nxt].start >= end:
+            break
+        if not ClauseNegation.in_one_list(folded, pos, hits[nxt].start):
+            break
+        j = nxt
+    for i in walked:
+        memo[i] = answer
+    return answer
 
 
 def _mention(

@@ -14,10 +14,36 @@ A sentence of the semantic layer is dropped when any negation cue stands in it a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Literal
 
 from rolelens.core.text.phrases import collapsed_phrase_regex, cue_regex
 from rolelens.core.text.segment import clause_start
+
+# -- a negation's reach over a list, and negation after the words (postings) --------------
+# The patterns run over folded text (lower case, curly quotes straight) and only between
+# given bounds; every run of word characters or spaces is possessive, so no text can make
+# them try a run more than one way.
+
+#: Words that end a list: a verb or a contrast ("Python is required, SQL ..."; "ML, but ...").
+_NOT_AN_ITEM = r"(?!(?:is|are|not|but|yet|you|we|will|must|required|needed|which|who|that)\b)"
+#: What may stand between two items of one list: up to three words of the item before (its
+#: head noun: "models, ", "experience, or ") and one separator.
+LIST_GAP = re.compile(
+    rf"\s*+(?:{_NOT_AN_ITEM}[a-z0-9+#.\-]++\s*+){{0,3}}(?:,\s*+(?:or|and|nor)\b|,|/|&|\bor\b|\band\b|\bnor\b)\s*+"
+)
+#: Negation after the words: "ML experience is not required", "PyTorch isn't needed",
+#: "Knowledge of Spark is not a must", "PyTorch: not needed" (up to three words between).
+_NOT_NEEDED = re.compile(
+    r"(?:\s*+[:\u2013\u2014-])?(?:\s++(?!(?:but|and|or|while|we|you)\b)[a-z0-9+#.\-]++){0,3}?\s*+"
+    r"(?:(?:is|are)\s++not|isn't|aren't|not)\s++"
+    r"(?:required|needed|necessary|expected|essential|mandatory|a\s++must|a\s++requirement)\b"
+)
+#: "... is not required, but a plus": a preference, not a negation.
+_BUT_WANTED = re.compile(r"[^.;!?\n]{0,40}?\b(?:but|though|although|however)\b")
+
+After = Literal["negated", "preferred"]
 
 
 class ClauseNegation:
@@ -40,6 +66,23 @@ class ClauseNegation:
             if self._idioms is None or not self._idioms.match(folded, m.start()):
                 return True
         return False
+
+    @staticmethod
+    def in_one_list(folded: str, end: int, start: int) -> bool:
+        """Whether the words ending at ``end`` and those starting at ``start`` are items of one
+        list ("not building ML models, LLM chatbots or agents"): a negation that governs one
+        item governs the items after it, and one after the list governs those before it."""
+        return start >= end and LIST_GAP.fullmatch(folded, end, start) is not None
+
+    @staticmethod
+    def after(folded: str, pos: int, end: int) -> After | None:
+        """What the words just after ``pos`` (up to ``end``, the clause's end) say of the
+        words before: "negated" ("... is not required"), "preferred" ("... is not required,
+        but a plus"), or None."""
+        m = _NOT_NEEDED.match(folded, pos, end)
+        if m is None:
+            return None
+        return "preferred" if _BUT_WANTED.match(folded, m.end(), end) else "negated"
 
 
 _CLAUSE_BREAK = ".;!?\n"
