@@ -291,6 +291,16 @@ def test_read_file_in_any_common_encoding(tmp_path: Path, probe: Path, codec: st
     assert found.get("probe_accent") == "zorbléx"  # decoded right, or it would not match
 
 
+def test_read_utf8_file_with_one_stray_byte_is_read_as_utf8(tmp_path: Path, probe: Path) -> None:
+    """One bad byte in a UTF-8 file used to turn the whole file into cp1252 mojibake."""
+    data = POSTING.encode("utf-8")
+    path = tmp_path / "posting.txt"
+    path.write_bytes(data[:30] + b"\xff" + data[30:])
+    reading = read_json(path, probe)
+    found = {e["item"]: e["text"] for e in reading["evidence"]}
+    assert found.get("probe_accent") == "zorbléx"
+
+
 HTML = """<!doctype html><html><head><title>zorblaxscript title</title>
 <script>var a = "zorblaxscript";</script><style>.zorblaxscript { color: red }</style></head>
 <body><h1>Machine Learning Engineer</h1>

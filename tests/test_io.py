@@ -52,6 +52,38 @@ def test_decode_western_single_byte_text(text: str) -> None:
     assert decode(data) == text
 
 
+CITIES = "Data Scientist in München – Köln, Grüße aus Zürich.\n"
+
+
+@pytest.mark.parametrize(
+    ("stray", "at"),
+    [(b"\xff", 10), (b"\xff", -1), (b"\x80", 25), (b"\xc3", 0), (b"\xe2\x80", 40)],
+    ids=["ff-inside", "ff-at-end", "lone-continuation", "cut-2-byte", "cut-3-byte"],
+)
+def test_decode_utf8_with_a_stray_byte_stays_utf8(stray: bytes, at: int) -> None:
+    """A UTF-8 file with one bad spot was read as cp1252, every umlaut garbled ("MÃ¼nchen")."""
+    data = CITIES.encode()
+    at = len(data) if at == -1 else at
+    text = decode(data[:at] + stray + data[at:])
+    assert text.replace("\ufffd", "") == CITIES
+    assert text.count("\ufffd") == 1
+
+
+def test_decode_utf8_bom_with_a_stray_byte_stays_utf8() -> None:
+    assert decode(b"\xef\xbb\xbf" + "München".encode() + b"\xfe") == "München\ufffd"
+
+
+def test_decode_mostly_broken_utf8_is_not_read_as_utf8() -> None:
+    """More bad spots than STRAY_BYTE_SHARE allows: the bytes are not taken for UTF-8."""
+    data = "Köln".encode() + b" \xfc \xe4 \xf6"
+    assert "\ufffd" not in decode(data)
+
+
+def test_decode_cp1252_with_an_accidental_utf8_pair_stays_cp1252() -> None:
+    text = "Gruß“ und Grüße aus München, Straße"  # 'ß“' is 0xdf 0x93: valid UTF-8 by accident
+    assert decode(text.encode("cp1252")) == text
+
+
 def test_decode_latin1_bytes() -> None:
     assert decode(FRENCH.encode("latin-1")) == FRENCH
 

@@ -1,9 +1,10 @@
 """Turn bytes a user hands us (text, Markdown, HTML) into text the reader can use.
 
 Everything here raises a coded :mod:`rolelens.errors` error for input it cannot read:
-empty, too large, binary, undecodable. HTML goes through selectolax (Lexbor), keeping
-headings, list items and paragraphs as lines so the section splitter still sees them;
-scripts, styles and other non-content elements are dropped.
+empty, too large, binary, undecodable. How bytes become text is decided in one place,
+:func:`decode`. HTML goes through selectolax (Lexbor), keeping headings, list items and
+paragraphs as lines so the section splitter still sees them; scripts, styles and other
+non-content elements are dropped.
 """
 
 from __future__ import annotations
@@ -41,10 +42,26 @@ _FLAT_DROP = (_DROP - {"head"}) | {"title"}
 # Western text is far more common in postings than the code pages that decode the same
 # bytes with equal "chaos"; prefer cp1252 when it is within this margin of the best guess.
 _CP1252_MARGIN = 0.05
+_UTF8_BOM = b"\xef\xbb\xbf"
+# Text that is UTF-8 but for a few stray bytes (a bad paste, one byte of another charset) is
+# read as UTF-8, each bad spot shown as U+FFFD, when its bad spots (runs of bytes that are not
+# UTF-8) are at most this share of its valid multi-byte characters. Decoding it as cp1252
+# instead would garble every accented letter ("München" -> "MÃ¼nchen"). Text in a legacy
+# charset is far from it: its accented letters are the bad spots, and its bytes form valid
+# multi-byte UTF-8 only by accident ("ß" then a curly quote in cp1252), so almost never.
+STRAY_BYTE_SHARE = 0.5
+_NOT_UTF8 = re.compile("[\udc80-\udcff]+")  # the bytes surrogateescape stood in for
 
 
 def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
-    """The text in ``data``: UTF-8 (with or without BOM), UTF-16 with BOM, or a detected charset."""
+    """The text in ``data``, decoded by the first rule that fits:
+
+    1. UTF-16 when it opens with a UTF-16 byte-order mark;
+    2. UTF-8 (a UTF-8 BOM dropped) when every byte fits;
+    3. UTF-8 with each bad spot as U+FFFD when it opens with the UTF-8 BOM, or is UTF-8 but
+       for a few stray bytes (:data:`STRAY_BYTE_SHARE`);
+    4. else the charset the bytes look like (charset-normalizer), cp1252 when it is close.
+    """
     if len(data) > max_bytes:
         raise InputTooLarge(f"input is {len(data):,} bytes; the limit is {max_bytes:,}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -59,6 +76,8 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        return data.decode("utf-8-sig", "replace")
     from charset_normalizer import from_bytes  # only for non-UTF-8 bytes: ~20 ms to import
 
     matches = from_bytes(data)
@@ -76,6 +95,19 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
         if match.chaos <= best.chaos + _CP1252_MARGIN and str(match) == western:
             return western
     return str(best)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when ``data`` is UTF-8 but for a few stray bytes (:data:`STRAY_BYTE_SHARE`), or
+    opens with the UTF-8 byte-order mark (which says so outright)."""
+    if data.startswith(_UTF8_BOM):
+        return True
+    escaped = data.decode("utf-8-sig", "surrogateescape")
+    bad_spots = _NOT_UTF8.findall(escaped)
+    bad_bytes = sum(len(spot) for spot in bad_spots)
+    non_ascii = len(escaped) - len(escaped.encode("ascii", "ignore"))
+    multibyte = non_ascii - bad_bytes
+    return len(bad_spots) <= STRAY_BYTE_SHARE * multibyte
 
 
 def _control_share(head: bytes) -> float:
