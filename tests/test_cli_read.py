@@ -8,6 +8,7 @@ depend on which role wins: the bundled taxonomy is being filled in as these run.
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -164,6 +165,51 @@ def test_jsonl_missing_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no such file" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)  # no crash
+
+
+@pytest.mark.parametrize("name", ["rows.jsonl.gz", "rows.data", "-"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jsonl_gzip_is_read_like_plain_jsonl(tmp_path: Path, name: str, jobs: str) -> None:
+    """Gzip is known by its magic bytes, on a .gz file, a file of any name, and stdin; it
+    used to give made-up input_encoding rows for the compressed bytes."""
+    data, expected = mixed_batch()
+    packed = gzip.compress(data)
+    if name == "-":
+        result = runner.invoke(app, ["read", "--jsonl", "-", "--jobs", jobs], input=packed)
+    else:
+        (tmp_path / name).write_bytes(packed)
+        result = runner.invoke(app, ["read", "--jsonl", str(tmp_path / name), "--jobs", jobs])
+    assert result.exit_code == 1
+    check_output(result.stdout, expected)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("how", ["truncated", "corrupt", "not-gzip"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jsonl_broken_gzip_ends_with_one_error_row(tmp_path: Path, how: str, jobs: str) -> None:
+    """Good rows up to the break, then one corpus_unreadable record where it broke."""
+    packed = gzip.compress(b"".join(good(i) for i in range(400)))
+    path = tmp_path / "rows.jsonl.gz"
+    if how == "truncated":
+        path.write_bytes(packed[: len(packed) // 2])
+    elif how == "corrupt":
+        path.write_bytes(packed[:200] + bytes(b ^ 0x5A for b in packed[200:220]) + packed[220:])
+    else:
+        path.write_bytes(good(1))  # plain JSONL under a .gz name
+    result = runner.invoke(app, ["read", "--jsonl", str(path), "--jobs", jobs])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+    records = [json.loads(t) for t in result.stdout.splitlines()]
+    *rows, last = records
+    assert [r["id"] for r in rows] == [f"g{i}" for i in range(len(rows))]
+    assert all("error" not in r for r in rows)
+    jsonschema.validate(last, ROW_ERROR_SCHEMA)
+    assert last["error"]["code"] == "corpus_unreadable"
+    assert last["line"] == len(records)
+    assert "gzip" in last["error"]["message"]
+    if how == "not-gzip":
+        assert not rows
 
 
 def test_file_and_jsonl_together_is_a_usage_error(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -61,6 +62,15 @@ def test_match_cli_and_career_cli() -> None:
     assert json.loads(career.output)["target_role"] == "agentic_ai_engineer"
     md = runner.invoke(app, ["career", str(CV), "--format", "md"])
     assert "## Learning path" in md.output
+
+
+def test_cv_cli_jsonl_reads_gzip(tmp_path: Path) -> None:
+    """`cv --jsonl` opens its batch as `read --jsonl` does: a gzip file is unpacked."""
+    rows = tmp_path / "cvs.jsonl.gz"
+    rows.write_bytes(gzip.compress(json.dumps({"id": "a", "text": CV.read_text()}).encode()))
+    result = runner.invoke(app, ["cv", "--jsonl", str(rows), *DAY])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["role"] == "ai_engineer"
 
 
 def test_cv_cli_jsonl_batches_keep_going(tmp_path: Path) -> None:

@@ -62,6 +62,18 @@ def test_market_corpus_truncated_gzip_ends_with_an_error_row(tmp_path: Path) -> 
     assert [r.line for r in rows] == list(range(1, len(rows) + 1))
 
 
+def test_market_corpus_gzip_is_known_by_its_magic_bytes(tmp_path: Path) -> None:
+    """A gzip file whose name lacks .gz is unpacked; a .gz file that is not gzip is an error."""
+    rows = "".join(json.dumps({"id": i, "description": TEXT}) + "\n" for i in range(3))
+    packed = tmp_path / "c.jsonl"
+    packed.write_bytes(gzip.compress(rows.encode()))
+    assert _codes(list(iter_corpus([packed]))) == [None, None, None]
+    assert count_rows([packed]) == 3
+    plain = tmp_path / "p.jsonl.gz"
+    plain.write_text(rows, encoding="utf-8")
+    assert _codes(list(iter_corpus([plain]))) == ["corpus_unreadable"]
+
+
 def test_market_corpus_csv_with_mapping(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text(

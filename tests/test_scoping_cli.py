@@ -4,6 +4,7 @@ evaluation on a small labelled file, and no figure printed without its source.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
@@ -213,6 +214,20 @@ def test_scope_jsonl_all_good_exits_0(tmp_path: Path) -> None:
     assert [json.loads(t)["id"] for t in result.stdout.splitlines()] == ["g0", "g1", "g2"]
     both = runner.invoke(app, ["scope", str(path), "--jsonl", str(path)])
     assert both.exit_code == 2
+
+
+def test_scope_jsonl_reads_gzip_by_its_magic_bytes(tmp_path: Path) -> None:
+    """`scope --jsonl` opens its batch as `read --jsonl` does: gzip on stdin or in a file."""
+    packed = gzip.compress(b"".join(good(i) for i in range(3)))
+    (tmp_path / "briefs.gz").write_bytes(packed)
+    for source, stdin in ((str(tmp_path / "briefs.gz"), None), ("-", packed)):
+        result = runner.invoke(app, ["scope", "--jsonl", source], input=stdin)
+        assert result.exit_code == 0, result.output
+        assert [json.loads(t)["id"] for t in result.stdout.splitlines()] == ["g0", "g1", "g2"]
+    (tmp_path / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    cut = runner.invoke(app, ["scope", "--jsonl", str(tmp_path / "cut.jsonl.gz")])
+    assert cut.exit_code == 1
+    assert json.loads(cut.stdout.splitlines()[-1])["error"]["code"] == "corpus_unreadable"
 
 
 # -- eval scope -----------------------------------------------------------------------------

@@ -159,7 +159,8 @@ class RequestInvalid(InputError):
 
 
 class CorpusUnreadable(InputError):
-    """A corpus file cannot be read as its format (missing, unknown kind, corrupt)."""
+    """A corpus file cannot be read as its format (missing, unknown kind, corrupt), or a
+    gzip ``--jsonl`` batch breaks part-way (not gzip, corrupt, cut short)."""
 
     code = "corpus_unreadable"
 

@@ -9,10 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rolelens.io.lines import LongLine, bounded_lines
+from rolelens.io.lines import (
+    GZIP_MAGIC,
+    BoundedStream,
+    LongLine,
+    UnreadableRest,
+    bounded_lines,
+    decompressed,
+)
 
 _MAIN = "import sys; from rolelens.cli import main; sys.argv[0] = 'rolelens'; main()"
 
@@ -77,6 +85,74 @@ def test_read_jsonl_a_200_mb_line_is_an_error_row_in_bounded_memory(tmp_path: Pa
     assert rows[1]["error"]["code"] == "input_too_large"
     assert rows[1]["line"] == 2
     assert peak_kb < 600_000
+
+
+def test_read_jsonl_gzip_bomb_line_is_an_error_row_in_bounded_memory(tmp_path: Path) -> None:
+    """A 300 MB line packed into a small gzip batch, on a file and on stdin: an error row in
+    its place, the rows around it read, memory bounded (the gzip used to be read as lines of
+    compressed bytes)."""
+    good = json.dumps({"id": "ok", "description": "We fine-tune PyTorch models."}) + "\n"
+    bomb = tmp_path / "rows.jsonl.gz"
+    with gzip.open(bomb, "wb", compresslevel=1) as f:
+        f.write(good.encode())
+        f.write(b'{"id": "huge", "description": "')
+        chunk = b"R " * 500_000
+        for _ in range(300):
+            f.write(chunk)
+        f.write(b'"}\n')
+        f.write(good.encode())
+    assert bomb.stat().st_size < 10_000_000
+    for source in (str(bomb), "-"):
+        cmd = [sys.executable, "-c", _MAIN, "read", "--jsonl", source, "--jobs", "1"]
+        if source == "-":  # the wrapper's child reads the wrapper's stdin
+            cmd = ["sh", "-c", 'exec "$0" "$@" < ' + str(bomb), *cmd]
+        peak_kb, out, err = _peak_kb_of(cmd)
+        rows = [json.loads(line) for line in out.splitlines()]
+        assert [r.get("id") for r in rows] == ["ok", "huge", "ok"], err
+        assert rows[1]["error"]["code"] == "input_too_large" and rows[1]["line"] == 2
+        assert "300,000,034 bytes" in rows[1]["error"]["message"]
+        assert peak_kb < 250_000, peak_kb  # holding the line would take 300 MB
+
+
+def test_an_unreadable_rest_pickles_with_its_reason() -> None:
+    import pickle
+
+    rest = UnreadableRest("the gzip input cannot be read after line 7")
+    back = pickle.loads(pickle.dumps(rest))
+    assert isinstance(back, UnreadableRest) and back.reason == rest.reason
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that can neither peek nor seek, as a pipe read without a buffer."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+@pytest.mark.parametrize("wrap", ["bytesio", "buffered"])
+def test_decompressed_knows_gzip_by_its_magic_without_eating_it(wrap: str) -> None:
+    rows = b'{"id": 1}\n{"id": 2}\n'
+    for data in (rows, gzip.compress(rows)):
+        stream = io.BytesIO(data) if wrap == "bytesio" else io.BufferedReader(_Pipe(data))
+        assert list(BoundedStream(decompressed(stream), 100)) == rows.splitlines(keepends=True)
+    assert gzip.compress(rows).startswith(GZIP_MAGIC)
+
+
+def test_bounded_stream_ends_a_cut_gzip_with_one_unreadable_rest() -> None:
+    packed = gzip.compress(b"".join(b'{"id": %d}\n' % i for i in range(5000)))
+    lines = list(BoundedStream(decompressed(io.BytesIO(packed[: len(packed) // 2])), 100))
+    *good, last = lines
+    assert good and all(not isinstance(line, UnreadableRest) for line in good)
+    assert isinstance(last, UnreadableRest)
+    assert f"after line {len(good):,}" in last.reason
 
 
 def test_market_gzip_bomb_row_is_an_error_row(tmp_path: Path) -> None:

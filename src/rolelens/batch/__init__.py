@@ -17,6 +17,7 @@ from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
 from rolelens.core.text.fold import has_surrogate
 from rolelens.errors import (
+    CorpusUnreadable,
     EmptyInput,
     EncodingError,
     InputError,
@@ -27,7 +28,7 @@ from rolelens.errors import (
     WrongType,
 )
 from rolelens.inputs import POSTING_TEXT_FIELDS
-from rolelens.io.lines import LongLine, id_near_start
+from rolelens.io.lines import LongLine, UnreadableRest, id_near_start
 
 MAX_LINE_BYTES = 2_000_000
 
@@ -54,6 +55,8 @@ def parse_row(
     row may be a form alone); a text field given empty is still an error."""
     if isinstance(line, LongLine):
         raise InputTooLarge(f"line is {line.size:,} bytes; the limit is {MAX_LINE_BYTES:,}")
+    if isinstance(line, UnreadableRest):  # a gzip batch broke here: nothing after it is read
+        raise CorpusUnreadable(line.reason)
     # a lone surrogate comes from a str line that holds one, or from a JSON escape: strict
     # UTF-8 has none, so a line read as bytes without "\\ud" can have none in its values
     may_hold_surrogates = not isinstance(line, bytes)

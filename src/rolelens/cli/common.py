@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from rolelens.batch import MAX_LINE_BYTES
 from rolelens.core.reader import PostingReader
-from rolelens.io.lines import BoundedStream
+from rolelens.io.lines import BoundedStream, decompressed, open_path
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.models import Taxonomy
 
@@ -39,14 +39,15 @@ def reader_from(files: list[Path] | None) -> PostingReader:
 
 
 def open_binary(path: str) -> BoundedStream:
-    """The lines of a path, or of stdin for '-'; a line over the row limit (2 MB) is never
-    held whole (see rolelens.io.lines)."""
+    """The lines of a path, or of stdin for '-', gunzipped as they are read when gzip (by
+    the magic bytes); a line over the row limit (2 MB) is never held whole, unpacked or not
+    (see rolelens.io.lines)."""
     if path == "-":
-        return BoundedStream(sys.stdin.buffer, MAX_LINE_BYTES)
+        return BoundedStream(decompressed(sys.stdin.buffer), MAX_LINE_BYTES)
     p = Path(path)
     if not p.is_file():
         raise typer.BadParameter(f"no such file: {path}")
-    return BoundedStream(p.open("rb"), MAX_LINE_BYTES)
+    return BoundedStream(open_path(p), MAX_LINE_BYTES)
 
 
 def write_records(

@@ -47,7 +47,8 @@ def cv(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Read a JSONL file (or '-') of {id, text|cv}; one JSON line out per line in.",
+        help="Read a JSONL file (or '-'; gzipped too) of {id, text|cv}; "
+        "one JSON line out per line in.",
     ),
     redact: bool = RedactOption,
     today: str = TodayOption,
@@ -92,7 +93,7 @@ def match(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Match a JSONL file (or '-') of {id, cv, posting, posting_title?}; "
+        help="Match a JSONL file (or '-'; gzipped too) of {id, cv, posting, posting_title?}; "
         "one JSON line out per line in.",
     ),
     redact: bool = RedactOption,
@@ -148,7 +149,7 @@ def career(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Advise on a JSONL file (or '-') of {id, text|cv, likes?}; "
+        help="Advise on a JSONL file (or '-'; gzipped too) of {id, text|cv, likes?}; "
         "one JSON line out per line in.",
     ),
     redact: bool = RedactOption,

@@ -33,7 +33,7 @@ def read(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Read a JSONL file (or '-') of {id, title, description|text}; "
+        help="Read a JSONL file (or '-'; gzipped too) of {id, title, description|text}; "
         "one JSON line out per line in.",
     ),
     jobs: int = typer.Option(

@@ -40,7 +40,8 @@ def scope(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Scope a JSONL file (or '-') of {id, brief|text, form}: a JSON line out per line in.",
+        help="Scope a JSONL file (or '-'; gzipped too) of {id, brief|text, form}: a JSON line "
+        "out per line in.",
     ),
     taxonomy: list[Path] = TaxonomyOption,
     semantic: str = SemanticOption,

@@ -16,7 +16,6 @@ the header for CSV, the row for Parquet, the posting's order for JSON-LD and HTM
 from __future__ import annotations
 
 import csv
-import gzip
 import html
 import json
 import re
@@ -25,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from rolelens.core.text.fold import has_surrogate
 from rolelens.errors import (
@@ -39,7 +38,7 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
-from rolelens.io.lines import LongLine, bounded_lines, id_near_start
+from rolelens.io.lines import LongLine, bounded_lines, id_near_start, open_path
 from rolelens.io.text import html_to_text, looks_like_html
 
 Format = Literal["jsonl", "csv", "tsv", "parquet", "jsonld", "html"]
@@ -192,15 +191,9 @@ def _why(path: Path, exc: BaseException) -> str:
     return f"{path.name}: the file stops being readable here ({type(exc).__name__}: {exc})"
 
 
-def _open_binary(path: Path) -> BinaryIO:
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
-
-
 # -- JSONL ---------------------------------------------------------------------------------
 def _jsonl_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRow]:
-    with _open_binary(path) as fh:
+    with open_path(path) as fh:
         for raw in bounded_lines(fh, MAX_ROW_BYTES):
             yield _guard(source, lambda raw=raw: _jsonl_row(raw, source, columns), raw)
 
@@ -381,7 +374,7 @@ def _csv_rows(
     path: Path, source: str, columns: Columns, delimiter: str = ","
 ) -> Iterator[CorpusRow]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with _open_binary(path) as raw:
+    with open_path(path) as raw:
         # physical lines are read with a bound (a gzip bomb of one line must not be held
         # whole); an over-long one stands in as a one-cell record the loop reports
         text = (
@@ -454,7 +447,7 @@ def _parquet_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusR
 
 # -- JSON-LD and HTML ----------------------------------------------------------------------
 def _jsonld_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRow]:
-    with _open_binary(path) as fh:
+    with open_path(path) as fh:
         data = fh.read()
     try:
         doc = json.loads(data.decode("utf-8-sig"))
@@ -470,7 +463,7 @@ def _jsonld_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRo
 def _html_rows(path: Path, source: str, columns: Columns) -> Iterator[CorpusRow]:
     from selectolax.lexbor import LexborHTMLParser
 
-    with _open_binary(path) as fh:
+    with open_path(path) as fh:
         data = fh.read()
     page = data.decode("utf-8", errors="replace")
     scripts = LexborHTMLParser(page).css('script[type="application/ld+json"]')
@@ -557,7 +550,7 @@ def count_rows(paths: Iterable[Path], limit: int | None = None) -> int | None:
         kind = format_of(path)
         if kind == "jsonl":
             try:
-                with _open_binary(path) as fh:
+                with open_path(path) as fh:
                     while (limit is None or total < limit) and (chunk := fh.read(1 << 20)):
                         total += chunk.count(b"\n")
             except (OSError, EOFError, zlib.error):

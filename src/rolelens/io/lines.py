@@ -5,17 +5,28 @@ unpacks to gigabytes of one line, costs that much memory before any size check c
 :func:`bounded_lines` reads at most ``limit + 1`` bytes of a line; the rest of an over-long
 line is skipped in chunks and the line is yielded as a :class:`LongLine` (its first bytes and
 its full size), which the row parsers turn into an ``input_too_large`` error record.
+
+Batches may come gzip-compressed: :func:`open_path` and :func:`decompressed` know one by its
+first bytes (the gzip magic) and decompress it as it is read, so the same bound holds for the
+unpacked lines (a one-line gzip bomb included). A compressed stream that breaks part-way (corrupt,
+truncated) ends :class:`BoundedStream`'s lines with an :class:`UnreadableRest` where it broke.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterator
-from typing import IO
+from pathlib import Path
+from typing import IO, cast
 
 _SKIP_CHUNK = 1 << 20
 _ID_SCAN = 4096
+GZIP_MAGIC = b"\x1f\x8b"
+# what a gzip stream raises when its bytes are not gzip, are corrupt or stop too soon
+_BROKEN_GZIP = (gzip.BadGzipFile, EOFError, zlib.error)
 _ID_NEAR_START = re.compile(r'"id"\s*+:\s*+("(?:[^"\\]|\\.){0,512}+"|-?\d{1,30}+)')
 
 
@@ -69,15 +80,71 @@ def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
         yield LongLine(line, size)
 
 
+class UnreadableRest(bytes):
+    """Stands, as the last line, for the rest of a stream that stopped being readable (a
+    corrupt or truncated gzip); ``reason`` says where and why. The row parsers turn it into a
+    ``corpus_unreadable`` error record, as the market does for a corpus file that breaks."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> UnreadableRest:
+        line = super().__new__(cls, b"")
+        line.reason = reason
+        return line
+
+    def __reduce__(self) -> tuple[type[UnreadableRest], tuple[str]]:
+        # sent whole to a reader process, like LongLine
+        return (UnreadableRest, (self.reason,))
+
+
+def open_path(path: Path) -> IO[bytes]:
+    """A file's bytes, decompressed as they are read when it is gzip: by its first bytes (the
+    gzip magic) whatever its name, or by a .gz name (one that is not gzip then fails on its
+    first read, rather than passing its bytes off as text)."""
+    with path.open("rb") as fh:
+        head = fh.read(len(GZIP_MAGIC))
+    if head == GZIP_MAGIC or path.name.lower().endswith(".gz"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def decompressed(stream: IO[bytes]) -> IO[bytes]:
+    """``stream``, or a gzip reader over it when its first bytes are the gzip magic (looked at
+    without consuming them: a peek on stdin, or a read and a seek back)."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = bytes(peek(len(GZIP_MAGIC))[: len(GZIP_MAGIC)])
+    elif stream.seekable():
+        start = stream.tell()
+        head = stream.read(len(GZIP_MAGIC))
+        stream.seek(start)
+    else:
+        return stream
+    if head != GZIP_MAGIC:
+        return stream
+    return cast(IO[bytes], gzip.GzipFile(fileobj=stream, mode="rb"))
+
+
 class BoundedStream:
-    """A binary stream whose iteration yields :func:`bounded_lines`; closes what it wraps."""
+    """A binary stream whose iteration yields :func:`bounded_lines`, then an
+    :class:`UnreadableRest` if a compressed stream breaks part-way; closes what it wraps."""
 
     def __init__(self, stream: IO[bytes], limit: int) -> None:
         self.stream = stream
         self.limit = limit
 
     def __iter__(self) -> Iterator[bytes]:
-        return bounded_lines(self.stream, self.limit)
+        read = 0
+        try:
+            for line in bounded_lines(self.stream, self.limit):
+                yield line
+                read += 1
+        except _BROKEN_GZIP as exc:
+            where = f"after line {read:,}" if read else "from its start"
+            yield UnreadableRest(
+                f"the gzip input cannot be read {where}: it is not gzip, or corrupt, or cut "
+                f"short ({type(exc).__name__}: {exc})"
+            )
 
     def __enter__(self) -> BoundedStream:
         return self
