@@ -212,6 +212,20 @@ def test_jsonl_broken_gzip_ends_with_one_error_row(tmp_path: Path, how: str, job
         assert not rows
 
 
+@pytest.mark.parametrize("name", ["rows.jsonl", "rows.NDJSON", "rows.jsonl.gz", "r.ndjson.gz"])
+def test_read_a_jsonl_file_without_jsonl_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """It used to read the whole batch as one posting and answer with a role, exit 0."""
+    (tmp_path / name).write_bytes(good(1) + good(2))
+    monkeypatch.chdir(tmp_path)  # a short path: the message box wraps long ones mid-word
+    result = runner.invoke(app, ["read", name])
+    assert result.exit_code == 2
+    message = " ".join(result.output.replace("│", " ").split())  # unwrapped from its box
+    assert f"{name} looks like JSONL" in message and f"rolelens read --jsonl {name}" in message
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no crash
+
+
 def test_file_and_jsonl_together_is_a_usage_error(tmp_path: Path) -> None:
     path = tmp_path / "rows.jsonl"
     path.write_bytes(good(1))

@@ -230,6 +230,18 @@ def test_scope_jsonl_reads_gzip_by_its_magic_bytes(tmp_path: Path) -> None:
     assert json.loads(cut.stdout.splitlines()[-1])["error"]["code"] == "corpus_unreadable"
 
 
+def test_scope_a_jsonl_file_without_jsonl_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "briefs.jsonl").write_bytes(good(1))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["scope", "briefs.jsonl"])
+    assert result.exit_code == 2
+    assert "rolelens scope --jsonl briefs.jsonl" in " ".join(
+        result.output.replace("│", " ").split()
+    )
+
+
 # -- eval scope -----------------------------------------------------------------------------
 def test_eval_scope_on_a_small_labelled_file(tmp_path: Path) -> None:
     rows = [

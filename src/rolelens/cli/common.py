@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from rolelens.batch import MAX_LINE_BYTES
 from rolelens.core.reader import PostingReader
-from rolelens.io.lines import BoundedStream, decompressed, open_path
+from rolelens.io.lines import BoundedStream, decompressed, is_jsonl_name, open_path
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.models import Taxonomy
 
@@ -48,6 +48,17 @@ def open_binary(path: str) -> BoundedStream:
     if not p.is_file():
         raise typer.BadParameter(f"no such file: {path}")
     return BoundedStream(open_path(p), MAX_LINE_BYTES)
+
+
+def refuse_batch_file(file: str, command: str, one: str) -> None:
+    """A usage error when ``rolelens COMMAND``, which reads ``one`` input, is given a JSONL
+    batch (.jsonl, .ndjson, optionally .gz): it would read the whole batch as one text.
+    Decided by the name alone, so the same file always gets the same answer."""
+    if file != "-" and is_jsonl_name(file):
+        raise typer.BadParameter(
+            f"{file} looks like JSONL (one row a line), not a single {one}: give it with "
+            f"--jsonl FILE (rolelens {command} --jsonl {file})"
+        )
 
 
 def write_records(

@@ -10,7 +10,13 @@ from typing import BinaryIO
 import typer
 
 from rolelens.batch.parallel import ParallelLines, available_cores
-from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
+from rolelens.cli.common import (
+    TaxonomyOption,
+    open_binary,
+    refuse_batch_file,
+    taxonomy_from,
+    write_records,
+)
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.reader import PostingReader
 from rolelens.io.text import read_path, text_of
@@ -93,6 +99,7 @@ def _read_file(file: str) -> str:
         )
     if not path.is_file():
         raise typer.BadParameter(f"no such file: {file}")
+    refuse_batch_file(file, "read", "posting")
     try:
         if path.suffix.lower() in _DOCUMENTS:
             from rolelens.io.documents import read_document

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import typer
 
-from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
+from rolelens.cli.common import (
+    TaxonomyOption,
+    open_binary,
+    refuse_batch_file,
+    taxonomy_from,
+    write_records,
+)
 from rolelens.cli.semantic import (
     LlmModelOption,
     LlmUrlOption,
@@ -90,6 +96,7 @@ def _read_brief(file: str) -> tuple[str, ScopingForm | None]:
     path = Path(file)
     if not path.is_file():
         raise typer.BadParameter(f"no such file: {file}")
+    refuse_batch_file(file, "scope", "brief")
     try:
         kind = _FORM_SUFFIXES.get(path.suffix.lower())
         if kind is not None:

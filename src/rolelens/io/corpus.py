@@ -38,7 +38,7 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
-from rolelens.io.lines import LongLine, bounded_lines, id_near_start, open_path
+from rolelens.io.lines import JSONL_SUFFIXES, LongLine, bounded_lines, id_near_start, open_path
 from rolelens.io.text import html_to_text, looks_like_html
 
 Format = Literal["jsonl", "csv", "tsv", "parquet", "jsonld", "html"]
@@ -62,8 +62,9 @@ CANDIDATES: dict[Field, tuple[str, ...]] = {
     "origin": ("source", "site", "board", "platform", "origin"),
 }
 _SUFFIXES: dict[str, Format] = {
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet",
-    ".pq": "parquet", ".json": "jsonld", ".jsonld": "jsonld", ".html": "html", ".htm": "html",
+    **{suffix: "jsonl" for suffix in JSONL_SUFFIXES},  # the suffixes batches go by too
+    ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
+    ".json": "jsonld", ".jsonld": "jsonld", ".html": "html", ".htm": "html",
 }  # fmt: skip
 
 

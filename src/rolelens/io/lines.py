@@ -25,6 +25,7 @@ from typing import IO, cast
 _SKIP_CHUNK = 1 << 20
 _ID_SCAN = 4096
 GZIP_MAGIC = b"\x1f\x8b"
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
 # what a gzip stream raises when its bytes are not gzip, are corrupt or stop too soon
 _BROKEN_GZIP = (gzip.BadGzipFile, EOFError, zlib.error)
 _ID_NEAR_START = re.compile(r'"id"\s*+:\s*+("(?:[^"\\]|\\.){0,512}+"|-?\d{1,30}+)')
@@ -95,6 +96,11 @@ class UnreadableRest(bytes):
     def __reduce__(self) -> tuple[type[UnreadableRest], tuple[str]]:
         # sent whole to a reader process, like LongLine
         return (UnreadableRest, (self.reason,))
+
+
+def is_jsonl_name(name: str) -> bool:
+    """True when a file name says JSON Lines: .jsonl or .ndjson, optionally gzipped (.gz)."""
+    return name.lower().removesuffix(".gz").endswith(JSONL_SUFFIXES)
 
 
 def open_path(path: Path) -> IO[bytes]:
