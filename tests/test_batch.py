@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
@@ -12,8 +12,12 @@ from rolelens import batch
 from rolelens.batch import Row, error_record, parse_row, read_lines
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
-from rolelens.errors import EncodingError, InputError, NotJson
+from rolelens.errors import EmptyInput, EncodingError, InputError, NotJson
+from rolelens.io.text import html_to_text, text_of
 from rolelens.schemas import schema_text
+
+if TYPE_CHECKING:
+    from rolelens.service import Service
 
 ROW_ERROR_SCHEMA = json.loads(schema_text("row-error"))
 GOOD = {"id": "p1", "title": "ML Engineer", "description": "You will train models in PyTorch."}
@@ -200,3 +204,44 @@ def test_read_lines_too_large_then_goes_on(
 
 def test_read_lines_empty_input(toy_reader: PostingReader) -> None:
     assert list(read_lines(toy_reader, [])) == []
+
+
+# -- HTML rows: read as their text, as a file and the service read them ----------------------
+# an ATS description as scraped: a fragment opening with <h2>, sections as headings
+ATS_HTML = (
+    "<h2>Responsibilities</h2><ul><li>Build RAG pipelines over our product documentation with "
+    "LangChain and a vector database</li><li>Integrate LLM APIs (OpenAI, Anthropic) into "
+    "customer-facing features</li><li>Design prompt evaluation harnesses and guardrails</li></ul>"
+    "<h2>Requirements</h2><ul><li>3+ years of Python</li><li>Experience shipping LLM-powered "
+    "applications</li></ul>"
+    "<h2>Perks</h2><ul><li>Free PyTorch and machine learning courses</li></ul>"
+)
+
+
+def test_parse_row_html_description_is_its_text() -> None:
+    row = parse_row(line({"id": "h", "title": "AI Engineer", "description": ATS_HTML}))
+    assert row.text == html_to_text(ATS_HTML) == text_of(ATS_HTML.encode(), ".html")
+    assert row.text.startswith("## Responsibilities")
+    assert row.extra["description"] == ATS_HTML  # the row itself is kept as given
+
+
+def test_parse_row_html_without_text_is_empty(toy_reader: PostingReader) -> None:
+    raw = line({"id": "h", "description": "<div><script>track()</script></div>"})
+    with pytest.raises(EmptyInput):
+        parse_row(raw)
+    (record,) = read_lines(toy_reader, [raw])
+    assert record == {"line": 1, "id": "h", "error": record["error"]}
+    assert record["error"]["code"] == "input_empty"
+
+
+def test_read_lines_html_row_reads_as_the_service_does(service: Service) -> None:
+    raw = line({"id": "h", "title": "AI Engineer", "description": ATS_HTML})
+    (reading,) = read_lines(service.reader, [raw])
+    assert isinstance(reading, Reading)
+    assert reading == service.read(ATS_HTML, "AI Engineer", "h")
+    sections = {e.section for e in reading.evidence}
+    assert {"responsibilities", "requirements", "benefits"} <= sections
+    assert "summary" not in sections  # every mention sat in "summary" when the tags stayed
+    assert reading.words.points  # the word layer reads the duties and requirements
+    perk = next(e for e in reading.evidence if e.text == "PyTorch")
+    assert perk.section == "benefits"  # a perk, discounted, not a requirement

@@ -392,6 +392,49 @@ def test_read_html_report_renders(tmp_path: Path, probe: Path) -> None:
     assert "zorblaxscript" not in result.stdout
 
 
+CHROME_HTML = """<html><head><title>Senior Data Engineer – Nimbus</title></head><body>
+<nav>Home | Jobs | zorblaxscript Research | Blog</nav>
+<h1>Senior Data Engineer</h1>
+<h2>What you'll do</h2><ul><li>Run zorblaxbody pipelines</li></ul>
+<footer>Nimbus uses zorblaxscript to power forecasting.</footer>
+</body></html>"""
+
+
+def test_read_html_navigation_is_not_the_title_nor_the_footer_requirements(
+    tmp_path: Path, probe: Path
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(CHROME_HTML, encoding="utf-8")
+    reading = read_json(path, probe)
+    assert reading["title"]["text"] == "Senior Data Engineer"  # not the <nav> bar
+    assert [e["item"] for e in reading["evidence"] if e["item"].startswith("probe")] == [
+        "probe_body"
+    ]  # nothing from the <nav> or the <footer>
+
+
+ATS_HTML = (
+    "<h2>Responsibilities</h2><ul><li>Run zorblaxbody pipelines</li></ul>"
+    "<h2>Perks</h2><ul><li>A zorbléx budget</li></ul>"
+)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jsonl_html_description_reads_as_its_text(tmp_path: Path, probe: Path, jobs: str) -> None:
+    from rolelens.io.text import html_to_text
+
+    path = tmp_path / "rows.jsonl"
+    rows = [{"id": "html", "title": "Engineer", "description": ATS_HTML}]
+    rows.append({**rows[0], "id": "text", "description": html_to_text(ATS_HTML)})
+    path.write_bytes(b"".join(line(row) for row in rows))
+    result = runner.invoke(app, ["read", "--jsonl", str(path), "-t", str(probe), "--jobs", jobs])
+    assert result.exit_code == 0, result.output
+    html, text = (json.loads(out) for out in result.stdout.splitlines())
+    assert {**html, "id": "text"} == text  # offsets and all: they refer to the converted text
+    sections = {e["item"]: e["section"] for e in html["evidence"]}
+    assert sections["probe_body"] == "responsibilities"
+    assert sections["probe_accent"] == "benefits"
+
+
 def test_read_hostile_deep_html(tmp_path: Path, probe: Path) -> None:
     path = tmp_path / "deep.html"
     path.write_text(

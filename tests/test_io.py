@@ -10,7 +10,14 @@ import pytest
 from rolelens.core.reader import PostingReader
 from rolelens.errors import BinaryInput, EmptyInput, EncodingError, InputTooLarge
 from rolelens.io import text as textmod
-from rolelens.io.text import decode, html_to_text, looks_like_html, read_path, text_of
+from rolelens.io.text import (
+    decode,
+    html_to_text,
+    looks_like_html,
+    read_path,
+    readable_text,
+    text_of,
+)
 
 FRENCH = "Ingénieur en apprentissage automatique. Équipe à Montréal, expérience requise."
 GERMAN = "Entwickler für Künstliche Intelligenz, Größe, Straße, Übung."
@@ -126,6 +133,12 @@ def test_decode_empty_is_empty_text() -> None:
         "<p>We hire</p>",
         "<section>x</section>",
         "<H1>Title</H1>",
+        # ATS descriptions as scraped
+        "<h2>Responsibilities</h2><ul><li>Build RAG</li></ul>",
+        "<ul><li>Python</li></ul>",
+        '<p class="intro">We hire</p>',
+        "<strong>About the role</strong><br>We hire",
+        "<br/>We hire",
     ],
 )
 def test_looks_like_html_yes(text: str) -> None:
@@ -140,6 +153,8 @@ def test_looks_like_html_yes(text: str) -> None:
         "Plain prose about machine learning.",
         "",
         "<<<>>>",
+        "<Python> and <Go> wanted",
+        "<pre-sales engineer>",
     ],
 )
 def test_looks_like_html_no(text: str) -> None:
@@ -239,6 +254,76 @@ def test_deep_and_shallow_paths_agree_on_a_normal_page(monkeypatch: pytest.Monke
     ]
 
 
+# -- html_to_text: the site's chrome, and the title first ----------------------------------
+CHROME_PAGE = """<!doctype html><html><head><title>Senior Data Engineer – Nimbus</title></head>
+<body>
+<header><a href="/">Nimbus</a> | <a href="/jobs">Jobs</a></header>
+<nav>Home | Jobs | AI Research | Blog</nav>
+<div role="navigation">Careers &gt; Engineering</div>
+<h1>Senior Data Engineer</h1>
+<h2>What you'll do</h2>
+<ul><li>Build dbt models</li></ul>
+<aside>Similar jobs: ML Engineer</aside>
+<form><label>Have you used PyTorch?</label><input name="q"></form>
+<footer>Nimbus uses machine learning and LLMs</footer>
+<div role="contentinfo">© Nimbus</div>
+</body></html>"""
+
+
+@pytest.fixture(params=["tree", "flat"])
+def html_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test below holds for the tree walk and for the tag-by-tag path of deep pages."""
+    if request.param == "flat":
+        monkeypatch.setattr(textmod, "MAX_DEPTH", -1)
+    return str(request.param)
+
+
+def test_html_to_text_drops_the_site_chrome(html_path: str) -> None:
+    text = html_to_text(CHROME_PAGE)
+    for chrome in ("AI Research", "Similar jobs", "PyTorch", "machine learning"):
+        assert chrome not in text
+    if html_path == "tree":  # the tag-by-tag path keeps headers and knows no ARIA roles
+        assert "Careers" not in text
+        assert "©" not in text
+        assert "Nimbus" not in text
+    assert text.splitlines()[0] == "# Senior Data Engineer"
+    assert "- Build dbt models" in text.splitlines()
+
+
+def test_html_to_text_keeps_a_header_that_holds_the_posting(html_path: str) -> None:
+    page = (
+        "<body><header><nav>Home | Jobs</nav><h1>ML Engineer</h1><p>Remote, EU</p></header>"
+        "<p>Train models.</p></body>"
+    )
+    lines = [line for line in html_to_text(page).splitlines() if line]
+    assert lines == ["# ML Engineer", "Remote, EU", "Train models."]  # only its <nav> goes
+    no_heading = "<header><a href='/'>Acme</a><span>Staff Engineer</span></header><p>x</p>"
+    assert html_to_text(no_heading).startswith("Acme")  # text outside links: not navigation
+
+
+def test_html_to_text_starts_with_the_first_h1_with_text(html_path: str) -> None:
+    page = (
+        "<body><h1><img alt='Nimbus logo' src='logo.png'></h1>"
+        "<p>Posted 3 days ago</p><h1>Senior Data Engineer</h1><p>Build pipelines.</p>"
+        "<h1>Other</h1></body>"
+    )
+    lines = [line for line in html_to_text(page).splitlines() if line]
+    assert lines == ["# Senior Data Engineer", "Posted 3 days ago", "Build pipelines.", "# Other"]
+
+
+def test_html_to_text_title_element_when_there_is_no_h1(html_path: str) -> None:
+    page = "<html><head><title>Data Scientist &ndash; Acme</title></head><body><p>Fit models.</p>"
+    assert html_to_text(page).splitlines()[0] == "# Data Scientist – Acme"
+    assert html_to_text("<html><head><title> </title></head><body><p>x</p>") == "x"
+    assert html_to_text("<h2>Duties</h2><p>x</p>").startswith("## Duties")  # no title: as it is
+
+
+def test_readable_text_converts_html_only() -> None:
+    assert readable_text("<h2>Duties</h2><ul><li>x</li></ul>") == "## Duties\n\n- x"
+    prose = "# ML Engineer\n\nWe need a <div> expert."
+    assert readable_text(prose) is prose
+
+
 def test_flat_siblings_are_not_deep() -> None:
     assert textmod._nesting_bound("<ul>" + "<li>x" * 50_000 + "</ul>") == 1
     assert textmod._nesting_bound("<p>x" * 50_000) == 0
@@ -247,9 +332,9 @@ def test_flat_siblings_are_not_deep() -> None:
 
 # -- text_of / read_path -------------------------------------------------------------------
 def test_text_of_html_by_suffix_and_by_sniffing() -> None:
-    fragment = b"<span>Hello</span><script>scriptsecret()</script>"
-    assert text_of(fragment, ".html") == "Hello"
-    assert "scriptsecret" in text_of(fragment, ".txt")  # a <span> start is not sniffed as HTML
+    fragment = b"Hello <span>there</span><script>scriptsecret()</script>"
+    assert text_of(fragment, ".html") == "Hello there"
+    assert "scriptsecret" in text_of(fragment, ".txt")  # prose first: not sniffed as HTML
     assert text_of(b"<p>Hello</p><script>scriptsecret()</script>") == "Hello"
 
 

@@ -445,3 +445,29 @@ def test_web_browser_api_docs_work_offline(browser: Any, server: str) -> None:
         _shot(page, "web_docs")
     finally:
         context.close()
+
+
+# Pasted HTML is turned into text on the page, so that offsets point into what it shows: the
+# page's copy of the conversion must give what the server's (rolelens.io.text) gives.
+PASTED_HTML = [
+    """<html><head><title>Senior Data Engineer – Nimbus</title></head><body>
+<header><a href="/">Nimbus</a> | <a href="/jobs">Jobs</a></header>
+<nav>Home | Jobs | AI Research | Blog</nav><div role="navigation">Careers</div>
+<p>Posted today</p><h1>Senior Data Engineer</h1>
+<h2>What you'll do</h2><ul><li>Build dbt models</li></ul>
+<aside>Similar jobs</aside><form><label>Used PyTorch?</label></form>
+<footer>Nimbus uses machine learning</footer></body></html>""",
+    "<html><head><title>Data Scientist</title></head><body><h1><img alt='logo'></h1><p>Fit.</p>",
+    "<div><header><nav>Home</nav><h1>ML Engineer</h1></header><p>Train models.</p></div>",
+    "<h2>Responsibilities</h2><ul><li>Build RAG pipelines</li></ul><h2>Perks</h2><p>Gym</p>",
+]
+
+
+@pytest.mark.parametrize("html", PASTED_HTML, ids=["page", "title", "header", "ats"])
+def test_web_browser_pasted_html_becomes_the_servers_text(page: Any, html: str) -> None:
+    from rolelens.io.text import html_to_text
+
+    page.fill("#text", html)
+    page.click("#run")
+    page.wait_for_selector("#verdict-role")
+    assert page.input_value("#text") == html_to_text(html)

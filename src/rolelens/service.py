@@ -38,7 +38,7 @@ from rolelens.errors import (
     TaxonomyError,
 )
 from rolelens.inputs import BriefInput, PostingInput
-from rolelens.io.text import MAX_BYTES, html_to_text, looks_like_html
+from rolelens.io.text import MAX_BYTES, html_to_text, readable_text
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.models import Figure, OnetLink, Source, Taxonomy
 
@@ -503,8 +503,7 @@ def _checked(text: str) -> str:
 
 def _plain(text: str) -> str:
     """The text to read: an HTML page becomes its text; over 2 MB of text is refused."""
-    text = _checked(text)
-    return html_to_text(text) if looks_like_html(text) else text
+    return readable_text(_checked(text))
 
 
 def _strings(value: object) -> list[str]:

@@ -29,6 +29,7 @@ from rolelens.errors import (
 )
 from rolelens.inputs import POSTING_TEXT_FIELDS
 from rolelens.io.lines import LongLine, UnreadableRest, id_near_start
+from rolelens.io.text import readable_text
 
 MAX_LINE_BYTES = 2_000_000
 
@@ -51,8 +52,11 @@ def parse_row(
     text_optional: bool = False,
 ) -> Row:
     """One JSONL line as a :class:`Row` (an :class:`InputError` subclass if it is not one).
-    ``text_optional``: a row without any text field is read with ``text == ""`` (a brief
-    row may be a form alone); a text field given empty is still an error."""
+
+    A text that is HTML (a page or a fragment) is its text, as a file's and the service's
+    are (:func:`rolelens.io.text.readable_text`): offsets in a reading of the row refer to
+    that text. ``text_optional``: a row without any text field is read with ``text == ""``
+    (a brief row may be a form alone); a text field given empty is still an error."""
     if isinstance(line, LongLine):
         raise InputTooLarge(f"line is {line.size:,} bytes; the limit is {MAX_LINE_BYTES:,}")
     if isinstance(line, UnreadableRest):  # a gzip batch broke here: nothing after it is read
@@ -104,6 +108,11 @@ def parse_row(
         for value in (row_id, obj.get("title"), obj.get("company"), text):
             if isinstance(value, str) and has_surrogate(value):
                 raise EncodingError("the row holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
+    if text:
+        # scraped ATS descriptions are HTML: read as their text, as a file or the service is
+        text = readable_text(text)
+        if not text.strip():
+            raise EmptyInput("the row's HTML holds no text")
     return Row(
         id=None if row_id is None else str(row_id),
         title=obj.get("title"),

@@ -40,7 +40,8 @@ def read(
         None,
         "--jsonl",
         help="Read a JSONL file (or '-'; gzipped too) of {id, title, description|text}; "
-        "one JSON line out per line in.",
+        "one JSON line out per line in. An HTML description is read as its text, as an "
+        ".html file is, and evidence offsets refer to that text.",
     ),
     jobs: int = typer.Option(
         0, "--jobs", "-j", min=0, help="Processes for --jsonl (0: one per core)."

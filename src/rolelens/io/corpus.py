@@ -39,7 +39,7 @@ from rolelens.errors import (
     WrongType,
 )
 from rolelens.io.lines import JSONL_SUFFIXES, LongLine, bounded_lines, id_near_start, open_path
-from rolelens.io.text import html_to_text, looks_like_html
+from rolelens.io.text import html_to_text, readable_text
 
 Format = Literal["jsonl", "csv", "tsv", "parquet", "jsonld", "html"]
 Field = Literal["id", "title", "text", "date", "salary", "company", "location", "origin"]
@@ -267,10 +267,9 @@ def row_from_mapping(obj: Mapping[str, Any], source: str, columns: Columns) -> C
     for key, value in values.items():
         if value is not None and has_surrogate(value):
             raise EncodingError(f"'{key}' holds bytes that are not valid text")
-    if looks_like_html(text):
-        text = html_to_text(text)
-        if not text.strip():
-            raise EmptyInput("the row's HTML holds no text")
+    text = readable_text(text)
+    if not text.strip():
+        raise EmptyInput("the row's HTML holds no text")
     return CorpusRow(
         source,
         0,

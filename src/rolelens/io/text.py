@@ -4,7 +4,12 @@ Everything here raises a coded :mod:`rolelens.errors` error for input it cannot 
 empty, too large, binary, undecodable. How bytes become text is decided in one place,
 :func:`decode`. HTML goes through selectolax (Lexbor), keeping headings, list items and
 paragraphs as lines so the section splitter still sees them; scripts, styles and other
-non-content elements are dropped.
+non-content elements are dropped, and so is the site's chrome around a posting (navigation,
+footer, sidebars, forms). The text starts with the page's title, because the reader takes a
+posting's first line as its title.
+
+:func:`readable_text` is the one step every text a user gives goes through (a file, a
+library or HTTP call, a JSONL row, a corpus row): an HTML page or fragment becomes its text.
 """
 
 from __future__ import annotations
@@ -23,11 +28,24 @@ _BLOCK = {
     "p", "div", "section", "article", "header", "footer", "main", "aside", "br", "tr",
     "table", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "hr", "form", "nav",
 }  # fmt: skip
+# The site around a posting, not the posting: "Home | Jobs | AI Research" in a <nav> became
+# the title, and "we use machine learning" in a <footer> counted as a requirement. A <header>
+# is chrome only when it holds nothing but navigation (see html_to_text): it often holds the
+# job's own title. ARIA roles name the same parts on pages built of <div>s.
+_CHROME = {"nav", "footer", "aside", "form"}
+_CHROME_BY_ROLE = ", ".join(
+    f'[role="{role}"]' for role in ("navigation", "contentinfo", "complementary", "search")
+)
 _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}
 # The HTML5 tree builder (Lexbor) checks scope over the stack of open elements, so its
 # time grows with the square of the nesting depth: 50,000 nested <div> take seconds, a
 # 2 MB page of them minutes. Pages nested deeper than this are read tag by tag instead.
 MAX_DEPTH = 2_000
+_HTML_START = re.compile(
+    r"<(?:!doctype\s+html|(?:html|head|body|main|article|section|header|div|span|p|br|hr"
+    r"|h[1-6]|ul|ol|li|dl|table|blockquote|strong|b|em|i|u|font|center)\b[^<>]{0,400}>)",
+    re.IGNORECASE,
+)
 _DECLARATION = re.compile(r"<[!?][^<>]*>")  # <!doctype ...>, <?xml ...?>
 # the name is possessive: "<aaaa..." with no ">" was quadratic (10 s on 20 kB)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)[^<>]*?(/?)>")
@@ -118,40 +136,83 @@ def _control_share(head: bytes) -> float:
 
 
 def looks_like_html(text: str) -> bool:
-    """True when the text is an HTML document or fragment rather than prose."""
-    start = text.lstrip()[:500].lower()
-    return start.startswith(("<!doctype html", "<html", "<body", "<div", "<p>", "<section", "<h1"))
+    """True when the text is an HTML document or fragment rather than prose: it opens with
+    a doctype or one of the tags postings are written with (ATS descriptions often open
+    with ``<h2>``, ``<ul>``, ``<p class=...>`` or ``<strong>``)."""
+    return _HTML_START.match(text.lstrip()[:500]) is not None
+
+
+def readable_text(text: str) -> str:
+    """The text to read in a text a user gave: an HTML page or fragment becomes its text
+    (:func:`html_to_text`), anything else is returned as it is."""
+    return html_to_text(text) if looks_like_html(text) else text
 
 
 def html_to_text(html: str) -> str:
-    """Readable text of an HTML page, one block a line, headings marked as Markdown."""
+    """Readable text of an HTML page, one block a line, headings marked as Markdown.
+
+    The text starts with the page's title: its first ``<h1>`` that holds text, moved to the
+    top, else its ``<title>``. The site's chrome is left out: ``<nav>``, ``<footer>``,
+    ``<aside>``, ``<form>`` and their ARIA roles, and a ``<header>`` that holds nothing but
+    navigation (a header with a heading or any text outside links is kept).
+    """
     if _nesting_bound(html) > MAX_DEPTH:
         return _tidy(_flat_text(html))
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     if root is None:
         return ""
+    # innermost first, so that no node is removed after an ancestor of it was
+    for chrome in reversed(tree.css(_CHROME_BY_ROLE)):
+        chrome.decompose()
     out: list[str] = []
+    h1: list[int] = []  # where the first <h1> with text starts and ends in ``out``
+    h1_node = -1  # its mem_id: an <h1> may hold another one (inside a <div>)
+    # the <header>s open, innermost last: where each starts in ``out``, and whether it holds
+    # more than navigation (a heading, or text outside a link) so far
+    headers: list[list[int]] = []
+    links = 0  # <a> elements open
     # An explicit stack, not recursion: hostile HTML may nest thousands deep.
     stack: list[tuple[LexborNode, bool]] = [(root, False)]
     while stack:
         node, closing = stack.pop()
         tag = node.tag or ""
         if closing:
+            if tag == "a":
+                links -= 1
+            elif tag == "header":
+                begin, content = headers.pop()
+                if not content:
+                    del out[begin:]
+                    continue
             if tag in _BLOCK or tag in _HEADINGS or tag == "li":
                 out.append("\n")
+            if tag == "h1" and node.mem_id == h1_node:
+                h1.append(len(out))
             continue
         if tag == "-text":
-            out.append(node.text_content or "")
+            text = node.text_content or ""
+            if headers and not links and any(c.isalnum() for c in text):
+                _holds_content(headers)
+            out.append(text)
             continue
-        if tag in _DROP or tag.startswith("-"):
+        if tag in _DROP or tag in _CHROME or tag.startswith("-"):
             continue
         if tag in _HEADINGS:
+            if tag == "h1" and not h1 and _has_words(node.text()):
+                h1.append(len(out))
+                h1_node = node.mem_id
+            if headers:
+                _holds_content(headers)
             out.append("\n" + _HEADINGS[tag])
         elif tag == "li":
             out.append("\n- ")
         elif tag in _BLOCK:
             out.append("\n")
+        if tag == "a":
+            links += 1
+        elif tag == "header":
+            headers.append([len(out), 0])
         stack.append((node, True))
         children = []
         child = node.child
@@ -159,11 +220,33 @@ def html_to_text(html: str) -> str:
             children.append(child)
             child = child.next
         stack.extend((c, False) for c in reversed(children))
+    if len(h1) == 2:
+        first, last = h1
+        out = [*out[first:last], *out[:first], *out[last:]]
+    elif tree.head is not None and (title := tree.head.css_first("title")) is not None:
+        words = " ".join(title.text().split())
+        if _has_words(words):
+            out.insert(0, "# " + words + "\n")
     return _tidy("".join(out))
+
+
+def _holds_content(headers: list[list[int]]) -> None:
+    """Mark the open headers as holding more than navigation (each outer one is marked
+    whenever an inner one is, so the walk out stops at the first one marked)."""
+    for header in reversed(headers):
+        if header[1]:
+            return
+        header[1] = 1
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def _tidy(raw: str) -> str:
     lines = (" ".join(line.split()) for line in raw.splitlines())
+    # a heading with no text (a logo's <h1><img></h1>) would leave a bare "#" line
+    lines = (line if line.strip("#") else "" for line in lines)
     text = "\n".join(lines)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
@@ -190,31 +273,57 @@ def _nesting_bound(html: str) -> int:
 
 
 def _flat_text(html: str) -> str:
-    """Text of a page read tag by tag, without a tree: for pages too deep to parse."""
+    """Text of a page read tag by tag, without a tree: for pages too deep to parse. Like
+    :func:`html_to_text` it drops the chrome elements and puts the title first; a
+    ``<header>`` is kept (its ``<nav>`` is dropped)."""
     html = _DECLARATION.sub(" ", _without_comments(html))
     parts: list[str] = []
     pos = 0
-    skip: str | None = None  # inside a dropped element (script, style, ...) until its end tag
+    # inside a dropped element (script, nav, ...) until its end tag: its name and depth
+    skip: str | None = None
+    depth = 0
+    title: list[str] = []  # the text of the first <title>
+    titled = False
+    h1: list[int] = []  # where the first <h1> with text starts and ends in ``parts``
     for m in _TAG.finditer(html):
-        closing, name = bool(m.group(1)), m.group(2).lower()
-        if skip is None:
-            parts.append(_html.unescape(html[pos : m.start()]))
+        closing, name, empty = bool(m.group(1)), m.group(2).lower(), bool(m.group(3))
+        between = html[pos : m.start()]
         pos = m.end()
         if skip is not None:
-            if closing and name == skip:
-                skip = None
+            if skip == "title" and not titled:
+                title.append(_html.unescape(between))
+            if name == skip and not empty:
+                depth += -1 if closing else 1
+                if depth == 0:
+                    titled = titled or skip == "title"
+                    skip = None
             continue
-        if name in _FLAT_DROP:
-            if not closing and not m.group(3):
-                skip = name
+        parts.append(_html.unescape(between))
+        if name in _FLAT_DROP or name in _CHROME:
+            if not closing and not empty:
+                skip, depth = name, 1
         elif name in _HEADINGS and not closing:
+            if name == "h1" and not h1:
+                h1.append(len(parts))
             parts.append("\n" + _HEADINGS[name])
         elif name == "li" and not closing:
             parts.append("\n- ")
         elif name in _BLOCK or name in _HEADINGS or name == "li":
             parts.append("\n")
+            if name == "h1" and len(h1) == 1:
+                if _has_words("".join(parts[h1[0] :])):
+                    h1.append(len(parts))
+                else:
+                    h1.clear()  # an empty <h1> (a logo): look for the next one
     if skip is None:
         parts.append(_html.unescape(html[pos:]))
+    if len(h1) == 1:  # an <h1> never closed runs to the end
+        h1.append(len(parts) if _has_words("".join(parts[h1[0] :])) else -1)
+    if len(h1) == 2 and h1[1] >= 0:
+        first, last = h1
+        parts = [*parts[first:last], "\n", *parts[:first], *parts[last:]]
+    elif _has_words(words := " ".join("".join(title).split())):
+        parts.insert(0, "# " + words + "\n")
     return "".join(parts)
 
 
@@ -232,8 +341,10 @@ def _without_comments(html: str) -> str:
 def text_of(data: bytes, suffix: str = "", *, max_bytes: int = MAX_BYTES) -> str:
     """The readable text of a posting given as bytes; ``suffix`` hints the format."""
     text = decode(data, max_bytes=max_bytes)
-    if suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text):
+    if suffix.lower() in (".html", ".htm", ".xhtml"):
         text = html_to_text(text)
+    else:
+        text = readable_text(text)
     if not text.strip():
         raise EmptyInput("there is no text to read")
     return text

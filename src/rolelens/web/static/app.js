@@ -186,28 +186,58 @@ const BLOCK = new Set(["P", "DIV", "SECTION", "ARTICLE", "HEADER", "FOOTER", "MA
   "TABLE", "UL", "OL", "DL", "DT", "DD", "BLOCKQUOTE", "PRE", "HR", "FORM", "NAV"]);
 const DROP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "IFRAME", "OBJECT", "HEAD", "CANVAS"]);
 
+// the site's chrome around a posting (rolelens.io.text._CHROME, _CHROME_BY_ROLE)
+const CHROME = new Set(["NAV", "FOOTER", "ASIDE", "FORM"]);
+const CHROME_ROLES = new Set(["navigation", "contentinfo", "complementary", "search"]);
+const HTML_START = /^<(?:!doctype\s+html|(?:html|head|body|main|article|section|header|div|span|p|br|hr|h[1-6]|ul|ol|li|dl|table|blockquote|strong|b|em|i|u|font|center)\b[^<>]{0,400}>)/i;
+
 function looksLikeHtml(text) {
-  const start = text.trimStart().slice(0, 500).toLowerCase();
-  return ["<!doctype html", "<html", "<body", "<div", "<p>", "<section", "<h1"].some((s) => start.startsWith(s));
+  return HTML_START.test(text.trimStart().slice(0, 500));
 }
 
+const hasWords = (text) => /[\p{L}\p{N}]/u.test(text || "");
+
+// One block a line, headings as Markdown, the page's first <h1> with text first (else its
+// <title>), the chrome left out, a <header> of nothing but links too (rolelens.io.text.html_to_text).
 function htmlToText(html) {
   const doc = new DOMParser().parseFromString(html, "text/html");
   const out = [];
+  let h1 = null;
   const walk = (node) => {
     if (node.nodeType === Node.TEXT_NODE) { out.push(node.nodeValue); return; }
-    if (node.nodeType !== Node.ELEMENT_NODE || DROP.has(node.tagName)) return;
+    if (node.nodeType !== Node.ELEMENT_NODE || DROP.has(node.tagName) || CHROME.has(node.tagName)) return;
+    if (CHROME_ROLES.has(node.getAttribute("role"))) return;
     const tag = node.tagName;
+    if (tag === "HEADER" && !node.querySelector("h1,h2,h3,h4,h5,h6") && !textOutsideLinks(node)) return;
     const heading = /^H([1-6])$/.exec(tag);
+    const begin = out.length;
     if (heading) out.push("\n" + "#".repeat(Number(heading[1])) + " ");
     else if (tag === "LI") out.push("\n- ");
     else if (BLOCK.has(tag)) out.push("\n");
     for (const child of node.childNodes) walk(child);
     if (heading || tag === "LI" || BLOCK.has(tag)) out.push("\n");
+    if (tag === "H1" && h1 === null && hasWords(node.textContent)) h1 = [begin, out.length];
   };
   walk(doc.body || doc.documentElement);
-  return out.join("").split("\n").map((l) => l.split(/\s+/).filter(Boolean).join(" "))
+  let parts = out;
+  if (h1) parts = [...out.slice(h1[0], h1[1]), ...out.slice(0, h1[0]), ...out.slice(h1[1])];
+  else if (doc.head && doc.head.querySelector("title") && hasWords(doc.head.querySelector("title").textContent)) {
+    parts = ["# " + doc.head.querySelector("title").textContent + "\n", ...out];
+  }
+  return parts.join("").split("\n").map((l) => l.split(/\s+/).filter(Boolean).join(" "))
+    .map((l) => (l.replace(/#/g, "") ? l : ""))
     .join("\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+
+// text in a <header> outside its links and navigation: then it is not navigation alone
+function textOutsideLinks(node) {
+  for (const child of node.childNodes) {
+    if (child.nodeType === Node.TEXT_NODE && hasWords(child.nodeValue)) return true;
+    if (child.nodeType !== Node.ELEMENT_NODE || child.tagName === "A" || DROP.has(child.tagName)) continue;
+    if (CHROME.has(child.tagName) || CHROME_ROLES.has(child.getAttribute("role"))) continue;
+    if (textOutsideLinks(child)) return true;
+  }
+  return false;
 }
 
 // ---------- evidence highlighting ----------
