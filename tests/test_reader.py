@@ -83,6 +83,23 @@ def test_reader_reads_title_and_seniority(toy_reader: PostingReader) -> None:
     assert not reading.mismatch
 
 
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("Senior Product Manager, AI", "senior"),
+        ("Principal Program Manager", "principal"),
+        ("Product Manager", None),
+        ("Engineering Manager, ML", "manager"),
+        ("Senior Manager, Data Science", "manager"),
+    ],
+)
+def test_reader_manager_in_a_job_name_is_no_level(
+    reader: PostingReader, title: str, level: str | None
+) -> None:
+    """'Manager' in 'product manager' names an individual job, not a people manager."""
+    assert reader.titles.parse(title).seniority == level
+
+
 def test_reader_seniority_from_years_when_title_is_silent(toy_reader: PostingReader) -> None:
     reading = toy_reader.read("We need 7+ years of Go.", title="Backend Developer")
     assert reading.seniority == "senior" and reading.seniority_basis == "years"
@@ -260,6 +277,47 @@ def test_reader_colleagues_are_not_the_job(reader: PostingReader) -> None:
         title="Engineer",
     )
     assert all(e.contributions for e in _evidence(as_the_job, "forward_deployed"))
+
+
+@pytest.mark.parametrize(
+    ("line", "theirs"),
+    [
+        ("Collaborate with our LLM platform team, who build RAG and agents.", ["LLM platform"]),
+        ("Work alongside our MLOps team, who run Kubeflow and MLflow.", ["MLOps"]),
+        ("Support the ML team.", ["ML"]),
+        ("Hand over won deals to our forward deployed engineers.", ["forward deployed"]),
+    ],
+)
+def test_reader_a_team_the_job_works_with_and_its_work_are_not_the_job(
+    reader: PostingReader, line: str, theirs: list[str]
+) -> None:
+    """'The ML team' names people as 'ML engineers' does, and a relative clause right after
+    them says what they do ('who run Kubeflow'): neither is the job's own work."""
+    text = f"## Responsibilities\n- Build REST APIs in Go and PostgreSQL.\n- {line}\n"
+    reading = reader.read(text, title="Backend Engineer")
+    body = [e for e in reading.evidence if e.section != "title"]
+    own = {"REST APIs", "Go", "PostgreSQL"}
+    assert all(e.contributions for e in body if e.text in own)
+    aside = [e for e in body if e.text not in own]
+    assert aside and all(e.set_aside and not e.contributions for e in aside), aside
+    assert any(e.text.startswith(tuple(theirs)) for e in aside)
+    assert reading.role == "software_engineer" and not reading.mismatch
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Work with LLM APIs and our team to ship features.",  # the APIs, not the team
+        "Join our ML team and train models in PyTorch.",  # 'join' is no collaboration
+    ],
+)
+def test_reader_a_team_named_near_the_jobs_own_work_does_not_hide_it(
+    reader: PostingReader, line: str
+) -> None:
+    text = f"## Responsibilities\n- Build REST APIs in Go and PostgreSQL.\n- {line}\n"
+    reading = reader.read(text, title="Engineer")
+    body = [e for e in reading.evidence if e.section != "title"]
+    assert body and not any(e.set_aside for e in body)
 
 
 def test_reader_the_employers_name_is_not_evidence(reader: PostingReader) -> None:

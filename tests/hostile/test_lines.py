@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 import pytest
 from hypothesis import given
@@ -57,6 +58,18 @@ def _peak_kb_of(cmd: list[str]) -> tuple[int, str, str]:
     return int(peak), done.stdout, "\n".join(err)
 
 
+def _write_bomb(f: IO[bytes], megabytes: int) -> None:
+    """A good row, a row of ``megabytes`` million bytes of one line, a good row."""
+    good = json.dumps({"id": "ok", "description": "We fine-tune PyTorch models."}) + "\n"
+    f.write(good.encode())
+    f.write(b'{"id": "huge", "description": "')
+    chunk = b"R " * 500_000
+    for _ in range(megabytes):
+        f.write(chunk)
+    f.write(b'"}\n')
+    f.write(good.encode())
+
+
 def test_a_long_line_pickles_with_its_size() -> None:
     import pickle
 
@@ -67,16 +80,9 @@ def test_a_long_line_pickles_with_its_size() -> None:
 
 def test_read_jsonl_a_200_mb_line_is_an_error_row_in_bounded_memory(tmp_path: Path) -> None:
     """One 200 MB line between two good rows: an error row in its place, memory bounded."""
-    good = json.dumps({"id": "ok", "description": "We fine-tune PyTorch models."}) + "\n"
     bomb = tmp_path / "rows.jsonl"
     with open(bomb, "wb") as f:
-        f.write(good.encode())
-        f.write(b'{"id": "huge", "description": "')
-        chunk = b"R " * 500_000
-        for _ in range(200):
-            f.write(chunk)
-        f.write(b'"}\n')
-        f.write(good.encode())
+        _write_bomb(f, 200)
     peak_kb, out, err = _peak_kb_of(
         [sys.executable, "-c", _MAIN, "read", "--jsonl", str(bomb), "--jobs", "1"]
     )
@@ -91,16 +97,9 @@ def test_read_jsonl_gzip_bomb_line_is_an_error_row_in_bounded_memory(tmp_path: P
     """A 300 MB line packed into a small gzip batch, on a file and on stdin: an error row in
     its place, the rows around it read, memory bounded (the gzip used to be read as lines of
     compressed bytes)."""
-    good = json.dumps({"id": "ok", "description": "We fine-tune PyTorch models."}) + "\n"
     bomb = tmp_path / "rows.jsonl.gz"
     with gzip.open(bomb, "wb", compresslevel=1) as f:
-        f.write(good.encode())
-        f.write(b'{"id": "huge", "description": "')
-        chunk = b"R " * 500_000
-        for _ in range(300):
-            f.write(chunk)
-        f.write(b'"}\n')
-        f.write(good.encode())
+        _write_bomb(f, 300)
     assert bomb.stat().st_size < 10_000_000
     for source in (str(bomb), "-"):
         cmd = [sys.executable, "-c", _MAIN, "read", "--jsonl", source, "--jobs", "1"]

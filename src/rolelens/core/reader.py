@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Literal, NamedTuple
@@ -71,7 +71,14 @@ class _Clause(NamedTuple):  # a named tuple: built for each clause with a mentio
     says_not: bool  # holds "not " or "n't": only then can words after a mention negate it
 
 
-_PREFERRED, _COMPANY, _ACTION, _NEGATION = range(4)  # the cue lists of PostingReader.matcher
+# the cue lists of PostingReader.matcher
+_PREFERRED, _COMPANY, _ACTION, _NEGATION, _PEOPLE_NOUN = range(5)
+#: Nouns for people and teams: a mention followed by one ("the ML team", "our LLM platform
+#: team") names the people the job works with when the clause says so.
+_PEOPLE_NOUNS = (
+    "engineer", "engineers", "scientist", "scientists", "developer", "developers", "analyst",
+    "analysts", "researcher", "researchers", "designer", "designers", "team", "teams",
+)  # fmt: skip
 
 
 _TITLE_MEMO = 4_096
@@ -89,6 +96,10 @@ class TitleParser:
                 for level in taxonomy.seniority
                 for p in level.patterns
             }
+        )
+        # phrases in which a level's word names a job ("product manager"): no level there
+        self._not_levels = TermAutomaton(
+            {title_key(p): True for level in taxonomy.seniority for p in level.not_in}
         )
         self._qualifiers = [
             (set(q.when_role), _words_regex(q.words), q.becomes) for q in taxonomy.title_qualifiers
@@ -131,7 +142,10 @@ class TitleParser:
         """The seniority level the title names, or None."""
         best: tuple[int, int] | None = None
         level: str | None = None
+        jobs = [(a, b) for a, b, _ in self._not_levels.whole_words(folded_title)]
         for start, end, (rank, lid) in self._seniority.whole_words(folded_title):
+            if any(a <= start and end <= b for a, b in jobs):
+                continue  # 'manager' in 'product manager' names the job
             # the most senior word wins: "Senior Manager" is a manager
             if best is None or (rank, end - start) > best:
                 best, level = (rank, end - start), lid
@@ -180,7 +194,13 @@ class PostingReader:
         # cue lists asked of every clause, found in the same pass as the aliases
         self.matcher = AliasMatcher(
             taxonomy,
-            cues=[cues.preferred_cues, cues.company_cues, cues.action_cues, cues.negation_cues],
+            cues=[
+                cues.preferred_cues,
+                cues.company_cues,
+                cues.action_cues,
+                cues.negation_cues,
+                _PEOPLE_NOUNS,
+            ],
         )
         self.splitter = SectionSplitter(taxonomy.reading)
         self.titles = TitleParser(taxonomy)
@@ -248,11 +268,11 @@ class PostingReader:
             if title_end:
                 sections = _carve_title(sections, title_end)
         folded = fold(text)
-        evidence, dropped = self._evidence(text, folded, sections, title or "")
+        evidence, dropped, people = self._evidence(text, folded, sections, title or "")
         title_reading = self.titles.parse(title or "")
         if title_note is not None:
             title_reading = title_reading.model_copy(update={"note": title_note})
-        evidence = self._set_aside(text, folded, evidence, company)
+        evidence = self._set_aside(text, folded, evidence, company, people)
         words: WordScore | None = None
         if self.words is not None:
             words = self.words.read(folded, _word_spans(sections))
@@ -356,9 +376,9 @@ class PostingReader:
 
     def _evidence(
         self, text: str, folded: str, sections: list[Section], title: str
-    ) -> tuple[list[Evidence], int]:
-        """Mentions in the title (spans into the title) and then in the body, and how many
-        mentions past the work budget were left out."""
+    ) -> tuple[list[Evidence], int, CueSpots]:
+        """Mentions in the title (spans into the title) and then in the body, how many
+        mentions past the work budget were left out, and where the body names people."""
         found = self._title_evidence(title)
         hits, cues = self.matcher.scan(text, folded)
         dropped = 0
@@ -368,7 +388,7 @@ class PostingReader:
         attribute(
             found, self._weights, self.roles, s.repeat_decay, s.max_repeats, self._contributions
         )
-        return [e for _, e in found], dropped
+        return [e for _, e in found], dropped, cues[_PEOPLE_NOUN]
 
     def _body_evidence(
         self,
@@ -530,20 +550,31 @@ class PostingReader:
         return order
 
     def _set_aside(
-        self, text: str, folded: str, evidence: list[Evidence], company: str | None
+        self,
+        text: str,
+        folded: str,
+        evidence: list[Evidence],
+        company: str | None,
+        people: CueSpots,
     ) -> list[Evidence]:
         """The evidence with mentions that are not about the job set aside (no points): the
-        employer's name ("Arize" is not model monitoring) and the people the job works with
-        ("collaborate with forward deployed engineers" is not forward deployed work)."""
+        employer's name ("Arize" is not model monitoring), the people the job works with
+        ("collaborate with forward deployed engineers", "support the ML team" is not that
+        work) and what those people do ("... our MLOps team, who run Kubeflow")."""
         names = sorted(company_spans(text, folded, company))
         if not names and (
             self._collaboration is None
-            or not any(self._people(ev.text) for ev in evidence if ev.contributions)
+            or not any(
+                self._people(ev.text) or _people_after(folded, ev.end, people) >= 0
+                for ev in evidence
+                if ev.contributions and ev.section != "title"
+            )
         ):
             return evidence  # no employer's name and no mention of people: most postings
         # a mention inside a name: a span that starts at or before it and ends at or after it
         starts = [a for a, _ in names]
         reach = list(itertools.accumulate((b for _, b in names), max))
+        theirs = -1  # up to here, a relative clause says what colleagues do
         out = []
         for ev in evidence:
             why = None
@@ -551,20 +582,29 @@ class PostingReader:
                 i = bisect_right(starts, ev.start)
                 if i and reach[i - 1] >= ev.end:
                     why = "the employer's name"
-                elif self._colleagues(text, ev):
-                    why = "names people the job works with, not the job"
+                elif ev.start < theirs:
+                    why = "what the people the job works with do, not the job"
+                else:
+                    end = self._colleagues(text, folded, ev, people)
+                    if end >= 0:
+                        why = "names people the job works with, not the job"
+                        theirs = _their_work(folded, end)
             if why is not None:
                 ev = ev.model_copy(update={"set_aside": why, "contributions": {}, "factor": 0.0})
             out.append(ev)
         return out
 
-    def _colleagues(self, text: str, ev: Evidence) -> bool:
-        """Whether a mention names people ("engineers") the clause says the job works with."""
-        if self._collaboration is None or not self._people(ev.text):
-            return False
+    def _colleagues(self, text: str, folded: str, ev: Evidence, people: CueSpots) -> int:
+        """Where the people end when a mention names people ("engineers", "the ML team") the
+        clause says the job works with; -1 when it does not."""
+        if self._collaboration is None:
+            return -1
+        end = ev.end if self._people(ev.text) else _people_after(folded, ev.end, people)
+        if end < 0:
+            return -1
         before = fold(text[max(0, ev.start - 80) : ev.start])
         before = _CLAUSE_END.split(before)[-1]  # this clause only
-        return self._collaboration.search(before) is not None
+        return end if self._collaboration.search(before) is not None else -1
 
     def _people(self, words: str) -> bool:
         """Whether a mention's words name people ("ML engineers"): asked of every mention
@@ -654,6 +694,35 @@ class PostingReader:
             f"the title reads as {named} (from '{title.pattern}'), "
             f"but the work described is {work}{because}"
         )
+
+
+#: At most two words between a mention and the people noun that follows it ("LLM platform
+#: team"), none of them a joint ("LLM APIs and our team" names the APIs, not the team).
+_TO_PEOPLE = re.compile(r"(?:\s++(?!(?:and|or|with|to|for|of|in|on)\b)[a-z0-9+#.\-]++){0,2}\s++")
+#: A relative clause right after the people: "... our MLOps team, who run Kubeflow".
+_RELATIVE = re.compile(r"\s*+,?\s*+(?:who|which|that|whose)\b")
+
+
+def _people_after(folded: str, pos: int, people: CueSpots) -> int:
+    """Where a people noun that follows the words ending at ``pos`` ends ("the ML| team"),
+    or -1 when none does (within two words)."""
+    found = people.found
+    i = bisect_left(people.starts, pos)
+    if i == len(found):
+        return -1
+    a, b, before, after = found[i]
+    if a - pos > 40 or not (before and after):
+        return -1
+    return b if _TO_PEOPLE.fullmatch(folded, pos, a) is not None else -1
+
+
+def _their_work(folded: str, end: int) -> int:
+    """Where a relative clause that says what the people ending at ``end`` do ends ("who
+    train our PyTorch models"); ``end`` itself when none follows."""
+    if _RELATIVE.match(folded, end) is None:
+        return end
+    m = _CLAUSE_END.search(folded, end)
+    return m.start() if m is not None else len(folded)
 
 
 def _speaks_for(

@@ -174,7 +174,14 @@ class SeniorityLevel(_Strict):
     id: Id
     rank: int
     patterns: list[str] = []
-    min_years: int | None = None
+    min_years: int | None = Field(
+        default=None, description="the years of experience asked that read as this level"
+    )
+    not_in: list[str] = Field(
+        default=[],
+        description="title phrases in which a pattern names a job, not this level: 'manager' "
+        "in 'product manager' (a 'Senior Product Manager' is senior)",
+    )
 
 
 class ReadingCues(_Strict):
