@@ -101,6 +101,7 @@ class TitleParser:
         self._not_levels = TermAutomaton(
             {title_key(p): True for level in taxonomy.seniority for p in level.not_in}
         )
+        self._has_jobs = {level.id for level in taxonomy.seniority if level.not_in}
         self._qualifiers = [
             (set(q.when_role), _words_regex(q.words), q.becomes) for q in taxonomy.title_qualifiers
         ]
@@ -142,10 +143,13 @@ class TitleParser:
         """The seniority level the title names, or None."""
         best: tuple[int, int] | None = None
         level: str | None = None
-        jobs = [(a, b) for a, b, _ in self._not_levels.whole_words(folded_title)]
+        jobs: list[tuple[int, int]] | None = None  # looked for only when a level may have them
         for start, end, (rank, lid) in self._seniority.whole_words(folded_title):
-            if any(a <= start and end <= b for a, b in jobs):
-                continue  # 'manager' in 'product manager' names the job
+            if lid in self._has_jobs:
+                if jobs is None:
+                    jobs = [(a, b) for a, b, _ in self._not_levels.whole_words(folded_title)]
+                if any(a <= start and end <= b for a, b in jobs):
+                    continue  # 'manager' in 'product manager' names the job
             # the most senior word wins: "Senior Manager" is a manager
             if best is None or (rank, end - start) > best:
                 best, level = (rank, end - start), lid
@@ -562,21 +566,31 @@ class PostingReader:
         ("collaborate with forward deployed engineers", "support the ML team" is not that
         work) and what those people do ("... our MLOps team, who run Kubeflow")."""
         names = sorted(company_spans(text, folded, company))
-        if not names and (
-            self._collaboration is None
-            or not any(
-                self._people(ev.text) or _people_after(folded, ev.end, people) >= 0
-                for ev in evidence
-                if ev.contributions and ev.section != "title"
-            )
-        ):
+        # where the people named by each mention end (the mention's end, or a people noun's
+        # after it), for the mentions that name people: asked once each
+        ends = {}
+        if self._collaboration is not None:
+            starts, n = people.starts, len(people.starts)
+            for k, ev in enumerate(evidence):
+                if not ev.contributions or ev.section == "title":
+                    continue
+                if self._people(ev.text):
+                    ends[k] = ev.end
+                    continue
+                # most mentions have no people noun just after them: a bisect says so
+                i = bisect_left(starts, ev.end)
+                if i < n and starts[i] - ev.end <= _PEOPLE_REACH:
+                    end = _people_after(folded, ev.end, people)
+                    if end >= 0:
+                        ends[k] = end
+        if not names and not ends:
             return evidence  # no employer's name and no mention of people: most postings
         # a mention inside a name: a span that starts at or before it and ends at or after it
         starts = [a for a, _ in names]
         reach = list(itertools.accumulate((b for _, b in names), max))
         theirs = -1  # up to here, a relative clause says what colleagues do
         out = []
-        for ev in evidence:
+        for k, ev in enumerate(evidence):
             why = None
             if ev.section != "title" and ev.contributions:
                 i = bisect_right(starts, ev.start)
@@ -584,27 +598,21 @@ class PostingReader:
                     why = "the employer's name"
                 elif ev.start < theirs:
                     why = "what the people the job works with do, not the job"
-                else:
-                    end = self._colleagues(text, folded, ev, people)
-                    if end >= 0:
-                        why = "names people the job works with, not the job"
-                        theirs = _their_work(folded, end)
+                elif k in ends and self._works_with(text, ev.start):
+                    why = "names people the job works with, not the job"
+                    theirs = _their_work(folded, ends[k])
             if why is not None:
                 ev = ev.model_copy(update={"set_aside": why, "contributions": {}, "factor": 0.0})
             out.append(ev)
         return out
 
-    def _colleagues(self, text: str, folded: str, ev: Evidence, people: CueSpots) -> int:
-        """Where the people end when a mention names people ("engineers", "the ML team") the
-        clause says the job works with; -1 when it does not."""
-        if self._collaboration is None:
-            return -1
-        end = ev.end if self._people(ev.text) else _people_after(folded, ev.end, people)
-        if end < 0:
-            return -1
-        before = fold(text[max(0, ev.start - 80) : ev.start])
+    def _works_with(self, text: str, start: int) -> bool:
+        """Whether the clause before ``start`` says the job works with someone ("collaborate
+        with", "support the")."""
+        assert self._collaboration is not None
+        before = fold(text[max(0, start - 80) : start])
         before = _CLAUSE_END.split(before)[-1]  # this clause only
-        return end if self._collaboration.search(before) is not None else -1
+        return self._collaboration.search(before) is not None
 
     def _people(self, words: str) -> bool:
         """Whether a mention's words name people ("ML engineers"): asked of every mention
@@ -699,6 +707,7 @@ class PostingReader:
 #: At most two words between a mention and the people noun that follows it ("LLM platform
 #: team"), none of them a joint ("LLM APIs and our team" names the APIs, not the team).
 _TO_PEOPLE = re.compile(r"(?:\s++(?!(?:and|or|with|to|for|of|in|on)\b)[a-z0-9+#.\-]++){0,2}\s++")
+_PEOPLE_REACH = 40  # characters from a mention's end to a people noun that goes with it
 #: A relative clause right after the people: "... our MLOps team, who run Kubeflow".
 _RELATIVE = re.compile(r"\s*+,?\s*+(?:who|which|that|whose)\b")
 
@@ -711,7 +720,7 @@ def _people_after(folded: str, pos: int, people: CueSpots) -> int:
     if i == len(found):
         return -1
     a, b, before, after = found[i]
-    if a - pos > 40 or not (before and after):
+    if a - pos > _PEOPLE_REACH or not (before and after):
         return -1
     return b if _TO_PEOPLE.fullmatch(folded, pos, a) is not None else -1
 
