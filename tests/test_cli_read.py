@@ -467,3 +467,37 @@ def test_read_junk_is_undetermined_in_json_and_on_the_terminal() -> None:
     shown = runner.invoke(app, ["read", "-"], input=b"hello\n")
     assert shown.exit_code == 0, shown.output
     assert "undetermined" in shown.stdout and "Strongest evidence" not in shown.stdout
+
+
+def test_read_undetermined_with_mentions_for_other_roles_shows_no_empty_table() -> None:
+    """A bare 'AI Engineer' title has mentions, none for the role the scores lean to: the
+    terminal says so in a line instead of an empty table, and the Markdown says, as the
+    terminal does, that the probabilities rest on priors."""
+    text = b"AI Engineer\n\nJoin us!\n"
+    shown = runner.invoke(app, ["read", "-"], input=text)
+    assert shown.exit_code == 0, shown.output
+    assert "undetermined" in shown.stdout
+    assert "No mention pointed to this role." in shown.stdout
+    assert "as written" not in shown.stdout  # the table's header: no empty table
+    md = runner.invoke(app, ["read", "--format", "md", "-"], input=text)
+    assert md.exit_code == 0, md.output
+    assert "lean on the scorer's priors" in md.stdout
+    assert "No mention pointed to this role." in md.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (["--title", "ML Engineer"], "--title is for one posting"),
+        (["--format", "md"], "--format md"),
+    ],
+)
+def test_read_jsonl_refuses_options_it_would_ignore(
+    tmp_path: Path, extra: list[str], said: str
+) -> None:
+    """--title and --format md speak of one posting: with --jsonl they were ignored silently."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"id": "a", "description": "Train models in PyTorch."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["read", "--jsonl", str(rows), *extra])
+    assert result.exit_code == 2
+    assert said in result.output

@@ -40,6 +40,11 @@ def role_name(taxonomy: Taxonomy | None, role: str | None) -> str:
 
 _SENIORITY_BASIS = {"title": "from the title", "years": "from the years asked"}
 
+#: Under an undetermined reading's probabilities: what they rest on (terminal and Markdown).
+PRIORS_NOTE = "No role is named: these probabilities lean on the scorer's priors, not on the text."
+#: In place of an evidence table when no mention added to the role shown.
+NO_MENTION = "No mention pointed to this role."
+
 
 def seniority_line(seniority: str | None, basis: str) -> str:
     """ "senior (from the title)", or "not stated" when nothing said it."""

@@ -52,6 +52,16 @@ def read(
     """Read a posting: the role its work describes, the evidence, the title's role, flags."""
     if fmt not in _FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(_FORMATS)}")
+    if jsonl is not None:  # checked before the taxonomy loads
+        if file is not None:
+            raise typer.BadParameter("give a FILE or --jsonl, not both")
+        # options for one posting would be ignored without a word: say so instead
+        if title is not None:
+            raise typer.BadParameter("--title is for one posting: each --jsonl row gives its own")
+        if fmt == "md":
+            raise typer.BadParameter(
+                "--jsonl writes one JSON line a row; --format md is for one posting"
+            )
     tax = taxonomy_from(taxonomy, scoping=False)
     jobs = jobs or available_cores()
     # one model thread per reader process: more would fight over the same cores
@@ -59,8 +69,6 @@ def read(
     matcher = semantic_matcher(tax, semantic, task="read", many=jsonl is not None, threads=threads)
     reader = PostingReader(tax, semantic=matcher)
     if jsonl is not None:
-        if file is not None:
-            raise typer.BadParameter("give a FILE or --jsonl, not both")
         failed = _batch(reader, open_binary(jsonl), jobs)
         raise typer.Exit(1 if failed else 0)
     if file is None:

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rolelens.core.models import Evidence, Reading
-from rolelens.md import seniority_line, words_line
+from rolelens.md import NO_MENTION, PRIORS_NOTE, seniority_line, words_line
 from rolelens.taxonomy.models import Taxonomy
 
 _BAR = 30
@@ -69,10 +69,7 @@ def render_reading(
             f"{p:6.1%}",
         )
     if undetermined:
-        console.print(
-            "No role is named: these probabilities lean on the scorer's priors, not on the text.",
-            style="dim",
-        )
+        console.print(PRIORS_NOTE, style="dim")
     console.print(bars)
     if undetermined and not any(e.contributions for e in reading.evidence):
         return
@@ -91,7 +88,10 @@ def render_reading(
     for ev in counted[:15]:
         table.add_row(ev.text, ev.label, ev.place(), f"{ev.contributions[shown]:+.2f}")
     set_aside = [e for e in reading.evidence if e.negated]
-    console.print(table)
+    if counted:
+        console.print(table)
+    else:  # an undetermined reading whose mentions all point elsewhere: no empty table
+        console.print(f"Strongest evidence for {top_name}: {NO_MENTION}", style="dim")
     said = words_line(reading.words, top_name, quote="'{}'")
     if said is not None:
         console.print(said, style="dim", markup=False)

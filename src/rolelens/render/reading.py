@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rolelens.core.models import Reading
-from rolelens.md import md_escape, role_name, seniority_line, words_line
+from rolelens.md import NO_MENTION, PRIORS_NOTE, md_escape, role_name, seniority_line, words_line
 from rolelens.taxonomy.models import Taxonomy
 
 _MAX_EVIDENCE = 20
@@ -48,6 +48,9 @@ def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
     for role, p in sorted(reading.scores.items(), key=lambda kv: -kv[1]):
         if p >= 0.01:
             w(f"| {_name(taxonomy, role)} | {p:.2f} |")
+    if reading.undetermined_reason is not None:
+        w("")
+        w(f"*{PRIORS_NOTE}*")
     shown = reading.role
     if reading.undetermined_reason is not None and reading.secondary:
         shown = reading.secondary  # the role the scores lean to
@@ -65,7 +68,7 @@ def reading_markdown(reading: Reading, taxonomy: Taxonomy) -> str:
             points = ev.contributions[shown]
             w(f"| {_cell(ev.text)} | {_cell(ev.label)} | {ev.place()} | {points:+.2f} |")
     else:
-        w("No mention pointed to this role.")
+        w(NO_MENTION)
     said = words_line(reading.words, _name(taxonomy, shown))
     if said is not None:
         w("")
