@@ -245,3 +245,12 @@ def test_read_lines_html_row_reads_as_the_service_does(service: Service) -> None
     assert reading.words.points  # the word layer reads the duties and requirements
     perk = next(e for e in reading.evidence if e.text == "PyTorch")
     assert perk.section == "benefits"  # a perk, discounted, not a requirement
+
+
+def test_parse_row_says_where_in_the_row_the_json_broke() -> None:
+    """The parser's own 'line 2 column 1' counted the row's newline as a line, beside the
+    record's line number in the file: the message says the character in the row instead."""
+    with pytest.raises(NotJson) as exc:
+        parse_row(b'{"id": "b", "description": \n')
+    assert exc.value.message == "not JSON: Expecting value at character 29 of the row"
+    assert "line" not in exc.value.message

@@ -120,6 +120,16 @@ class NotJson(InputError):
 
     code = "row_not_json"
 
+    @classmethod
+    def of_row(cls, exc: Exception) -> NotJson:
+        """The error for a row the JSON parser refused: where in the row it broke, by
+        character (the parser's own "line 2 column 1" counts the row's newline as a line,
+        beside the record's ``line``, the row's place in the file)."""
+        pos, msg = getattr(exc, "pos", None), getattr(exc, "msg", None)
+        if isinstance(pos, int) and isinstance(msg, str):
+            return cls(f"not JSON: {msg} at character {pos + 1} of the row")
+        return cls(f"not JSON: {exc}")
+
 
 class NotAnObject(InputError):
     """A JSONL line is JSON but not an object."""

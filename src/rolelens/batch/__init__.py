@@ -81,7 +81,7 @@ def parse_row(
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError) as exc:  # ValueError: also over-long int literals
-        raise NotJson(f"not JSON: {exc}") from exc
+        raise NotJson.of_row(exc) from exc
     if not isinstance(obj, dict):
         raise NotAnObject(f"expected a JSON object, got {type(obj).__name__}")
     row_id = obj.get("id")

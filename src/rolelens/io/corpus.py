@@ -213,7 +213,7 @@ def _jsonl_row(raw: bytes, source: str, columns: Columns) -> CorpusRow:
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError) as exc:
-        raise NotJson(f"not JSON: {exc}") from exc
+        raise NotJson.of_row(exc) from exc
     if not isinstance(obj, dict):
         raise NotAnObject(f"expected a JSON object, got {type(obj).__name__}")
     return row_from_mapping(obj, source, columns)
