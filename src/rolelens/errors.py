@@ -62,6 +62,7 @@ codes, JSON error bodies or per-row error records.
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 
@@ -125,9 +126,8 @@ class NotJson(InputError):
         """The error for a row the JSON parser refused: where in the row it broke, by
         character (the parser's own "line 2 column 1" counts the row's newline as a line,
         beside the record's ``line``, the row's place in the file)."""
-        pos, msg = getattr(exc, "pos", None), getattr(exc, "msg", None)
-        if isinstance(pos, int) and isinstance(msg, str):
-            return cls(f"not JSON: {msg} at character {pos + 1} of the row")
+        if isinstance(exc, json.JSONDecodeError):
+            return cls(f"not JSON: {exc.msg} at character {exc.pos + 1} of the row")
         return cls(f"not JSON: {exc}")
 
 

@@ -827,9 +827,8 @@ def _evidence_record(fields: dict[str, object]) -> Evidence:
 
 
 _MEMO = 65_536  # words kept in a reader's memo of whether they name people
-_PEOPLE = re.compile(
-    r"(?:engineers?|scientists?|developers?|analysts?|researchers?|designers?|teams?)\W*+$", re.I
-)
+# words that end in a people noun ("ML engineers"): the same nouns the alias scan finds
+_PEOPLE = re.compile(r"(?:" + "|".join(_PEOPLE_NOUNS) + r")\W*+$", re.I)
 _COMPANY_HEADING = re.compile(
     r"^[#* \t]*+(?i:about)[ \t]++"
     r"(?!(?i:us|you|the|this|our|me|them|it|role|team|company|position|job|yourself)\b)"
