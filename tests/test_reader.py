@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 import pytest
@@ -130,6 +131,12 @@ def test_reader_flags_hybrid_when_both_sides_are_central(toy_reader: PostingRead
     )
     reading = toy_reader.read(text, title="AI Engineer")
     assert reading.hybrid and reading.hybrid_reason
+    # the reason gives the smaller side's share of the two, not raw group sums that read
+    # like (and can rank unlike) the role points shown beside them
+    share = re.search(r"holds (\d+)% of the evidence for the two", reading.hybrid_reason)
+    assert share is not None and "points" not in reading.hybrid_reason
+    min_share = toy_reader.taxonomy.scoring.hybrid_min_share
+    assert min_share * 100 - 0.5 <= int(share.group(1)) <= 50
     one_sided = toy_reader.read(
         "## What you'll do\n- Build RAG and AI agents.\n", title="AI Engineer"
     )

@@ -142,7 +142,10 @@ class Reading(_Out):
         "null when role is a role",
     )
     hybrid: bool = Field(description="model building and LLM integration are both central")
-    hybrid_reason: str | None
+    hybrid_reason: str | None = Field(
+        description="why it is hybrid: the two kinds of work, and the smaller one's share of "
+        "the evidence for both (null when not hybrid)"
+    )
     seniority: str | None
     seniority_basis: Literal["title", "years", "none"]
     evidence: list[Evidence]

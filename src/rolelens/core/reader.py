@@ -183,6 +183,14 @@ def _words_regex(words: list[str | Alias]) -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(parts) + r")(?![A-Za-z0-9])")
 
 
+_ACRONYMS = {"ai": "AI", "ml": "ML", "llm": "LLM", "genai": "GenAI", "rpa": "RPA", "bi": "BI"}
+
+
+def _group_name(name: str) -> str:
+    """A hybrid group's name as words: ``llm_integration`` → "LLM integration"."""
+    return " ".join(_ACRONYMS.get(w, w) for w in name.split("_"))
+
+
 def _word_spans(sections: list[Section]) -> list[tuple[int, int]]:
     """Where the word layer reads: the responsibilities and requirements sections."""
     return [(s.start, s.end) for s in sections if s.kind in WORD_SECTIONS]
@@ -670,9 +678,11 @@ class PostingReader:
         (a, pa), (b, pb) = sorted(totals.items(), key=lambda kv: -kv[1])[:2]
         if pb < s.hybrid_min_points or pb / (pa + pb) < s.hybrid_min_share:
             return False, None
+        # a share, not the group sums: those are raw evidence points, a different quantity
+        # from the role points a reading shows, and could rank the groups the other way
         return True, (
-            f"both {a.replace('_', ' ')} ({pa:.1f} points) and {b.replace('_', ' ')} "
-            f"({pb:.1f} points) are central to the work"
+            f"both {_group_name(a)} and {_group_name(b)} are central to the work: "
+            f"{_group_name(b)} holds {pb / (pa + pb):.0%} of the evidence for the two"
         )
 
     def _mismatch(
