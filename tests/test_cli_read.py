@@ -489,6 +489,7 @@ def test_read_undetermined_with_mentions_for_other_roles_shows_no_empty_table() 
     ("extra", "said"),
     [
         (["--title", "ML Engineer"], "--title is for one posting"),
+        (["--company", "Arize"], "--company is for one posting"),
         (["--format", "md"], "--format md"),
     ],
 )
@@ -501,3 +502,24 @@ def test_read_jsonl_refuses_options_it_would_ignore(
     result = runner.invoke(app, ["read", "--jsonl", str(rows), *extra])
     assert result.exit_code == 2
     assert said in result.output
+
+
+def test_read_sets_the_named_employer_aside() -> None:
+    """--company does for one file what a JSONL row's company does: the employer's name is
+    not evidence (a company called Arize is not model monitoring)."""
+    text = (
+        "Backend Engineer\n\nArize builds developer tools.\n\n"
+        "## Responsibilities\n- Build Go services and REST APIs.\n"
+    )
+
+    def arize(extra: list[str]) -> dict[str, object]:
+        result = runner.invoke(app, ["read", "--json", *extra, "-"], input=text)
+        assert result.exit_code == 0, result.output
+        found = [e for e in json.loads(result.stdout)["evidence"] if e["text"] == "Arize"]
+        assert len(found) == 1
+        return dict(found[0])
+
+    plain = arize([])
+    assert plain.get("set_aside") is None and plain["contributions"]
+    named = arize(["--company", "Arize"])
+    assert named["set_aside"] == "the employer's name" and named["contributions"] == {}

@@ -32,6 +32,12 @@ def read(
         show_default=False,
     ),
     title: str = typer.Option(None, "--title", help="The posting's title, if not its first line."),
+    company: str = typer.Option(
+        None,
+        "--company",
+        help="The employer's name: its words are never evidence (a company called Arize is "
+        "not model monitoring).",
+    ),
     fmt: str = typer.Option(
         "text", "--format", "-f", help="text (terminal), md (Markdown) or json."
     ),
@@ -39,7 +45,8 @@ def read(
     jsonl: str = typer.Option(
         None,
         "--jsonl",
-        help="Read a JSONL file (or '-'; gzipped too) of {id, title, description|text}; "
+        help="Read a JSONL file (or '-'; gzipped too) of {id, title, company, "
+        "description|text}; "
         "one JSON line out per line in. An HTML description is read as its text, as an "
         ".html file is, and evidence offsets refer to that text.",
     ),
@@ -56,8 +63,11 @@ def read(
         if file is not None:
             raise typer.BadParameter("give a FILE or --jsonl, not both")
         # options for one posting would be ignored without a word: say so instead
-        if title is not None:
-            raise typer.BadParameter("--title is for one posting: each --jsonl row gives its own")
+        for option, value in (("--title", title), ("--company", company)):
+            if value is not None:
+                raise typer.BadParameter(
+                    f"{option} is for one posting: each --jsonl row gives its own"
+                )
         if fmt == "md":
             raise typer.BadParameter(
                 "--jsonl writes one JSON line a row; --format md is for one posting"
@@ -74,7 +84,7 @@ def read(
     if file is None:
         raise typer.BadParameter("give a posting FILE, '-' for stdin, or --jsonl FILE")
     text = _stdin() if file == "-" else _read_file(file)
-    reading = reader.read(text, title=title)
+    reading = reader.read(text, title=title, company=company)
     if as_json or fmt == "json":
         typer.echo(reading.model_dump_json(indent=2))
         return
