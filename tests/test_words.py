@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import needs_shared
 from corpora import CORPORA, labelled, unlabelled
-from rolelens.core.reader import PostingReader
+from rolelens.core.reader import PostingReader, _minus
 from rolelens.core.text import fold
 from rolelens.core.text.words import WORD
 from rolelens.core.words import WordLayer, _tokens, word_features
@@ -126,6 +126,60 @@ def test_reading_adds_the_word_points_and_shows_them() -> None:
     assert [t.word for t in reading.words.leading] == ["prompts"]
     line = words_line(reading.words, "AI engineer")
     assert line is not None and "“prompts” +0.65" in line
+
+
+NEGATED = """Backend Engineer
+
+## Responsibilities
+- Build our payment services
+- You will not be writing prompts for customers, training models or building RAG pipelines
+- Keep prompts of the support team in mind
+
+## Requirements
+- Java
+"""
+
+
+def test_words_a_negation_governs_add_nothing() -> None:
+    """A negated list's words ("not writing prompts, training models or ...") are left out
+    of the bag, as its mentions count for nothing; the same word elsewhere still counts."""
+    base = load_taxonomy(fitted=False)
+    reader = PostingReader(_with_words(base, {"prompts": [0, 1, 0], "models": [1, 0, 0]}))
+    reading = reader.read(NEGATED)
+    negated = [ev.text for ev in reading.evidence if ev.negated]
+    assert negated and all(
+        ev.section == "responsibilities" for ev in reading.evidence if ev.negated
+    )
+    assert reading.words is not None
+    assert reading.words.points["ml_engineer"] == 0.0  # 'models' only in the negated list
+    assert reading.words.points["ai_engineer"] > 0  # 'prompts' of the third duty
+    bag = reader.word_bag(NEGATED, reading.evidence)  # what the fitter reads: the same
+    assert "models" not in bag and "prompts" in bag and "payment" in bag
+    assert "customers" not in bag  # between two negated items of the list: left out too
+    every = reader.word_bag(NEGATED)  # without a reading's evidence: every word
+    assert "models" in every and "customers" in every
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=6),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 10)), max_size=6),
+)
+def test_cutting_spans_keeps_exactly_the_characters_outside_the_cuts(
+    raw_spans: list[tuple[int, int]], raw_cuts: list[tuple[int, int]]
+) -> None:
+    def disjoint(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for a, n in sorted(pairs):
+            if not out or a >= out[-1][1]:
+                out.append((a, a + n))
+        return out
+
+    spans, cuts = disjoint(raw_spans), disjoint(raw_cuts)
+    kept = _minus(spans, cuts)
+    inside = {i for a, b in spans for i in range(a, b)}
+    cut = {i for a, b in cuts for i in range(a, b)}
+    assert {i for a, b in kept for i in range(a, b)} == inside - cut
+    assert all(a < b for a, b in kept) and kept == sorted(kept)
 
 
 def test_bundled_vocabulary_is_folded_words_with_positive_idf(taxonomy: Taxonomy) -> None:

@@ -191,9 +191,48 @@ def _group_name(name: str) -> str:
     return " ".join(_ACRONYMS.get(w, w) for w in name.split("_"))
 
 
-def _word_spans(sections: list[Section]) -> list[tuple[int, int]]:
-    """Where the word layer reads: the responsibilities and requirements sections."""
-    return [(s.start, s.end) for s in sections if s.kind in WORD_SECTIONS]
+def _word_spans(
+    sections: list[Section], folded: str, evidence: Iterable[Evidence] = ()
+) -> list[tuple[int, int]]:
+    """Where the word layer reads: the responsibilities and requirements sections, less the
+    words a negation governs there. A negated mention's words are left out, and so is the
+    whole stretch of a list whose items are negated ("not building ML models, LLM chatbots
+    or agents": "models" and "chatbots" too), so that no word adds what its mention may not.
+    """
+    spans = [(s.start, s.end) for s in sections if s.kind in WORD_SECTIONS]
+    negated = sorted(
+        (ev.start, ev.end)
+        for ev in evidence
+        if ev.negated and ev.similarity is None and ev.section in WORD_SECTIONS
+    )
+    if not negated or not spans:
+        return spans
+    stretches: list[tuple[int, int]] = []
+    for start, end in negated:
+        if stretches and ClauseNegation.in_one_list(folded, stretches[-1][1], start):
+            stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
+    return _minus(spans, stretches)
+
+
+def _minus(spans: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with the ``cuts`` taken out (both sorted, neither overlapping itself)."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    for start, end in spans:
+        while k < len(cuts) and cuts[k][1] <= start:
+            k += 1
+        j = k
+        while j < len(cuts) and cuts[j][0] < end:
+            a, b = cuts[j]
+            if a > start:
+                out.append((start, a))
+            start = max(start, b)
+            j += 1
+        if start < end:
+            out.append((start, end))
+    return out
 
 
 class PostingReader:
@@ -254,14 +293,15 @@ class PostingReader:
         if vocab is not None and fitted is not None:
             self.words = WordLayer(vocab.idf, fitted.weights, fitted.roles, self.roles)
 
-    def word_bag(self, text: str) -> dict[str, float]:
+    def word_bag(self, text: str, evidence: Iterable[Evidence] = ()) -> dict[str, float]:
         """The unit-length bag of vocabulary words in ``text``'s responsibilities and
-        requirements (what the word layer reads; empty without a vocabulary)."""
+        requirements, less what the ``evidence`` of its reading says is negated (what the
+        word layer reads; empty without a vocabulary)."""
         if self.taxonomy.words is None:
             return {}
-        return word_features(
-            fold(text), _word_spans(self.splitter.split(text)), self.taxonomy.words.idf
-        )
+        folded = fold(text)
+        spans = _word_spans(self.splitter.split(text), folded, evidence)
+        return word_features(folded, spans, self.taxonomy.words.idf)
 
     # -- public -------------------------------------------------------------------------
     def read(
@@ -287,7 +327,7 @@ class PostingReader:
         evidence = self._set_aside(text, folded, evidence, company, people)
         words: WordScore | None = None
         if self.words is not None:
-            words = self.words.read(folded, _word_spans(sections))
+            words = self.words.read(folded, _word_spans(sections, folded, evidence))
         extra = words.total if words is not None else None
         points, probs = self._decide(evidence, title_reading.role, extra)
         # the semantic layer reads only postings whose body the aliases leave open (the

@@ -69,7 +69,7 @@ def labelled_postings(
                 title_role=reading.title_role,
                 mentions=mentions_of(reading, scoring),
                 source=source,
-                words=tuple(reader.word_bag(row.text).items()),
+                words=tuple(reader.word_bag(row.text, reading.evidence).items()),
             )
         )
     return out
