@@ -7,8 +7,9 @@ from itertools import pairwise
 
 import pytest
 
-from rolelens.core.reader import PostingReader, guess_title
+from rolelens.core.reader import PostingReader, company_spans, guess_title
 from rolelens.core.sections import SectionSplitter
+from rolelens.core.text import fold
 from rolelens.taxonomy.models import Taxonomy
 
 POSTING = """# Senior ML Engineer
@@ -334,6 +335,30 @@ def test_reader_the_employers_name_is_not_evidence(reader: PostingReader) -> Non
     assert named and all(e.set_aside and not e.contributions for e in named)
     given = reader.read("Arize builds tools. Build React frontends.", title="X", company="Arize")
     assert all(not e.contributions for e in given.evidence if e.text == "Arize")
+
+
+@pytest.mark.parametrize(
+    ("company", "short"),
+    [("Arize AI", "Arize"), ("Grafana Labs, Inc.", "Grafana"), ("Kafka Technologies Group", "Kafka")],
+)
+def test_reader_the_employers_short_name_is_not_evidence(
+    reader: PostingReader, company: str, short: str
+) -> None:
+    """Postings often write their employer's name without its generic last words."""
+    text = f"{short} builds tools.\n\n## Responsibilities\n- Build React frontends.\n"
+    plain = reader.read(text, title="Frontend Engineer")
+    named = reader.read(text, title="Frontend Engineer", company=company)
+    before = [e for e in plain.evidence if e.text == short]
+    after = [e for e in named.evidence if e.text == short]
+    assert len(before) == len(after) == 1
+    assert after[0].set_aside == "the employer's name" and not after[0].contributions
+
+
+def test_reader_a_short_name_is_matched_as_written(reader: PostingReader) -> None:
+    """ "Scale AI" shortens to "Scale", matched with its capital: "at scale" is still work."""
+    spans = company_spans(text := "Scale is hiring. Serve models at scale.", fold(text), "Scale AI")
+    assert [text[a:b] for a, b in spans] == ["Scale"]
+    assert company_spans("Grafana, AI", fold("Grafana, AI"), "AI") == []  # nothing left to cut
 
 
 def test_reader_requirements_under_a_prose_heading(reader: PostingReader) -> None:
