@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from rolelens.core.reader import PostingReader, company_spans, guess_title
+from rolelens.core.reader import PostingReader, company_spans, guess_title, opening_employers
 from rolelens.core.sections import SectionSplitter
 from rolelens.core.text import fold
 from rolelens.taxonomy.models import Taxonomy
@@ -339,7 +339,11 @@ def test_reader_the_employers_name_is_not_evidence(reader: PostingReader) -> Non
 
 @pytest.mark.parametrize(
     ("company", "short"),
-    [("Arize AI", "Arize"), ("Grafana Labs, Inc.", "Grafana"), ("Kafka Technologies Group", "Kafka")],
+    [
+        ("Arize AI", "Arize"),
+        ("Grafana Labs, Inc.", "Grafana"),
+        ("Kafka Technologies Group", "Kafka"),
+    ],
 )
 def test_reader_the_employers_short_name_is_not_evidence(
     reader: PostingReader, company: str, short: str
@@ -359,6 +363,32 @@ def test_reader_a_short_name_is_matched_as_written(reader: PostingReader) -> Non
     spans = company_spans(text := "Scale is hiring. Serve models at scale.", fold(text), "Scale AI")
     assert [text[a:b] for a, b in spans] == ["Scale"]
     assert company_spans("Grafana, AI", fold("Grafana, AI"), "AI") == []  # nothing left to cut
+
+
+@pytest.mark.parametrize(
+    ("opening", "names"),
+    [
+        ("At Arize, we build tools.", ["Arize"]),
+        ("## Who we are\nArize AI is hiring engineers.", ["Arize AI"]),
+        ("We grow fast. Weights & Biases is the leading developer platform.", ["Weights & Biases"]),
+        ("Arize was founded in 2020.", ["Arize"]),
+        ("Python is a must.", []),  # no employer's words after the name
+        ("Our Platform is a fast-growing company.", []),  # a generic opening word
+        ("Customer Care is the team that answers.", []),  # a department, not a name
+        ("Build with Node.js. Use what Acme is hiring for.", []),  # not where a sentence starts
+        ("x" * 600 + " At Arize, we build.", []),  # past the opening
+    ],
+)
+def test_reader_the_opening_names_the_employer(opening: str, names: list[str]) -> None:
+    assert opening_employers(opening) == names
+
+
+def test_reader_an_employer_the_opening_names_is_not_evidence(reader: PostingReader) -> None:
+    """Read without a company, "At Arize, we ..." still names the employer."""
+    text = "At Arize, we build tools; Arize runs anywhere.\n\n## Responsibilities\n- Build React.\n"
+    reading = reader.read(text, title="Frontend Engineer")
+    named = [e for e in reading.evidence if e.text == "Arize"]
+    assert len(named) == 2 and all(e.set_aside == "the employer's name" for e in named)
 
 
 def test_reader_requirements_under_a_prose_heading(reader: PostingReader) -> None:

@@ -908,13 +908,16 @@ def company_spans(text: str, folded: str, company: str | None) -> list[tuple[int
             if m is not None:
                 names.add(m.group(1).strip())
         at = folded.find("about", at + 5)
-    short = None
+    # names matched as written: a given name's short form, and names the opening gives
+    as_written = set(opening_employers(text))
     if company and company.strip():
         name = _LEGAL_SUFFIX.sub("", company.strip())
         names.add(name)
-        short = _short_name(name)
+        as_written.add(name)
+    as_written = {short for n in as_written if (short := _short_name(n))} | (as_written - names)
+    keys = [(folded, fold(n)) for n in names] + [(text, n) for n in sorted(as_written)]
     spans: list[tuple[int, int]] = []
-    for haystack, key in [(folded, fold(n)) for n in names] + ([(text, short)] if short else []):
+    for haystack, key in keys:
         if len(key) < 3:
             continue
         start = haystack.find(key)
@@ -924,6 +927,97 @@ def company_spans(text: str, folded: str, company: str | None) -> list[tuple[int
                 spans.append((start, end))
             start = haystack.find(key, end)
     return spans
+
+
+#: How far into a posting its opening may name the employer.
+_OPENING_REACH = 600
+_NAME = (
+    r"(?!(?:Our|The|This|That|These|It|Its|We|You|Your|Team|Sales|Here|There|Today|Now|Each|"
+    r"Every|What|Who|Why|How|Where|When|A|An|As|If|Originally)\b)"
+    r"([A-Z]\w*+(?:[.&'’-]\w++)*+(?:[ \t]++(?:&[ \t]++)?[A-Z]\w*+(?:[.&'’-]\w++)*+){0,2})"
+)
+#: Sentences with which a posting's opening names its employer: "At Arize, we ...", "Arize is
+#: hiring", "Arize is a fast-growing platform ...", "Arize was founded in". In the 600 first
+#: characters of the 16,866 corpus postings that give a company, they find 4,678 names in
+#: 4,639; 95% are that company's name and nearly all the rest its brands or parents
+#: ("Weights & Biases" of "Wandb", "Cisco Meraki", "Ping Identity" of "ForgeRock"). Of the
+#: 474 names that are also evidence aliases, none is another party's.
+_AT_NAME = re.compile(rf"At[ \t]++{_NAME}[ \t]*+,[ \t]*+(?:we|our|you)\b")
+_NAME_ONLY = re.compile(_NAME)
+_SAYS_EMPLOYER = re.compile(
+    r"[ \t]++(?:is[ \t]++(?:hiring|looking[ \t]++for|seeking)\b"
+    r"|(?:was[ \t]++)?founded[ \t]++in\b"
+    r"|is[ \t]++(?:a|an|the)[ \t]++(?:[\w-]++[ \t]++){0,4}?(?:company|startup|start-up|"
+    r"platform|provider|leader|firm|business|marketplace|scale-?up|organi[sz]ation|agency|"
+    r"consultancy)\b)"
+)
+
+
+def opening_employers(text: str) -> list[str]:
+    """The employer's names a posting's opening gives ("At Arize, we ...", "Arize is
+    hiring"): read by the employer's own words, so that a file read without a company
+    still does not take its employer's name for evidence. Found from the verbs back (a
+    few string searches), not by trying a pattern at every character (50 µs a posting)."""
+    head = text[:_OPENING_REACH]
+    found: list[str] = []
+    at = head.find("At ")
+    while at >= 0:
+        if _sentence_start(head, at) == at:
+            m = _AT_NAME.match(head, at)
+            if m is not None:
+                found.append(m.group(1))
+        at = head.find("At ", at + 3)
+    for verb in (" is ", " was founded", " founded in"):
+        at = head.find(verb)
+        while at >= 0:
+            start = _sentence_start(head, at)
+            m = _NAME_ONLY.fullmatch(head, start, at)
+            if m is not None and _SAYS_EMPLOYER.match(head, at):
+                found.append(m.group(1))
+            at = head.find(verb, at + 1)
+    names: list[str] = []
+    for name in found:
+        if name.rsplit(None, 1)[-1].lower() not in _NOT_A_NAME and name not in names:
+            names.append(name)
+    return names
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence or line holding ``at`` starts, past any markup ('#', '*')."""
+    start = text.rfind("\n", 0, at) + 1
+    for stop in (". ", "! ", "? "):
+        start = max(start, text.rfind(stop, start, at) + 2 if stop in text[start:at] else start)
+    while start < at and text[start] in " \t#*":
+        start += 1
+    return start
+
+
+#: Last words that make a phrase a job or a department, not a name ("Customer Care is the
+#: team that ...", "Software Engineer is a role ...").
+_NOT_A_NAME = frozenset(
+    {
+        "engineer",
+        "engineers",
+        "engineering",
+        "developer",
+        "developers",
+        "manager",
+        "analyst",
+        "scientist",
+        "designer",
+        "architect",
+        "lead",
+        "director",
+        "intern",
+        "team",
+        "department",
+        "care",
+        "support",
+        "helpdesk",
+        "role",
+        "position",
+    }
+)
 
 
 #: Words that end many employers' names and that their own postings often leave off
