@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from rolelens.batch import Row, error_record, parse_row, read_lines
 from rolelens.core.models import Reading
 from rolelens.core.reader import PostingReader
 from rolelens.errors import EmptyInput, EncodingError, InputError, NotJson
-from rolelens.io.text import html_to_text, text_of
+from rolelens.io.text import html_to_text, readable_text, text_of
 from rolelens.schemas import schema_text
 
 if TYPE_CHECKING:
@@ -245,6 +246,27 @@ def test_read_lines_html_row_reads_as_the_service_does(service: Service) -> None
     assert reading.words.points  # the word layer reads the duties and requirements
     perk = next(e for e in reading.evidence if e.text == "PyTorch")
     assert perk.section == "benefits"  # a perk, discounted, not a requirement
+
+
+def test_read_lines_escaped_html_row_reads_as_its_html(service: Service) -> None:
+    """A feed's description escaped once ("&lt;h2&gt;Responsibilities&lt;/h2&gt;...") was read
+    as flat text with the entity names in it, and no section was found."""
+    escaped = html.escape(ATS_HTML)
+    raw = line({"id": "e", "title": "AI Engineer", "description": escaped})
+    row = parse_row(raw)
+    assert row.text == html_to_text(ATS_HTML) == readable_text(escaped)
+    assert row.extra["description"] == escaped  # the row itself is kept as given
+    (reading,) = read_lines(service.reader, [raw])
+    assert isinstance(reading, Reading)
+    assert (
+        reading
+        == service.read(ATS_HTML, "AI Engineer", "e")
+        == service.read(escaped, "AI Engineer", "e")
+    )
+    assert {"responsibilities", "requirements", "benefits"} <= {e.section for e in reading.evidence}
+    for ev in reading.evidence:  # the offsets point into the text read, not the row's
+        if ev.section != "title":
+            assert row.text[ev.start : ev.end] == ev.text
 
 
 def test_parse_row_says_where_in_the_row_the_json_broke() -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rolelens.core.reader import PostingReader
 from rolelens.errors import BinaryInput, EmptyInput, EncodingError, InputTooLarge
@@ -13,7 +16,9 @@ from rolelens.io import text as textmod
 from rolelens.io.text import (
     decode,
     html_to_text,
+    looks_like_escaped_html,
     looks_like_html,
+    page_title,
     read_path,
     readable_text,
     text_of,
@@ -318,10 +323,151 @@ def test_html_to_text_title_element_when_there_is_no_h1(html_path: str) -> None:
     assert html_to_text("<h2>Duties</h2><p>x</p>").startswith("## Duties")  # no title: as it is
 
 
+@pytest.mark.parametrize(
+    ("title", "job"),
+    [
+        ("Senior ML Engineer - Acme Careers", "Senior ML Engineer"),
+        ("Senior ML Engineer | Careers at Acme", "Senior ML Engineer"),
+        ("Data Scientist | Careers | Acme", "Data Scientist"),
+        ("Data Scientist \u2014 Remote \u2013 Acme Jobs", "Data Scientist \u2014 Remote"),
+        ("Acme Careers - Senior ML Engineer", "Senior ML Engineer"),
+        ("Careers at Acme | Applied Scientist", "Applied Scientist"),
+        ("Careers | Acme", ""),  # a careers page: no job named
+        ("Jobs - Acme", ""),
+        ("Acme Careers", ""),
+        ("Open positions", ""),
+        # no careers word: kept whole, a company's name reads like a specialism
+        ("Data Scientist \u2013 Acme", "Data Scientist \u2013 Acme"),
+        ("ML Engineer - Computer Vision | Acme", "ML Engineer - Computer Vision | Acme"),
+        ("  Senior   ML Engineer  ", "Senior ML Engineer"),
+        ("Site Reliability-Engineer-Jobs", ""),  # unspaced dashes do not separate
+    ],
+)
+def test_page_title_drops_the_site_name(title: str, job: str) -> None:
+    assert page_title(title) == job
+
+
+def test_html_to_text_title_element_without_the_site_name(
+    html_path: str, reader: PostingReader
+) -> None:
+    """A page without an <h1> took "Careers | Acme" or "... - Acme Careers" as its title."""
+    page = "<html><head><title>Senior ML Engineer - Acme Careers</title></head><p>Fit models."
+    assert html_to_text(page).splitlines()[0] == "# Senior ML Engineer"
+    assert reader.read(html_to_text(page)).title.text == "Senior ML Engineer"
+    page = "<html><head><title>Careers | Acme</title></head><body><p>Fit models.</p>"
+    assert html_to_text(page) == "Fit models."
+
+
 def test_readable_text_converts_html_only() -> None:
     assert readable_text("<h2>Duties</h2><ul><li>x</li></ul>") == "## Duties\n\n- x"
     prose = "# ML Engineer\n\nWe need a <div> expert."
     assert readable_text(prose) is prose
+
+
+# -- HTML escaped once, as job feeds ship it -------------------------------------------------
+FEED_HTML = (
+    "<p>We build <strong>LLM</strong> features &amp; agents.</p>"
+    '<h2 class="section">Responsibilities</h2><ul><li>Build RAG pipelines</li>'
+    "<li>Evaluate prompts</li></ul><p>Salary &lt; 100k? No.<br/>Remote</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "escaped",
+    [
+        html.escape(FEED_HTML),  # every "&" escaped, quotes too
+        FEED_HTML.replace("<", "&lt;").replace(">", "&gt;"),  # only the tags escaped
+        "\n  " + html.escape(FEED_HTML),
+    ],
+    ids=["html.escape", "tags-only", "leading-space"],
+)
+def test_readable_text_reads_escaped_html_as_its_html(escaped: str) -> None:
+    """A feed's "&lt;p&gt;We build ..." was read as flat text with the entity names in it."""
+    assert looks_like_escaped_html(escaped)
+    text = readable_text(escaped)
+    assert text == readable_text(FEED_HTML) == html_to_text(html.unescape(escaped))
+    assert text.splitlines() == [
+        "We build LLM features & agents.",
+        "",
+        "## Responsibilities",
+        "",
+        "- Build RAG pipelines",
+        "",
+        "- Evaluate prompts",
+        "",
+        "Salary < 100k? No.",
+        "",
+        "Remote",
+    ]
+
+
+def test_readable_text_reads_escaped_tags_in_upper_case() -> None:
+    assert readable_text("&LT;P&GT;Train models&LT;/P&GT;") == "Train models"
+
+
+def test_readable_text_reads_escaped_html_that_opens_with_text() -> None:
+    escaped = "About us&lt;br&gt;&lt;br&gt;We train models.&lt;ul&gt;&lt;li&gt;PyTorch&lt;/li&gt;"
+    assert readable_text(escaped) == "About us\n\nWe train models.\n\n- PyTorch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salary &lt; 100k, team &gt; 10 people",
+        "We need someone who knows &lt;div&gt; and &lt;span&gt; well.",  # two tags: talk
+        "a &lt;p&gt; b",  # does not open with it
+        "&lt;3 our users",
+        "&lt;Python&gt; and &lt;Go&gt; wanted",  # not tags postings are written with
+        "Use &amp;lt;p&amp;gt; for paragraphs &amp;lt;br&amp;gt; &amp;lt;li&amp;gt;",  # twice
+        # more real tags than escaped ones: HTML (that does not open with a tag) about tags
+        "Intro <p>Write &lt;p&gt;, &lt;li&gt; and &lt;br&gt;</p><ul><li>a</li><li>b</li></ul>",
+        "",
+    ],
+)
+def test_readable_text_leaves_text_that_mentions_escapes(text: str) -> None:
+    assert not looks_like_escaped_html(text)
+    assert readable_text(text) is text
+
+
+_WORDS = st.sampled_from(
+    ["We", "build", "LLM", "features", "p", "li", "br", "div", "salary", "100k", "x<y", "5 > 3"]
+)
+_ESCAPES = st.sampled_from(["&lt;", "&gt;", "&lt;=", "&amp;", "&lt;-", "&lt;3", "&quot;"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_WORDS, _ESCAPES), min_size=1, max_size=40))
+def test_readable_text_never_changes_text_that_mentions_lt(tokens: list[str]) -> None:
+    """Ordinary text with a literal "&lt;" (words apart, so no escaped tag forms) is kept."""
+    text = " ".join(tokens)
+    assert readable_text(text) is text
+
+
+_ITEM = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ITEM, st.lists(_ITEM, min_size=1, max_size=6), st.booleans())
+def test_readable_text_of_escaped_html_is_the_text_of_the_html(
+    intro: str, items: list[str], with_heading: bool
+) -> None:
+    """A fragment escaped once reads as the fragment itself does."""
+    esc = html.escape
+    fragment = (
+        ("<h2>Duties</h2>" if with_heading else "")
+        + f"<p>{esc(intro)}</p><ul>"
+        + "".join(f"<li>{esc(item)}</li>" for item in items)
+        + "</ul>"
+    )
+    assert readable_text(html.escape(fragment)) == readable_text(fragment)
+    assert readable_text(html.escape(fragment)) == html_to_text(fragment)
+
+
+def test_escaped_html_check_is_linear() -> None:
+    started = time.perf_counter()
+    for text in ("&lt;p " * 300_000, "&lt;p" + "x" * 1_000_000, "<p " * 300_000 + "&lt;p&gt;"):
+        looks_like_escaped_html(text)
+    assert time.perf_counter() - started < 5
 
 
 def test_flat_siblings_are_not_deep() -> None:

@@ -55,6 +55,17 @@ def test_market_corpus_ats_html_is_read_as_read_jsonl_reads_it(tmp_path: Path) -
     assert row.text == parse_row(raw).text == "## Responsibilities\n\n- Build RAG apps"
 
 
+def test_market_corpus_escaped_html_is_read_as_read_jsonl_reads_it(tmp_path: Path) -> None:
+    from rolelens.batch import parse_row
+
+    escaped = "&lt;h2&gt;Responsibilities&lt;/h2&gt;&lt;ul&gt;&lt;li&gt;Build RAG apps&lt;/li&gt;"
+    raw = json.dumps({"id": "e", "description": escaped})
+    path = tmp_path / "c.jsonl"
+    path.write_text(raw + "\n", encoding="utf-8")
+    (row,) = iter_corpus([path])
+    assert row.text == parse_row(raw).text == "## Responsibilities\n\n- Build RAG apps"
+
+
 def test_market_corpus_bad_utf8_line_is_one_error(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     good = json.dumps({"description": TEXT}).encode()

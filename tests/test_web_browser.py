@@ -460,14 +460,89 @@ PASTED_HTML = [
     "<html><head><title>Data Scientist</title></head><body><h1><img alt='logo'></h1><p>Fit.</p>",
     "<div><header><nav>Home</nav><h1>ML Engineer</h1></header><p>Train models.</p></div>",
     "<h2>Responsibilities</h2><ul><li>Build RAG pipelines</li></ul><h2>Perks</h2><p>Gym</p>",
+    # a <title> with the site's name and no <h1>; one that names the site alone
+    "<html><head><title>Senior ML Engineer - Acme Careers</title></head><p>Train models.</p>",
+    "<html><head><title>Careers | Acme</title></head><body><p>Train models.</p>",
+    # HTML escaped once, as job feeds ship descriptions
+    "&lt;h2 class=&quot;x&quot;&gt;Duties&lt;/h2&gt;&lt;ul&gt;&lt;li&gt;Build RAG &amp;amp; "
+    "evals&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Salary &amp;lt; 100k&lt;br/&gt;Remote&lt;/p&gt;",
+    "About us&lt;br&gt;&lt;br&gt;We train models.&lt;ul&gt;&lt;li&gt;PyTorch&lt;/li&gt;",
 ]
 
 
-@pytest.mark.parametrize("html", PASTED_HTML, ids=["page", "title", "header", "ats"])
+@pytest.mark.parametrize(
+    "html",
+    PASTED_HTML,
+    ids=[
+        "page",
+        "title",
+        "header",
+        "ats",
+        "site-title",
+        "careers-title",
+        "escaped",
+        "escaped-text",
+    ],
+)
 def test_web_browser_pasted_html_becomes_the_servers_text(page: Any, html: str) -> None:
-    from rolelens.io.text import html_to_text
+    from rolelens.io.text import readable_text
 
     page.fill("#text", html)
     page.click("#run")
     page.wait_for_selector("#verdict-role")
-    assert page.input_value("#text") == html_to_text(html)
+    assert page.input_value("#text") == readable_text(html)
+
+
+# The page's copies of the checks behind that text, held to the server's on the cases the
+# server's own tests pin (tests/test_io.py).
+MIRRORED_TEXTS = [
+    "Salary &lt; 100k, team &gt; 10 people",
+    "We need someone who knows &lt;div&gt; and &lt;span&gt; well.",
+    "a &lt;p&gt; b",
+    "&lt;3 our users",
+    "&lt;Python&gt; and &lt;Go&gt; wanted",
+    "Use &amp;lt;p&amp;gt; for paragraphs &amp;lt;br&amp;gt; &amp;lt;li&amp;gt;",
+    "Intro <p>Write &lt;p&gt;, &lt;li&gt; and &lt;br&gt;</p><ul><li>a</li><li>b</li></ul>",
+    "",
+    "&LT;P&GT;Train models&LT;/P&GT;",
+    "\n  &lt;p class=&quot;a&quot;&gt;x&lt;/p&gt;",
+    "x&lt;br/&gt;y&lt;br /&gt;z&lt;BR&gt;",
+    "&lt;!DOCTYPE html&gt;&lt;html&gt;&lt;body&gt;x",
+]
+MIRRORED_TITLES = [
+    "Senior ML Engineer - Acme Careers",
+    "Senior ML Engineer | Careers at Acme",
+    "Data Scientist | Careers | Acme",
+    "Data Scientist \u2014 Remote \u2013 Acme Jobs",
+    "Acme Careers - Senior ML Engineer",
+    "Careers at Acme | Applied Scientist",
+    "Careers | Acme",
+    "Jobs - Acme",
+    "Acme Careers",
+    "Open positions",
+    "Data Scientist \u2013 Acme",
+    "ML Engineer - Computer Vision | Acme",
+    "  Senior   ML Engineer  ",
+    "Site Reliability-Engineer-Jobs",
+    "Karriere & Jobs | Acme",
+    "R&D Engineer - Acme",
+    "",
+]
+
+
+def test_web_browser_html_checks_mirror_the_servers(page: Any) -> None:
+    from rolelens.io.text import looks_like_escaped_html, page_title, readable_text
+
+    # the module the page runs: importing it again gives the same instance and runs nothing
+    call = """async ([name, args]) => {
+      const text = await import("/static/app.js");
+      return args.map((arg) => text[name](arg));
+    }"""
+    escaped = page.evaluate(call, ["looksLikeEscapedHtml", MIRRORED_TEXTS])
+    assert escaped == [looks_like_escaped_html(t) for t in MIRRORED_TEXTS]
+    assert page.evaluate(call, ["pageTitle", MIRRORED_TITLES]) == [
+        page_title(t) for t in MIRRORED_TITLES
+    ]
+    assert page.evaluate(call, ["readableText", MIRRORED_TEXTS]) == [
+        readable_text(t) for t in MIRRORED_TEXTS
+    ]

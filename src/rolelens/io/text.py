@@ -9,7 +9,8 @@ footer, sidebars, forms). The text starts with the page's title, because the rea
 posting's first line as its title.
 
 :func:`readable_text` is the one step every text a user gives goes through (a file, a
-library or HTTP call, a JSONL row, a corpus row): an HTML page or fragment becomes its text.
+library or HTTP call, a JSONL row, a corpus row): an HTML page or fragment becomes its text,
+and so does HTML escaped once (``&lt;p&gt;...``), as many job feeds ship descriptions.
 """
 
 from __future__ import annotations
@@ -41,11 +42,38 @@ _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### 
 # time grows with the square of the nesting depth: 50,000 nested <div> take seconds, a
 # 2 MB page of them minutes. Pages nested deeper than this are read tag by tag instead.
 MAX_DEPTH = 2_000
+# the tags postings are written with: a text that opens with one is HTML
+_POSTING_TAGS = (
+    "html|head|body|main|article|section|header|div|span|p|br|hr"
+    "|h[1-6]|ul|ol|li|dl|table|blockquote|strong|b|em|i|u|font|center"
+)
 _HTML_START = re.compile(
-    r"<(?:!doctype\s+html|(?:html|head|body|main|article|section|header|div|span|p|br|hr"
-    r"|h[1-6]|ul|ol|li|dl|table|blockquote|strong|b|em|i|u|font|center)\b[^<>]{0,400}>)",
+    rf"<(?:!doctype\s+html|(?:{_POSTING_TAGS})\b[^<>]{{0,400}}>)", re.IGNORECASE
+)
+# The same tags escaped once, as job feeds ship descriptions ("&lt;p&gt;We build ...",
+# "&lt;p class=&quot;x&quot;&gt;"): the name is followed by a space, "/" or "&gt;", and the
+# tag ends at the first "&gt;" before the next "&lt;" (so the scan stays linear).
+_ESCAPED_TAG = re.compile(
+    rf"&lt;(?:!doctype\s+html|/?(?:{_POSTING_TAGS})(?=[\s/&]))(?:(?!&[lg]t;)[^<>]){{0,400}}&gt;",
     re.IGNORECASE,
 )
+_REAL_TAG = re.compile(
+    rf"<(?:!doctype\s+html|/?(?:{_POSTING_TAGS})(?=[\s/>]))[^<>]{{0,400}}>", re.IGNORECASE
+)
+#: A text that does not open with an escaped tag is escaped HTML when it holds at least this
+#: many ("About us&lt;br&gt;&lt;br&gt;We build ...&lt;ul&gt;"): one or two are more likely a
+#: text that talks about tags.
+ESCAPED_TAGS_MIN = 3
+# A page's <title> names the site beside the job ("Senior ML Engineer - Acme Careers"): its
+# parts are separated by a spaced bar or dash, and the site's parts hold a careers word.
+_TITLE_SEPARATOR = re.compile(r"(\s+[|\u2013\u2014]\s+|\s+-\s+)")
+_CAREERS = re.compile(
+    r"(?<!\w)(?:careers?|jobs|job board|job openings|open (?:positions|roles)|vacanc(?:y|ies)"
+    r"|join us|join our team|work with us)(?!\w)",
+    re.IGNORECASE,
+)
+# words that go with a careers word in a part that names nothing else ("Careers at ...")
+_CAREERS_FILLER = re.compile(r"(?<!\w)(?:at|our|the|all|current|and|&)(?!\w)", re.I)
 _DECLARATION = re.compile(r"<[!?][^<>]*>")  # <!doctype ...>, <?xml ...?>
 # the name is possessive: "<aaaa..." with no ">" was quadratic (10 s on 20 kB)
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)[^<>]*?(/?)>")
@@ -142,19 +170,41 @@ def looks_like_html(text: str) -> bool:
     return _HTML_START.match(text.lstrip()[:500]) is not None
 
 
+def looks_like_escaped_html(text: str) -> bool:
+    """True when the text is HTML escaped once, as job feeds often ship a description
+    (``&lt;p&gt;We build &lt;strong&gt;LLM&lt;/strong&gt; features&lt;/p&gt;``): it holds
+    escaped tags of the kinds :func:`looks_like_html` knows, more of them than real tags, and
+    either opens with one or holds at least :data:`ESCAPED_TAGS_MIN`. A text that merely
+    mentions ``&lt;`` ("salary &lt; 100k") or a tag or two is not."""
+    if "&" not in text:
+        return False
+    escaped = sum(1 for _ in _ESCAPED_TAG.finditer(text))
+    if not escaped:
+        return False
+    opens = _ESCAPED_TAG.match(text.lstrip()) is not None
+    return (opens or escaped >= ESCAPED_TAGS_MIN) and escaped > len(_REAL_TAG.findall(text))
+
+
 def readable_text(text: str) -> str:
     """The text to read in a text a user gave: an HTML page or fragment becomes its text
-    (:func:`html_to_text`), anything else is returned as it is."""
-    return html_to_text(text) if looks_like_html(text) else text
+    (:func:`html_to_text`); HTML escaped once (:func:`looks_like_escaped_html`) is unescaped
+    once, then read as HTML; anything else is returned as it is. Offsets in a reading of the
+    result refer to the result, never to the text given."""
+    if looks_like_html(text):
+        return html_to_text(text)
+    if looks_like_escaped_html(text):
+        return html_to_text(_html.unescape(text))
+    return text
 
 
 def html_to_text(html: str) -> str:
     """Readable text of an HTML page, one block a line, headings marked as Markdown.
 
     The text starts with the page's title: its first ``<h1>`` that holds text, moved to the
-    top, else its ``<title>``. The site's chrome is left out: ``<nav>``, ``<footer>``,
-    ``<aside>``, ``<form>`` and their ARIA roles, and a ``<header>`` that holds nothing but
-    navigation (a header with a heading or any text outside links is kept).
+    top, else its ``<title>`` without the site's name (:func:`page_title`). The site's chrome
+    is left out: ``<nav>``, ``<footer>``, ``<aside>``, ``<form>`` and their ARIA roles, and a
+    ``<header>`` that holds nothing but navigation (a header with a heading or any text outside
+    links is kept).
     """
     if _nesting_bound(html) > MAX_DEPTH:
         return _tidy(_flat_text(html))
@@ -224,10 +274,37 @@ def html_to_text(html: str) -> str:
         first, last = h1
         out = [*out[first:last], *out[:first], *out[last:]]
     elif tree.head is not None and (title := tree.head.css_first("title")) is not None:
-        words = " ".join(title.text().split())
+        words = page_title(title.text())
         if _has_words(words):
             out.insert(0, "# " + words + "\n")
     return _tidy("".join(out))
+
+
+def page_title(title: str) -> str:
+    """The job a page's ``<title>`` names, without the site's name; "" when it names the site
+    alone. The title is split at spaced separators (`` | ``, `` - ``, `` – ``, `` — ``); a part
+    that holds a careers word (careers, jobs, vacancies, open positions, join us...) names the
+    site:
+
+    - a later part naming the site goes, with every part after it: "Senior ML Engineer - Acme
+      Careers" and "Data Scientist | Careers | Acme" keep their job;
+    - a first part naming the site goes alone when it also holds a name ("Acme Careers -
+      Senior ML Engineer"); when it is nothing but the careers words ("Careers | Acme",
+      "Jobs - Acme") the page is a careers page, not a posting, and no title is taken.
+
+    A title without a careers word is kept whole ("Data Scientist – Acme"): a company's name
+    cannot be told from a job's specialism by its words.
+    """
+    parts = _TITLE_SEPARATOR.split(" ".join(title.split()))  # part, separator, part, ...
+    if _CAREERS.search(parts[0]):
+        if not _has_words(_CAREERS_FILLER.sub("", _CAREERS.sub("", parts[0]))):
+            return ""
+        parts = parts[2:]
+    for i in range(2, len(parts), 2):
+        if _CAREERS.search(parts[i]):
+            parts = parts[: i - 1]
+            break
+    return "".join(parts)
 
 
 def _holds_content(headers: list[list[int]]) -> None:
@@ -322,7 +399,7 @@ def _flat_text(html: str) -> str:
     if len(h1) == 2 and h1[1] >= 0:
         first, last = h1
         parts = [*parts[first:last], "\n", *parts[:first], *parts[last:]]
-    elif _has_words(words := " ".join("".join(title).split())):
+    elif _has_words(words := page_title("".join(title))):
         parts.insert(0, "# " + words + "\n")
     return "".join(parts)
 

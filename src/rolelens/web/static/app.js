@@ -189,16 +189,64 @@ const DROP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "IFRAME"
 // the site's chrome around a posting (rolelens.io.text._CHROME, _CHROME_BY_ROLE)
 const CHROME = new Set(["NAV", "FOOTER", "ASIDE", "FORM"]);
 const CHROME_ROLES = new Set(["navigation", "contentinfo", "complementary", "search"]);
-const HTML_START = /^<(?:!doctype\s+html|(?:html|head|body|main|article|section|header|div|span|p|br|hr|h[1-6]|ul|ol|li|dl|table|blockquote|strong|b|em|i|u|font|center)\b[^<>]{0,400}>)/i;
+const POSTING_TAGS = "html|head|body|main|article|section|header|div|span|p|br|hr|h[1-6]|ul|ol|li|dl|table|blockquote|strong|b|em|i|u|font|center";
+const HTML_START = new RegExp(`^<(?:!doctype\\s+html|(?:${POSTING_TAGS})\\b[^<>]{0,400}>)`, "i");
+// the same tags escaped once, and real ones (rolelens.io.text._ESCAPED_TAG, _REAL_TAG)
+const ESCAPED_TAG = `&lt;(?:!doctype\\s+html|/?(?:${POSTING_TAGS})(?=[\\s/&]))(?:(?!&[lg]t;)[^<>]){0,400}&gt;`;
+const REAL_TAG = new RegExp(`<(?:!doctype\\s+html|/?(?:${POSTING_TAGS})(?=[\\s/>]))[^<>]{0,400}>`, "gi");
+const ESCAPED_TAGS_MIN = 3;
 
 function looksLikeHtml(text) {
   return HTML_START.test(text.trimStart().slice(0, 500));
 }
 
+// HTML escaped once, as job feeds ship descriptions (rolelens.io.text.looks_like_escaped_html)
+function looksLikeEscapedHtml(text) {
+  if (!text.includes("&")) return false;
+  const escaped = (text.match(new RegExp(ESCAPED_TAG, "gi")) || []).length;
+  if (!escaped) return false;
+  const opens = new RegExp(`^${ESCAPED_TAG}`, "i").test(text.trimStart());
+  return (opens || escaped >= ESCAPED_TAGS_MIN) && escaped > (text.match(REAL_TAG) || []).length;
+}
+
+// html.unescape: a <textarea>'s content is text, its character references decoded and no tag
+// made ("</" is escaped, so the text cannot close it); DOMParser's document is inert
+function unescapeHtml(text) {
+  const source = `<textarea>${text.replace(/<\//g, "&lt;/")}</textarea>`;
+  return new DOMParser().parseFromString(source, "text/html").querySelector("textarea").textContent;
+}
+
+// The text the server reads in a text given (rolelens.io.text.readable_text).
+function readableText(text) {
+  if (looksLikeHtml(text)) return htmlToText(text);
+  if (looksLikeEscapedHtml(text)) return htmlToText(unescapeHtml(text));
+  return text;
+}
+
+// the job a page's <title> names, without the site's name (rolelens.io.text.page_title)
+const TITLE_SEPARATOR = /(\s+[|\u2013\u2014]\s+|\s+-\s+)/u;
+const NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}_])";
+const NOT_WORD_AFTER = "(?![\\p{L}\\p{N}_])";
+const CAREERS = new RegExp(`${NOT_WORD_BEFORE}(?:careers?|jobs|job board|job openings|open (?:positions|roles)|vacanc(?:y|ies)|join us|join our team|work with us)${NOT_WORD_AFTER}`, "iu");
+const CAREERS_FILLER = new RegExp(`${NOT_WORD_BEFORE}(?:at|our|the|all|current|and|&)${NOT_WORD_AFTER}`, "giu");
+
+function pageTitle(title) {
+  let parts = title.split(/\s+/).filter(Boolean).join(" ").split(TITLE_SEPARATOR);
+  if (CAREERS.test(parts[0])) {
+    if (!hasWords(parts[0].replace(new RegExp(CAREERS.source, "giu"), "").replace(CAREERS_FILLER, ""))) return "";
+    parts = parts.slice(2);
+  }
+  for (let i = 2; i < parts.length; i += 2) {
+    if (CAREERS.test(parts[i])) { parts = parts.slice(0, i - 1); break; }
+  }
+  return parts.join("");
+}
+
 const hasWords = (text) => /[\p{L}\p{N}]/u.test(text || "");
 
 // One block a line, headings as Markdown, the page's first <h1> with text first (else its
-// <title>), the chrome left out, a <header> of nothing but links too (rolelens.io.text.html_to_text).
+// <title> without the site's name), the chrome left out, a <header> of nothing but links too
+// (rolelens.io.text.html_to_text).
 function htmlToText(html) {
   const doc = new DOMParser().parseFromString(html, "text/html");
   const out = [];
@@ -221,8 +269,9 @@ function htmlToText(html) {
   walk(doc.body || doc.documentElement);
   let parts = out;
   if (h1) parts = [...out.slice(h1[0], h1[1]), ...out.slice(0, h1[0]), ...out.slice(h1[1])];
-  else if (doc.head && doc.head.querySelector("title") && hasWords(doc.head.querySelector("title").textContent)) {
-    parts = ["# " + doc.head.querySelector("title").textContent + "\n", ...out];
+  else if (doc.head && doc.head.querySelector("title")) {
+    const title = pageTitle(doc.head.querySelector("title").textContent);
+    if (hasWords(title)) parts = ["# " + title + "\n", ...out];
   }
   return parts.join("").split("\n").map((l) => l.split(/\s+/).filter(Boolean).join(" "))
     .map((l) => (l.replace(/#/g, "") ? l : ""))
@@ -634,11 +683,12 @@ async function run(event) {
     $("text").focus();
     return;
   }
-  if (looksLikeHtml(text)) {
-    text = htmlToText(text);
+  const readable = readableText(text);
+  if (readable !== text) {
+    text = readable;
     $("text").value = text;
   }
-  if (mode === "match" && looksLikeHtml($("text2").value)) $("text2").value = htmlToText($("text2").value);
+  if (mode === "match") $("text2").value = readableText($("text2").value);
   if (mode === "match" && !$("text2").value.trim()) {
     setStatus("Paste the posting to match against.", true);
     $("text2").focus();
@@ -770,7 +820,7 @@ async function onFile() {
   }
   if (SLOT[state.mode] === "cv") state.cvFile = null;
   let text = await file.text();
-  if (/\.html?$/i.test(file.name) || looksLikeHtml(text)) text = htmlToText(text);
+  text = /\.html?$/i.test(file.name) ? htmlToText(text) : readableText(text);
   $("text").value = text;
 }
 
@@ -822,3 +872,6 @@ function init() {
 }
 
 init();
+
+// the page's copies of rolelens.io.text, for the browser test that holds them to the server's
+export { htmlToText, looksLikeEscapedHtml, pageTitle, readableText };
