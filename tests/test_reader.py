@@ -391,6 +391,22 @@ def test_reader_an_employer_the_opening_names_is_not_evidence(reader: PostingRea
     assert len(named) == 2 and all(e.set_aside == "the employer's name" for e in named)
 
 
+@pytest.mark.parametrize("opening", ["# Senior ML Engineer", "**Senior  ml engineer**"])
+def test_reader_a_given_title_that_opens_the_text_is_read_once(
+    reader: PostingReader, opening: str
+) -> None:
+    """--title equal to the body's first line: one title, not a title and a body mention."""
+    body = "\n\n## Responsibilities\n- Train models in PyTorch.\n"
+    given = reader.read(opening + body, title="Senior ML Engineer")
+    found = reader.read(opening + body)
+    assert [(e.item, e.section) for e in given.evidence] == [
+        (e.item, e.section) for e in found.evidence
+    ]
+    assert [e.section for e in given.evidence if e.item == "ml_engineer_mention"] == ["title"]
+    other = reader.read(opening + body, title="Staff Data Scientist")  # another title: kept
+    assert any(e.section != "title" for e in other.evidence if e.item == "ml_engineer_mention")
+
+
 def test_reader_requirements_under_a_prose_heading(reader: PostingReader) -> None:
     assert reader.splitter.kind_of("What you need to excel") == "requirements"
     assert reader.splitter.kind_of("What you'll need") == "requirements"

@@ -319,6 +319,12 @@ class PostingReader:
             title, title_end, title_note = first_line_title(text)
             if title_end:
                 sections = _carve_title(sections, title_end)
+        else:
+            # a title given that also opens the text ("# Senior ML Engineer" over the body)
+            # is one title, read once: the line above the body is not a mention of its own
+            first, title_end = guess_title(text)
+            if first is not None and _same_words(first, title):
+                sections = _carve_title(sections, title_end)
         folded = fold(text)
         evidence, dropped, people = self._evidence(text, folded, sections, title or "")
         title_reading = self.titles.parse(title or "")
@@ -1100,6 +1106,11 @@ def guess_title(text: str) -> tuple[str | None, int]:
             return m.group(1).strip(), pos + len(line)
         return None, 0
     return None, 0
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two titles say the same words (case, spacing and Markdown marks aside)."""
+    return fold(a).replace("*", " ").split() == fold(b).replace("*", " ").split()
 
 
 def _carve_title(sections: list[Section], title_end: int) -> list[Section]:
