@@ -136,6 +136,28 @@ def test_mcp_errors_are_coded_tool_errors(service: Service) -> None:
     assert invalid.is_error
 
 
+def test_mcp_arguments_are_checked_as_http_checks_a_body(service: Service) -> None:
+    """An unknown argument is request_invalid naming the accepted ones (the SDK dropped it
+    without a word); a wrong type is request_invalid in plain words; an integer id is taken
+    as HTTP and --jsonl rows take it."""
+    _, (extra, wrong, numbered, cv) = _run(
+        service,
+        [
+            ("read_posting", {"text": POSTING, "bogus": 1}),
+            ("read_posting", {"text": POSTING, "title": ["AI Engineer"]}),
+            ("read_posting", {"text": POSTING, "id": 7}),
+            ("read_cv", {"text": "I built RAG apps on GPT-4o.", "id": 8}),
+        ],
+    )
+    said = extra.content[0].text
+    assert extra.is_error and said.startswith("request_invalid: unknown argument(s) bogus")
+    assert "description, text, title, company, id" in said
+    assert wrong.is_error and wrong.content[0].text.startswith("request_invalid: title")
+    assert "pydantic" not in wrong.content[0].text
+    assert not numbered.is_error and numbered.structured_content["id"] == "7"
+    assert not cv.is_error and cv.structured_content["id"] == "8"
+
+
 def test_mcp_logs_never_hold_the_text(service: Service, caplog: pytest.LogCaptureFixture) -> None:
     import logging
 

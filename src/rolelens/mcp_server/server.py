@@ -18,7 +18,7 @@ from typing import IO, Any, TypeVar
 import anyio
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from pydantic import ValidationError
 
 from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport
@@ -42,6 +42,44 @@ INSTRUCTIONS = (
     "file path inside the folders the server allows), match it to a posting and advise on the "
     "role to target; taxonomy lists the roles and role details one."
 )
+
+
+class _StrictServer(MCPServer):
+    """Tool arguments checked as the HTTP API checks a body: an unknown argument, or one of
+    the wrong type, is a ``request_invalid`` tool error naming the arguments the tool takes
+    (the SDK would drop an unknown one without a word, and word a wrong type in pydantic's
+    own terms)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepted: dict[str, list[str]] = {}  # tool name -> its argument names
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        takes = self.accepted.get(name)
+        if takes is not None:
+            unknown = sorted(set(arguments) - set(takes))
+            if unknown:
+                raise ToolError(
+                    f"{RequestInvalid.code}: unknown argument(s) {', '.join(unknown)}; "
+                    f"{name} takes {', '.join(takes)}"
+                )
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError:
+            raise
+        except ToolError as exc:
+            cause = exc.__cause__
+            if not isinstance(cause, ValidationError):
+                raise
+            reasons = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in cause.errors()[:3]
+            )
+            raise ToolError(f"{RequestInvalid.code}: {reasons}") from None
+
+
+def _id(value: str | int | None) -> str | None:
+    """An id as text: an agent may send 7 where HTTP and --jsonl rows take "7" too."""
+    return None if value is None else str(value)
 
 
 def _call(fn: Callable[[], T]) -> T:
@@ -108,7 +146,7 @@ def build_server(
     allowed = [
         Path(d).expanduser().resolve() for d in (allowed_dirs if allowed_dirs else [Path.cwd()])
     ]
-    server = MCPServer(
+    server = _StrictServer(
         name="rolelens",
         title="rolelens",
         version=__version__,
@@ -119,6 +157,7 @@ def build_server(
     def tool(fn: Callable[..., Any]) -> Callable[..., Any]:
         """Register ``fn`` as a tool described by its docstring, dedented (a docstring's
         indentation would reach the agent as runs of spaces)."""
+        server.accepted[fn.__name__] = list(inspect.signature(fn).parameters)
         return server.tool(description=inspect.cleandoc(fn.__doc__ or ""))(fn)
 
     @tool
@@ -127,7 +166,7 @@ def build_server(
         text: str | None = None,
         title: str | None = None,
         company: str | None = None,
-        id: str | None = None,
+        id: str | int | None = None,
     ) -> Reading:
         """Read a job posting: the role its work describes, role probabilities, evidence spans,
         the role its title alone suggests, mismatch and hybrid flags, seniority.
@@ -137,14 +176,14 @@ def build_server(
         evidence. id: echoed back. The same fields as HTTP POST /v1/read and read --jsonl.
         """
         args = {"description": description, "text": text, "title": title, "company": company}
-        return _call(lambda: svc.read_posting(_input(PostingInput, {**args, "id": id})))
+        return _call(lambda: svc.read_posting(_input(PostingInput, {**args, "id": _id(id)})))
 
     @tool
     def scope_problem(
         brief: str | None = None,
         text: str | None = None,
         form: ScopingForm | None = None,
-        id: str | None = None,
+        id: str | int | None = None,
     ) -> Scoping:
         """Scope a business problem: the hire it needs (or that no AI hire is needed), traced
         step by step to the brief's words, alternatives, warnings, questions to ask, stack,
@@ -154,12 +193,12 @@ def build_server(
         data, volumes, users, production, team_stage, budget, region). id: echoed back. The
         same fields as HTTP POST /v1/scope.
         """
-        fields = {"brief": brief, "text": text, "form": form, "id": id}
+        fields = {"brief": brief, "text": text, "form": form, "id": _id(id)}
         return _call(lambda: svc.scope_brief(_input(BriefInput, fields)))
 
     @tool
     def read_cv(
-        text: str = "", path: str | None = None, redact: bool = False, id: str | None = None
+        text: str = "", path: str | None = None, redact: bool = False, id: str | int | None = None
     ) -> CvReading:
         """Read a CV: the role its shipped work points to (work counts above skills lists),
         evidence, outcome statements, claims the work never shows, keyword stuffing, years.
@@ -170,7 +209,7 @@ def build_server(
 
         def run() -> CvReading:
             data, name = _cv_input(text, path, allowed)
-            return svc.read_cv(data, filename=name, redact=redact, id=id)
+            return svc.read_cv(data, filename=name, redact=redact, id=_id(id))
 
         return _call(run)
 
@@ -181,7 +220,7 @@ def build_server(
         path: str | None = None,
         posting_title: str | None = None,
         redact: bool = False,
-        id: str | None = None,
+        id: str | int | None = None,
     ) -> FitReport:
         """Match a CV to a posting: each requirement covered, partly or missing by the CV's
         work, role alignment, fit score and band, gaps and interview probes.
@@ -195,7 +234,7 @@ def build_server(
             data, name = _cv_input(text, path, allowed)
             return svc.match(
                 data, posting, cv_filename=name, posting_title=posting_title, redact=redact,
-                id=id,
+                id=_id(id),
             )  # fmt: skip
 
         return _call(run)
@@ -206,7 +245,7 @@ def build_server(
         path: str | None = None,
         likes: str = "",
         redact: bool = False,
-        id: str | None = None,
+        id: str | int | None = None,
     ) -> CareerAdvice:
         """Career advice from a CV: the role to target (from the work shown and what the person
         enjoys), the skill gaps to it, and a learning path, durable concepts first.
@@ -216,7 +255,7 @@ def build_server(
 
         def run() -> CareerAdvice:
             data, name = _cv_input(text, path, allowed)
-            return svc.career(data, filename=name, likes=likes, redact=redact, id=id)
+            return svc.career(data, filename=name, likes=likes, redact=redact, id=_id(id))
 
         return _call(run)
 
