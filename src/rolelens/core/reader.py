@@ -312,7 +312,11 @@ class PostingReader:
         company: str | None = None,
     ) -> Reading:
         """The reading of one posting (``title`` read separately when given; ``company``,
-        when known, is the employer's name, whose words are never evidence)."""
+        when known, is the employer's name, whose words are never evidence).
+
+        The core step: ``text`` is plain text or Markdown. An HTML page is read as its markup
+        here; :func:`rolelens.read_posting` (and the CLI, HTTP and MCP) first turn it into its
+        text and refuse an empty or oversized input, which this reads as ``undetermined``."""
         sections = self.splitter.split(text)
         title_note: str | None = None
         if title is None:
