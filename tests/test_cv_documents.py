@@ -89,8 +89,10 @@ def test_cv_documents_truncated_pdf() -> None:
 
 
 def test_cv_documents_png_renamed_pdf() -> None:
-    with pytest.raises(UnsupportedDocument, match="PNG image"):
+    with pytest.raises(UnsupportedDocument, match="PNG image") as raised:
         document_text(cv_files.png_bytes(), "cv.pdf")
+    # the same words for a posting or a brief as for a CV
+    assert "an image of text needs OCR" in raised.value.message
 
 
 @pytest.mark.parametrize(

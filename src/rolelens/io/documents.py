@@ -90,7 +90,7 @@ def sniff(data: bytes, filename: str | None = None) -> DocumentKind:
             raise UnsupportedDocument(
                 f"{_name(filename)} is {what}, not a document format (give PDF, DOCX, "
                 "HTML, Markdown or text)"
-                + ("; an image of a CV needs OCR first" if "image" in what else "")
+                + ("; an image of text needs OCR first" if "image" in what else "")
             )
     if suffix in (".pdf", ".docx"):
         raise UnsupportedDocument(

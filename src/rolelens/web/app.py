@@ -307,8 +307,11 @@ class _BodyLimit:
         self.max_bytes = max_bytes
 
     def _too_large(self, size: int | None = None) -> InputTooLarge:
-        got = f"{size:,} bytes" if size is not None else "more"
-        return InputTooLarge(f"the request body is {got}; the limit is {self.max_bytes:,} bytes")
+        if size is None:  # streamed: only that it went past the limit is known
+            return InputTooLarge(f"the request body is over the limit of {self.max_bytes:,} bytes")
+        return InputTooLarge(
+            f"the request body is {size:,} bytes; the limit is {self.max_bytes:,} bytes"
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
