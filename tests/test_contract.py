@@ -160,6 +160,10 @@ def test_contract_layered_taxonomy_version_names_its_files(tmp_path: Path) -> No
     assert second.startswith("more@")
     reading = _cli("read", str(ROOT / "examples" / "posting.md"), "--json", "-t", str(mine))
     assert reading["taxonomy_version"] == f"{bundled}+{first}"
+    # the terminal report says which numbers read it too (a refit in use is visible)
+    shown = runner.invoke(app, ["read", str(ROOT / "examples" / "posting.md"), "-t", str(mine)])
+    assert shown.exit_code == 0, shown.output
+    assert f"taxonomy {bundled}+{first}" in shown.stdout
     mine.write_text("remove_evidence: []\n# changed\n", encoding="utf-8")
     assert load_taxonomy([mine]).version != f"{bundled}+{first}"  # the content is named
     assert api.read_posting(POSTING, taxonomy_files=[mine]).taxonomy_version.startswith(

@@ -53,6 +53,10 @@ def render_reading(
         )
     seniority = seniority_line(reading.seniority, reading.seniority_basis)
     lines.append(Text(f"Seniority: {seniority}", style="dim"))
+    # which numbers read it: a refit layered with --taxonomy shows in the version
+    lines.append(
+        Text(f"Scorer {reading.scorer_version}, taxonomy {reading.taxonomy_version}", style="dim")
+    )
     console.print(Panel(Group(*lines), title="rolelens", expand=False))
 
     bars = Table.grid(padding=(0, 1))
