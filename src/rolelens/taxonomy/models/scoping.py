@@ -348,8 +348,10 @@ class ScopingFitProvenance(_Strict):
     fitted_on: str = Field(description="the labelled file's name")
     rows: int = Field(ge=1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the labelled file's bytes")
+    # a plain default, copied per instance as every list default here: default_factory=list
+    # made pydantic read list's signature from its text (importing tokenize), ~10 ms a start
     also_trained_on: list[ExtraTraining] = Field(
-        default_factory=list,
+        default=[],
         description="written briefs added to every training fold, never scored (CV and dev "
         "scores are on the labelled rows only)",
     )
