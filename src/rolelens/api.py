@@ -25,9 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rolelens.backends.semantic import semantic_choice
 from rolelens.core.models import Reading
 from rolelens.core.scoping_models import Scoping, ScopingForm
-from rolelens.service import Service, semantic_choice
+from rolelens.service import Service
 
 if TYPE_CHECKING:
     from rolelens.core.cv_models import CareerAdvice, CvReading, FitReport

@@ -18,13 +18,9 @@ from pydantic_core import PydanticCustomError
 from rolelens.core.scoping.form import compose
 from rolelens.core.scoping_models import ScopingForm
 from rolelens.errors import EmptyInput, FormError
-
-#: where a posting's text may be, in the order a JSONL row is searched
-POSTING_TEXT_FIELDS = ("description", "text")
-#: where a brief's free text may be
-BRIEF_TEXT_FIELDS = ("brief", "text")
-#: where a CV's text may be in a JSONL row
-CV_TEXT_FIELDS = ("text", "cv")
+from rolelens.io.fields import BRIEF_TEXT_FIELDS as BRIEF_TEXT_FIELDS
+from rolelens.io.fields import CV_TEXT_FIELDS as CV_TEXT_FIELDS
+from rolelens.io.fields import POSTING_TEXT_FIELDS as POSTING_TEXT_FIELDS
 
 
 class InputModel(BaseModel):

@@ -27,7 +27,7 @@ from rolelens.errors import (
     NotJson,
     WrongType,
 )
-from rolelens.inputs import POSTING_TEXT_FIELDS
+from rolelens.io.fields import POSTING_TEXT_FIELDS
 from rolelens.io.lines import LongLine, UnreadableRest, id_near_start
 from rolelens.io.text import readable_text
 

@@ -15,7 +15,8 @@ from rolelens.batch import error_record, parse_row
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_models import Scoping, ScopingForm
 from rolelens.errors import InputError, MissingField
-from rolelens.inputs import BRIEF_TEXT_FIELDS, scoping_form
+from rolelens.inputs import scoping_form
+from rolelens.io.fields import BRIEF_TEXT_FIELDS
 
 TEXT_FIELDS = BRIEF_TEXT_FIELDS  # the names rolelens.inputs.BriefInput takes
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from rolelens.cli.common import TaxonomyOption, open_binary, taxonomy_from, write_records
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.errors import InputError, MissingField, WrongType
-from rolelens.inputs import CV_TEXT_FIELDS
+from rolelens.io.fields import CV_TEXT_FIELDS
 from rolelens.taxonomy.models import Taxonomy
 
 _FORMATS = ("text", "md", "json")

@@ -12,13 +12,14 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from rolelens.core.evaluate import ClassificationReport
+    from rolelens.core.labelled import PostingsEvaluation
+
 from rolelens.batch import Row
 from rolelens.cli import eval_match
 from rolelens.cli.common import TaxonomyOption, taxonomy_from
 from rolelens.cli.labelled import labelled_rows
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
-from rolelens.core.evaluate import ClassificationReport
-from rolelens.core.labelled import PostingsEvaluation, evaluate_postings
 from rolelens.core.reader import PostingReader
 
 app = typer.Typer(help="Measure rolelens on a labelled file.", no_args_is_help=True)
@@ -48,6 +49,9 @@ def postings(
     if cv:
         _cross_validated(files, taxonomy, cv, seed, as_json, errors)
         return
+    # the evaluation's models are built on import: not on every other command's start
+    from rolelens.core.labelled import evaluate_postings
+
     tax = taxonomy_from(taxonomy)
     reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic))
     rows: list[Row] = []

@@ -30,7 +30,8 @@ def mcp(
             f"rolelens mcp needs the 'mcp' extra ({exc.name} is missing): "
             "pip install 'rolelens[mcp]'"
         ) from None
-    from rolelens.service import SEMANTIC_CHOICES, Service
+    from rolelens.backends.semantic import SEMANTIC_CHOICES
+    from rolelens.service import Service
 
     if semantic not in (None, *SEMANTIC_CHOICES):
         raise typer.BadParameter("--semantic must be 'auto', 'on' or 'off'")

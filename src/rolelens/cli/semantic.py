@@ -2,7 +2,7 @@
 (scope): options, not a command.
 
 What each choice means, and each command's default (``scope``: auto, the others: off), is
-decided in one place, :mod:`rolelens.service`; this module only turns the option into that
+decided in one place, :mod:`rolelens.backends.semantic`; this module only turns the option into that
 call. ``on`` loads the bundled embedding model (the ``semantic`` extra) once per command and
 caches the taxonomy's statement vectors in the user cache directory; ``off`` keeps the
 alias-only path, which needs nothing beyond the core install; ``auto`` is ``on`` when the
@@ -42,9 +42,9 @@ def semantic_matcher(
 ) -> SemanticMatcher | None:
     """The semantic matcher ``--semantic`` asks for on ``task`` (None: the task's default),
     or None when it is off. ``many``, ``threads`` and ``warm``: see
-    :func:`rolelens.service.load_semantic_matcher`."""
+    :func:`rolelens.backends.semantic.load_semantic_matcher`."""
+    from rolelens.backends.semantic import load_semantic_matcher, semantic_tasks
     from rolelens.errors import TaxonomyError
-    from rolelens.service import load_semantic_matcher, semantic_tasks
 
     try:
         on = semantic_tasks(taxonomy, flag, (task,))
