@@ -87,6 +87,9 @@ def _root(
 
 def main() -> None:
     """Console-script entry point: domain errors become a message and an exit code."""
+    # what the imports built (modules, classes, their schemas) lives as long as the process:
+    # set aside, the collections that loading the taxonomy sets off need not walk it again
+    gc.freeze()
     try:
         app()
     except RolelensError as exc:
