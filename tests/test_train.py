@@ -408,3 +408,28 @@ def test_a_layered_taxonomy_can_be_refit(tmp_path: Path) -> None:
     tax = load_taxonomy([layer])
     assert re.fullmatch(r"\d+\.\d+\.\d+\+my-layer-v2@[0-9a-f]{6}", tax.version), tax.version
     assert Taxonomy.model_validate(tax.model_dump()).version == tax.version
+
+
+def test_cli_a_fit_from_another_scorer_version_is_said(tmp_path: Path) -> None:
+    old = fitted_file(tmp_path, {"rag": {"ai_engineer": 4.5}})  # made under scorer 1.1
+    check = CliRunner().invoke(app, ["taxonomy", "check", "--taxonomy", str(old)])
+    assert check.exit_code == 0, check.output
+    assert "warning:" in check.stdout and "scorer 1.1" in check.stdout
+    posting = tmp_path / "p.md"
+    posting.write_text("Build RAG pipelines over our documents.\n", encoding="utf-8")
+    read = CliRunner().invoke(app, ["read", "--taxonomy", str(old), str(posting), "--json"])
+    assert read.exit_code == 0, read.output
+    assert json.loads(read.stdout)["role"]
+    assert read.stderr.count("scorer 1.1") == 1
+    # the bundled fit was made by this very scorer: no warning
+    plain = CliRunner().invoke(app, ["taxonomy", "check"])
+    assert "warning" not in plain.output
+
+
+def test_taxonomy_bundled_fit_is_this_scorers(hand: Taxonomy) -> None:
+    from rolelens.core.reader import SCORER_VERSION
+
+    tax = load_taxonomy()
+    if tax.fitted is None:
+        pytest.skip("no bundled fitted numbers")
+    assert tax.fitted.scorer_version == SCORER_VERSION

@@ -12,7 +12,7 @@ import typer
 from pydantic import BaseModel
 
 from rolelens.batch import MAX_LINE_BYTES
-from rolelens.core.reader import PostingReader
+from rolelens.core.reader import SCORER_VERSION, PostingReader
 from rolelens.io.lines import BoundedStream, decompressed, is_jsonl_name, open_path
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.models import Taxonomy
@@ -27,10 +27,34 @@ TaxonomyOption = typer.Option(
 )
 
 
-def taxonomy_from(files: list[Path] | None, *, scoping: bool = True) -> Taxonomy:
+def taxonomy_from(files: list[Path] | None, *, scoping: bool = True, warn: bool = True) -> Taxonomy:
     """The bundled taxonomy with the user's files on top (without the scoping part when
-    ``scoping`` is False: a command that never scopes need not load it)."""
-    return load_taxonomy(files or [], scoping=scoping)
+    ``scoping`` is False: a command that never scopes need not load it).
+
+    With ``warn``, fitted numbers made by another scorer version are said on stderr, once a
+    process (:func:`stale_fit`)."""
+    taxonomy = load_taxonomy(files or [], scoping=scoping)
+    note = stale_fit(taxonomy) if warn else None
+    if note is not None and note not in _SAID:
+        _SAID.add(note)
+        typer.echo(f"rolelens: warning: {note}", err=True)
+    return taxonomy
+
+
+_SAID: set[str] = set()  # warnings already given by this process
+
+
+def stale_fit(taxonomy: Taxonomy) -> str | None:
+    """What to say when the taxonomy's fitted numbers were fitted under another scorer
+    version than this one (its reading may have moved under them), else None."""
+    fit = taxonomy.fitted
+    if fit is None or fit.scorer_version == SCORER_VERSION:
+        return None
+    return (
+        f"the fitted numbers in use (fitted on {', '.join(fit.fitted_on)}, {fit.date}) were "
+        f"fitted under scorer {fit.scorer_version}; this is scorer {SCORER_VERSION}, whose "
+        "reading may differ: refit them with `rolelens train postings`"
+    )
 
 
 def reader_from(files: list[Path] | None) -> PostingReader:

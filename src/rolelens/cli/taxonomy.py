@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rolelens.cli.common import TaxonomyOption, taxonomy_from
+from rolelens.cli.common import TaxonomyOption, stale_fit, taxonomy_from
 
 app = typer.Typer(help="Inspect and validate taxonomies.", no_args_is_help=True)
 
@@ -15,7 +15,7 @@ app = typer.Typer(help="Inspect and validate taxonomies.", no_args_is_help=True)
 @app.command("check")
 def check(taxonomy: list[Path] = TaxonomyOption) -> None:
     """Validate the bundled taxonomy with any user files on top; print a summary."""
-    tax = taxonomy_from(taxonomy)
+    tax = taxonomy_from(taxonomy, warn=False)  # said below, in the summary
     kinds = Counter(e.kind for e in tax.evidence)
     aliases = sum(len(e.aliases) for e in tax.evidence)
     typer.echo(f"{tax.name} {tax.version}: valid")
@@ -32,8 +32,12 @@ def check(taxonomy: list[Path] = TaxonomyOption) -> None:
         cv = f"; {fit.cv.n}-row grouped CV accuracy {fit.cv.accuracy:.3f}" if fit.cv else ""
         typer.echo(
             f"  numbers: fitted on {fit.rows} rows of {', '.join(fit.fitted_on)} "
-            f"(sha256 {fit.sha256[:12]}, {fit.date}, seed {fit.seed}){cv}"
+            f"(sha256 {fit.sha256[:12]}, {fit.date}, seed {fit.seed}, scorer "
+            f"{fit.scorer_version}){cv}"
         )
+        stale = stale_fit(tax)
+        if stale is not None:
+            typer.echo(f"  warning: {stale}")
 
 
 @app.command("roles")
