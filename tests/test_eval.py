@@ -12,8 +12,9 @@ from conftest import GOLD_POSTINGS, needs_shared
 from rolelens.batch import parse_row
 from rolelens.cli import app
 from rolelens.core.evaluate import calibration, classification, flag
-from rolelens.core.labelled import evaluate_postings
+from rolelens.core.labelled import check_posting_labels, evaluate_postings
 from rolelens.core.reader import PostingReader
+from rolelens.errors import InputError, WrongType
 
 HERE = Path(__file__).parent
 LABELLED = [
@@ -162,3 +163,51 @@ def test_eval_calibration_reliability_bins_add_up_to_ece() -> None:
     assert bins[(0.5, 0.6)].n == 2 and bins[(0.5, 0.6)].accuracy == 0.5
     ece = sum(b.n / 5 * abs(b.confidence - b.accuracy) for b in c.reliability)
     assert c.ece == pytest.approx(ece, abs=1e-3)
+
+
+ROLES = {"ml_engineer", "ai_engineer", "other"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("label", "ml_engneer", "label_invalid"),
+        ("label", None, "label_invalid"),
+        ("acceptable_alternatives", ["ai_enginer"], "label_invalid"),
+        ("acceptable_alternatives", "ai_engineer", "label_invalid"),
+        ("mismatch", "false", "row_wrong_type"),
+        ("hybrid", 1, "row_wrong_type"),
+        ("confidence", 5, "row_wrong_type"),
+        ("confidence", "very high", "label_invalid"),
+        ("title_role", "ml_eng", "label_invalid"),
+        ("title_role", ["ml_engineer"], "row_wrong_type"),
+    ],
+)
+def test_labelled_check_posting_labels_quotes_the_bad_value(
+    field: str, value: object, code: str
+) -> None:
+    row = {"label": "ml_engineer", field: value}
+    with pytest.raises(InputError) as caught:
+        check_posting_labels(row, ROLES)
+    assert caught.value.code == code
+    shown = value[0] if isinstance(value, list) and field == "acceptable_alternatives" else value
+    if shown is not None:
+        assert json.dumps(shown) in caught.value.message  # quoted as written
+
+
+def test_labelled_check_posting_labels_takes_what_the_gold_files_hold() -> None:
+    check_posting_labels(
+        {"label": "ml_engineer", "acceptable_alternatives": ["ai_engineer"], "mismatch": False,
+         "hybrid": True, "confidence": "low", "title_role": "ambiguous"},
+        ROLES,
+    )  # fmt: skip
+    check_posting_labels({"label": "other", "title_role": "ai_engineer", "confidence": None}, ROLES)
+
+
+def test_eval_a_string_false_is_not_counted_as_a_mismatch(reader: PostingReader) -> None:
+    line = {"id": "x", "title": "ML Engineer", "description": "Train PyTorch models."}
+    rows = [parse_row(json.dumps({**line, "label": "ml_engineer", "mismatch": "false"}))]
+    with pytest.raises(WrongType, match="mismatch"):
+        evaluate_postings(reader, rows)
+    nulls = [parse_row(json.dumps({**line, "label": "ml_engineer", "mismatch": None}))]
+    assert evaluate_postings(reader, nulls).mismatch.false_negative == 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,7 @@ from rolelens.core.evaluate import (
 )
 from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
+from rolelens.errors import LabelError, WrongType
 
 
 class Row(Protocol):
@@ -34,6 +36,68 @@ class Row(Protocol):
     def company(self) -> str | None: ...
     @property
     def extra(self) -> dict[str, Any]: ...
+
+
+#: The labeller confidences a row may give.
+CONFIDENCES = ("high", "medium", "low")
+#: What ``title_role`` says of a title that names no one role.
+AMBIGUOUS = "ambiguous"
+
+
+def _shown(value: object) -> str:
+    """A row's value as it was written (JSON), cut short: '"false"' is a string, 'false' not."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_label(extra: Mapping[str, Any], known: Collection[str]) -> None:
+    """Nothing when a row's ``label`` and ``acceptable_alternatives`` are known labels; else
+    the :class:`~rolelens.errors.LabelError` that quotes the first value that is not."""
+    one_of = ", ".join(sorted(known))
+    label = extra.get("label")
+    if label is None:
+        raise LabelError(f"the row has no 'label' (one of {one_of})")
+    if not isinstance(label, str) or label not in known:
+        raise LabelError(f"'label' {_shown(label)} is not one of {one_of}")
+    alts = extra.get("acceptable_alternatives")
+    if alts is None:
+        return
+    if not isinstance(alts, list):
+        raise LabelError(f"'acceptable_alternatives' must be a list of labels, not {_shown(alts)}")
+    for alt in alts:
+        if not isinstance(alt, str) or alt not in known:
+            raise LabelError(f"'acceptable_alternatives' {_shown(alt)} is not one of {one_of}")
+
+
+def check_posting_labels(extra: Mapping[str, Any], roles: Collection[str]) -> None:
+    """Nothing when a labelled posting's labels are usable; else the error that quotes the
+    first value that is not: :class:`~rolelens.errors.LabelError` for a label, an
+    alternative, a ``title_role`` (a role id or 'ambiguous') or a ``confidence`` (high,
+    medium, low) that is not one; :class:`~rolelens.errors.WrongType` for a ``mismatch`` or
+    ``hybrid`` that is not a JSON boolean, or a ``title_role`` / ``confidence`` that is not a
+    string. A field given as null counts as not given."""
+    check_label(extra, roles)
+    for flag_name in ("mismatch", "hybrid"):
+        value = extra.get(flag_name)
+        if value is not None and not isinstance(value, bool):
+            raise WrongType(
+                f"'{flag_name}' must be true or false (a JSON boolean), not {_shown(value)}"
+            )
+    title_role = extra.get("title_role")
+    if title_role is not None:
+        if not isinstance(title_role, str):
+            raise WrongType(f"'title_role' must be a string, not {_shown(title_role)}")
+        if title_role != AMBIGUOUS and title_role not in roles:
+            raise LabelError(
+                f"'title_role' {_shown(title_role)} is not a role id or '{AMBIGUOUS}' "
+                f"(one of {', '.join(sorted(roles))})"
+            )
+    confidence = extra.get("confidence")
+    if confidence is not None:
+        if not isinstance(confidence, str):
+            raise WrongType(f"'confidence' must be high, medium or low, not {_shown(confidence)}")
+        if confidence not in CONFIDENCES:
+            raise LabelError(f"'confidence' {_shown(confidence)} is not high, medium or low")
 
 
 class ReadError(BaseModel):
@@ -122,7 +186,8 @@ def score_postings(
 ) -> PostingsEvaluation:
     """Score readings of labelled rows (``title_only``: the role each title alone reads as).
 
-    Readings may come from different readers, e.g. one per cross-validation fold.
+    Readings may come from different readers, e.g. one per cross-validation fold. A row
+    whose labels are not usable raises the error :func:`check_posting_labels` gives.
     """
     gold: list[str] = []
     predicted: list[str] = []
@@ -138,6 +203,7 @@ def score_postings(
     # confidence -> (label, read, lenient right) of each row
     slices: dict[str, list[tuple[str, str, bool]]] = {}
     for row, reading in zip(rows, readings, strict=True):
+        check_posting_labels(row.extra, roles)
         label = str(row.extra["label"])
         gold.append(label)
         predicted.append(reading.role)
@@ -158,14 +224,14 @@ def score_postings(
                     confidence=reading.confidence,
                 )
             )
-        if "title_role" in row.extra:
+        if row.extra.get("title_role") is not None:
             title_role_n += 1
-            title_role_hits += int((reading.title_role or "ambiguous") == row.extra["title_role"])
-        if "mismatch" in row.extra:
-            mismatch_gold.append(bool(row.extra["mismatch"]))
+            title_role_hits += int((reading.title_role or AMBIGUOUS) == row.extra["title_role"])
+        if row.extra.get("mismatch") is not None:
+            mismatch_gold.append(row.extra["mismatch"] is True)
             mismatch_pred.append(reading.mismatch)
-        if "hybrid" in row.extra:
-            hybrid_gold.append(bool(row.extra["hybrid"]))
+        if row.extra.get("hybrid") is not None:
+            hybrid_gold.append(row.extra["hybrid"] is True)
             hybrid_pred.append(reading.hybrid)
     n = len(gold)
     return PostingsEvaluation(
