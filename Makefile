@@ -51,7 +51,7 @@ eval-cv: $(FULL)
 # date, seed and cross-validated scores). Review the diff, regenerate the golden files.
 fit: $(FULL)
 	$(BIN)/rolelens train postings $(GOLD)/postings_train.jsonl $(GOLD)/postings_dev.jsonl \
-		--out src/rolelens/taxonomy/fitted/postings.yaml
+		--out src/rolelens/taxonomy/fitted/postings.yaml --replace-bundled
 
 # Refit the scoper's bundled layers on the dev briefs plus the written ones (about 40 minutes).
 fit-scope: $(FULL)

@@ -100,7 +100,7 @@ def test_eval_scores_each_labeller_confidence_apart(reader: PostingReader) -> No
 def test_eval_postings_cli_reports_work_and_title_baseline(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "postings", str(write_labelled(tmp_path)), "--json"])
     assert result.exit_code == 0, result.output
-    out = json.loads(result.output)
+    out = json.loads(result.stdout)  # the skipped line is also named on stderr
     assert out["n"] == 5
     assert out["work"]["accuracy"] == 1.0
     assert out["title_only"]["n"] == 5
@@ -211,3 +211,34 @@ def test_eval_a_string_false_is_not_counted_as_a_mismatch(reader: PostingReader)
         evaluate_postings(reader, rows)
     nulls = [parse_row(json.dumps({**line, "label": "ml_engineer", "mismatch": None}))]
     assert evaluate_postings(reader, nulls).mismatch.false_negative == 0
+
+
+def test_eval_postings_cli_names_each_skipped_row(tmp_path: Path) -> None:
+    data = write_labelled(tmp_path)
+    with data.open("a", encoding="utf-8") as f:
+        row = {"id": "t", "title": "ML Engineer", "description": "Train models.", "label": "ml"}
+        f.write(json.dumps(row) + "\n")
+    result = CliRunner().invoke(app, ["eval", "postings", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    assert f"{data}:6: row_not_json: " in result.stderr
+    assert f"{data}:7: label_invalid: 'label' \"ml\" is not one of" in result.stderr
+    skipped = json.loads(result.stdout)["skipped"]
+    assert [(s["line"], s["error"]["code"]) for s in skipped] == [
+        (6, "row_not_json"),
+        (7, "label_invalid"),
+    ]
+
+
+@pytest.mark.parametrize("cv", [[], ["--cv", "5"]])
+def test_eval_postings_cli_refuses_a_file_with_no_labelled_rows(
+    tmp_path: Path, cv: list[str]
+) -> None:
+    csv = tmp_path / "ours.csv"
+    csv.write_text("id,title,description,label\np1,ML Engineer,Train models,ml_engineer\n")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    for data in (csv, empty):
+        result = CliRunner().invoke(app, ["eval", "postings", *cv, str(data)])
+        assert getattr(result.exception, "code", None) == "input_invalid", result.output
+        assert "no labelled rows could be read" in result.exception.message
+        assert "validation error" not in result.output

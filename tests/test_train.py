@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from conftest import SHARED, needs_shared
 from rolelens.cli import app
 from rolelens.core.reader import PostingReader
-from rolelens.errors import TaxonomyError
+from rolelens.errors import OutputUnwritable, TaxonomyError
 from rolelens.taxonomy.loader import fitted_path, load_taxonomy
 from rolelens.taxonomy.models import Taxonomy
 
@@ -344,7 +344,7 @@ def test_cli_eval_postings_cv_reports_fitted_beside_hand(tmp_path: Path) -> None
         app, ["eval", "postings", "--cv", "3", str(first), str(second), "--json"]
     )
     assert result.exit_code == 0, result.output
-    out = json.loads(result.output)
+    out = json.loads(result.stdout)  # warnings go to stderr
     assert out["folds"] == 3
     assert out["cross_validated"]["n"] == out["hand"]["n"] == len(rows)
     assert out["provenance"]["holdout_file"] == "b.jsonl"
@@ -377,8 +377,218 @@ def test_cli_train_refuses_a_missing_out_folder_before_fitting(tmp_path: Path) -
     data = write_rows(tmp_path / "mine.jsonl", labelled_rows(6))
     out = tmp_path / "nowhere" / "w.yaml"
     result = CliRunner().invoke(app, ["train", "postings", str(data), "--out", str(out)])
-    assert result.exit_code == 2
-    assert "no such folder" in result.output
+    assert isinstance(result.exception, OutputUnwritable)  # exit 2 from `rolelens`
+    assert "no such folder" in result.exception.message
+
+
+@pytest.fixture
+def no_fitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fit itself fails the test: what is refused must be refused before it."""
+
+    def fit_files(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fitted before the outputs were checked")
+
+    monkeypatch.setattr("rolelens.cli.train.fit_files", fit_files)
+
+
+@pytest.mark.parametrize("which", ["out", "report", "taxonomy", "out is report"])
+def test_cli_train_refuses_to_overwrite_an_input_or_itself(
+    tmp_path: Path, no_fitting: None, which: str
+) -> None:
+    data = write_rows(tmp_path / "mine.jsonl", labelled_rows(6))
+    layer = tmp_path / "layer.yaml"
+    layer.write_text("roles: []\n", encoding="utf-8")
+    out, report = tmp_path / "w.yaml", tmp_path / "r.json"
+    if which == "out":
+        out = tmp_path / "sub" / ".." / "mine.jsonl"  # the same file, spelt otherwise
+        (tmp_path / "sub").mkdir()
+    elif which == "report":
+        report = data
+    elif which == "taxonomy":
+        out = layer
+    else:
+        report = out
+    before = {p: p.read_bytes() for p in (data, layer)}
+    result = CliRunner().invoke(
+        app,
+        ["train", "postings", str(data), "--taxonomy", str(layer), "--out", str(out),
+         "--report", str(report)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "input file" in result.output or "same file" in result.output
+    assert {p: p.read_bytes() for p in (data, layer)} == before
+
+
+def test_cli_train_replaces_the_bundled_fit_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a stand-in package folder, so the real bundled file is never at risk
+    package = tmp_path / "package"
+    (package / "fitted").mkdir(parents=True)
+    bundled = package / "fitted" / "postings.yaml"
+    bundled.write_text("# the bundled fit\n", encoding="utf-8")
+    monkeypatch.setattr("rolelens.taxonomy.loader.package_root", lambda: package)
+    monkeypatch.setattr("rolelens.taxonomy.loader.fitted_path", lambda: bundled)
+    data = write_rows(tmp_path / "mine.jsonl", labelled_rows())
+    train = ["train", "postings", str(data), "--folds", "3", "--no-search"]
+    refused = [
+        ["--out", str(bundled)],
+        ["--out", str(package / "data.yaml")],
+        ["--out", str(tmp_path / "w.yaml"), "--report", str(package / "fitted" / "r.json")],
+        ["--out", str(tmp_path / "w.yaml"), "--replace-bundled"],
+    ]
+    for args in refused:
+        result = CliRunner().invoke(app, [*train, *args])
+        assert result.exit_code == 2, (args, result.output)
+    assert bundled.read_text() == "# the bundled fit\n"
+    assert sorted(p.name for p in package.rglob("*")) == ["fitted", "postings.yaml"]
+    # what `make fit` runs
+    result = CliRunner().invoke(app, [*train, "--out", str(bundled), "--replace-bundled"])
+    assert result.exit_code == 0, result.output
+    assert "fitted:" in bundled.read_text()
+
+
+@pytest.mark.parametrize("where", ["out folder", "report folder", "report missing folder"])
+def test_cli_train_checks_output_paths_before_fitting(
+    tmp_path: Path, no_fitting: None, where: str
+) -> None:
+    data = write_rows(tmp_path / "mine.jsonl", labelled_rows(6))
+    out, report = tmp_path / "w.yaml", tmp_path / "r.json"
+    if where == "out folder":
+        out = tmp_path
+    elif where == "report folder":
+        report = tmp_path
+    else:
+        report = tmp_path / "missing" / "r.json"
+    result = CliRunner().invoke(
+        app, ["train", "postings", str(data), "--out", str(out), "--report", str(report)]
+    )
+    assert getattr(result.exception, "code", None) == "output_unwritable", result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.jsonl"]  # nothing left behind
+
+
+def test_cli_train_refuses_a_file_with_no_labelled_rows(tmp_path: Path) -> None:
+    csv = tmp_path / "ours.csv"
+    csv.write_text(
+        "id,title,company,description,label\n"
+        + "".join(f"p{i},Engineer,Acme,Train models,ml_engineer\n" for i in range(5)),
+        encoding="utf-8",
+    )
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    for data, words in ((csv, "6 line(s) skipped (row_not_json 6); is it CSV"), (empty, "empty")):
+        result = CliRunner().invoke(
+            app, ["train", "postings", str(data), "--out", str(tmp_path / "w.yaml")]
+        )
+        assert getattr(result.exception, "code", None) == "input_invalid", result.output
+        assert "no labelled rows could be read" in result.exception.message
+        assert words in result.exception.message
+        assert "pydantic" not in result.output + result.exception.message
+
+
+def test_cli_train_refuses_a_single_role(tmp_path: Path) -> None:
+    rows = [r for r in labelled_rows(15) if r["label"] == "ml_engineer"]
+    data = write_rows(tmp_path / "one.jsonl", rows)
+    result = CliRunner().invoke(
+        app, ["train", "postings", str(data), "--out", str(tmp_path / "w.yaml")]
+    )
+    assert getattr(result.exception, "code", None) == "input_invalid", result.output
+    assert "at least 2 roles" in result.exception.message
+    assert not (tmp_path / "w.yaml").exists()
+
+
+def test_cli_train_names_each_skipped_row_and_reports_it(tmp_path: Path) -> None:
+    rows = labelled_rows()
+    bad = [
+        {**rows[0], "id": "typo", "label": "ml_engneer"},
+        {**rows[1], "id": "flag", "mismatch": "false"},
+        {**rows[2], "id": "conf", "confidence": 5},
+        {**rows[3], "id": "title", "title_role": "ml_eng"},
+        {**rows[4], "id": "alt", "acceptable_alternatives": ["data_sci"]},
+        {**rows[5], "id": "hyb", "hybrid": 1},
+    ]
+    data = write_rows(tmp_path / "mine.jsonl", rows + bad)
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(
+        app,
+        ["train", "postings", str(data), "--out", str(tmp_path / "w.yaml"), "--folds", "3",
+         "--no-search", "--report", str(report)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    n = len(rows)
+    for line, code, value in [
+        (n + 1, "label_invalid", '"ml_engneer"'),
+        (n + 2, "row_wrong_type", '"false"'),
+        (n + 3, "row_wrong_type", "not 5"),
+        (n + 4, "label_invalid", '"ml_eng"'),
+        (n + 5, "label_invalid", '"data_sci"'),
+        (n + 6, "row_wrong_type", "not 1"),
+    ]:
+        said = next(ln for ln in result.stderr.splitlines() if ln.startswith(f"{data}:{line}:"))
+        assert f": {code}: " in said and value in said, said
+    skipped = json.loads(report.read_text())["skipped"]
+    assert [(s["file"], s["line"], s["error"]["code"]) for s in skipped] == [
+        (str(data), n + 1, "label_invalid"),
+        (str(data), n + 2, "row_wrong_type"),
+        (str(data), n + 3, "row_wrong_type"),
+        (str(data), n + 4, "label_invalid"),
+        (str(data), n + 5, "label_invalid"),
+        (str(data), n + 6, "row_wrong_type"),
+    ]
+    # the header says what the folds grouped by
+    assert "grouped by company (9 companies)" in " ".join(result.stderr.split())
+
+
+def test_train_doubts_thin_roles_and_a_temperature_at_the_edge() -> None:
+    from collections import Counter
+
+    from rolelens.train.fitting import doubts
+
+    assert doubts(Counter(a=20, b=20), 1.2) == []
+    thin, edge = doubts(Counter(a=20, b=2), 0.3)
+    assert "b (2)" in thin and "a (" not in thin
+    assert "edge" in edge and "0.3" in edge
+    assert len(doubts(Counter(a=20, b=20), 4.0)) == 1
+
+
+def test_train_says_what_the_folds_grouped_by() -> None:
+    from rolelens.batch import Row, parse_row
+    from rolelens.train.fitting import grouped_by
+
+    def row(i: int, company: str | None) -> Row:
+        line = {"id": f"p{i}", "description": "Train models", "company": company}
+        return parse_row(json.dumps(line))
+
+    assert grouped_by([row(0, None), row(1, None)]) == "by row (no row gives a company)"
+    mixed = [row(0, "Acme"), row(1, " acme "), row(2, "Borealis"), row(3, None)]
+    assert grouped_by(mixed) == (
+        "by company (2 companies; 1 row(s) without one, each its own group)"
+    )
+
+
+def test_cli_a_fit_from_another_scorer_version_is_said(tmp_path: Path) -> None:
+    old = fitted_file(tmp_path, {"rag": {"ai_engineer": 4.5}})  # made under scorer 1.1
+    check = CliRunner().invoke(app, ["taxonomy", "check", "--taxonomy", str(old)])
+    assert check.exit_code == 0, check.output
+    assert "warning:" in check.stdout and "scorer 1.1" in check.stdout
+    posting = tmp_path / "p.md"
+    posting.write_text("Build RAG pipelines over our documents.\n", encoding="utf-8")
+    read = CliRunner().invoke(app, ["read", "--taxonomy", str(old), str(posting), "--json"])
+    assert read.exit_code == 0, read.output
+    assert json.loads(read.stdout)["role"]
+    assert read.stderr.count("scorer 1.1") == 1
+    # the bundled fit was made by this very scorer: no warning
+    plain = CliRunner().invoke(app, ["taxonomy", "check"])
+    assert "warning" not in plain.output
+
+
+def test_taxonomy_bundled_fit_is_this_scorers(hand: Taxonomy) -> None:
+    from rolelens.core.reader import SCORER_VERSION
+
+    tax = load_taxonomy()
+    if tax.fitted is None:
+        pytest.skip("no bundled fitted numbers")
+    assert tax.fitted.scorer_version == SCORER_VERSION
 
 
 def test_taxonomy_a_users_fit_replaces_the_bundled_fit_whole(
@@ -408,28 +618,3 @@ def test_a_layered_taxonomy_can_be_refit(tmp_path: Path) -> None:
     tax = load_taxonomy([layer])
     assert re.fullmatch(r"\d+\.\d+\.\d+\+my-layer-v2@[0-9a-f]{6}", tax.version), tax.version
     assert Taxonomy.model_validate(tax.model_dump()).version == tax.version
-
-
-def test_cli_a_fit_from_another_scorer_version_is_said(tmp_path: Path) -> None:
-    old = fitted_file(tmp_path, {"rag": {"ai_engineer": 4.5}})  # made under scorer 1.1
-    check = CliRunner().invoke(app, ["taxonomy", "check", "--taxonomy", str(old)])
-    assert check.exit_code == 0, check.output
-    assert "warning:" in check.stdout and "scorer 1.1" in check.stdout
-    posting = tmp_path / "p.md"
-    posting.write_text("Build RAG pipelines over our documents.\n", encoding="utf-8")
-    read = CliRunner().invoke(app, ["read", "--taxonomy", str(old), str(posting), "--json"])
-    assert read.exit_code == 0, read.output
-    assert json.loads(read.stdout)["role"]
-    assert read.stderr.count("scorer 1.1") == 1
-    # the bundled fit was made by this very scorer: no warning
-    plain = CliRunner().invoke(app, ["taxonomy", "check"])
-    assert "warning" not in plain.output
-
-
-def test_taxonomy_bundled_fit_is_this_scorers(hand: Taxonomy) -> None:
-    from rolelens.core.reader import SCORER_VERSION
-
-    tax = load_taxonomy()
-    if tax.fitted is None:
-        pytest.skip("no bundled fitted numbers")
-    assert tax.fitted.scorer_version == SCORER_VERSION

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 from rolelens.batch import Row
 from rolelens.cli import eval_match
 from rolelens.cli.common import TaxonomyOption, taxonomy_from
-from rolelens.cli.labelled import labelled_rows
+from rolelens.cli.labelled import read_labelled
 from rolelens.cli.semantic import SemanticOption, semantic_matcher
 from rolelens.core.reader import PostingReader
 
@@ -50,14 +50,16 @@ def postings(
         _cross_validated(files, taxonomy, cv, seed, as_json, errors)
         return
     # the evaluation's models are built on import: not on every other command's start
-    from rolelens.core.labelled import evaluate_postings
+    from rolelens.core.labelled import check_posting_labels, evaluate_postings
 
     tax = taxonomy_from(taxonomy)
     reader = PostingReader(tax, semantic=semantic_matcher(tax, semantic))
     rows: list[Row] = []
     skipped: list[dict[str, object]] = []
     for file in files:
-        part, bad = labelled_rows(file, ("description", "text"), set(reader.roles))
+        part, bad = read_labelled(
+            file, ("description", "text"), set(reader.roles), check_posting_labels
+        )
         rows += part
         skipped += [{"file": file, **b} for b in bad] if len(files) > 1 else bad
     report = evaluate_postings(reader, rows)
@@ -75,7 +77,7 @@ def _cross_validated(
     """``eval postings --cv K``: the fitting procedure cross-validated, hand-set beside it."""
     from rolelens.cli.train import fit_files, print_comparison
 
-    trained = fit_files(files, taxonomy, k, seed, search=True)
+    trained, skipped = fit_files(files, taxonomy, k, seed, search=True)
     if as_json:
         out = {
             "folds": k,
@@ -83,14 +85,16 @@ def _cross_validated(
             "provenance": trained.fitted.provenance.model_dump(mode="json"),
             "cross_validated": trained.cross_validated.model_dump(mode="json"),
             "hand": trained.hand.model_dump(mode="json"),
+            "warnings": trained.warnings,
+            "skipped": skipped,
         }
         typer.echo(json.dumps(out, indent=2))
         return
     from rich.console import Console
 
     console = Console()
-    console.print(f"[bold]fitted numbers, out of fold ({k} folds grouped by company)[/]")
-    _print_postings(console, trained.cross_validated, [], errors)
+    console.print(f"[bold]fitted numbers, out of fold ({k} folds grouped {trained.grouped_by})[/]")
+    _print_postings(console, trained.cross_validated, skipped, errors)
     print_comparison(trained, console)
 
 
@@ -141,7 +145,7 @@ def _print_postings(
             )
         console.print(slices)
     if skipped:
-        console.print(f"[yellow]{len(skipped)} row(s) skipped as unreadable[/]")
+        console.print(f"[yellow]{len(skipped)} row(s) skipped (each named on stderr)[/]")
     if errors:
         for e in report.errors:
             console.print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from functools import partial
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from rolelens.cli.common import TaxonomyOption
-from rolelens.errors import ExtraMissing, InputError
+from rolelens.errors import ExtraMissing, InputError, OutputUnwritable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,29 +48,41 @@ def load_training() -> None:
 
 def fit_files(
     files: list[str], taxonomy: list[Path] | None, folds: int, seed: int, search: bool
-) -> Trained:
-    """Read the labelled files and run the whole fit (shared by train and eval --cv)."""
+) -> tuple[Trained, list[dict[str, object]]]:
+    """Read the labelled files and run the whole fit (shared by train and eval --cv): the
+    finished fit, and a record of each line skipped (its file, line and error)."""
     load_training()
-    from rolelens.cli.labelled import labelled_rows
+    from rolelens.cli.labelled import read_labelled
+    from rolelens.core.labelled import check_posting_labels
     from rolelens.taxonomy.loader import load_taxonomy
     from rolelens.train.fitting import TrainOptions, run
 
     hand = load_taxonomy(taxonomy or [], fitted=False)
     sources: list[tuple[str, list[Row]]] = []
+    skipped: list[dict[str, object]] = []
     known = set(hand.role_ids)
     for file in files:
-        rows, skipped = labelled_rows(file, ("description", "text"), known)
-        if skipped:
-            typer.echo(f"{file}: {len(skipped)} row(s) skipped as unreadable", err=True)
+        rows, bad = read_labelled(file, ("description", "text"), known, check_posting_labels)
+        if bad:
+            typer.echo(f"{file}: {len(bad)} row(s) skipped (named above)", err=True)
+        skipped += [{"file": file, **b} for b in bad]
         sources.append((Path(file).name, rows))
     opts = TrainOptions(folds=folds, seed=seed, search_factors=search)
     try:
-        return run(hand, sources, opts, dt.date.today())
+        trained = run(hand, sources, opts, dt.date.today())
     except ValueError as exc:  # too few groups for the folds
         raise InputError(str(exc)) from None
+    for warning in trained.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return trained, skipped
 
 
-FoldsOption = typer.Option(5, "--folds", min=2, help="Cross-validation folds (grouped by company).")
+FoldsOption = typer.Option(
+    5,
+    "--folds",
+    min=2,
+    help="Cross-validation folds (grouped by company; a row without one is its own group).",
+)
 SeedOption = typer.Option(0, "--seed", help="Seed of the fold split.")
 SearchOption = typer.Option(
     True, "--search/--no-search", help="Search the mention factors (section weights, ...) too."
@@ -85,6 +98,12 @@ _REPORT = typer.Option(
     help="Also write the full evaluations (cross-validated, hand-set, held-out) as JSON here.",
 )
 _OUT = typer.Option(..., "--out", "-o", help="Where to write the fitted numbers (YAML).")
+_REPLACE_BUNDLED = typer.Option(
+    False,
+    "--replace-bundled",
+    help="Allow --out to be the package's own fitted numbers (taxonomy/fitted/postings.yaml): "
+    "how maintainers refit them (`make fit`).",
+)
 
 
 @app.command("postings")
@@ -96,15 +115,16 @@ def postings(
     seed: int = SeedOption,
     search: bool = SearchOption,
     report: Path | None = _REPORT,
+    replace_bundled: bool = _REPLACE_BUNDLED,
 ) -> None:
     """Fit item weights and scorer numbers on labelled postings; write them with provenance.
 
     The result layers over the hand-set numbers: `rolelens read --taxonomy weights.yaml`.
     With several files, the last is also held out once: fitted on the others, scored on it.
     """
-    if not out.parent.is_dir():  # say so now, not after minutes of fitting
-        raise typer.BadParameter(f"no such folder: {out.parent}", param_hint="--out")
-    trained = fit_files(files, taxonomy, folds, seed, search)
+    # said now, not after minutes of fitting
+    check_outputs(out, report, [*files, *map(str, taxonomy or [])], replace_bundled)
+    trained, skipped = fit_files(files, taxonomy, folds, seed, search)
     import yaml
 
     class Dumper(yaml.SafeDumper):
@@ -123,15 +143,87 @@ def postings(
         + f"# Made by: {made} {flags}\n"
         + yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
     )
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out)
+    write_atomically(out, "--out", text)
     if report is not None:
-        report.write_text(trained.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        full = {**trained.model_dump(mode="json"), "skipped": skipped}
+        write_atomically(report, "--report", json.dumps(full, indent=2) + "\n")
     from rich.console import Console
 
     print_comparison(trained, Console(stderr=True))
     typer.echo(f"wrote {out}", err=True)
+
+
+def check_outputs(out: Path, report: Path | None, inputs: list[str], replace_bundled: bool) -> None:
+    """Refuse, before any fitting, outputs that would overwrite an input, each other or the
+    package's taxonomy (a usage error), and outputs that cannot be written (OutputUnwritable).
+
+    The package's fitted numbers are replaced only with ``--replace-bundled``, whether the
+    package is installed or a source checkout: an editable install is a checkout, so "only
+    in site-packages" would not have saved a user's clone from a mistyped ``--out``.
+    """
+    from rolelens.taxonomy.loader import fitted_path, package_root
+
+    outputs = [("--out", out), *([("--report", report)] if report is not None else [])]
+    bundled = fitted_path()
+    for flag, path in outputs:
+        for given in inputs:
+            if given != "-" and same_file(path, Path(given)):
+                raise typer.BadParameter(
+                    f"{path} is an input file: it would be overwritten", param_hint=flag
+                )
+        if flag == "--out" and same_file(path, bundled):
+            if not replace_bundled:
+                raise typer.BadParameter(
+                    f"{path} is the package's own fitted numbers; give --replace-bundled to "
+                    "replace them, or write yours elsewhere and layer them with --taxonomy",
+                    param_hint=flag,
+                )
+        elif path.resolve().is_relative_to(package_root().resolve()):
+            raise typer.BadParameter(
+                f"{path} is inside the installed package's taxonomy folder "
+                f"({package_root()}); write it elsewhere",
+                param_hint=flag,
+            )
+        writable(flag, path)
+    if replace_bundled and not same_file(out, bundled):
+        raise typer.BadParameter(
+            f"--replace-bundled is for --out {bundled}, not {out}", param_hint="--replace-bundled"
+        )
+    if report is not None and same_file(out, report):
+        raise typer.BadParameter("--out and --report are the same file", param_hint="--report")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (through links, relative parts, hard links)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return False
+
+
+def writable(flag: str, path: Path) -> None:
+    """Nothing when a file can be written at ``path``; else OutputUnwritable saying why."""
+    if path.is_dir():
+        raise OutputUnwritable(f"{flag} {path} is a folder: give a file name in it")
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputUnwritable(f"{flag} {path}: no such folder: {parent}")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OutputUnwritable(f"{flag} {path} cannot be written: permission denied")
+
+
+def write_atomically(path: Path, flag: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it (no half-written file,
+    no temporary one left behind); OutputUnwritable when the disk says no."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputUnwritable(f"{flag} {path} cannot be written: {exc.strerror or exc}") from exc
 
 
 def _f1(role: str, evaluation: PostingsEvaluation) -> float:
@@ -160,7 +252,8 @@ def print_comparison(trained: Trained, console: Console) -> None:
     p = trained.fitted.provenance
     console.print(
         f"[bold]{p.rows} labelled postings[/] ({', '.join(p.fitted_on)}), "
-        f"{int(p.settings.get('folds', 0))}-fold cross-validation grouped by company, seed {p.seed}"
+        f"{int(p.settings.get('folds', 0))}-fold cross-validation grouped {trained.grouped_by}, "
+        f"seed {p.seed}"
     )
     cols = [("hand-set, all rows", trained.hand), ("fitted, out of fold", trained.cross_validated)]
     if trained.holdout is not None and trained.hand_holdout is not None:

@@ -59,6 +59,11 @@ def bundled_paths(*, scoping: bool = True) -> list[Path]:
     return paths if scoping else [p for p in paths if p.name != SCOPING_FILE]
 
 
+def package_root() -> Path:
+    """The package's taxonomy folder: its data, fitted numbers, toy taxonomy and template."""
+    return Path(str(resources.files("rolelens.taxonomy")))
+
+
 def fitted_path() -> Path:
     """The bundled fitted numbers (a ``fitted:`` block layered over the hand-set ones)."""
     return Path(str(resources.files("rolelens.taxonomy") / "fitted" / "postings.yaml"))

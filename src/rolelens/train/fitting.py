@@ -24,6 +24,7 @@ optimism the provenance says in words.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -42,6 +43,7 @@ from rolelens.core.labelled import (
 )
 from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
+from rolelens.errors import InputError
 from rolelens.taxonomy.loader import apply_fit
 from rolelens.taxonomy.models import Taxonomy
 from rolelens.taxonomy.models.fit import (
@@ -56,6 +58,7 @@ from rolelens.train.features import (
     Factors,
     LabelledPosting,
     content_sha256,
+    group_of,
     item_amounts,
     labelled_postings,
 )
@@ -76,6 +79,8 @@ _MAX_STEPS = 3
 # A factor moves from its hand-set value only for a clear gain in out-of-fold log loss.
 _MIN_GAIN = 1e-3
 _LEAD_MAX = 3.0  # the most a lead duty may count, as a multiple of any other duty
+#: A role labelled on fewer rows than this is warned about: too few to fit or to score.
+MIN_ROLE_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -485,6 +490,14 @@ class Trained(BaseModel):
     holdout: PostingsEvaluation | None = None
     hand_holdout: PostingsEvaluation | None = None
     trail: list[str]
+    grouped_by: str = Field(
+        default="by company", description="what the cross-validation folds kept together"
+    )
+    warnings: list[str] = Field(
+        default=[],
+        description="what makes the fit or its scores doubtful (thin roles, a temperature at "
+        "the edge of its range)",
+    )
     out_of_fold: list[Reading] = Field(
         default=[],
         exclude=True,
@@ -501,11 +514,14 @@ def run(
     """Everything ``rolelens train postings`` does between reading files and writing one:
     read, choose settings, fit, cross-validate, and (with several files) fit on all but the
     last and score on the last."""
+    rows = [row for _, part in sources for row in part]
+    counts = Counter(str(r.extra["label"]) for r in rows)
+    if len(counts) < 2:
+        only = f": all {len(rows)} are labelled {next(iter(counts))}" if counts else ""
+        raise InputError(f"fitting needs labelled rows of at least 2 roles{only}")
     reader = PostingReader(hand)
-    rows: list[Row] = []
     postings: list[LabelledPosting] = []
     for name, part in sources:
-        rows.extend(part)
         postings.extend(labelled_postings(reader, part, source=name))
     digest = content_sha256(
         [
@@ -572,8 +588,42 @@ def run(
         holdout=holdout,
         hand_holdout=hand_holdout,
         trail=result.trail,
+        grouped_by=grouped_by(rows),
+        warnings=doubts(counts, fitted.scoring.temperature),
         out_of_fold=oof,
     )
+
+
+def grouped_by(rows: Sequence[Row]) -> str:
+    """What the folds kept together, in words: companies, rows without one alone."""
+    given = [r.company for r in rows if isinstance(r.company, str) and r.company.strip()]
+    alone = len(rows) - len(given)
+    if not given:
+        return "by row (no row gives a company)"
+    companies = len({group_of(c, None, 0) for c in given})
+    rest = f"; {alone} row(s) without one, each its own group" if alone else ""
+    return f"by company ({companies} companies{rest})"
+
+
+def doubts(counts: Counter[str], temperature: float | None) -> list[str]:
+    """Warnings about a finished fit: roles too thin to fit or score, a temperature that
+    stopped at the edge of the range searched."""
+    out = []
+    thin = sorted((n, role) for role, n in counts.items() if n < MIN_ROLE_ROWS)
+    if thin:
+        named = ", ".join(f"{role} ({n})" for n, role in thin)
+        out.append(
+            f"role(s) with fewer than {MIN_ROLE_ROWS} labelled rows: {named}; their numbers "
+            "stay near the hand-set ones and their cross-validated scores are noise"
+        )
+    low, high = model.TEMPERATURE_RANGE
+    if temperature is not None and not low < temperature < high:
+        out.append(
+            f"the temperature stopped at the edge of its range ({temperature}, searched "
+            f"{low} to {high}): the rows do not say how sure the reader should be (too few, "
+            "or too easy), so the confidences of this fit are not calibrated"
+        )
+    return out
 
 
 FITTED_HOW = {

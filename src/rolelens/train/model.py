@@ -291,10 +291,15 @@ def log_loss(pts: Array, labels: npt.NDArray[np.int64], temperature: float) -> f
     return float(-np.log(np.maximum(p[np.arange(len(labels)), labels], 1e-12)).mean())
 
 
+#: The range the temperature is searched in: a fit at either end did not find its best.
+TEMPERATURE_RANGE = (0.3, 4.0)
+
+
 def fit_temperature(pts: Array, labels: npt.NDArray[np.int64]) -> float:
     """The temperature that minimises log loss on (out-of-fold) points: a grid of 0.05 from
     0.3 to 4, refined to 0.01 around the best."""
-    grid = np.round(np.arange(0.3, 4.0001, 0.05), 2)
+    low, high = TEMPERATURE_RANGE
+    grid = np.round(np.arange(low, high + 0.0001, 0.05), 2)
     best = min(grid, key=lambda t: log_loss(pts, labels, float(t)))
     fine = np.round(np.arange(max(0.05, best - 0.05), best + 0.0501, 0.01), 2)
     return float(min(fine, key=lambda t: log_loss(pts, labels, float(t))))
