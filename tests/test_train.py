@@ -197,9 +197,10 @@ def test_train_content_hash_depends_on_every_field() -> None:
     rows = labelled_rows(4)
     base = content_sha256(rows)
     assert content_sha256(rows) == base
-    changed = [dict(r) for r in rows]
-    changed[2]["label"] = "other"
-    assert content_sha256(changed) != base
+    for field, value in [("label", "other"), ("company", "Another Co"), ("confidence", "low")]:
+        changed = [dict(r) for r in rows]
+        changed[2][field] = value  # the company groups the folds, the confidence weighs the row
+        assert content_sha256(changed) != base, field
     assert content_sha256(rows[::-1]) != base
 
 

@@ -173,13 +173,26 @@ def group_of(company: object, row_id: str | None, index: int | str) -> str:
     return f"~row:{row_id if row_id is not None else index}"
 
 
+_FITTED_FIELDS = (
+    "id",
+    "title",
+    "company",
+    "description",
+    "label",
+    "acceptable_alternatives",
+    "confidence",
+)
+
+
 def content_sha256(rows: Sequence[Mapping[str, object]]) -> str:
-    """The sha256 of labelled rows as canonical JSON lines of (id, title, description,
-    label), in order: what a fit's provenance records as 'fitted on'."""
+    """The sha256 of labelled rows as canonical JSON lines of everything a fit reads (id,
+    title, company, description, label, acceptable alternatives, confidence: the company
+    groups the folds, the confidence weighs the row), in order: what a fit's provenance
+    records as 'fitted on'."""
     digest = hashlib.sha256()
     for row in rows:
         line = json.dumps(
-            [row.get("id"), row.get("title"), row.get("description"), row.get("label")],
+            [row.get(k) for k in _FITTED_FIELDS],
             ensure_ascii=False,
             sort_keys=True,
         )

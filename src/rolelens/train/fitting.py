@@ -525,7 +525,15 @@ def run(
         postings.extend(labelled_postings(reader, part, source=name))
     digest = content_sha256(
         [
-            {"id": r.id, "title": r.title, "description": r.text, "label": r.extra["label"]}
+            {
+                "id": r.id,
+                "title": r.title,
+                "company": r.company,
+                "description": r.text,
+                "label": r.extra["label"],
+                "acceptable_alternatives": r.extra.get("acceptable_alternatives"),
+                "confidence": r.extra.get("confidence"),
+            }
             for r in rows
         ]
     )
