@@ -167,6 +167,16 @@ def test_jsonl_missing_file(tmp_path: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)  # no crash
 
 
+@pytest.mark.parametrize(
+    "args", [["read", "--jsonl"], ["train", "postings", "--out", "x.yaml"], ["eval", "postings"]]
+)
+def test_a_folder_for_a_jsonl_file_is_called_a_folder(tmp_path: Path, args: list[str]) -> None:
+    """Given a folder, a batch command said 'no such file' of a folder that is there."""
+    result = runner.invoke(app, [*args, str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "is a folder" in result.output and "no such file" not in result.output
+
+
 @pytest.mark.parametrize("name", ["rows.jsonl.gz", "rows.data", "-"])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_jsonl_gzip_is_read_like_plain_jsonl(tmp_path: Path, name: str, jobs: str) -> None:

@@ -69,6 +69,8 @@ def open_binary(path: str) -> BoundedStream:
     if path == "-":
         return BoundedStream(decompressed(sys.stdin.buffer), MAX_LINE_BYTES)
     p = Path(path)
+    if p.is_dir():
+        raise typer.BadParameter(f"{path} is a folder: give a JSONL file (or '-' for stdin)")
     if not p.is_file():
         raise typer.BadParameter(f"no such file: {path}")
     return BoundedStream(open_path(p), MAX_LINE_BYTES)
