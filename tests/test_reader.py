@@ -6,6 +6,8 @@ import re
 from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rolelens.core.reader import PostingReader, company_spans, guess_title, opening_employers
 from rolelens.core.sections import SectionSplitter
@@ -155,6 +157,26 @@ def test_reader_guess_title_only_takes_a_title_like_first_line() -> None:
     assert guess_title("# Data Engineer\nbody") == ("Data Engineer", len("# Data Engineer\n"))
     assert guess_title("We are hiring a great person to do many things.\n") == (None, 0)
     assert guess_title("") == (None, 0)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["", " ", "\r", "\n", "\r\n", "x" * 700, "# Data Engineer"]), max_size=12
+    )
+)
+def test_reader_guess_title_reads_the_head_as_the_whole_text(parts: list[str]) -> None:
+    """Only the text's head is split into lines: the answer is the whole text's."""
+    text = "".join(parts)
+    pos = 0
+    expected: tuple[str | None, int] = (None, 0)
+    for line in text.splitlines(keepends=True):  # what guess_title did over the whole text
+        if not line.strip():
+            pos += len(line)
+            continue
+        found, _ = guess_title(line)
+        expected = (found, pos + len(line)) if found is not None else (None, 0)
+        break
+    assert guess_title(text) == expected
 
 
 def test_reader_evidence_spans_point_into_the_text_or_the_title(toy_reader: PostingReader) -> None:

@@ -1098,10 +1098,19 @@ def first_line_title(text: str) -> tuple[str | None, int, str | None]:
     return None, 0, why
 
 
+_TITLE_HEAD = 2_048
+
+
 def guess_title(text: str) -> tuple[str | None, int]:
     """The first line and where it ends, when it looks like a title; else (None, 0)."""
     pos = 0
-    for line in text.splitlines(keepends=True):
+    # the lines of the text's head: the first line that is not blank decides, and splitting a
+    # whole posting into lines for it cost more than the rest of this (a head's last line may
+    # be cut, so it is split whole when the head is all blank lines)
+    head = text[:_TITLE_HEAD].splitlines(keepends=True)
+    if len(text) > _TITLE_HEAD and all(not line.strip() for line in head[:-1]):
+        head = text.splitlines(keepends=True)
+    for line in head:
         if not line.strip():
             pos += len(line)
             continue
