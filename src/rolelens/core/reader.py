@@ -326,7 +326,7 @@ class PostingReader:
         else:
             # a title given that also opens the text ("# Senior ML Engineer" over the body)
             # is one title, read once: the line above the body is not a mention of its own
-            first, title_end = guess_title(text)
+            first, title_end = _opening_title(text, title)
             if first is not None and _same_words(first, title):
                 sections = _carve_title(sections, title_end)
         folded = fold(text)
@@ -1119,6 +1119,16 @@ def guess_title(text: str) -> tuple[str | None, int]:
             return m.group(1).strip(), pos + len(line)
         return None, 0
     return None, 0
+
+
+def _opening_title(text: str, title: str) -> tuple[str | None, int]:
+    """:func:`guess_title`, asked only when the title's first word opens the text (most texts
+    do not repeat their title: a find in the head spares the line's pattern)."""
+    words = title.split()
+    head = text.lstrip()[: 2 * len(title) + 40]
+    if not words or fold(words[0]).strip("*#") not in fold(head):
+        return None, 0
+    return guess_title(text)
 
 
 def _same_words(a: str, b: str) -> bool:
