@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -119,6 +121,26 @@ def test_reader_flags_mismatch_with_a_reason(toy_reader: PostingReader) -> None:
     assert reading.title_role == "ml_engineer"
     assert reading.mismatch
     assert reading.mismatch_reason and "AI engineer" in reading.mismatch_reason
+
+
+def test_reader_the_documented_mismatch_example_reads_as_documented(
+    reader: PostingReader,
+) -> None:
+    """The API's own example (docs/service.md, the OpenAPI schema) says what it shows: an ML
+    title over LLM-integration work, flagged, for reasons the body gives (not the title's own
+    words)."""
+    from rolelens.inputs import PostingInput
+
+    example = PostingInput.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]
+    reading = reader.read(example["description"], title=example["title"])
+    assert (reading.role, reading.title_role, reading.mismatch) == (
+        "ai_engineer",
+        "ml_engineer",
+        True,
+    )
+    assert reading.mismatch_reason and "mentioned in the text" not in reading.mismatch_reason
+    docs = (Path(__file__).parents[1] / "docs" / "service.md").read_text(encoding="utf-8")
+    assert json.dumps(example["description"])[1:-1] in docs  # the curl sends the same text
 
 
 def test_reader_ambiguous_title_is_never_a_mismatch(toy_reader: PostingReader) -> None:

@@ -89,8 +89,9 @@ class PostingInput(InputModel):
             "examples": [
                 {
                     "title": "Machine Learning Engineer",
-                    "description": "We need someone to wire GPT-4o into our support desk: "
-                    "prompts, retrieval over our help-centre articles, evals. No model training.",
+                    "description": "## What you will do\n- Wire GPT-4o into our support desk: "
+                    "prompts, retrieval over our help-centre articles, evals.\n- No model "
+                    "training: we use hosted models as they are.",
                 }
             ]
         },

@@ -745,8 +745,9 @@ class PostingReader:
         margin = self.taxonomy.verdicts.mismatch.min_margin
         if title.role is None or not is_mismatch(scores, top, title.role, margin):
             return False, None
+        # "the work described": the body's mentions, never the title's own words
         strongest = sorted(
-            (e for e in evidence if e.contributions.get(top, 0) > 0),
+            (e for e in evidence if e.section != "title" and e.contributions.get(top, 0) > 0),
             key=lambda e: -e.contributions[top],
         )
         labels: list[str] = []
