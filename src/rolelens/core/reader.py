@@ -72,7 +72,7 @@ class _Clause(NamedTuple):  # a named tuple: built for each clause with a mentio
 
 
 # the cue lists of PostingReader.matcher
-_PREFERRED, _COMPANY, _ACTION, _NEGATION, _PEOPLE_NOUN = range(5)
+_PREFERRED, _COMPANY, _ACTION, _NEGATION, _PEOPLE_NOUN, _JOB = range(6)
 #: Nouns for people and teams: a mention followed by one ("the ML team", "our LLM platform
 #: team") names the people the job works with when the clause says so.
 _PEOPLE_NOUNS = (
@@ -251,6 +251,7 @@ class PostingReader:
                 cues.action_cues,
                 cues.negation_cues,
                 _PEOPLE_NOUNS,
+                cues.job_cues,
             ],
         )
         self.splitter = SectionSplitter(taxonomy.reading)
@@ -584,7 +585,8 @@ class PostingReader:
         listed = commas >= self.taxonomy.reading.list_item_threshold - 1 and len(
             segment.split()
         ) <= 6 * (commas + 1)
-        company = cues[_COMPANY].in_segment(start, end)
+        # "we need someone to wire GPT-4o into our support desk" speaks of the job
+        company = cues[_COMPANY].in_segment(start, end) and not cues[_JOB].in_segment(start, end)
         says_not = "not " in segment or "n't " in segment
         clause = _Clause(start, end, preferred, listed, company, says_not)
         cache[i] = clause

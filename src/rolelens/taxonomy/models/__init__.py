@@ -194,6 +194,12 @@ class ReadingCues(_Strict):
     negation_window: int = Field(default=40, ge=0, le=200)
     stop_phrases: list[str] = []
     company_cues: list[str] = []
+    job_cues: list[str] = Field(
+        default=[],
+        description="phrases that make a clause speak of the job, not the employer ('you will', "
+        "'we are looking for'): such a clause is no company clause even when it says 'we' or "
+        "'our'",
+    )
     action_cues: list[str] = Field(
         default=[],
         description="verbs and phrases that make a clause describe work done with a thing "
