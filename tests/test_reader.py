@@ -451,6 +451,33 @@ def test_reader_a_given_title_that_opens_the_text_is_read_once(
     assert any(e.section != "title" for e in other.evidence if e.item == "ml_engineer_mention")
 
 
+@pytest.mark.parametrize(
+    "job",
+    [
+        "We need someone to build our RAG search over contracts.",
+        "You will build our RAG search over contracts.",
+        "We are looking for an engineer to build our RAG search over contracts.",
+    ],
+)
+def test_reader_a_clause_about_the_job_is_no_company_clause(
+    reader: PostingReader, job: str
+) -> None:
+    """Outside the duties a clause that says 'we' or 'our' describes the employer and counts
+    less, unless it speaks of the job ("we need someone to", "you will")."""
+
+    def factor(text: str) -> float:
+        reading = reader.read(text, title="Engineer")
+        (rag,) = [e for e in reading.evidence if e.text.startswith("RAG")]
+        assert rag.section == "summary"
+        return rag.factor
+
+    company = factor("We build our RAG search over contracts.")
+    assert factor(job) > company
+    assert company == pytest.approx(
+        factor(job) * reader.taxonomy.scoring.company_clause_weight, abs=2e-3
+    )
+
+
 def test_reader_requirements_under_a_prose_heading(reader: PostingReader) -> None:
     assert reader.splitter.kind_of("What you need to excel") == "requirements"
     assert reader.splitter.kind_of("What you'll need") == "requirements"
