@@ -66,7 +66,9 @@ _REAL_TAG = re.compile(
 ESCAPED_TAGS_MIN = 3
 # A page's <title> names the site beside the job ("Senior ML Engineer - Acme Careers"): its
 # parts are separated by a spaced bar or dash, and the site's parts hold a careers word.
-_TITLE_SEPARATOR = re.compile(r"(\s+[|\u2013\u2014]\s+|\s+-\s+)")
+# (matched after the title's spaces are collapsed to one: a pattern of \s+ runs would be
+# tried at every space of a long run, quadratic on hostile text)
+_TITLE_SEPARATOR = re.compile(r"( [|\u2013\u2014] | - )")
 _CAREERS = re.compile(
     r"(?<!\w)(?:careers?|jobs|job board|job openings|open (?:positions|roles)|vacanc(?:y|ies)"
     r"|join us|join our team|work with us)(?!\w)",

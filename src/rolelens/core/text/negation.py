@@ -31,12 +31,17 @@ _NOT_AN_ITEM = r"(?!(?:is|are|not|but|yet|you|we|will|must|required|needed|which
 #: What may stand between two items of one list: up to three words of the item before (its
 #: head noun: "models, ", "experience, or ") and one separator.
 LIST_GAP = re.compile(
-    rf"\s*+(?:{_NOT_AN_ITEM}[a-z0-9+#.\-]++\s*+){{0,3}}(?:,\s*+(?:or|and|nor)\b|,|/|&|\bor\b|\band\b|\bnor\b)\s*+"
+    # it opens where an item ends (never after a space): a search over hostile text then
+    # tries a run of spaces once, not at each of its characters
+    rf"(?<!\s)\s*+(?:{_NOT_AN_ITEM}[a-z0-9+#.\-]++\s*+){{0,3}}(?:,\s*+(?:or|and|nor)\b|,|/|&|\bor\b|\band\b|\bnor\b)\s*+"
 )
 #: Negation after the words: "ML experience is not required", "PyTorch isn't needed",
 #: "Knowledge of Spark is not a must", "PyTorch: not needed" (up to three words between).
 _NOT_NEEDED = re.compile(
-    r"(?:\s*+[:\u2013\u2014-])?(?:\s++(?!(?:but|and|or|while|we|you)\b)[a-z0-9+#.\-]++){0,3}?\s*+"
+    # it opens where a mention ends (never after a space) at a space, a colon or a dash:
+    # said first, so a search over hostile text fails fast everywhere else (inside a run of
+    # spaces too, where each start would otherwise walk the rest of the run)
+    r"(?<!\s)(?=[\s:\u2013\u2014-])(?:\s*+[:\u2013\u2014-])?(?:\s++(?!(?:but|and|or|while|we|you)\b)[a-z0-9+#.\-]++){0,3}?\s*+"
     r"(?:(?:is|are)\s++not|isn't|aren't|not)\s++"
     r"(?:required|needed|necessary|expected|essential|mandatory|a\s++must|a\s++requirement)\b"
 )

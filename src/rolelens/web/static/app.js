@@ -224,7 +224,7 @@ function readableText(text) {
 }
 
 // the job a page's <title> names, without the site's name (rolelens.io.text.page_title)
-const TITLE_SEPARATOR = /(\s+[|\u2013\u2014]\s+|\s+-\s+)/u;
+const TITLE_SEPARATOR = /( [|\u2013\u2014] | - )/u; // after spaces are collapsed
 const NOT_WORD_BEFORE = "(?<![\\p{L}\\p{N}_])";
 const NOT_WORD_AFTER = "(?![\\p{L}\\p{N}_])";
 const CAREERS = new RegExp(`${NOT_WORD_BEFORE}(?:careers?|jobs|job board|job openings|open (?:positions|roles)|vacanc(?:y|ies)|join us|join our team|work with us)${NOT_WORD_AFTER}`, "iu");
