@@ -215,14 +215,13 @@ def writable(flag: str, path: Path) -> None:
 
 
 def write_atomically(path: Path, flag: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it (no half-written file,
-    no temporary one left behind); OutputUnwritable when the disk says no."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write ``text`` to ``path`` whole or not at all (:func:`rolelens.io.atomic.write_atomic`);
+    OutputUnwritable when the disk says no."""
+    from rolelens.io.atomic import write_atomic
+
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputUnwritable(f"{flag} {path} cannot be written: {exc.strerror or exc}") from exc
 
 

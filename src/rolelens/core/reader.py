@@ -999,7 +999,9 @@ def _sentence_start(text: str, at: int) -> int:
     """Where the sentence or line holding ``at`` starts, past any markup ('#', '*')."""
     start = text.rfind("\n", 0, at) + 1
     for stop in (". ", "! ", "? "):
-        start = max(start, text.rfind(stop, start, at) + 2 if stop in text[start:at] else start)
+        found = text.rfind(stop, start, at)
+        if found >= 0:
+            start = found + 2
     while start < at and text[start] in " \t#*":
         start += 1
     return start
