@@ -478,6 +478,56 @@ def test_reader_a_clause_about_the_job_is_no_company_clause(
     )
 
 
+DUTIES_UNDER_TOPICS = """Acme builds tools for lawyers.
+
+Generative AI Development
+- Design and implement RAG pipelines over our contracts.
+- Building evaluation sets for the assistant with the legal team.
+- Python and TypeScript
+
+Why Acme
+- Competitive salary
+- Remote first
+- Shape the future of legal work
+"""
+
+
+def test_reader_a_list_of_duties_is_read_as_duties_under_any_heading(
+    reader: PostingReader,
+) -> None:
+    text = DUTIES_UNDER_TOPICS
+    sections = reader.splitter.split(text)
+    kinds = [(s.kind, text[s.start : s.end].splitlines()[0]) for s in sections]
+    # the bullets under a topic heading open with duty verbs: they are the duties, from the
+    # first bullet to the end of the last; the heading line keeps its kind
+    assert ("responsibilities", "- Design and implement RAG pipelines over our contracts.") in kinds
+    duties = next(s for s in sections if s.kind == "responsibilities")
+    assert text[duties.start : duties.end].endswith("- Python and TypeScript\n")
+    # perks are no duties: one bullet of three opens with a verb
+    assert all(
+        s.kind != "responsibilities" for s in sections if "Competitive" in text[s.start : s.end]
+    )
+    assert sections[0].start == 0 and sections[-1].end == len(text)
+    for a, b in pairwise(sections):
+        assert a.end == b.start
+    # an untitled opening's bullets too, and the words of both reach the word layer
+    opening = "We are Acme.\n\n* Own our RAG search.\n* Fine-tunes rerankers.\n"
+    assert [s.kind for s in reader.splitter.split(opening)] == ["summary", "responsibilities"]
+    assert "rerankers" in reader.word_bag(opening) or "search" in reader.word_bag(opening)
+    rag = [e for e in reader.read(text).evidence if e.item == "build_rag"]
+    assert rag and all(e.section == "responsibilities" for e in rag)
+
+
+def test_reader_duty_verbs_in_their_forms() -> None:
+    from rolelens.core.sections import verb_forms
+
+    assert {"build", "builds", "building"} <= verb_forms("build")
+    assert {"analyze", "analyzes", "analyzing"} <= verb_forms("analyze")
+    assert {"plan", "plans", "planning"} <= verb_forms("plan")
+    assert {"apply", "applies", "applying"} <= verb_forms("apply")
+    assert {"fine-tune", "fine-tunes", "fine-tuning"} <= verb_forms("fine-tune")
+
+
 def test_reader_requirements_under_a_prose_heading(reader: PostingReader) -> None:
     assert reader.splitter.kind_of("What you need to excel") == "requirements"
     assert reader.splitter.kind_of("What you'll need") == "requirements"

@@ -33,7 +33,7 @@ from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 
 # 1.2: the word layer (2026-12-07); 1.3: a negation reaches the items of its list, "X is not
 # required" negates X, and a role nothing in the text speaks for is no verdict (2026-12-07)
-SCORER_VERSION = "1.4"
+SCORER_VERSION = "1.5"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
 # (the kernel's POSTING_CLAUSE rule; its pattern opens with one character set, so that re

@@ -216,6 +216,12 @@ class ReadingCues(_Strict):
         description="phrases before people ('collaborate with ... engineers') that name whom "
         "the job works with, not the job",
     )
+    duty_verbs: list[str] = Field(
+        default=[],
+        description="verbs a duty opens with, in their plain form ('build', 'design'); "
+        "'builds' and 'building' are read too. A bulleted list whose items mostly open with "
+        "one is the job's duties, whatever heading (or none) it stands under",
+    )
 
 
 class Specialisation(_Strict):
