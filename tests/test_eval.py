@@ -242,3 +242,23 @@ def test_eval_postings_cli_refuses_a_file_with_no_labelled_rows(
         assert getattr(result.exception, "code", None) == "input_invalid", result.output
         assert "no labelled rows could be read" in result.exception.message
         assert "validation error" not in result.output
+
+
+@pytest.mark.parametrize(
+    "command", [["eval", "scope"], ["eval", "scope", "--cv", "5"], ["train", "scope", "--out", "X"]]
+)
+def test_scope_eval_and_train_refuse_a_file_with_no_labelled_briefs(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """An empty file or a CSV of briefs is refused as for postings, not reported as zeros
+    (eval) or fitted into a ValueError about folds (train)."""
+    command = [str(tmp_path / "w.yaml") if part == "X" else part for part in command]
+    csv = tmp_path / "briefs.csv"
+    csv.write_text("id,brief,label\nb1,Our invoices are typed by hand,rpa_engineer\n")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    for data in (csv, empty):
+        result = CliRunner().invoke(app, [*command[:2], str(data), *command[2:]])
+        assert getattr(result.exception, "code", None) == "input_invalid", result.output
+        assert "no labelled rows could be read" in result.exception.message
+    assert not (tmp_path / "w.yaml").exists()

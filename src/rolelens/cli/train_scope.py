@@ -91,12 +91,14 @@ PriorOption = typer.Option(
 
 
 def labelled_briefs(file: str, known: set[str]) -> tuple[list[LabelledBrief], list[dict[str, Any]]]:
-    """Labelled briefs of a JSONL file, grouped by source domain, and the skipped lines."""
+    """Labelled briefs of a JSONL file, grouped by source domain, and the skipped lines (each
+    named on stderr); an InputError when the file gives none (empty, CSV, every label
+    misspelt), as for postings: a report of zeros, or a fit of nothing, helps no one."""
     from rolelens.batch.scoping import TEXT_FIELDS
-    from rolelens.cli.labelled import alternatives, labelled_rows
+    from rolelens.cli.labelled import alternatives, read_labelled
     from rolelens.core.scoping_eval import LabelledBrief, source_group
 
-    labelled, skipped = labelled_rows(file, TEXT_FIELDS, known)
+    labelled, skipped = read_labelled(file, TEXT_FIELDS, known)
     rows = []
     for i, row in enumerate(labelled):
         url = row.extra.get("source_url") or row.extra.get("source")
