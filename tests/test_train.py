@@ -583,6 +583,30 @@ def test_cli_a_fit_from_another_scorer_version_is_said(tmp_path: Path) -> None:
     assert "warning" not in plain.output
 
 
+def test_cli_serve_and_mcp_say_a_stale_fit_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commands that build their taxonomy inside the service warn as `read` does (the
+    server itself is not started: its run call is replaced)."""
+    pytest.importorskip("uvicorn")
+    pytest.importorskip("mcp")
+    import anyio
+    import uvicorn
+
+    started: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append("serve"))
+    monkeypatch.setattr(anyio, "run", lambda *a, **k: started.append("mcp"))
+    old = fitted_file(tmp_path, {"rag": {"ai_engineer": 4.5}})  # made under scorer 1.1
+    from rolelens.cli import common
+
+    for command in (["serve", "--semantic", "off"], ["mcp", "--semantic", "off"]):
+        monkeypatch.setattr(common, "_SAID", set())  # said once a process: a new process
+        result = CliRunner().invoke(app, [*command, "--taxonomy", str(old)])
+        assert result.exit_code == 0, result.output
+        assert "fitted under scorer 1.1" in result.stderr, command
+    assert started == ["serve", "mcp"]
+
+
 def test_taxonomy_bundled_fit_is_this_scorers(hand: Taxonomy) -> None:
     from rolelens.core.reader import SCORER_VERSION
 

@@ -34,11 +34,19 @@ def taxonomy_from(files: list[Path] | None, *, scoping: bool = True, warn: bool 
     With ``warn``, fitted numbers made by another scorer version are said on stderr, once a
     process (:func:`stale_fit`)."""
     taxonomy = load_taxonomy(files or [], scoping=scoping)
-    note = stale_fit(taxonomy) if warn else None
+    if warn:
+        warn_stale(taxonomy)
+    return taxonomy
+
+
+def warn_stale(taxonomy: Taxonomy) -> None:
+    """Say on stderr, once a process, when the taxonomy's fitted numbers were fitted under
+    another scorer version (:func:`stale_fit`): for the commands that build their taxonomy
+    elsewhere (serve, mcp, market) as for those that call :func:`taxonomy_from`."""
+    note = stale_fit(taxonomy)
     if note is not None and note not in _SAID:
         _SAID.add(note)
         typer.echo(f"rolelens: warning: {note}", err=True)
-    return taxonomy
 
 
 _SAID: set[str] = set()  # warnings already given by this process

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from rolelens.cli.common import TaxonomyOption
+from rolelens.cli.common import TaxonomyOption, taxonomy_from
 
 
 class _DefaultRun(TyperGroup):
@@ -106,6 +106,10 @@ def run(
         raise typer.BadParameter(
             "--chunk-size, --min-support and --min-n must be >= 1; --limit, --jobs >= 0"
         )
+    if taxonomy:
+        # a user's layer may hold numbers fitted under another scorer: said once, here (the
+        # engine's workers load the taxonomy themselves, and the bundled one is never stale)
+        taxonomy_from(taxonomy, scoping=False)
     opts = RunOptions(
         inputs=tuple(corpus),
         out=out,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from rolelens.cli.common import TaxonomyOption
+from rolelens.cli.common import TaxonomyOption, warn_stale
 from rolelens.cli.semantic import SemanticOption
 from rolelens.errors import ExtraMissing
 
@@ -37,6 +37,7 @@ def mcp(
         raise typer.BadParameter("--semantic must be 'auto', 'on' or 'off'")
     # the model's session is built now (warm), not on the first call
     service = Service.from_files(taxonomy or (), semantic=semantic, warm=True)
+    warn_stale(service.taxonomy)
     import anyio
 
     from rolelens.mcp_server.server import serve_stdio

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rolelens.cli.common import TaxonomyOption
+from rolelens.cli.common import TaxonomyOption, warn_stale
 from rolelens.cli.semantic import SemanticOption
 from rolelens.errors import ExtraMissing
 from rolelens.web.settings import ServiceSettings
@@ -86,6 +86,7 @@ def serve(
         semantic=semantic,
     )
     app = create_app(settings)
+    warn_stale(app.state.service.taxonomy)
     auth = "bearer token required" if settings.token else f"open ({TOKEN_ENV} not set)"
     typer.echo(f"rolelens: serving on http://{host}:{port}/ ({auth})", err=True)
     uvicorn.run(
