@@ -772,7 +772,8 @@ class PostingReader:
 _TO_PEOPLE = re.compile(r"(?:\s++(?!(?:and|or|with|to|for|of|in|on)\b)[a-z0-9+#.\-]++){0,2}\s++")
 _PEOPLE_REACH = 40  # characters from a mention's end to a people noun that goes with it
 #: A relative clause right after the people: "... our MLOps team, who run Kubeflow".
-_RELATIVE = re.compile(r"\s*+,?\s*+(?:who|which|that|whose)\b")
+#: (It opens where the people end, never inside a run of spaces: searched, it is linear.)
+_RELATIVE = re.compile(r"(?<!\s)\s*+,?\s*+(?:who|which|that|whose)\b")
 
 
 def _people_after(folded: str, pos: int, people: CueSpots) -> int:

@@ -46,7 +46,23 @@ _NOT_NEEDED = re.compile(
     r"(?:required|needed|necessary|expected|essential|mandatory|a\s++must|a\s++requirement)\b"
 )
 #: "... is not required, but a plus": a preference, not a negation.
-_BUT_WANTED = re.compile(r"[^.;!?\n]{0,40}?\b(?:but|though|although|however)\b")
+#: A contrast word ("... is not required, but a plus"): looked for within 40 characters of
+#: a "not needed", before the sentence ends (:func:`_contrast_follows`).
+_CONTRAST = re.compile(r"\b(?:but|though|although|however)\b")
+_CONTRAST_REACH = 40
+
+
+def _contrast_follows(folded: str, pos: int, end: int) -> bool:
+    """Whether a contrast word starts within 40 characters of ``pos``, before ``end`` and
+    before a sentence or line ends. Found with one search in a short window: a pattern that
+    spans the 40 characters itself is tried 40 ways at every position when searched."""
+    stop = min(end, pos + _CONTRAST_REACH + 20)  # the longest word and its end fit
+    for ch in _CLAUSE_BREAK:
+        at = folded.find(ch, pos, stop)
+        if at >= 0:
+            stop = at
+    m = _CONTRAST.search(folded, pos, stop)
+    return m is not None and m.start() - pos <= _CONTRAST_REACH
 
 After = Literal["negated", "preferred"]
 
@@ -87,7 +103,7 @@ class ClauseNegation:
         m = _NOT_NEEDED.match(folded, pos, end)
         if m is None:
             return None
-        return "preferred" if _BUT_WANTED.match(folded, m.end(), end) else "negated"
+        return "preferred" if _contrast_follows(folded, m.end(), end) else "negated"
 
 
 _CLAUSE_BREAK = ".;!?\n"
