@@ -518,6 +518,32 @@ def test_reader_a_list_of_duties_is_read_as_duties_under_any_heading(
     assert rag and all(e.section == "responsibilities" for e in rag)
 
 
+def test_reader_a_list_of_requirements_is_read_as_requirements_under_any_heading(
+    reader: PostingReader,
+) -> None:
+    text = (
+        "## You may be a great fit if\n"
+        "- 5+ years of Python in production\n"
+        "- Experience with PyTorch and model serving\n"
+        "- Strong written English\n"
+        "\n## Ways to stand out\n"
+        "- Experience with Kubernetes\n"
+        "- Familiarity with Ray\n"
+    )
+    kinds = {text[s.start : s.end].splitlines()[0]: s.kind for s in reader.splitter.split(text)}
+    assert kinds["- 5+ years of Python in production"] == "requirements"
+    # a heading that pitches extras is the nice-to-have: its list is no requirement
+    assert kinds["## Ways to stand out"] == "nice_to_have"
+    pytorch = [e for e in reader.read(text).evidence if e.text == "PyTorch"]
+    assert pytorch and all(e.section == "requirements" and e.level == "required" for e in pytorch)
+    # a list of requirements under a heading that says it is optional is the nice-to-have
+    optional = "## Helpful, but not required\n- Experience with Ray\n- Knowledge of Go\n"
+    assert "nice_to_have" in [s.kind for s in reader.splitter.split(optional)]
+    # a list of both kinds, neither the half, stays where it is
+    mixed = "## Misc\n- Build agents\n- Experience with Go\n- Lunch\n- Gym\n"
+    assert [s.kind for s in reader.splitter.split(mixed)] == ["other"]
+
+
 def test_reader_duty_verbs_in_their_forms() -> None:
     from rolelens.core.sections import verb_forms
 

@@ -29,7 +29,9 @@ _SHORT_TITLE_LINE = re.compile(r"^\s*+([A-Z][A-Za-z'’&/ ,\-]{2,50}?)\s*+$")
 #: "* **Own** the ..."), from the line break before it: a pattern that opens with a literal
 #: is searched for it, 2.4 times faster than one that opens with ``^``. Spaces are possessive:
 #: a line of spaces is tried once.
-_BULLET_TAIL = r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])[ \t]++(?:\*\*|__)?+([A-Za-z][a-z]*+(?:-[a-z]++)?+)"
+_BULLET_TAIL = (
+    r"[ \t]*+(?:[-*•·–]|\d{1,2}[.)])[ \t]++(?:\*\*|__)?+([A-Za-z][a-z]*+(?:-[a-z]++)?+|\d)"
+)
 _BULLET = re.compile("\n" + _BULLET_TAIL)
 _FIRST_BULLET = re.compile(r"\A" + _BULLET_TAIL)  # on a text's first line
 #: A line of prose: one that opens with neither a space nor a bullet (lists end there).
@@ -55,8 +57,24 @@ def _bullets(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return found
 
 
-#: The kinds whose bullets may be the job's duties: an untitled opening and unknown headings.
-_DUTY_HOSTS = frozenset({"summary", "other"})
+#: The kinds whose lists may be the job's duties or requirements: an untitled opening and
+#: unknown headings.
+_LIST_HOSTS = frozenset({"summary", "other"})
+
+
+def _close(
+    lists: list[tuple[int, int, SectionKind]],
+    start: int,
+    end: int,
+    kinds: list[SectionKind | None],
+) -> None:
+    """Add ``[start, end)`` to ``lists`` as the kind that two or more of its items, and at
+    least half, open as (duties first); nothing when no kind does."""
+    for kind in ("responsibilities", "requirements"):
+        n = kinds.count(kind)
+        if n >= 2 and 2 * n >= len(kinds):
+            lists.append((start, end, kind))
+            return
 
 _MEMO = 4_096  # heading kinds a splitter keeps
 #: What a posting opens with before its first heading.
@@ -116,7 +134,18 @@ class SectionSplitter:
             }
         )
         self._kinds: dict[str, SectionKind | None] = {}
-        self._duty_words = frozenset(w for v in cues.duty_verbs for w in verb_forms(v.lower()))
+        # the word a list's item opens with, and the kind of list it makes: a duty verb in
+        # any of its forms, or a requirement's opener ("Experience", "Strong", "5+ years")
+        self._openers: dict[str, SectionKind] = {
+            w.lower(): "requirements" for w in cues.requirement_openers
+        }
+        if cues.requirement_openers:
+            self._openers.update({str(d): "requirements" for d in range(10)})
+        self._openers.update(
+            {w: "responsibilities" for v in cues.duty_verbs for w in verb_forms(v.lower())}
+        )
+        # a heading that says its list is optional ("Helpful, but not required")
+        self._optional = tuple(fold(c).strip() for c in cues.preferred_cues)
 
     def kind_of(self, heading: str) -> SectionKind | None:
         """The section kind a heading names, or None when no cue is in it."""
@@ -140,50 +169,53 @@ class SectionSplitter:
 
     def split(self, text: str) -> list[Section]:
         """The sections of ``text``, covering it end to end with no gaps. A list of duties
-        under an unknown heading or none (:meth:`_duties`) is a responsibilities section."""
+        or of requirements under an unknown heading or none (:meth:`_lists`) is a section of
+        its kind."""
         out: list[Section] = []
         for (kind, heading), start, end in segment.headed_sections(text, self._opens, _OPENING):
             section = Section(kind, start, end, heading)
-            if kind in _DUTY_HOSTS and self._duty_words:
-                out += self._duties(text, section)
+            if kind in _LIST_HOSTS and self._openers:
+                out += self._lists(text, section)
             else:
                 out.append(section)
         return out
 
-    def _duties(self, text: str, section: Section) -> list[Section]:
-        """``section`` with each list in it read as responsibilities when it is the job's
-        duties: two or more of its bullets open with a duty verb ("- Design and implement
-        ...", "- Building ..."), and at least half of them do. A list runs from its first
-        bullet's line to the end of its last one's; a line of prose between two bullets ends
-        it. The text around the lists keeps the section's kind."""
-        words = self._duty_words
+    def _lists(self, text: str, section: Section) -> list[Section]:
+        """``section`` with each list in it read as the job's duties or its requirements when
+        two or more of its items, and at least half, open with a duty verb ("- Design and
+        implement ...", "- Building ...") or with a requirement's opener ("- Experience with
+        ...", "- 5+ years ..."). A list runs from its first bullet's line to the end of its
+        last one's; a line of prose between two bullets ends it. The text around the lists
+        keeps the section's kind."""
+        openers = self._openers
         bullets = _bullets(text, section.start, section.end)
-        # most sections have no two bullets that open with a duty verb
-        if len(bullets) < 2 or sum(w.lower() in words for _, _, w in bullets) < 2:
+        # most sections have no two bullets that open with a known opener
+        if len(bullets) < 2 or sum(w.lower() in openers for _, _, w in bullets) < 2:
             return [section]
-        lists: list[tuple[int, int]] = []  # (start, end) of each list of duties
+        lists: list[tuple[int, int, SectionKind]] = []  # (start, end, kind) of each list
         first = last = -1
-        count = duties = 0
+        kinds: list[SectionKind | None] = []
         for line, end, word in bullets:
             if first >= 0 and _PROSE_LINE.search(text, _line_end(text, last), line):
-                if duties >= 2 and 2 * duties >= count:
-                    lists.append((first, _line_end(text, last)))
-                first, count, duties = -1, 0, 0
-            count += 1
-            duties += word.lower() in words
+                _close(lists, first, _line_end(text, last), kinds)
+                first, kinds = -1, []
+            kinds.append(openers.get(word.lower()))
             if first < 0:
                 first = line
             last = end
-        if first >= 0 and duties >= 2 and 2 * duties >= count:
-            lists.append((first, min(_line_end(text, last), section.end)))
+        if first >= 0:
+            _close(lists, first, min(_line_end(text, last), section.end), kinds)
         if not lists:
             return [section]
         out: list[Section] = []
         at = section.start
-        for a, b in lists:
+        if section.heading and any(c in fold(section.heading) for c in self._optional):
+            # requirements under "Helpful, but not required" are the nice-to-have
+            lists = [(a, b, "nice_to_have" if k == "requirements" else k) for a, b, k in lists]
+        for a, b, kind in lists:
             if a > at:
                 out.append(Section(section.kind, at, a, section.heading))
-            out.append(Section("responsibilities", a, b, section.heading))
+            out.append(Section(kind, a, b, section.heading))
             at = b
         if section.end > at:
             out.append(Section(section.kind, at, section.end, section.heading))

@@ -222,6 +222,12 @@ class ReadingCues(_Strict):
         "'builds' and 'building' are read too. A bulleted list whose items mostly open with "
         "one is the job's duties, whatever heading (or none) it stands under",
     )
+    requirement_openers: list[str] = Field(
+        default=[],
+        description="words a requirement opens with ('experience', 'strong', 'proficiency'); "
+        "with them, a list whose items mostly open with one (or with a number: '5+ years') is "
+        "the job's requirements, whatever heading (or none) it stands under",
+    )
 
 
 class Specialisation(_Strict):
