@@ -76,6 +76,7 @@ def _close(
             lists.append((start, end, kind))
             return
 
+
 _MEMO = 4_096  # heading kinds a splitter keeps
 #: What a posting opens with before its first heading.
 _OPENING: tuple[SectionKind, str | None] = ("summary", None)

@@ -64,6 +64,7 @@ def _contrast_follows(folded: str, pos: int, end: int) -> bool:
     m = _CONTRAST.search(folded, pos, stop)
     return m is not None and m.start() - pos <= _CONTRAST_REACH
 
+
 After = Literal["negated", "preferred"]
 
 
