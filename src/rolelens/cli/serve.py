@@ -86,7 +86,9 @@ def serve(
         semantic=semantic,
     )
     app = create_app(settings)
-    warn_stale(app.state.service.taxonomy)
+    service = getattr(getattr(app, "state", None), "service", None)  # the app's one Service
+    if service is not None:
+        warn_stale(service.taxonomy)
     auth = "bearer token required" if settings.token else f"open ({TOKEN_ENV} not set)"
     typer.echo(f"rolelens: serving on http://{host}:{port}/ ({auth})", err=True)
     uvicorn.run(
