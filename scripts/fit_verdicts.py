@@ -13,7 +13,9 @@ thresholds fitted on such readings would be set for a reader that does not exist
   exists to fit on, so the floor is set by what it costs real postings);
 * mismatch: ``min_margin`` is the margin on a fixed grid with the best F1 on the train
   file's readings; reported beside 5-fold cross-validation of the margin grouped by company
-  (seeded) and the dev file (its readings out of fold, the margin not fitted on it).
+  (seeded) and the dev file (its readings out of fold, the margin not fitted on it);
+* hybrid: ``min_share`` (the smaller side's share of the evidence for model building and
+  LLM integration) is fitted the same way on the train file's ``hybrid`` labels.
 
 Readings are made with the verdicts block switched off. ``--check`` prints the fit without
 writing; ``--hand-set`` reads with the hand-set numbers instead (nothing fitted, nothing out
@@ -31,18 +33,23 @@ import yaml
 from rolelens.cli.labelled import labelled_rows
 from rolelens.core.reader import PostingReader
 from rolelens.core.verdicts import (
+    HybridCase,
     MismatchCase,
     cross_validate,
+    cross_validate_hybrid,
     evidence_points,
     fit_floor,
     fit_min_margin,
+    fit_min_share,
     flag_scores,
+    hybrid_flags,
     mismatch_flags,
     prose_share,
     sha256_of,
 )
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.models.verdicts import (
+    HybridSettings,
     MismatchSettings,
     UndeterminedSettings,
     VerdictFit,
@@ -102,6 +109,20 @@ def main() -> int:
         )
         readings = trained.out_of_fold
 
+    shares = PostingReader(base)  # what the hybrid flag compares, of each reading
+
+    def hybrid(at: int) -> list[HybridCase]:
+        """The hybrid cases of source ``at``'s rows (a reading with no role is none)."""
+        start = sum(len(rows) for _, rows in sources[:at])
+        out = []
+        for row, reading in zip(sources[at][1], readings[start:], strict=False):
+            found = None
+            if reading.undetermined_reason is None:
+                found = shares.hybrid_share(reading.evidence, reading.role)
+            gold = bool(row.extra.get("hybrid"))
+            out.append(HybridCase(found[2] if found else None, gold, str(row.company or row.id)))
+        return out
+
     def read(at: int) -> tuple[list[MismatchCase], list[float], list[float]]:
         """The cases, evidence points and prose shares of source ``at``'s rows."""
         cases, points, prose = [], [], []
@@ -138,6 +159,12 @@ def main() -> int:
     cv = cross_validate(train_kept, args.folds, args.seed)
     on_dev = flag_scores([c.gold for c in dev_kept], mismatch_flags(dev_kept, margin))
     before_dev = flag_scores([c.gold for c in dev_kept], mismatch_flags(dev_kept, 0.0))
+    train_hybrid, dev_hybrid = hybrid(0), hybrid(1)
+    min_share, share_scores = fit_min_share(train_hybrid)
+    share_cv = cross_validate_hybrid(train_hybrid, args.folds, args.seed)
+    hand_share = base.scoring.hybrid_min_share
+    share_dev = flag_scores([c.gold for c in dev_hybrid], hybrid_flags(dev_hybrid, min_share))
+    hand_dev = flag_scores([c.gold for c in dev_hybrid], hybrid_flags(dev_hybrid, hand_share))
     scores = {
         "mismatch_train_precision": fit_scores.precision,
         "mismatch_train_recall": fit_scores.recall,
@@ -147,6 +174,14 @@ def main() -> int:
         "mismatch_dev_recall": on_dev.recall,
         "mismatch_dev_precision_at_0": before_dev.precision,
         "mismatch_dev_recall_at_0": before_dev.recall,
+        "hybrid_train_precision": share_scores.precision,
+        "hybrid_train_recall": share_scores.recall,
+        "hybrid_cv_precision": share_cv.precision,
+        "hybrid_cv_recall": share_cv.recall,
+        "hybrid_dev_precision": share_dev.precision,
+        "hybrid_dev_recall": share_dev.recall,
+        "hybrid_dev_precision_hand_set": hand_dev.precision,
+        "hybrid_dev_recall_hand_set": hand_dev.recall,
         "undetermined_train_share": round(1 - len(train_kept) / len(train), 4),
         "undetermined_dev_share": round(1 - len(dev_kept) / len(dev), 4),
     }
@@ -162,13 +197,15 @@ def main() -> int:
             f"{MAX_TURNED_AWAY:.1%} of train postings; min_margin: best F1 on train over "
             f"0..0.6 step 0.05 (readings by taxonomy {base.version}, {weights}); "
             f"cv: {args.folds}-fold grouped by company, seed {args.seed}; "
-            f"dev: {args.dev.name}, the margin not fitted on it"
+            f"dev: {args.dev.name}, the margin not fitted on it; hybrid min_share: best F1 "
+            f"on train over 0.2..0.5 step 0.025 (hand-set {hand_share:g}), the same way"
         ),
         scores=scores,
     )
     settings = VerdictSettings(
         mismatch=MismatchSettings(min_margin=margin),
         undetermined=UndeterminedSettings(min_evidence=min_evidence, min_prose=min_prose),
+        hybrid=HybridSettings(min_share=min_share),
         fitted=fit,
     )
     block = {"verdicts": settings.model_dump(mode="json")}

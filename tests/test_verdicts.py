@@ -12,13 +12,18 @@ from conftest import GOLD_POSTINGS, ROOT, needs_shared
 from rolelens.core.reader import PostingReader
 from rolelens.core.verdicts import (
     UNDETERMINED,
+    HybridCase,
     MismatchCase,
     cross_validate,
+    cross_validate_hybrid,
     fit_floor,
     fit_min_margin,
+    fit_min_share,
+    hybrid_flags,
     is_mismatch,
     prose_share,
 )
+from rolelens.taxonomy.models.verdicts import HybridSettings
 
 JUNK = {
     "a greeting": "hello\n",
@@ -121,6 +126,32 @@ def test_verdicts_margin_fit_picks_the_best_f1() -> None:
     assert scores.precision == 1.0 and scores.recall == 1.0
     cv = cross_validate(cases, k=5, seed=0)
     assert cv.recall == 1.0
+
+
+def test_verdicts_hybrid_share_fit_picks_the_best_f1() -> None:
+    # true hybrids hold 40% on the smaller side, one-sided postings 25%; some cannot be hybrid
+    cases = [HybridCase(0.4, True, f"t{i}") for i in range(5)]
+    cases += [HybridCase(0.25, False, f"f{i}") for i in range(5)]
+    cases += [HybridCase(None, False, f"n{i}") for i in range(5)]
+    share, scores = fit_min_share(cases)
+    assert 0.25 < share <= 0.4
+    assert scores.precision == 1.0 and scores.recall == 1.0
+    assert hybrid_flags(cases, share) == [True] * 5 + [False] * 10
+    assert cross_validate_hybrid(cases, k=5, seed=0).recall == 1.0
+
+
+def test_verdicts_a_fitted_hybrid_share_replaces_the_hand_set_one(reader: PostingReader) -> None:
+    text = (ROOT / "tests" / "data" / "postings" / "hybrid_applied_ml.md").read_text()
+    reading = reader.read(text)
+    found = reader.hybrid_share(reading.evidence, reading.role)
+    assert found is not None and found[:2] == ("model_building", "llm_integration")
+    share = found[2]
+    for bar, flagged in ((share - 0.01, True), (share + 0.01, False)):
+        verdicts = reader.taxonomy.verdicts.model_copy(
+            update={"hybrid": HybridSettings(min_share=round(bar, 4))}
+        )
+        other = PostingReader(reader.taxonomy.model_copy(update={"verdicts": verdicts}))
+        assert other.read(text).hybrid is flagged
 
 
 def test_verdicts_floor_turns_away_at_most_the_share_allowed() -> None:

@@ -719,22 +719,35 @@ class PostingReader:
         """What ``worked_with`` multiplied this mention by (1 when it did not)."""
         return (self._worked_with.get(ev.item) or 1.0) if ev.worked_with else 1.0
 
-    def _hybrid(self, evidence: list[Evidence], top: str) -> tuple[bool, str | None]:
-        s = self.taxonomy.scoring
+    def hybrid_share(self, evidence: list[Evidence], top: str) -> tuple[str, str, float] | None:
+        """The two hybrid groups, larger first, and the smaller one's share of the evidence
+        for the two, when a reading of ``top`` could be hybrid: ``top`` belongs to a group
+        and the smaller side holds at least ``hybrid_min_points``; else None. What the
+        hybrid flag compares with its threshold (``scripts/fit_verdicts.py`` fits it)."""
         totals = self._group_points(evidence)
         if len(totals) < 2:
-            return False, None
+            return None
         members = {self.roles[i] for m in self._hybrid_groups.values() for i in m}
         if top not in members:
-            return False, None
+            return None
         (a, pa), (b, pb) = sorted(totals.items(), key=lambda kv: -kv[1])[:2]
-        if pb < s.hybrid_min_points or pb / (pa + pb) < s.hybrid_min_share:
+        if pb < self.taxonomy.scoring.hybrid_min_points:
+            return None
+        return a, b, pb / (pa + pb)
+
+    def _hybrid(self, evidence: list[Evidence], top: str) -> tuple[bool, str | None]:
+        found = self.hybrid_share(evidence, top)
+        if found is None:
+            return False, None
+        a, b, share = found
+        fitted = self.taxonomy.verdicts.hybrid.min_share
+        if share < (fitted if fitted is not None else self.taxonomy.scoring.hybrid_min_share):
             return False, None
         # a share, not the group sums: those are raw evidence points, a different quantity
         # from the role points a reading shows, and could rank the groups the other way
         return True, (
             f"both {_group_name(a)} and {_group_name(b)} are central to the work: "
-            f"{_group_name(b)} holds {pb / (pa + pb):.0%} of the evidence for the two"
+            f"{_group_name(b)} holds {share:.0%} of the evidence for the two"
         )
 
     def _mismatch(

@@ -1,8 +1,9 @@
-"""The reader's two verdicts on top of a role distribution, and how their thresholds are fitted.
+"""The reader's verdicts on top of a role distribution, and how their thresholds are fitted.
 
 * **undetermined** — a text that holds too little evidence (junk, a bare name, a link,
   lorem ipsum, a one-line comment) or is not prose at all gets no role;
-* **mismatch** — a specific title and a confident reading of another role.
+* **mismatch** — a specific title and a confident reading of another role;
+* **hybrid** — both model building and LLM integration central to the work.
 
 Pure: the reader calls :func:`undetermined_reason` and :func:`is_mismatch`; the fitting
 functions take plain numbers, so ``scripts/fit_verdicts.py`` and the tests share them.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from rolelens.core.folds import grouped_folds
 from rolelens.taxonomy.models.verdicts import UndeterminedSettings
@@ -132,6 +134,40 @@ def fit_min_margin(
     return best
 
 
+# -- the hybrid flag ------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class HybridCase:
+    """What the hybrid flag sees of one labelled posting: the smaller side's share of the
+    evidence for the two hybrid groups (None when the reading cannot be hybrid: its role is
+    in neither group, or the smaller side is under the points floor), and the label."""
+
+    share: float | None
+    gold: bool
+    group: str
+
+
+def hybrid_flags(cases: Sequence[HybridCase], min_share: float) -> list[bool]:
+    """The flag for each case at ``min_share``."""
+    return [c.share is not None and c.share >= min_share for c in cases]
+
+
+SHARE_GRID = tuple(round(0.2 + 0.025 * i, 3) for i in range(13))  # 0.200 .. 0.500
+
+
+def fit_min_share(
+    cases: Sequence[HybridCase], grid: Sequence[float] = SHARE_GRID
+) -> tuple[float, FlagScores]:
+    """The share on ``grid`` with the best F1 on ``cases`` (the smallest among ties)."""
+    gold = [c.gold for c in cases]
+    best: tuple[float, FlagScores] | None = None
+    for share in grid:
+        scores = flag_scores(gold, hybrid_flags(cases, share))
+        if best is None or scores.f1 > best[1].f1:
+            best = (share, scores)
+    assert best is not None
+    return best
+
+
 def fit_floor(values: Sequence[float], max_share: float, grid: Sequence[float]) -> float:
     """The largest threshold on ``grid`` that leaves at most ``max_share`` of ``values``
     below it: real texts the floor would turn away."""
@@ -150,6 +186,33 @@ def cross_validate(
 ) -> FlagScores:
     """Flag scores over held-out folds (grouped by company), each fold flagged with the
     margin fitted on the others."""
+    return _cross_validated(cases, k, seed, fit, mismatch_flags)
+
+
+def cross_validate_hybrid(cases: Sequence[HybridCase], k: int, seed: int) -> FlagScores:
+    """Hybrid flag scores over held-out folds (grouped by company), each fold flagged with
+    the share fitted on the others."""
+    return _cross_validated(cases, k, seed, lambda cs: fit_min_share(cs)[0], hybrid_flags)
+
+
+class _Case(Protocol):
+    @property
+    def gold(self) -> bool: ...
+
+    @property
+    def group(self) -> str: ...
+
+
+C = TypeVar("C", bound=_Case)
+
+
+def _cross_validated(
+    cases: Sequence[C],
+    k: int,
+    seed: int,
+    fit: Callable[[Sequence[C]], float],
+    flags: Callable[[Sequence[C], float], list[bool]],
+) -> FlagScores:
     folds = grouped_folds([c.group for c in cases], k, seed)
     gold: list[bool] = []
     flagged: list[bool] = []
@@ -158,9 +221,9 @@ def cross_validate(
         test = [c for c, f in zip(cases, folds, strict=True) if f == fold]
         if not train or not test:
             continue
-        margin = fit(train)
+        threshold = fit(train)
         gold += [c.gold for c in test]
-        flagged += mismatch_flags(test, margin)
+        flagged += flags(test, threshold)
     return flag_scores(gold, flagged)
 
 

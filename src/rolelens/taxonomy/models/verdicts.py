@@ -1,6 +1,6 @@
 """The shape of a ``verdicts:`` block: when a reading flags a mismatch or declines a role.
 
-Both thresholds are fitted on labelled postings (``scripts/fit_verdicts.py``) and keep
+The thresholds are fitted on labelled postings (``scripts/fit_verdicts.py``) and keep
 their provenance beside them, as scikit-learn keeps ``coef_`` apart from ``C``.
 """
 
@@ -45,6 +45,18 @@ class UndeterminedSettings(_Strict):
     )
 
 
+class HybridSettings(_Strict):
+    """When a reading is flagged hybrid: model building and LLM integration both central."""
+
+    min_share: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=0.5,
+        description="the smaller of the two sides must hold at least this share of the "
+        "evidence for the two; None: the scoring block's hand-set hybrid_min_share",
+    )
+
+
 class VerdictFit(_Strict):
     """What the thresholds were fitted on, how, and how well they did."""
 
@@ -60,8 +72,9 @@ class VerdictFit(_Strict):
 
 
 class VerdictSettings(_Strict):
-    """The two verdicts the reader adds to a role distribution."""
+    """The verdicts the reader adds to a role distribution."""
 
     mismatch: MismatchSettings = MismatchSettings()
     undetermined: UndeterminedSettings = UndeterminedSettings()
+    hybrid: HybridSettings = HybridSettings()
     fitted: VerdictFit | None = None
