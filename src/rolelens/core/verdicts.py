@@ -124,14 +124,7 @@ def fit_min_margin(
     cases: Sequence[MismatchCase], grid: Sequence[float] = MARGIN_GRID
 ) -> tuple[float, FlagScores]:
     """The margin on ``grid`` with the best F1 on ``cases`` (the smallest among ties)."""
-    gold = [c.gold for c in cases]
-    best: tuple[float, FlagScores] | None = None
-    for margin in grid:
-        scores = flag_scores(gold, mismatch_flags(cases, margin))
-        if best is None or scores.f1 > best[1].f1:
-            best = (margin, scores)
-    assert best is not None
-    return best
+    return _best_threshold(cases, grid, mismatch_flags)
 
 
 # -- the hybrid flag ------------------------------------------------------------------
@@ -158,14 +151,7 @@ def fit_min_share(
     cases: Sequence[HybridCase], grid: Sequence[float] = SHARE_GRID
 ) -> tuple[float, FlagScores]:
     """The share on ``grid`` with the best F1 on ``cases`` (the smallest among ties)."""
-    gold = [c.gold for c in cases]
-    best: tuple[float, FlagScores] | None = None
-    for share in grid:
-        scores = flag_scores(gold, hybrid_flags(cases, share))
-        if best is None or scores.f1 > best[1].f1:
-            best = (share, scores)
-    assert best is not None
-    return best
+    return _best_threshold(cases, grid, hybrid_flags)
 
 
 def fit_floor(values: Sequence[float], max_share: float, grid: Sequence[float]) -> float:
@@ -204,6 +190,21 @@ class _Case(Protocol):
 
 
 C = TypeVar("C", bound=_Case)
+
+
+def _best_threshold(
+    cases: Sequence[C], grid: Sequence[float], flags: Callable[[Sequence[C], float], list[bool]]
+) -> tuple[float, FlagScores]:
+    """The threshold on ``grid`` whose flags have the best F1 on ``cases`` (the smallest
+    among ties), and those scores."""
+    gold = [c.gold for c in cases]
+    best: tuple[float, FlagScores] | None = None
+    for threshold in grid:
+        scores = flag_scores(gold, flags(cases, threshold))
+        if best is None or scores.f1 > best[1].f1:
+            best = (threshold, scores)
+    assert best is not None
+    return best
 
 
 def _cross_validated(
