@@ -544,6 +544,20 @@ def test_reader_a_list_of_requirements_is_read_as_requirements_under_any_heading
     assert [s.kind for s in reader.splitter.split(mixed)] == ["other"]
 
 
+_LIST_BITS = st.sampled_from(
+    ["- ", "* ", "1. ", "  ", "\n", "\n\n", "Build ", "Experience ", "5+ years ", "Lunch ",
+     "## Topic\n", "**Why us**\n", "Prose line.\n", "Design", "x", "\t"]
+)  # fmt: skip
+
+
+@given(st.lists(_LIST_BITS, max_size=40).map("".join))
+def test_reader_sections_with_lists_still_tile_the_text(reader: PostingReader, text: str) -> None:
+    sections = reader.splitter.split(text)
+    assert sections[0].start == 0 and sections[-1].end == len(text)
+    for a, b in pairwise(sections):
+        assert a.end == b.start and a.start < a.end
+
+
 def test_reader_duty_verbs_in_their_forms() -> None:
     from rolelens.core.sections import verb_forms
 
