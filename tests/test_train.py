@@ -353,6 +353,30 @@ def test_cli_eval_postings_cv_reports_fitted_beside_hand(tmp_path: Path) -> None
     assert 0.0 <= out["cross_validated"]["calibration"]["ece"] <= 1.0
 
 
+def test_cli_eval_postings_cv_repeated_over_fold_seeds(tmp_path: Path) -> None:
+    rows = labelled_rows()
+    first = write_rows(tmp_path / "a.jsonl", rows[:24])
+    second = write_rows(tmp_path / "b.jsonl", rows[24:])
+    args = ["eval", "postings", "--cv", "3", "--seed", "4", "--repeat", "2", str(first)]
+    result = CliRunner().invoke(app, [*args, str(second), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["seeds"] == [4, 5] and out["holdout_file"] == "b.jsonl"
+    assert [r["seed"] for r in out["runs"]] == [4, 5]
+    for key in ("accuracy", "macro_f1", "log_loss", "holdout_accuracy"):
+        values = [r[key] for r in out["runs"]]
+        assert out["mean"][key] == pytest.approx(sum(values) / 2, abs=1e-4)
+        assert out["sd"][key] is not None and out["sd"][key] >= 0
+    # the same run alone gives the same numbers as its row here
+    one = CliRunner().invoke(app, ["eval", "postings", "--cv", "3", "--seed", "5", str(first),
+                                   str(second), "--json"])  # fmt: skip
+    assert json.loads(one.stdout)["provenance"]["cv"]["accuracy"] == out["runs"][1]["accuracy"]
+    table = CliRunner().invoke(app, [*args, str(second)])
+    assert table.exit_code == 0 and "mean" in table.stdout and "seed 5" in table.stdout
+    alone = CliRunner().invoke(app, ["eval", "postings", "--repeat", "2", str(first)])
+    assert alone.exit_code != 0 and "--cv" in alone.output
+
+
 def test_cli_train_without_the_extra_says_which_to_install(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from rolelens.core.evaluate import ClassificationReport
     from rolelens.core.labelled import PostingsEvaluation
+    from rolelens.train.fitting import Trained
 
 from rolelens.batch import Row
 from rolelens.cli import eval_match
@@ -44,8 +45,21 @@ def postings(
         "read the k-th, beside the hand-set numbers on every row (needs the 'train' extra).",
     ),
     seed: int = typer.Option(0, "--seed", help="With --cv: seed of the fold split."),
+    repeat: int = typer.Option(
+        1,
+        "--repeat",
+        min=1,
+        help="With --cv: run it R times, with fold seeds --seed, --seed + 1, ..., and report "
+        "each run's headline numbers and their mean (one split of a few hundred rows moves "
+        "accuracy by a point).",
+    ),
 ) -> None:
     """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R, and a title-only baseline."""
+    if repeat > 1 and not cv:
+        raise typer.BadParameter("--repeat needs --cv", param_hint="--repeat")
+    if cv and repeat > 1:
+        _repeated(files, taxonomy, cv, range(seed, seed + repeat), as_json)
+        return
     if cv:
         _cross_validated(files, taxonomy, cv, seed, as_json, errors)
         return
@@ -69,6 +83,83 @@ def postings(
     from rich.console import Console
 
     _print_postings(Console(), report, skipped, errors)
+
+
+#: The headline numbers ``--repeat`` reports of each run: (key, label).
+_HEADLINE = (
+    ("accuracy", "accuracy"),
+    ("macro_f1", "macro-F1"),
+    ("log_loss", "log loss"),
+    ("ece", "ECE"),
+)
+
+
+def _headline(trained: Trained) -> dict[str, float | None]:
+    """A run's cross-validated headline numbers, and its held-out file's when there is one
+    (``holdout_*``: fitted on every other file, read on the last)."""
+    prov = trained.fitted.provenance
+    out: dict[str, float | None] = {}
+    for name, scores in (("", prov.cv), ("holdout_", prov.holdout)):
+        for key, _ in _HEADLINE:
+            value = getattr(scores, key) if scores is not None else None
+            if scores is not None or not name:
+                out[name + key] = value
+    return out
+
+
+def _repeated(files: list[str], taxonomy: list[Path], k: int, seeds: range, as_json: bool) -> None:
+    """``eval postings --cv K --repeat R``: the cross-validation with R fold seeds, each
+    run's headline numbers, their mean and standard deviation."""
+    import statistics
+
+    from rolelens.cli.train import fit_files
+
+    runs: list[tuple[int, Trained]] = []
+    skipped: list[dict[str, object]] = []
+    for seed in seeds:
+        trained, skipped = fit_files(files, taxonomy, k, seed, search=True)
+        runs.append((seed, trained))
+    rows = [{"seed": seed, **_headline(trained)} for seed, trained in runs]
+    keys = [key for key in rows[0] if key != "seed"]
+    mean: dict[str, float | None] = {}
+    sd: dict[str, float | None] = {}
+    for key in keys:
+        values = [v for r in rows if isinstance(v := r[key], float | int)]
+        mean[key] = round(statistics.fmean(values), 4) if values else None
+        sd[key] = round(statistics.stdev(values), 4) if len(values) > 1 else None
+    holdout = runs[0][1].fitted.provenance.holdout_file
+    if as_json:
+        out = {
+            "folds": k,
+            "seeds": list(seeds),
+            "holdout_file": holdout,
+            "runs": rows,
+            "mean": mean,
+            "sd": sd,
+            "skipped": skipped,
+        }
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"[bold]fitted numbers, out of fold ({k} folds grouped "
+        f"{runs[0][1].grouped_by}), fold seeds {seeds.start}-{seeds.stop - 1}[/]"
+    )
+    # one row a number, one column a run: a few seeds fit a terminal, eight numbers do not
+    table = Table("", *(f"seed {r['seed']}" for r in rows), "mean", "sd")
+    labels = dict(_HEADLINE)
+    for key in keys:
+        held = key.startswith("holdout_")
+        label = labels[key.removeprefix("holdout_")] + (f" → {holdout}" if held else "")
+        table.add_row(label, *(_cell(v.get(key)) for v in (*rows, mean, sd)))
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, float | int) else "–"
 
 
 def _cross_validated(

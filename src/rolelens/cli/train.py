@@ -73,8 +73,13 @@ def fit_files(
     except ValueError as exc:  # too few groups for the folds
         raise InputError(str(exc)) from None
     for warning in trained.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        if warning not in _WARNED:  # eval --repeat fits several times: said once
+            _WARNED.add(warning)
+            typer.echo(f"warning: {warning}", err=True)
     return trained, skipped
+
+
+_WARNED: set[str] = set()  # the fit's warnings already said by this process
 
 
 FoldsOption = typer.Option(
