@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -252,9 +253,12 @@ def test_service_semantic_serve_passes_the_setting(monkeypatch: pytest.MonkeyPat
 
     seen: list[ServiceSettings] = []
 
-    def fake_create_app(settings: ServiceSettings) -> str:
+    # an app as serve uses it: its one service's taxonomy (for the stale-fit warning)
+    app = SimpleNamespace(state=SimpleNamespace(service=SimpleNamespace(taxonomy=load_taxonomy())))
+
+    def fake_create_app(settings: ServiceSettings) -> SimpleNamespace:
         seen.append(settings)
-        return "app"
+        return app
 
     monkeypatch.setattr(web_app, "create_app", fake_create_app)
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)  # never start a server here

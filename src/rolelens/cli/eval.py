@@ -98,12 +98,9 @@ def _headline(trained: Trained) -> dict[str, float | None]:
     """A run's cross-validated headline numbers, and its held-out file's when there is one
     (``holdout_*``: fitted on every other file, read on the last)."""
     prov = trained.fitted.provenance
-    out: dict[str, float | None] = {}
-    for name, scores in (("", prov.cv), ("holdout_", prov.holdout)):
-        for key, _ in _HEADLINE:
-            value = getattr(scores, key) if scores is not None else None
-            if scores is not None or not name:
-                out[name + key] = value
+    out: dict[str, float | None] = {key: getattr(prov.cv, key, None) for key, _ in _HEADLINE}
+    if prov.holdout is not None:
+        out |= {f"holdout_{key}": getattr(prov.holdout, key) for key, _ in _HEADLINE}
     return out
 
 

@@ -86,9 +86,7 @@ def serve(
         semantic=semantic,
     )
     app = create_app(settings)
-    service = getattr(getattr(app, "state", None), "service", None)  # the app's one Service
-    if service is not None:
-        warn_stale(service.taxonomy)
+    warn_stale(app.state.service.taxonomy)
     auth = "bearer token required" if settings.token else f"open ({TOKEN_ENV} not set)"
     typer.echo(f"rolelens: serving on http://{host}:{port}/ ({auth})", err=True)
     uvicorn.run(
