@@ -575,6 +575,42 @@ def test_reader_requirements_under_a_prose_heading(reader: PostingReader) -> Non
     assert reader.splitter.kind_of("What you'll need") == "requirements"
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Helpful, but not required",
+        "Ideally you'd have",
+        "Ideally, you have",
+        "Assets",
+        "Pluses",
+        "Preferred Experience",
+        "Bonus Skills",
+        "It would be a plus if you have",
+        "Additional skills (a plus)",
+        "Desirable Requirements",
+        "Optional skills",
+    ],
+)
+def test_reader_a_heading_that_calls_its_list_optional_is_the_nice_to_have(
+    reader: PostingReader, heading: str
+) -> None:
+    # the optional word wins over a longer requirement's cue beside it ("experience",
+    # "skills", "you have"), and one item under it is enough: no list needs reading
+    assert reader.splitter.kind_of(heading) == "nice_to_have"
+    text = f"Acme builds search.\n\n## {heading}\n- Experience with Kubernetes\n"
+    k8s = [e for e in reader.read(text).evidence if e.text == "Kubernetes"]
+    assert k8s and all(e.section == "nice_to_have" and e.level == "preferred" for e in k8s)
+
+
+@pytest.mark.parametrize(
+    "heading", ["Requirements", "Required skills", "You have", "Minimum qualifications", "Skills"]
+)
+def test_reader_a_heading_without_an_optional_word_keeps_its_requirements(
+    reader: PostingReader, heading: str
+) -> None:
+    assert reader.splitter.kind_of(heading) == "requirements"
+
+
 def test_reader_a_long_first_line_gives_its_first_clause_or_says_why(
     reader: PostingReader,
 ) -> None:

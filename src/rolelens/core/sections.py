@@ -161,11 +161,18 @@ class SectionSplitter:
     def _kind_of(self, heading: str) -> SectionKind | None:
         text = fold(heading)
         best: tuple[int, int, SectionKind] | None = None
+        optional = False
         for start, end, kind in self._cues.whole_words(text):
+            optional |= kind == "nice_to_have"
             # longest cue wins; among equals, the one nearest the start
             rank = (end - start, -start, kind)
             if best is None or rank[:2] > best[:2]:
                 best = rank
+        if best is not None and optional and best[2] == "requirements":
+            # qualifications the heading calls optional are the nice-to-have, however long
+            # the requirement's cue beside it ("Preferred Experience", "Bonus Skills",
+            # "It would be a plus if you have")
+            return "nice_to_have"
         return best[2] if best else None
 
     def split(self, text: str) -> list[Section]:
