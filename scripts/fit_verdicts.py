@@ -13,7 +13,10 @@ thresholds fitted on such readings would be set for a reader that does not exist
   exists to fit on, so the floor is set by what it costs real postings);
 * mismatch: ``min_margin`` is the margin on a fixed grid with the best F1 on the train
   file's readings; reported beside 5-fold cross-validation of the margin grouped by company
-  (seeded) and the dev file (its readings out of fold, the margin not fitted on it);
+  (seeded) and the dev file (its readings out of fold, the margin not fitted on it).
+  ``work_margin`` (how far the work alone, without the title's prior, must lead the title's
+  role for the reading to follow the work) is then fitted the same way, given ``min_margin``;
+  the dev file's accuracy with and without it is reported too;
 * hybrid: ``min_share`` (the smaller side's share of the evidence for model building and
   LLM integration) is fitted the same way on the train file's ``hybrid`` labels.
 
@@ -41,11 +44,15 @@ from rolelens.core.verdicts import (
     fit_floor,
     fit_min_margin,
     fit_min_share,
+    fit_work_margin,
     flag_scores,
     hybrid_flags,
     mismatch_flags,
     prose_share,
+    read_role,
     sha256_of,
+    work_alone,
+    work_flags,
 )
 from rolelens.taxonomy.loader import load_taxonomy
 from rolelens.taxonomy.models.verdicts import (
@@ -68,6 +75,12 @@ HEADER = """\
 # Written by scripts/fit_verdicts.py from labelled postings (see `fitted`); do not edit
 # the numbers by hand, refit them: .venv/bin/python scripts/fit_verdicts.py
 """
+
+
+def _or_never(margin: float | None) -> float:
+    """A work margin as a number: None (the work never decides) is 1.0, which no margin of
+    probability reaches."""
+    return 1.0 if margin is None else margin
 
 
 def main() -> int:
@@ -100,6 +113,7 @@ def main() -> int:
             for _, rows in sources
             for r in rows
         ]
+        read_with = [(base.scoring.title_weight, base.scoring.temperature)] * len(readings)
     else:
         weights = (
             f"numbers fitted out of fold ({args.folds}-fold grouped by company, seed {args.seed})"
@@ -108,6 +122,7 @@ def main() -> int:
             base, sources, TrainOptions(folds=args.folds, seed=args.seed), dt.date.today()
         )
         readings = trained.out_of_fold
+        read_with = trained.read_with
 
     shares = PostingReader(base)  # what the hybrid flag compares, of each reading
 
@@ -127,9 +142,21 @@ def main() -> int:
         """The cases, evidence points and prose shares of source ``at``'s rows."""
         cases, points, prose = [], [], []
         start = sum(len(rows) for _, rows in sources[:at])
-        for row, reading in zip(sources[at][1], readings[start:], strict=False):
+        for i, row in enumerate(sources[at][1]):
+            reading = readings[start + i]
             points.append(evidence_points(ev.contributions for ev in reading.evidence))
             prose.append(prose_share(row.text))
+            roles = list(reading.points)
+            work = None
+            if reading.title_role in reading.points:
+                title_weight, temperature = read_with[start + i]
+                _, alone = work_alone(
+                    [reading.points[r] for r in roles],
+                    roles.index(reading.title_role),
+                    title_weight,
+                    temperature,
+                )
+                work = dict(zip(roles, alone, strict=True))
             cases.append(
                 MismatchCase(
                     scores=reading.scores,
@@ -137,6 +164,8 @@ def main() -> int:
                     title_role=reading.title_role,
                     gold=bool(row.extra["mismatch"]),
                     group=str(row.company or row.id),
+                    work_scores=work,
+                    label=str(row.extra["label"]),
                 )
             )
         return cases, points, prose
@@ -159,6 +188,20 @@ def main() -> int:
     cv = cross_validate(train_kept, args.folds, args.seed)
     on_dev = flag_scores([c.gold for c in dev_kept], mismatch_flags(dev_kept, margin))
     before_dev = flag_scores([c.gold for c in dev_kept], mismatch_flags(dev_kept, 0.0))
+    work_margin, work_scores = fit_work_margin(train_kept, margin)
+    never = _or_never(work_margin)
+    work_cv = cross_validate(
+        train_kept,
+        args.folds,
+        args.seed,
+        fit=lambda cs: _or_never(fit_work_margin(cs, margin)[0]),
+        flags=lambda cs, m: work_flags(cs, m, margin),
+    )
+    work_dev = flag_scores([c.gold for c in dev_kept], work_flags(dev_kept, never, margin))
+
+    def accuracy(cases: list[MismatchCase], work: float | None) -> float:
+        return round(sum(read_role(c, work) == c.label for c in cases) / len(cases), 4)
+
     train_hybrid, dev_hybrid = hybrid(0), hybrid(1)
     min_share, share_scores = fit_min_share(train_hybrid)
     share_cv = cross_validate_hybrid(train_hybrid, args.folds, args.seed)
@@ -174,6 +217,16 @@ def main() -> int:
         "mismatch_dev_recall": on_dev.recall,
         "mismatch_dev_precision_at_0": before_dev.precision,
         "mismatch_dev_recall_at_0": before_dev.recall,
+        "work_margin_train_precision": work_scores.precision,
+        "work_margin_train_recall": work_scores.recall,
+        "work_margin_cv_precision": work_cv.precision,
+        "work_margin_cv_recall": work_cv.recall,
+        "work_margin_dev_precision": work_dev.precision,
+        "work_margin_dev_recall": work_dev.recall,
+        "work_margin_dev_accuracy": accuracy(dev, work_margin),
+        "work_margin_dev_accuracy_without": accuracy(dev, None),
+        "work_margin_train_accuracy": accuracy(train, work_margin),
+        "work_margin_train_accuracy_without": accuracy(train, None),
         "hybrid_train_precision": share_scores.precision,
         "hybrid_train_recall": share_scores.recall,
         "hybrid_cv_precision": share_cv.precision,
@@ -197,13 +250,15 @@ def main() -> int:
             f"{MAX_TURNED_AWAY:.1%} of train postings; min_margin: best F1 on train over "
             f"0..0.6 step 0.05 (readings by taxonomy {base.version}, {weights}); "
             f"cv: {args.folds}-fold grouped by company, seed {args.seed}; "
-            f"dev: {args.dev.name}, the margin not fitted on it; hybrid min_share: best F1 "
+            f"dev: {args.dev.name}, the margin not fitted on it; work_margin: best mismatch F1 "
+            f"on train over 0..1 step 0.05 (1: never) given min_margin, the same way; "
+            f"hybrid min_share: best F1 "
             f"on train over 0.2..0.5 step 0.025 (hand-set {hand_share:g}), the same way"
         ),
         scores=scores,
     )
     settings = VerdictSettings(
-        mismatch=MismatchSettings(min_margin=margin),
+        mismatch=MismatchSettings(min_margin=margin, work_margin=work_margin),
         undetermined=UndeterminedSettings(min_evidence=min_evidence, min_prose=min_prose),
         hybrid=HybridSettings(min_share=min_share),
         fitted=fit,

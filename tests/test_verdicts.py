@@ -19,11 +19,16 @@ from rolelens.core.verdicts import (
     fit_floor,
     fit_min_margin,
     fit_min_share,
+    fit_work_margin,
     hybrid_flags,
     is_mismatch,
     prose_share,
+    read_role,
+    work_alone,
+    work_contradicts,
+    work_flags,
 )
-from rolelens.taxonomy.models.verdicts import HybridSettings
+from rolelens.taxonomy.models.verdicts import HybridSettings, MismatchSettings
 
 JUNK = {
     "a greeting": "hello\n",
@@ -126,6 +131,78 @@ def test_verdicts_margin_fit_picks_the_best_f1() -> None:
     assert scores.precision == 1.0 and scores.recall == 1.0
     cv = cross_validate(cases, k=5, seed=0)
     assert cv.recall == 1.0
+
+
+def test_verdicts_the_work_alone_is_the_reading_without_the_title_prior() -> None:
+    # points ml 3.0 (1.0 of it the title's prior: the title says ML), ai 2.5
+    work, probs = work_alone([3.0, 2.5, 0.0], 0, 1.0, 1.0)
+    assert work == [2.0, 2.5, 0.0]
+    assert probs.index(max(probs)) == 1 and abs(sum(probs) - 1) < 1e-9
+    lead = probs[1] - probs[0]
+    assert work_contradicts(probs, 0, lead - 0.01) == 1
+    assert work_contradicts(probs, 0, lead + 0.01) is None
+    assert work_contradicts(probs, 0, None) is None
+    assert work_contradicts(probs, 1, 0.0) is None  # the work agrees with that title
+
+
+def _work_case(lead: float, gold: bool, group: str) -> MismatchCase:
+    """A title says b; with its prior the reading is b, the work alone leads with a by
+    ``lead``."""
+    return MismatchCase(
+        scores={"a": 0.4, "b": 0.6},
+        role="b",
+        title_role="b",
+        gold=gold,
+        group=group,
+        work_scores={"a": 0.5 + lead / 2, "b": 0.5 - lead / 2},
+        label="a" if gold else "b",
+    )
+
+
+def test_verdicts_work_margin_fit_lets_clear_work_decide() -> None:
+    # true mismatches: the work alone leads by 0.6; false ones by 0.1 (the title is right)
+    cases = [_work_case(0.6, True, f"t{i}") for i in range(5)]
+    cases += [_work_case(0.1, False, f"f{i}") for i in range(5)]
+    assert work_flags(cases, 1.0, 0.0) == [False] * 10  # never: the title's prior counts
+    margin, scores = fit_work_margin(cases, 0.0)
+    assert margin is not None and 0.1 < margin <= 0.6
+    assert scores.precision == 1.0 and scores.recall == 1.0
+    assert [read_role(c, margin) for c in cases] == ["a"] * 5 + ["b"] * 5
+    assert [read_role(c, None) for c in cases] == ["b"] * 10
+    # work that never clearly contradicts its title: the fit says never
+    quiet = [_work_case(0.1, False, f"q{i}") for i in range(5)]
+    assert fit_work_margin([*quiet, _work_case(0.6, False, "x")], 0.0)[0] is None
+
+
+def test_verdicts_the_work_decides_over_a_contradicted_title(reader: PostingReader) -> None:
+    text = (
+        "## Responsibilities\n- Integrate LLM APIs into our product.\n"
+        "- Deploy models to production.\n"
+    )
+    title = "Machine Learning Engineer"
+    off = reader.taxonomy.verdicts.model_copy(
+        update={"mismatch": MismatchSettings(min_margin=0.0, work_margin=None)}
+    )
+    prior = PostingReader(reader.taxonomy.model_copy(update={"verdicts": off})).read(
+        text, title=title
+    )
+    # with the title's prior the title's role wins, narrowly: no mismatch
+    assert prior.title_role == "ml_engineer" and prior.role == "ml_engineer"
+    assert not prior.mismatch
+    # the work alone reads AI engineering well ahead: it decides, and the reading says so
+    at = reader.read(text, title=title)
+    assert at.role == "ai_engineer" and at.mismatch
+    assert at.points["ml_engineer"] < prior.points["ml_engineer"]
+    assert at.mismatch_reason and "title's weight is left out" in at.mismatch_reason
+    # a reading that already names another role keeps its probabilities
+    clear = "## Responsibilities\n- Build RAG features with LangChain.\n- Write prompts.\n"
+    a = reader.read(clear, title=title)
+    b = PostingReader(reader.taxonomy.model_copy(update={"verdicts": off})).read(clear, title=title)
+    assert a.role == b.role == "ai_engineer" and a.scores == b.scores and a.mismatch
+    assert a.mismatch_reason and "left out" not in a.mismatch_reason
+    # a title the work agrees with keeps its prior
+    agrees = reader.read(text, title="Generative AI Engineer")
+    assert agrees.role == "ai_engineer" and not agrees.mismatch
 
 
 def test_verdicts_hybrid_share_fit_picks_the_best_f1() -> None:

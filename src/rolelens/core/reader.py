@@ -27,6 +27,8 @@ from rolelens.core.verdicts import (
     evidence_points,
     is_mismatch,
     undetermined_reason,
+    work_alone,
+    work_contradicts,
 )
 from rolelens.core.words import WORD_SECTIONS, WordLayer, WordScore, word_features
 from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
@@ -351,6 +353,7 @@ class PostingReader:
             if found:
                 evidence += found
                 points, probs = self._decide(evidence, title_reading.role, extra)
+        points, probs, title_set_aside = self._work_over_title(points, probs, title_reading.role)
         order = sorted(range(len(self.roles)), key=lambda i: (-probs[i], i))
         order = self._nice_to_have_does_not_decide(order, evidence)
         top = self.roles[order[0]]
@@ -370,7 +373,9 @@ class PostingReader:
             # no verdict without evidence: the distribution stays, the role does not
             top, second = UNDETERMINED, top
         hybrid, hybrid_reason = (False, None) if undetermined else self._hybrid(evidence, top)
-        mismatch, mismatch_reason = self._mismatch(title_reading, top, scores, evidence)
+        mismatch, mismatch_reason = self._mismatch(
+            title_reading, top, scores, evidence, title_set_aside
+        )
         seniority = title_reading.seniority
         basis: Literal["title", "years", "none"] = "title"
         if seniority is None:
@@ -411,6 +416,25 @@ class PostingReader:
         if words is not None:
             points = [p + w for p, w in zip(points, words, strict=True)]
         return points, softmax(points, self.taxonomy.scoring.temperature)
+
+    def _work_over_title(
+        self, points: list[float], probs: list[float], title_role: str | None
+    ) -> tuple[list[float], list[float], bool]:
+        """The reading's points and probabilities, and whether the title's prior was set
+        aside: when the title names a specific role, the reading with the title's prior
+        names it too, and the work alone reads another role, ahead by the fitted
+        ``work_margin``, the work decides (RUBRIC: judge by the work, never the title; the
+        prior is for work that leaves the role open). A reading that already names another
+        role than its title's keeps its probabilities."""
+        margin = self.taxonomy.verdicts.mismatch.work_margin
+        at = self._index.get(title_role) if title_role is not None else None
+        if margin is None or at is None or max(probs) > probs[at]:
+            return points, probs, False
+        scoring = self.taxonomy.scoring
+        work, alone = work_alone(points, at, scoring.title_weight, scoring.temperature)
+        if work_contradicts(alone, at, margin) is None:
+            return points, probs, False
+        return work, alone, True
 
     def _word_points(self, words: WordScore | None, role: str | None) -> WordPoints | None:
         """What the word layer added, with the words that added most to ``role``."""
@@ -758,6 +782,7 @@ class PostingReader:
         top: str,
         scores: dict[str, float],
         evidence: list[Evidence],
+        title_set_aside: bool = False,
     ) -> tuple[bool, str | None]:
         margin = self.taxonomy.verdicts.mismatch.min_margin
         if title.role is None or not is_mismatch(scores, top, title.role, margin):
@@ -776,9 +801,15 @@ class PostingReader:
         named = self.taxonomy.role(title.role).name
         work = self.taxonomy.role(top).name
         because = f" ({', '.join(labels)})" if labels else ""
+        aside = (
+            "; the work alone says so clearly enough that the title's weight is left out "
+            "of this reading"
+            if title_set_aside
+            else ""
+        )
         return True, (
             f"the title reads as {named} (from '{title.pattern}'), "
-            f"but the work described is {work}{because}"
+            f"but the work described is {work}{because}{aside}"
         )
 
 

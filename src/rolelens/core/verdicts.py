@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from rolelens.core.folds import grouped_folds
+from rolelens.core.scoring import softmax
 from rolelens.taxonomy.models.verdicts import UndeterminedSettings
 
 UNDETERMINED = "undetermined"
@@ -78,16 +79,41 @@ def is_mismatch(
     return scores[role] - scores[title_role] >= min_margin
 
 
+def work_alone(
+    points: Sequence[float], title_at: int, title_weight: float, temperature: float
+) -> tuple[list[float], list[float]]:
+    """The points and probabilities of a reading without its title's prior: what the work
+    alone says (``title_at``: the title role's place in ``points``)."""
+    work = list(points)
+    work[title_at] -= title_weight
+    return work, softmax(work, temperature)
+
+
+def work_contradicts(probs: Sequence[float], title_at: int, margin: float | None) -> int | None:
+    """The role (its place) the work alone reads, when it is not the title's and leads the
+    title's role by at least ``margin`` of probability; else None."""
+    if margin is None:
+        return None
+    top = max(range(len(probs)), key=lambda i: (probs[i], -i))
+    if top != title_at and probs[top] - probs[title_at] >= margin:
+        return top
+    return None
+
+
 # -- fitting --------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class MismatchCase:
-    """What the mismatch verdict sees of one labelled posting, and the label."""
+    """What the mismatch verdict sees of one labelled posting, and the label.
+    ``work_scores``: the reading's probabilities without the title's prior (None when the
+    title names no role the reading knows)."""
 
     scores: dict[str, float]
     role: str
     title_role: str | None
     gold: bool
     group: str
+    work_scores: dict[str, float] | None = None
+    label: str | None = None  # the labelled role (for the accuracy a work margin gives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +151,55 @@ def fit_min_margin(
 ) -> tuple[float, FlagScores]:
     """The margin on ``grid`` with the best F1 on ``cases`` (the smallest among ties)."""
     return _best_threshold(cases, grid, mismatch_flags)
+
+
+#: Work margins the fit chooses among; 1.0 stands for "never" (no margin of probability
+#: reaches it).
+WORK_GRID = tuple(round(0.05 * i, 2) for i in range(21))  # 0.00 .. 1.00
+
+
+def _work_role(case: MismatchCase, work_margin: float) -> tuple[str, dict[str, float]] | None:
+    """The role and scores of the work alone, when the reading names the title's role and
+    the work alone contradicts it by ``work_margin``; else None."""
+    if case.role != case.title_role or case.work_scores is None:
+        return None
+    if case.title_role not in case.work_scores:
+        return None
+    roles = list(case.work_scores)
+    probs = [case.work_scores[r] for r in roles]
+    top = work_contradicts(probs, roles.index(case.title_role), work_margin)
+    return None if top is None else (roles[top], case.work_scores)
+
+
+def read_role(case: MismatchCase, work_margin: float | None) -> str:
+    """The role the reader gives the case with this work margin (None: the title's prior
+    always counts)."""
+    found = None if work_margin is None else _work_role(case, work_margin)
+    return case.role if found is None else found[0]
+
+
+def work_flags(cases: Sequence[MismatchCase], work_margin: float, min_margin: float) -> list[bool]:
+    """The mismatch flag of each case when a work alone that contradicts its title by
+    ``work_margin`` decides the reading (and ``min_margin`` still applies)."""
+    out = []
+    for c in cases:
+        found = _work_role(c, work_margin)
+        if found is None:
+            out.append(is_mismatch(c.scores, c.role, c.title_role, min_margin))
+        else:
+            out.append(is_mismatch(found[1], found[0], c.title_role, min_margin))
+    return out
+
+
+def fit_work_margin(
+    cases: Sequence[MismatchCase], min_margin: float, grid: Sequence[float] = WORK_GRID
+) -> tuple[float | None, FlagScores]:
+    """The work margin on ``grid`` with the best mismatch F1 on ``cases``; among ties the
+    largest, the nearest to leaving the title's prior alone (None when that is 1.0: never)."""
+    margin, scores = _best_threshold(
+        cases, sorted(grid, reverse=True), lambda cs, m: work_flags(cs, m, min_margin)
+    )
+    return (None if margin >= 1.0 else margin), scores
 
 
 # -- the hybrid flag ------------------------------------------------------------------
@@ -169,10 +244,11 @@ def cross_validate(
     k: int,
     seed: int,
     fit: Callable[[Sequence[MismatchCase]], float] = lambda cs: fit_min_margin(cs)[0],
+    flags: Callable[[Sequence[MismatchCase], float], list[bool]] = mismatch_flags,
 ) -> FlagScores:
     """Flag scores over held-out folds (grouped by company), each fold flagged with the
     margin fitted on the others."""
-    return _cross_validated(cases, k, seed, fit, mismatch_flags)
+    return _cross_validated(cases, k, seed, fit, flags)
 
 
 def cross_validate_hybrid(cases: Sequence[HybridCase], k: int, seed: int) -> FlagScores:

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -394,12 +394,24 @@ def _outside(folds: Sequence[int], fold: int, i: int) -> bool:
     return folds[i] != fold
 
 
+class CrossValidated(NamedTuple):
+    """What step 5 gives: the fitted and hand-set evaluations, each one's accuracy fold by
+    fold, the out-of-fold readings, and the title weight and temperature each was read with."""
+
+    fitted: PostingsEvaluation
+    hand: PostingsEvaluation
+    fitted_folds: list[float]
+    hand_folds: list[float]
+    readings: list[Reading]
+    read_with: list[tuple[float, float]]
+
+
 def cross_validate(
     hand: Taxonomy,
     rows: Sequence[Row],
     postings: Sequence[LabelledPosting],
     result: TrainResult,
-) -> tuple[PostingsEvaluation, PostingsEvaluation, list[float], list[float], list[Reading]]:
+) -> CrossValidated:
     """Step 5: (fitted, hand-set) evaluations of the real reader, out of fold, and each
     one's accuracy fold by fold (how much the headline number moves between folds).
 
@@ -409,6 +421,7 @@ def cross_validate(
     """
     k = max(result.folds) + 1
     readings: dict[int, Reading] = {}
+    read_with: list[tuple[float, float]] = [(0.0, 1.0)] * len(rows)
     by_title: list[str] = [""] * len(rows)
     for fold in range(k):
         fitted = fold_fits(
@@ -419,9 +432,11 @@ def cross_validate(
             result.fold_temperatures[fold],
         )
         reader = PostingReader(apply_fit(hand, fitted))
+        scoring = reader.taxonomy.scoring
         for i, row in enumerate(rows):
             if result.folds[i] == fold:
                 readings[i] = reader.read(row.text, title=row.title, id=row.id, company=row.company)
+                read_with[i] = (scoring.title_weight, scoring.temperature)
                 by_title[i] = title_only(reader, row.title)
     hand_reader = PostingReader(hand)
     hand_readings = [
@@ -443,12 +458,13 @@ def cross_validate(
     labels = [str(r.extra["label"]) for r in rows]
     fitted_roles = [readings[i].role for i in range(len(rows))]
     hand_roles = [r.role for r in hand_readings]
-    return (
+    return CrossValidated(
         fitted_eval,
         hand_eval,
         _by_fold(labels, fitted_roles, result.folds, k),
         _by_fold(labels, hand_roles, result.folds, k),
         [readings[i] for i in range(len(rows))],
+        read_with,
     )
 
 
@@ -503,6 +519,12 @@ class Trained(BaseModel):
         exclude=True,
         description="each row's reading by numbers fitted without its fold",
     )
+    read_with: list[tuple[float, float]] = Field(
+        default=[],
+        exclude=True,
+        description="the title weight and temperature of the numbers that made each "
+        "out-of-fold reading (what its points would be without the title's prior)",
+    )
 
 
 def run(
@@ -548,7 +570,7 @@ def run(
         method=METHOD,
     )
     result = train(hand, postings, opts, provenance)
-    fitted_eval, hand_eval, fitted_folds, hand_folds, oof = cross_validate(
+    fitted_eval, hand_eval, fitted_folds, hand_folds, oof, read_with = cross_validate(
         hand, rows, postings, result
     )
     holdout = hand_holdout = None
@@ -599,6 +621,7 @@ def run(
         grouped_by=grouped_by(rows),
         warnings=doubts(counts, fitted.scoring.temperature),
         out_of_fold=oof,
+        read_with=read_with,
     )
 
 

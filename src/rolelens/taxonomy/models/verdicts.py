@@ -24,6 +24,16 @@ class MismatchSettings(_Strict):
         description="the reading's probability of its role must exceed its probability of "
         "the title's role by at least this much",
     )
+    work_margin: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="when the title names a specific role, the reading names it too, and the "
+        "work alone (the points without the title's prior) reads another role, ahead of the "
+        "title's by at least this much probability, the reading follows the work: its role "
+        "and scores are the work's and the mismatch is flagged; None: the title's prior "
+        "always counts",
+    )
 
 
 class UndeterminedSettings(_Strict):
