@@ -36,7 +36,8 @@ from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 # 1.2: the word layer (2026-12-07); 1.3: a negation reaches the items of its list, "X is not
 # required" negates X, and a role nothing in the text speaks for is no verdict (2026-12-07);
 # 1.5: lists read by what their items say; 1.6: a heading that calls its qualifications
-# optional is the nice-to-have, whatever requirement's cue stands beside it (2026-12-07)
+# optional is the nice-to-have, whatever requirement's cue stands beside it, and the work
+# alone decides over a title it contradicts by the fitted work margin (2026-12-07)
 SCORER_VERSION = "1.6"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
