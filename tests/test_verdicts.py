@@ -7,6 +7,8 @@ import json
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import GOLD_POSTINGS, ROOT, needs_shared
 from rolelens.core.reader import PostingReader
@@ -143,6 +145,30 @@ def test_verdicts_the_work_alone_is_the_reading_without_the_title_prior() -> Non
     assert work_contradicts(probs, 0, lead + 0.01) is None
     assert work_contradicts(probs, 0, None) is None
     assert work_contradicts(probs, 1, 0.0) is None  # the work agrees with that title
+
+
+@given(
+    st.lists(st.floats(-20, 20), min_size=2, max_size=9),
+    st.integers(0, 8),
+    st.floats(0, 5),
+    st.floats(0.3, 4),
+    st.floats(0, 1),
+)
+def test_verdicts_the_work_alone_overrides_only_with_its_margin(
+    points: list[float], at: int, weight: float, temperature: float, margin: float
+) -> None:
+    at %= len(points)
+    work, probs = work_alone(points, at, weight, temperature)
+    assert work[at] == points[at] - weight
+    assert all(w == p for i, (w, p) in enumerate(zip(work, points, strict=True)) if i != at)
+    assert abs(sum(probs) - 1) < 1e-9
+    found = work_contradicts(probs, at, margin)
+    if found is not None:
+        # another role than the title's, ahead of it by the margin, and the work's first
+        assert found != at and probs[found] - probs[at] >= margin
+        assert probs[found] == max(probs)
+    elif max(probs) - probs[at] >= margin and probs.index(max(probs)) != at:
+        raise AssertionError("a clear enough lead was missed")
 
 
 def _work_case(lead: float, gold: bool, group: str) -> MismatchCase:
