@@ -227,6 +227,9 @@ def test_verdicts_the_work_decides_over_a_contradicted_title(reader: PostingRead
     assert at.role == "ai_engineer" and at.mismatch
     assert at.points["ml_engineer"] < prior.points["ml_engineer"]
     assert at.mismatch_reason and "title's weight is left out" in at.mismatch_reason
+    # its reasons are the mentions that speak for the work's role more than for the title's:
+    # the LLM APIs, not the model deployment an ML title claims more of
+    assert "OpenAI" in at.mismatch_reason and "Deploy ML models" not in at.mismatch_reason
     # a reading that already names another role keeps its probabilities
     clear = "## Responsibilities\n- Build RAG features with LangChain.\n- Write prompts.\n"
     a = reader.read(clear, title=title)

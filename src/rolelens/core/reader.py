@@ -788,10 +788,16 @@ class PostingReader:
         margin = self.taxonomy.verdicts.mismatch.min_margin
         if title.role is None or not is_mismatch(scores, top, title.role, margin):
             return False, None
-        # "the work described": the body's mentions, never the title's own words
+
+        # "the work described": the body's mentions, never the title's own words, and those
+        # that speak for the work's role more than for the title's ("Deploy ML models to
+        # production" gives an AI-engineering reading a little, an ML title more: no reason)
+        def lead(e: Evidence) -> float:
+            return e.contributions.get(top, 0.0) - e.contributions.get(title.role or "", 0.0)
+
         strongest = sorted(
-            (e for e in evidence if e.section != "title" and e.contributions.get(top, 0) > 0),
-            key=lambda e: -e.contributions[top],
+            (e for e in evidence if e.section != "title" and lead(e) > 0),
+            key=lambda e: -lead(e),
         )
         labels: list[str] = []
         for e in strongest:
