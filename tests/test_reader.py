@@ -538,9 +538,14 @@ def test_reader_a_list_of_requirements_is_read_as_requirements_under_any_heading
     assert kinds["## Ways to stand out"] == "nice_to_have"
     pytorch = [e for e in reader.read(text).evidence if e.text == "PyTorch"]
     assert pytorch and all(e.section == "requirements" and e.level == "required" for e in pytorch)
-    # a list of requirements under a heading that says it is optional is the nice-to-have
-    optional = "## Helpful, but not required\n- Experience with Ray\n- Knowledge of Go\n"
-    assert "nice_to_have" in [s.kind for s in reader.splitter.split(optional)]
+    # a list of requirements under a heading that says it is optional is the nice-to-have:
+    # under a heading no cue names ("Preferably", a preferred cue), the list is carved out
+    # as such; a heading cue that names it optional makes the whole section the nice-to-have
+    optional = "## Preferably\n- Experience with Ray\n- Knowledge of Go\n"
+    assert reader.splitter.kind_of("Preferably") is None
+    assert [s.kind for s in reader.splitter.split(optional)] == ["other", "nice_to_have"]
+    named = "## Helpful, but not required\n- Experience with Ray\n- Knowledge of Go\n"
+    assert [s.kind for s in reader.splitter.split(named)] == ["nice_to_have"]
     # a list of both kinds, neither the half, stays where it is
     mixed = "## Misc\n- Build agents\n- Experience with Go\n- Lunch\n- Gym\n"
     assert [s.kind for s in reader.splitter.split(mixed)] == ["other"]

@@ -356,14 +356,20 @@ def test_cli_eval_postings_cv_reports_fitted_beside_hand(tmp_path: Path) -> None
 def test_cli_eval_postings_cv_repeated_over_fold_seeds(tmp_path: Path) -> None:
     rows = labelled_rows()
     first = write_rows(tmp_path / "a.jsonl", rows[:24])
-    second = write_rows(tmp_path / "b.jsonl", rows[24:])
+    # the second file's rows carry no labeller confidence, as a file read twice does not
+    unrated = [{k: v for k, v in r.items() if k != "confidence"} for r in rows[24:]]
+    second = write_rows(tmp_path / "b.jsonl", unrated)
     args = ["eval", "postings", "--cv", "3", "--seed", "4", "--repeat", "2", str(first)]
     result = CliRunner().invoke(app, [*args, str(second), "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["seeds"] == [4, 5] and out["holdout_file"] == "b.jsonl"
     assert [r["seed"] for r in out["runs"]] == [4, 5]
-    for key in ("accuracy", "macro_f1", "log_loss", "holdout_accuracy"):
+    # each labeller confidence's rows inside the CV too (b.jsonl's, with none: what the
+    # model card's tables call the dev rows)
+    slices = [k for k in out["runs"][0] if k.startswith("accuracy_")]
+    assert "accuracy_not_given" in slices
+    for key in ("accuracy", "macro_f1", "log_loss", "holdout_accuracy", *slices):
         values = [r[key] for r in out["runs"]]
         assert out["mean"][key] == pytest.approx(sum(values) / 2, abs=1e-4)
         assert out["sd"][key] is not None and out["sd"][key] >= 0
@@ -373,6 +379,7 @@ def test_cli_eval_postings_cv_repeated_over_fold_seeds(tmp_path: Path) -> None:
     assert json.loads(one.stdout)["provenance"]["cv"]["accuracy"] == out["runs"][1]["accuracy"]
     table = CliRunner().invoke(app, [*args, str(second)])
     assert table.exit_code == 0 and "mean" in table.stdout and "seed 5" in table.stdout
+    assert "labeller confidence not given" in table.stdout
     alone = CliRunner().invoke(app, ["eval", "postings", "--repeat", "2", str(first)])
     assert alone.exit_code != 0 and "--cv" in alone.output
 

@@ -83,13 +83,13 @@ def test_verdicts_thresholds_carry_their_provenance(reader: PostingReader) -> No
     assert len(verdicts.fitted.sha256) == 64
     assert "mismatch_cv_precision" in verdicts.fitted.scores
     assert verdicts.undetermined.min_evidence > 0 and verdicts.undetermined.min_prose > 0
-    # the work margin carries what it did: mismatch on train, CV and dev, and dev accuracy
-    # with and without it
-    if verdicts.mismatch.work_margin is not None:
-        scores = verdicts.fitted.scores
-        for key in ("train_recall", "cv_recall", "dev_precision", "dev_recall", "dev_accuracy"):
-            assert f"work_margin_{key}" in scores
-        assert "work_margin" in verdicts.fitted.method
+    # the work margin carries what it did (written whether the fit set it or said never):
+    # mismatch on train, CV and dev, and dev accuracy with and without it
+    scores = verdicts.fitted.scores
+    for key in ("train_recall", "cv_recall", "dev_precision", "dev_recall", "dev_accuracy"):
+        assert f"work_margin_{key}" in scores
+    assert "work_margin_dev_accuracy_without" in scores
+    assert "work_margin" in verdicts.fitted.method
 
 
 @needs_shared(GOLD_POSTINGS)

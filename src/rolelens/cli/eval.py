@@ -95,13 +95,30 @@ _HEADLINE = (
 
 
 def _headline(trained: Trained) -> dict[str, float | None]:
-    """A run's cross-validated headline numbers, and its held-out file's when there is one
+    """A run's cross-validated headline numbers, the accuracy and macro-F1 of each labeller
+    confidence's rows inside the same cross-validation (``accuracy_not_given``: rows with no
+    confidence, e.g. a file read twice), and its held-out file's numbers when there is one
     (``holdout_*``: fitted on every other file, read on the last)."""
     prov = trained.fitted.provenance
     out: dict[str, float | None] = {key: getattr(prov.cv, key, None) for key, _ in _HEADLINE}
+    for part in trained.cross_validated.by_confidence:
+        slug = part.confidence.replace(" ", "_")
+        out |= {f"accuracy_{slug}": part.accuracy, f"macro_f1_{slug}": part.macro_f1}
     if prov.holdout is not None:
         out |= {f"holdout_{key}": getattr(prov.holdout, key) for key, _ in _HEADLINE}
     return out
+
+
+def _label(key: str, holdout: str | None) -> str:
+    """How the table of ``--repeat`` names one of :func:`_headline`'s keys."""
+    labels = dict(_HEADLINE)
+    if key.startswith("holdout_"):
+        return f"{labels[key.removeprefix('holdout_')]} → {holdout}"
+    for name in ("accuracy", "macro_f1"):
+        if key.startswith(f"{name}_") and key not in labels:
+            confidence = key.removeprefix(f"{name}_").replace("_", " ")
+            return f"{labels[name]}, labeller confidence {confidence}"
+    return labels[key]
 
 
 def _repeated(files: list[str], taxonomy: list[Path], k: int, seeds: range, as_json: bool) -> None:
@@ -147,11 +164,8 @@ def _repeated(files: list[str], taxonomy: list[Path], k: int, seeds: range, as_j
     )
     # one row a number, one column a run: a few seeds fit a terminal, eight numbers do not
     table = Table("", *(f"seed {r['seed']}" for r in rows), "mean", "sd")
-    labels = dict(_HEADLINE)
     for key in keys:
-        held = key.startswith("holdout_")
-        label = labels[key.removeprefix("holdout_")] + (f" → {holdout}" if held else "")
-        table.add_row(label, *(_cell(v.get(key)) for v in (*rows, mean, sd)))
+        table.add_row(_label(key, holdout), *(_cell(v.get(key)) for v in (*rows, mean, sd)))
     console.print(table)
 
 
