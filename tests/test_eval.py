@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from conftest import GOLD_POSTINGS, needs_shared
 from rolelens.batch import parse_row
 from rolelens.cli import app
-from rolelens.core.evaluate import calibration, classification, flag
+from rolelens.core.evaluate import bootstrap_intervals, calibration, classification, flag
 from rolelens.core.labelled import check_posting_labels, evaluate_postings
 from rolelens.core.reader import PostingReader
 from rolelens.errors import InputError, WrongType
@@ -64,6 +64,36 @@ def test_eval_metrics_on_a_known_confusion() -> None:
     assert c.ece == 0.0 and c.brier == 0.0
 
 
+def test_bootstrap_intervals_hold_the_score_and_narrow_with_more_rows() -> None:
+    # 80 rows: role a read right 30 of 40 times, b 36 of 40; one mismatch flag pair per row
+    gold = ["a"] * 40 + ["b"] * 40
+    read = ["a"] * 30 + ["b"] * 10 + ["b"] * 36 + ["a"] * 4
+    flags: list[tuple[bool, bool] | None] = [(i % 4 == 0, i % 5 == 0) for i in range(80)]
+    flags[0] = None  # a row that does not say is left out of the flag's counts
+    report = classification(gold, read, ["b", "a"])
+    got = bootstrap_intervals(gold, read, flags, resamples=400, seed=3, labels=["b", "a"])
+    assert got is not None and got.resamples == 400 and got.seed == 3
+    assert got.accuracy.low < report.accuracy < got.accuracy.high
+    assert got.macro_f1.low < report.macro_f1 < got.macro_f1.high
+    assert list(got.per_role_f1) == ["b", "a"]  # the order asked for
+    for role, interval in got.per_role_f1.items():
+        assert interval.low < report.per_role[role].f1 < interval.high
+    assert got.mismatch_precision is not None and got.mismatch_recall is not None
+    assert 0.0 <= got.mismatch_precision.low <= got.mismatch_precision.high <= 1.0
+    # the same seed, the same intervals; four times the rows, about half the width
+    assert bootstrap_intervals(gold, read, flags, resamples=400, seed=3, labels=["b", "a"]) == got
+    wide = got.accuracy.high - got.accuracy.low
+    more = bootstrap_intervals(gold * 4, read * 4, resamples=400, seed=3)
+    assert more is not None and more.mismatch_precision is None
+    assert 0.3 * wide < more.accuracy.high - more.accuracy.low < 0.7 * wide
+    # a perfect reading has nowhere to move; no rows, no intervals
+    perfect = bootstrap_intervals(gold, gold, resamples=50)
+    assert perfect is not None and (perfect.accuracy.low, perfect.accuracy.high) == (1.0, 1.0)
+    assert bootstrap_intervals([], []) is None
+    with pytest.raises(ValueError, match="differ in length"):
+        bootstrap_intervals(["a"], ["a", "b"])
+
+
 def test_eval_scores_each_labeller_confidence_apart(reader: PostingReader) -> None:
     rows = [
         parse_row(json.dumps({"id": str(i), "title": t, "description": d, "label": g, **c}))
@@ -82,6 +112,7 @@ def test_eval_scores_each_labeller_confidence_apart(reader: PostingReader) -> No
     report = evaluate_postings(reader, rows)
     got = [(s.confidence, s.n, s.accuracy, s.lenient_accuracy) for s in report.by_confidence]
     assert got == [("high", 1, 1.0, 1.0), ("low", 2, 0.5, 1.0), ("not given", 1, 1.0, 1.0)]
+    assert report.intervals is None and report.by_confidence[1].intervals is None  # not asked
     # per slice, F1 of the roles its rows are labelled with: in 'low', data_engineer_bi is read
     # twice and right once (F1 2/3), ml_engineer never read (F1 0)
     low = report.by_confidence[1]
@@ -111,6 +142,15 @@ def test_eval_postings_cli_reports_work_and_title_baseline(tmp_path: Path) -> No
         ("not given", 1),
     ]
     assert out["by_confidence"][0]["accuracy"] == 1.0
+    # 95% bootstrap intervals by default: every row read right, so nothing to move
+    assert out["intervals"]["accuracy"] == {"low": 1.0, "high": 1.0}
+    assert out["intervals"]["resamples"] == 1000
+    assert set(out["intervals"]["per_role_f1"]) == {lab for _, lab, _ in LABELLED}
+    assert out["by_confidence"][0]["intervals"]["macro_f1"] == {"low": 1.0, "high": 1.0}
+    plain = CliRunner().invoke(
+        app, ["eval", "postings", str(write_labelled(tmp_path)), "--json", "--resamples", "0"]
+    )
+    assert "intervals" not in json.loads(plain.stdout)
     assert out["skipped"] == [
         {
             "line": 6,
@@ -130,6 +170,7 @@ def test_eval_postings_cli_prints_tables(tmp_path: Path) -> None:
         "confusion",
         "1 row(s) skipped",
         "labeller confidence",
+        "95% intervals",
     ):
         assert words in result.output
 

@@ -351,6 +351,13 @@ def test_cli_eval_postings_cv_reports_fitted_beside_hand(tmp_path: Path) -> None
     assert out["provenance"]["holdout_file"] == "b.jsonl"
     assert out["provenance"]["holdout"]["n"] == 12
     assert 0.0 <= out["cross_validated"]["calibration"]["ece"] <= 1.0
+    # the held-out file's full report, and the fitted readings' 95% intervals: how far each
+    # score could move on another set of the same size (the hand-set column has none)
+    held = out["holdout"]
+    assert held["n"] == 12 and held["intervals"]["resamples"] == 1000
+    accuracy = held["intervals"]["accuracy"]
+    assert accuracy["low"] <= held["work"]["accuracy"] <= accuracy["high"]
+    assert "intervals" in out["cross_validated"] and "intervals" not in out["hand"]
 
 
 def test_cli_eval_postings_cv_repeated_over_fold_seeds(tmp_path: Path) -> None:

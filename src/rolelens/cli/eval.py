@@ -12,7 +12,7 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from rolelens.core.evaluate import ClassificationReport
+    from rolelens.core.evaluate import ClassificationReport, Intervals
     from rolelens.core.labelled import PostingsEvaluation
     from rolelens.train.fitting import Trained
 
@@ -53,6 +53,14 @@ def postings(
         "each run's headline numbers and their mean (one split of a few hundred rows moves "
         "accuracy by a point).",
     ),
+    resamples: int = typer.Option(
+        1000,
+        "--resamples",
+        min=0,
+        help="95% bootstrap intervals of accuracy, macro-F1, each role's F1 and mismatch "
+        "precision and recall from this many redrawn sets of the rows, seed 0 (0: none; "
+        "--repeat gives none): how far each score could move on another set of this size.",
+    ),
 ) -> None:
     """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R, and a title-only baseline."""
     if repeat > 1 and not cv:
@@ -61,7 +69,7 @@ def postings(
         _repeated(files, taxonomy, cv, range(seed, seed + repeat), as_json)
         return
     if cv:
-        _cross_validated(files, taxonomy, cv, seed, as_json, errors)
+        _cross_validated(files, taxonomy, cv, seed, as_json, errors, resamples)
         return
     # the evaluation's models are built on import: not on every other command's start
     from rolelens.core.labelled import check_posting_labels, evaluate_postings
@@ -76,7 +84,7 @@ def postings(
         )
         rows += part
         skipped += [{"file": file, **b} for b in bad] if len(files) > 1 else bad
-    report = evaluate_postings(reader, rows)
+    report = evaluate_postings(reader, rows, resamples=resamples)
     if as_json:
         _echo_json(report, skipped)
         return
@@ -174,12 +182,19 @@ def _cell(value: object) -> str:
 
 
 def _cross_validated(
-    files: list[str], taxonomy: list[Path], k: int, seed: int, as_json: bool, errors: bool
+    files: list[str],
+    taxonomy: list[Path],
+    k: int,
+    seed: int,
+    as_json: bool,
+    errors: bool,
+    resamples: int,
 ) -> None:
-    """``eval postings --cv K``: the fitting procedure cross-validated, hand-set beside it."""
+    """``eval postings --cv K``: the fitting procedure cross-validated, hand-set beside it
+    (the fitted columns with bootstrap intervals when ``resamples`` > 0)."""
     from rolelens.cli.train import fit_files, print_comparison
 
-    trained, skipped = fit_files(files, taxonomy, k, seed, search=True)
+    trained, skipped = fit_files(files, taxonomy, k, seed, search=True, resamples=resamples)
     if as_json:
         out = {
             "folds": k,
@@ -187,6 +202,7 @@ def _cross_validated(
             "provenance": trained.fitted.provenance.model_dump(mode="json"),
             "cross_validated": trained.cross_validated.model_dump(mode="json"),
             "hand": trained.hand.model_dump(mode="json"),
+            "holdout": trained.holdout.model_dump(mode="json") if trained.holdout else None,
             "warnings": trained.warnings,
             "skipped": skipped,
         }
@@ -198,6 +214,11 @@ def _cross_validated(
     console.print(f"[bold]fitted numbers, out of fold ({k} folds grouped {trained.grouped_by})[/]")
     _print_postings(console, trained.cross_validated, skipped, errors)
     print_comparison(trained, console)
+    if trained.holdout is not None and trained.holdout.intervals is not None:
+        holdout = trained.fitted.provenance.holdout_file
+        _print_intervals(
+            console, f"fitted on the rest, read on {holdout}", trained.holdout.intervals
+        )
 
 
 def _print_postings(
@@ -246,6 +267,11 @@ def _print_postings(
                 f"{sl.macro_f1:.3f}",
             )
         console.print(slices)
+    if report.intervals is not None:
+        _print_intervals(console, "these rows", report.intervals)
+    for sl in report.by_confidence:
+        if sl.intervals is not None:
+            _print_intervals(console, f"labeller confidence {sl.confidence}", sl.intervals)
     if skipped:
         console.print(f"[yellow]{len(skipped)} row(s) skipped (each named on stderr)[/]")
     if errors:
@@ -370,6 +396,28 @@ def _echo_json(report: BaseModel, skipped: list[dict[str, object]]) -> None:
     out = report.model_dump(mode="json")
     out["skipped"] = skipped
     typer.echo(json.dumps(out, indent=2))
+
+
+def _print_intervals(console: Console, rows: str, intervals: Intervals) -> None:
+    """A table of 95% intervals: accuracy, macro-F1, mismatch, each role's F1."""
+    from rich.table import Table
+
+    scores = [("accuracy", intervals.accuracy), ("macro-F1", intervals.macro_f1)]
+    if intervals.mismatch_precision is not None:
+        scores.append(("mismatch precision", intervals.mismatch_precision))
+    if intervals.mismatch_recall is not None:
+        scores.append(("mismatch recall", intervals.mismatch_recall))
+    scores += [(f"F1 {role}", i) for role, i in intervals.per_role_f1.items()]
+    table = Table(
+        "score",
+        "low",
+        "high",
+        title=f"95% intervals, {rows} ({intervals.resamples} bootstrap resamples, "
+        f"seed {intervals.seed})",
+    )
+    for name, i in scores:
+        table.add_row(name, f"{i.low:.3f}", f"{i.high:.3f}")
+    console.print(table)
 
 
 def _per_role(console: Console, report: ClassificationReport) -> None:

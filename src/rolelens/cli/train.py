@@ -47,10 +47,16 @@ def load_training() -> None:
 
 
 def fit_files(
-    files: list[str], taxonomy: list[Path] | None, folds: int, seed: int, search: bool
+    files: list[str],
+    taxonomy: list[Path] | None,
+    folds: int,
+    seed: int,
+    search: bool,
+    resamples: int = 0,
 ) -> tuple[Trained, list[dict[str, object]]]:
     """Read the labelled files and run the whole fit (shared by train and eval --cv): the
-    finished fit, and a record of each line skipped (its file, line and error)."""
+    finished fit, and a record of each line skipped (its file, line and error);
+    ``resamples`` > 0: its out-of-fold and held-out evaluations carry bootstrap intervals."""
     load_training()
     from rolelens.cli.labelled import read_labelled
     from rolelens.core.labelled import check_posting_labels
@@ -67,7 +73,7 @@ def fit_files(
             typer.echo(f"{file}: {len(bad)} row(s) skipped (named above)", err=True)
         skipped += [{"file": file, **b} for b in bad]
         sources.append((Path(file).name, rows))
-    opts = TrainOptions(folds=folds, seed=seed, search_factors=search)
+    opts = TrainOptions(folds=folds, seed=seed, search_factors=search, resamples=resamples)
     try:
         trained = run(hand, sources, opts, dt.date.today())
     except ValueError as exc:  # too few groups for the folds

@@ -1,4 +1,5 @@
-"""Score predictions against labels: accuracy, macro-F1, per-role P/R/F1, confusion, calibration.
+"""Score predictions against labels: accuracy, macro-F1, per-role P/R/F1, confusion, calibration,
+and bootstrap intervals of the scores.
 
 Pure functions over lists; :mod:`rolelens.cli.eval` feeds them a labelled file.
 """
@@ -6,9 +7,11 @@ Pure functions over lists; :mod:`rolelens.cli.eval` feeds them a labelled file.
 from __future__ import annotations
 
 import math
+import random
+import statistics
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RoleMetrics(BaseModel):
@@ -172,3 +175,116 @@ def calibration(
         ece=round(ece, 4),
         reliability=reliability,
     )
+
+
+class Interval(BaseModel):
+    """Where a score would fall on 95 of 100 redrawn sets of the same size."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: float
+    high: float
+
+
+class Intervals(BaseModel):
+    """95% bootstrap intervals of a report's scores: the rows are redrawn with replacement
+    ``resamples`` times and each score recomputed; an interval is the 2.5th to 97.5th
+    percentile of its values. It is how far the score could move on another set of rows of
+    the same kind and size (a held-out set, say), not how far the reader could improve."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resamples: int
+    seed: int
+    accuracy: Interval
+    macro_f1: Interval
+    per_role_f1: dict[str, Interval] = Field(
+        description="F1 of each role the rows are labelled with (support > 0)"
+    )
+    mismatch_precision: Interval | None = Field(
+        default=None, description="when rows say whether they are a mismatch"
+    )
+    mismatch_recall: Interval | None = None
+
+
+RESAMPLES = 1000
+
+
+def bootstrap_intervals(
+    gold: Sequence[str],
+    predicted: Sequence[str],
+    flags: Sequence[tuple[bool, bool] | None] | None = None,
+    resamples: int = RESAMPLES,
+    seed: int = 0,
+    labels: Sequence[str] = (),
+) -> Intervals | None:
+    """95% percentile-bootstrap intervals of accuracy, macro-F1 (over the roles each redrawn
+    set is labelled with, as :func:`classification`), each labelled role's F1 and, with
+    ``flags`` (per row, (gold, predicted) of a yes/no flag such as mismatch, or None where the
+    row does not say), the flag's precision and recall. Roles come in ``labels`` order (any
+    other after, sorted). The same seed gives the same intervals; None for no rows.
+
+    Percentiles over redrawn label pairs, in the standard library: scipy's bootstrap is
+    not a dependency of reading, and the scores are counts over a few thousand pairs.
+    """
+    n = len(gold)
+    if n != len(predicted):
+        raise ValueError("gold and predicted differ in length")
+    if flags is not None and len(flags) != n:
+        raise ValueError("flags and gold differ in length")
+    if n == 0 or resamples < 1:
+        return None
+    seen = set(gold) | set(predicted)
+    roles = [r for r in dict.fromkeys(labels) if r in seen] + sorted(seen - set(labels))
+    labelled = [r for r in roles if r in set(gold)]
+    at = {r: i for i, r in enumerate(roles)}
+    pairs = [(at[g], at[p]) for g, p in zip(gold, predicted, strict=True)]
+    rng = random.Random(seed)
+    accuracy: list[float] = []
+    macro: list[float] = []
+    per_role: dict[str, list[float]] = {r: [] for r in labelled}
+    precision: list[float] = []
+    recall: list[float] = []
+    for _ in range(resamples):
+        drawn = rng.choices(range(n), k=n)
+        tp = [0] * len(roles)
+        support = [0] * len(roles)
+        said = [0] * len(roles)
+        for i in drawn:
+            g, p = pairs[i]
+            support[g] += 1
+            said[p] += 1
+            tp[g] += g == p
+        accuracy.append(sum(tp) / n)
+        f1s = {r: 2 * tp[at[r]] / (support[at[r]] + said[at[r]]) for r in roles if support[at[r]]}
+        macro.append(sum(f1s.values()) / len(f1s))
+        for r, values in per_role.items():
+            if r in f1s:
+                values.append(f1s[r])
+        if flags is not None:
+            counts = [0, 0, 0]  # true positives, false positives, false negatives
+            for i in drawn:
+                pair = flags[i]
+                if pair is not None and (pair[0] or pair[1]):
+                    counts[0 if pair[0] and pair[1] else 1 if pair[1] else 2] += 1
+            if counts[0] + counts[1]:
+                precision.append(counts[0] / (counts[0] + counts[1]))
+            if counts[0] + counts[2]:
+                recall.append(counts[0] / (counts[0] + counts[2]))
+    return Intervals(
+        resamples=resamples,
+        seed=seed,
+        accuracy=_interval(accuracy),
+        macro_f1=_interval(macro),
+        per_role_f1={r: _interval(v) for r, v in per_role.items() if v},
+        mismatch_precision=_interval(precision) if precision else None,
+        mismatch_recall=_interval(recall) if recall else None,
+    )
+
+
+def _interval(values: list[float]) -> Interval:
+    """The 2.5th and 97.5th percentiles (linear between order statistics)."""
+    if len(values) == 1:
+        return Interval(low=round(values[0], 4), high=round(values[0], 4))
+    cuts = statistics.quantiles(values, n=40, method="inclusive")
+    return Interval(low=round(cuts[0], 4), high=round(cuts[-1], 4))

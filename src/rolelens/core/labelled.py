@@ -12,6 +12,8 @@ from rolelens.core.evaluate import (
     Calibration,
     ClassificationReport,
     FlagReport,
+    Intervals,
+    bootstrap_intervals,
     calibration,
     classification,
     flag,
@@ -127,6 +129,11 @@ class SliceScore(BaseModel):
     per_role_f1: dict[str, float] = Field(
         description="F1 of each role these rows are labelled with (support > 0)"
     )
+    intervals: Intervals | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="95% bootstrap intervals of these rows' scores (absent when not asked)",
+    )
 
 
 # the order slices are shown in; any other value follows, then rows that give none
@@ -156,16 +163,32 @@ class PostingsEvaluation(BaseModel):
         "gives one): a label read as low confidence is one a second reader often reads "
         "differently, so the rows a labeller was sure of say most about the reader",
     )
+    intervals: Intervals | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="95% bootstrap intervals of accuracy, macro-F1, each role's F1 and "
+        "mismatch precision and recall: how far each could move on another set of rows of "
+        "this kind and size (absent when not asked)",
+    )
 
 
-def evaluate_postings(reader: PostingReader, rows: Sequence[Row]) -> PostingsEvaluation:
-    """Read each labelled row by its work and by its title alone, and score both."""
+def evaluate_postings(
+    reader: PostingReader, rows: Sequence[Row], resamples: int = 0
+) -> PostingsEvaluation:
+    """Read each labelled row by its work and by its title alone, and score both
+    (``resamples`` > 0: with bootstrap intervals, :func:`score_postings`)."""
     readings = [
         reader.read(row.text, title=row.title, id=row.id, company=row.company) for row in rows
     ]
     by_title = [title_only(reader, row.title) for row in rows]
     return score_postings(
-        rows, readings, by_title, reader.roles, reader.taxonomy.version, SCORER_VERSION
+        rows,
+        readings,
+        by_title,
+        reader.roles,
+        reader.taxonomy.version,
+        SCORER_VERSION,
+        resamples=resamples,
     )
 
 
@@ -183,11 +206,14 @@ def score_postings(
     roles: Sequence[str],
     taxonomy_version: str,
     scorer_version: str,
+    resamples: int = 0,
 ) -> PostingsEvaluation:
     """Score readings of labelled rows (``title_only``: the role each title alone reads as).
 
     Readings may come from different readers, e.g. one per cross-validation fold. A row
-    whose labels are not usable raises the error :func:`check_posting_labels` gives.
+    whose labels are not usable raises the error :func:`check_posting_labels` gives. With
+    ``resamples`` > 0 the report and each labeller-confidence slice carry 95% bootstrap
+    intervals from that many redrawn sets (seed 0: the same rows give the same intervals).
     """
     gold: list[str] = []
     predicted: list[str] = []
@@ -200,6 +226,8 @@ def score_postings(
     hybrid_pred: list[bool] = []
     dists: list[dict[str, float]] = []
     errors: list[ReadError] = []
+    # (gold, read) mismatch of each row, None where the row does not say
+    mismatches: list[tuple[bool, bool] | None] = []
     # confidence -> (label, read, lenient right) of each row
     slices: dict[str, list[tuple[str, str, bool]]] = {}
     for row, reading in zip(rows, readings, strict=True):
@@ -230,6 +258,9 @@ def score_postings(
         if row.extra.get("mismatch") is not None:
             mismatch_gold.append(row.extra["mismatch"] is True)
             mismatch_pred.append(reading.mismatch)
+            mismatches.append((mismatch_gold[-1], reading.mismatch))
+        else:
+            mismatches.append(None)
         if row.extra.get("hybrid") is not None:
             hybrid_gold.append(row.extra["hybrid"] is True)
             hybrid_pred.append(reading.hybrid)
@@ -246,12 +277,15 @@ def score_postings(
         hybrid=flag(hybrid_gold, hybrid_pred),
         calibration=calibration(gold, dists),
         errors=errors,
-        by_confidence=_by_confidence(slices, roles),
+        by_confidence=_by_confidence(slices, roles, resamples),
+        intervals=bootstrap_intervals(gold, predicted, mismatches, resamples, labels=roles)
+        if resamples
+        else None,
     )
 
 
 def _by_confidence(
-    slices: dict[str, list[tuple[str, str, bool]]], roles: Sequence[str]
+    slices: dict[str, list[tuple[str, str, bool]]], roles: Sequence[str], resamples: int = 0
 ) -> list[SliceScore]:
     """One score per labeller confidence, in a fixed order; none when no row gives one."""
     if set(slices) <= {NO_CONFIDENCE}:
@@ -271,6 +305,14 @@ def _by_confidence(
                 lenient_accuracy=round(sum(r for _, _, r in rows) / len(rows), 4),
                 macro_f1=scored.macro_f1,
                 per_role_f1={role: m.f1 for role, m in scored.per_role.items() if m.support > 0},
+                intervals=bootstrap_intervals(
+                    [g for g, _, _ in rows],
+                    [p for _, p, _ in rows],
+                    resamples=resamples,
+                    labels=roles,
+                )
+                if resamples
+                else None,
             )
         )
     return out

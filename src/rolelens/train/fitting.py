@@ -93,6 +93,7 @@ class TrainOptions:
     low_confidence: tuple[float, ...] = (0.5, 1.0)
     search_factors: bool = True
     words: bool = True  # fit the word layer (when the taxonomy has a vocabulary)
+    resamples: int = 0  # > 0: the evaluations carry bootstrap intervals from this many sets
 
 
 @dataclass(frozen=True)
@@ -411,13 +412,15 @@ def cross_validate(
     rows: Sequence[Row],
     postings: Sequence[LabelledPosting],
     result: TrainResult,
+    resamples: int = 0,
 ) -> CrossValidated:
     """Step 5: (fitted, hand-set) evaluations of the real reader, out of fold, and each
     one's accuracy fold by fold (how much the headline number moves between folds).
 
     For each fold the numbers are refitted on the other folds (same settings) and the
     temperature taken from the other folds' out-of-fold points; the fold's postings are
-    then read by a reader built on those numbers.
+    then read by a reader built on those numbers. ``resamples`` > 0: the fitted evaluation
+    carries bootstrap intervals.
     """
     k = max(result.folds) + 1
     readings: dict[int, Reading] = {}
@@ -451,6 +454,7 @@ def cross_validate(
         hand.role_ids,
         version,
         SCORER_VERSION,
+        resamples=resamples,
     )
     hand_eval = score_postings(
         rows, hand_readings, hand_title, hand.role_ids, version, SCORER_VERSION
@@ -571,7 +575,7 @@ def run(
     )
     result = train(hand, postings, opts, provenance)
     fitted_eval, hand_eval, fitted_folds, hand_folds, oof, read_with = cross_validate(
-        hand, rows, postings, result
+        hand, rows, postings, result, opts.resamples
     )
     holdout = hand_holdout = None
     if len(sources) > 1:
@@ -586,7 +590,9 @@ def run(
             result.fitted.scoring.temperature or 1.0,
         )
         held = [rows[i] for i in at]
-        holdout = evaluate_postings(PostingReader(apply_fit(hand, fitted)), held)
+        holdout = evaluate_postings(
+            PostingReader(apply_fit(hand, fitted)), held, resamples=opts.resamples
+        )
         hand_holdout = evaluate_postings(PostingReader(hand), held)
     s = result.settings
     provenance = provenance.model_copy(
