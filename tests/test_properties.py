@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+import functools
+import re
+
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rolelens.core.aliases import AliasMatcher
-from rolelens.core.reader import PostingReader
+from rolelens.core.reader import (
+    _COLLABORATION,
+    _LIST_REACH,
+    _PEOPLE_NOUN,
+    PostingReader,
+    colleague_lists,
+)
 from rolelens.core.text import cue_regex, fold
 from rolelens.taxonomy.loader import load_taxonomy, toy_path
 
@@ -90,3 +99,38 @@ def test_properties_cue_spots_answer_as_the_cue_regex(text: str, data: st.DataOb
         assert pattern is not None
         assert found.in_segment(start, end) == (pattern.search(folded[start:end]) is not None)
         assert found.in_span(start, end) == (pattern.search(folded, start, end) is not None)
+
+
+@functools.cache
+def _bundled() -> PostingReader:
+    return PostingReader(load_taxonomy([]))
+
+
+_LIST_WORDS = st.sampled_from(
+    ["collaborate with", "work with", "partner with", "our", "the", "product", "design",
+     "QA", "Python", "teams", "managers", "engineers", ",", "and", "or", "&", "to", ".", ";",
+     "\n", "in", "data science", "LLM APIs", "designers"]
+)  # fmt: skip
+
+
+@given(words=st.lists(st.one_of(_LIST_WORDS, st.text(max_size=8)), max_size=40))
+@example(words=["collaborate with", "product", ",", "design", "and", "QA", "teams", "to"])
+def test_properties_colleague_lists_hold_short_items_after_a_cue(words: list[str]) -> None:
+    """Each colleague a list names lies after a collaboration cue, within the list's reach,
+    inside one clause (no clause mark in it), and ends where its list does or before; the
+    spans are sorted and do not overlap."""
+    text = " ".join(words)
+    folded = fold(text)
+    _, spots = _bundled().matcher.scan(text, folded)
+    together, people = spots[_COLLABORATION], spots[_PEOPLE_NOUN]
+    got = colleague_lists(folded, together, people)
+    cue_ends = [b for _, b, before, after in together.found if before and after]
+    people_ends = {b for _, b, before, after in people.found if before and after}
+    last = -1
+    for start, end, list_end in got:
+        assert last <= start < end <= list_end
+        assert list_end in people_ends
+        opened = max(b for b in cue_ends if b <= start)
+        assert list_end - opened <= _LIST_REACH
+        assert re.search(r"[;:!?()]|\.(?![a-z0-9])", folded[opened:list_end]) is None
+        last = end

@@ -357,6 +357,81 @@ def test_reader_a_team_the_job_works_with_and_its_work_are_not_the_job(
 
 
 @pytest.mark.parametrize(
+    ("line", "colleagues"),
+    [
+        (
+            "Partner with our Engineering, Product Management and QA teams to plan releases.",
+            ["Product Management", "QA"],
+        ),
+        (
+            "Work closely with product managers, designers, and data science teams.",
+            ["product managers", "data science teams"],
+        ),
+        ("Collaborate with Sales, Marketing & Customer Success teams.", ["Sales", "Marketing"]),
+    ],
+)
+def test_reader_a_list_of_colleagues_shares_its_last_noun(
+    reader: PostingReader, line: str, colleagues: list[str]
+) -> None:
+    """'Product Management and QA teams' names two teams: the people noun at a list's end
+    goes with every item before it, so none of them is the job's own work."""
+    text = f"## Responsibilities\n- Build REST APIs in Go and PostgreSQL.\n- {line}\n"
+    reading = reader.read(text, title="Backend Engineer")
+    body = [e for e in reading.evidence if e.section != "title"]
+    own = {"REST APIs", "Go", "PostgreSQL"}
+    assert all(e.contributions and not e.set_aside for e in body if e.text in own)
+    aside = {e.text for e in body if e.set_aside == "names people the job works with, not the job"}
+    assert set(colleagues) <= aside, body
+    assert all(not e.contributions for e in body if e.text in aside)
+
+
+def test_reader_a_colleague_takes_no_lead_duty_and_no_repeat_rank(reader: PostingReader) -> None:
+    """The first duties count lead_weight times; a mention set aside as colleagues is no duty,
+    so the next duty takes its place, and the job's own mention of the same item is not
+    decayed as a repeat of the colleagues'."""
+    duties = [
+        "Work closely with the MLOps team and our data engineering teams.",
+        "Build REST APIs in Go.",
+        "Run PostgreSQL and Kafka in production.",
+        "Own our CI/CD and Kubernetes deployments.",
+        "Automate MLOps tooling for the platform.",
+    ]
+    text = "## Responsibilities\n" + "".join(f"- {d}\n" for d in duties)
+    reading = reader.read(text, title="Platform Engineer")
+    body = [e for e in reading.evidence if e.section == "responsibilities"]
+    aside = [e for e in body if e.set_aside]
+    assert {e.text for e in aside} >= {"MLOps", "data engineering"}
+    assert not any(e.lead for e in aside)
+    counted = [e for e in body if not e.set_aside]
+    places = reader.taxonomy.scoring.lead_mentions
+    assert len(counted) > places
+    assert [e.lead for e in counted] == [i < places for i in range(len(counted))]
+    # the job's own MLOps counts in full: its points are its item's weights times its factor
+    (own,) = [e for e in counted if e.item == aside[0].item]
+    (item,) = [i for i in reader.taxonomy.evidence if i.id == own.item]
+    assert own.contributions == {
+        r: pytest.approx(w * own.factor, abs=2e-3) for r, w in item.weights.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Work with Python, SQL and Airflow to build pipelines.",  # no people at the end
+        "Work with LLM APIs, vector databases and our team to ship features.",  # 'our team'
+        "Collaborate with Product and Design; build RAG pipelines and QA teams' tools.",
+    ],
+)
+def test_reader_a_list_that_names_no_colleagues_is_the_job(
+    reader: PostingReader, line: str
+) -> None:
+    text = f"## Responsibilities\n- {line}\n"
+    reading = reader.read(text, title="Engineer")
+    body = [e for e in reading.evidence if e.section != "title"]
+    assert body and not any(e.set_aside for e in body), body
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "Work with LLM APIs and our team to ship features.",  # the APIs, not the team

@@ -37,8 +37,11 @@ from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 # required" negates X, and a role nothing in the text speaks for is no verdict (2026-12-07);
 # 1.5: lists read by what their items say; 1.6: a heading that calls its qualifications
 # optional is the nice-to-have, whatever requirement's cue stands beside it, and the work
-# alone decides over a title it contradicts by the fitted work margin (2026-12-07)
-SCORER_VERSION = "1.6"
+# alone decides over a title it contradicts by the fitted work margin (2026-12-07); 1.7: the
+# colleagues a list after a collaboration cue names are set aside ("partner with Product,
+# Design and QA teams"), and a mention set aside takes no lead duty's place and no repeat's
+# rank (2026-12-07)
+SCORER_VERSION = "1.7"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
 # (the kernel's POSTING_CLAUSE rule; its pattern opens with one character set, so that re
@@ -77,7 +80,7 @@ class _Clause(NamedTuple):  # a named tuple: built for each clause with a mentio
 
 
 # the cue lists of PostingReader.matcher
-_PREFERRED, _COMPANY, _ACTION, _NEGATION, _PEOPLE_NOUN, _JOB = range(6)
+_PREFERRED, _COMPANY, _ACTION, _NEGATION, _PEOPLE_NOUN, _JOB, _COLLABORATION = range(7)
 #: Nouns for people and teams: a mention followed by one ("the ML team", "our LLM platform
 #: team") names the people the job works with when the clause says so.
 _PEOPLE_NOUNS = (
@@ -257,6 +260,7 @@ class PostingReader:
                 cues.negation_cues,
                 _PEOPLE_NOUNS,
                 cues.job_cues,
+                cues.collaboration_cues,
             ],
         )
         self.splitter = SectionSplitter(taxonomy.reading)
@@ -290,6 +294,7 @@ class PostingReader:
         ]
         groups = s.hybrid_groups
         self._lead_skips = frozenset(s.lead_skips)
+        self._item_index = {item.id: i for i, item in enumerate(self.matcher.items)}
         self._hybrid_groups = {
             name: [self.roles.index(r) for r in members] for name, members in groups.items()
         }
@@ -336,11 +341,11 @@ class PostingReader:
             if first is not None and _same_words(first, title):
                 sections = _carve_title(sections, title_end)
         folded = fold(text)
-        evidence, dropped, people = self._evidence(text, folded, sections, title or "")
+        evidence, dropped, (people, together) = self._evidence(text, folded, sections, title or "")
         title_reading = self.titles.parse(title or "")
         if title_note is not None:
             title_reading = title_reading.model_copy(update={"note": title_note})
-        evidence = self._set_aside(text, folded, evidence, company, people)
+        evidence = self._set_aside(text, folded, evidence, company, people, together)
         words: WordScore | None = None
         if self.words is not None:
             words = self.words.read(folded, _word_spans(sections, folded, evidence))
@@ -466,9 +471,10 @@ class PostingReader:
 
     def _evidence(
         self, text: str, folded: str, sections: list[Section], title: str
-    ) -> tuple[list[Evidence], int, CueSpots]:
+    ) -> tuple[list[Evidence], int, tuple[CueSpots, CueSpots]]:
         """Mentions in the title (spans into the title) and then in the body, how many
-        mentions past the work budget were left out, and where the body names people."""
+        mentions past the work budget were left out, and where the body names people and
+        says the job works with someone ("collaborate with")."""
         found = self._title_evidence(title)
         hits, cues = self.matcher.scan(text, folded)
         dropped = 0
@@ -478,7 +484,7 @@ class PostingReader:
         attribute(
             found, self._weights, self.roles, s.repeat_decay, s.max_repeats, self._contributions
         )
-        return [e for _, e in found], dropped, cues[_PEOPLE_NOUN]
+        return [e for _, e in found], dropped, (cues[_PEOPLE_NOUN], cues[_COLLABORATION])
 
     def _body_evidence(
         self,
@@ -647,12 +653,15 @@ class PostingReader:
         evidence: list[Evidence],
         company: str | None,
         people: CueSpots,
+        together: CueSpots,
     ) -> list[Evidence]:
         """The evidence with mentions that are not about the job set aside (no points): the
         employer's name ("Arize" is not model monitoring), the people the job works with
         ("collaborate with forward deployed engineers", "support the ML team" is not that
-        work) and what those people do ("... our MLOps team, who run Kubeflow")."""
+        work; "partner with Product, Design and QA teams" names three), and what those people
+        do ("... our MLOps team, who run Kubeflow")."""
         names = sorted(company_spans(text, folded, company))
+        lists = colleague_lists(folded, together, people) if together.found else []
         # where the people named by each mention end (the mention's end, or a people noun's
         # after it), for the mentions that name people: asked once each
         ends = {}
@@ -670,12 +679,13 @@ class PostingReader:
                     end = _people_after(folded, ev.end, people)
                     if end >= 0:
                         ends[k] = end
-        if not names and not ends:
+        if not names and not ends and not lists:
             return evidence  # no employer's name and no mention of people: most postings
         # a mention inside a name: a span that starts at or before it and ends at or after it
         starts = [a for a, _ in names]
         reach = list(itertools.accumulate((b for _, b in names), max))
         theirs = -1  # up to here, a relative clause says what colleagues do
+        aside = False
         out = []
         for k, ev in enumerate(evidence):
             why = None
@@ -683,14 +693,51 @@ class PostingReader:
                 i = bisect_right(starts, ev.start)
                 if i and reach[i - 1] >= ev.end:
                     why = "the employer's name"
+                elif (end := _inside(lists, ev.start)) >= 0:
+                    why = "names people the job works with, not the job"
+                    theirs = _their_work(folded, end)
                 elif ev.start < theirs:
                     why = "what the people the job works with do, not the job"
                 elif k in ends and self._works_with(text, ev.start):
                     why = "names people the job works with, not the job"
                     theirs = _their_work(folded, ends[k])
             if why is not None:
-                ev = ev.model_copy(update={"set_aside": why, "contributions": {}, "factor": 0.0})
+                ev = ev.model_copy(
+                    update={"set_aside": why, "contributions": {}, "factor": 0.0, "lead": False}
+                )
+                aside = True
             out.append(ev)
+        return self._recount(out) if aside else out
+
+    def _recount(self, evidence: list[Evidence]) -> list[Evidence]:
+        """The points of the mentions left once some are set aside: a mention set aside is
+        no duty, so it takes no lead duty's place (the next duty does), and takes no rank in
+        its item's repeats (a colleague team's "ML" before the job's own "ML models" no longer
+        leaves the job's mention decayed)."""
+        s = self.taxonomy.scoring
+        leads = LeadDuties(s.lead_mentions, s.lead_weight)
+        skips = self._lead_skips
+        index = self._item_index
+        out: list[Evidence] = []
+        for ev in evidence:
+            if ev.section != "title" and ev.set_aside is None:
+                kind = self.matcher.items[index[ev.item]].kind
+                lead = leads.take(ev.section, not ev.negated and kind not in skips)
+                if lead != ev.lead and ev.factor:
+                    factor = ev.factor * s.lead_weight if lead else ev.factor / s.lead_weight
+                    ev = ev.model_copy(update={"lead": lead, "factor": round(factor, 3)})
+            out.append(ev)
+        counted = [(index[ev.item], ev) for ev in out if ev.set_aside is None]
+        for _, ev in counted:
+            ev.contributions = {}  # a mention pushed past max_repeats keeps no old points
+        attribute(
+            counted,
+            self._weights,
+            self.roles,
+            s.repeat_decay,
+            s.max_repeats,
+            self._contributions,
+        )
         return out
 
     def _works_with(self, text: str, start: int) -> bool:
@@ -840,6 +887,77 @@ def _people_after(folded: str, pos: int, people: CueSpots) -> int:
     if a - pos > _PEOPLE_REACH or not (before and after):
         return -1
     return b if _TO_PEOPLE.fullmatch(folded, pos, a) is not None else -1
+
+
+#: What a list of colleagues is read in: words, and the marks that join or end its items.
+_LIST_TOKEN = re.compile(r"[a-z0-9](?:[a-z0-9/&+#'\-]|\.(?=[a-z0-9]))*+|[^\sa-z0-9]")
+_LIST_JOINS = frozenset((",", "and", "or", "&", "/", "including", "like"))
+#: Words that end a list of colleagues ("... and QA teams to improve releases").
+_LIST_STOPS = frozenset(
+    ("to", "in", "on", "for", "who", "that", "which", "so", "across", "throughout", "at",
+     "from", "by", "as", "of", "with", "while", "when", "where", "during", "through", "into")
+)  # fmt: skip
+_LIST_REACH = 200  # characters a list of colleagues may run past its cue
+_ITEM_WORDS = 5  # words one item of such a list may hold ("our world-class platform")
+
+
+_DETERMINERS = frozenset(("our", "the", "their", "your", "its", "a", "an", "my"))
+
+
+def colleague_lists(
+    folded: str, together: CueSpots, people: CueSpots
+) -> list[tuple[int, int, int]]:
+    """The colleagues that lists after a collaboration cue name: "work closely with Product,
+    Design, and QA teams" names three teams, the last noun shared by all. A list runs from
+    the cue over short items joined by commas, "and", "or", up to the last item that ends in
+    a people noun ("teams", "managers"); it stops at a clause mark, a word such as "to" or
+    "in", or an item too long for a name. Its items are colleagues when they end in a people
+    noun themselves, or share the last one: when that last item opens with a determiner
+    ("LLM APIs and our team") it is a noun phrase of its own, and the items before it are
+    what the job works with, not people. A list with no people noun at an item's end ("work
+    with Python, SQL and Airflow") names no colleagues.
+
+    Each colleague as (start, end, where its list ends), sorted, not overlapping."""
+    ends = {b for _, b, before, after in people.found if before and after}
+    out: list[tuple[int, int, int]] = []
+    for _, cue_end, before, after in together.found:
+        if not (before and after) or (out and cue_end < out[-1][2]):
+            continue
+        items: list[tuple[int, int, str, bool]] = []  # start, end, first word, ends in people
+        start = -1
+        first = ""
+        for m in _LIST_TOKEN.finditer(folded, cue_end, min(len(folded), cue_end + _LIST_REACH)):
+            token = m.group()
+            if token in _LIST_JOINS:
+                start = -1
+                continue
+            if token in _LIST_STOPS or not token[0].isalnum():
+                break
+            if start < 0:
+                start, first, words = m.start(), token, 0
+                items.append((start, m.end(), first, False))
+            words += 1
+            if words > _ITEM_WORDS:
+                items.pop()
+                break
+            items[-1] = (start, m.end(), first, m.end() in ends)
+        last = max((k for k, item in enumerate(items) if item[3]), default=-1)
+        if last < 0:
+            continue
+        shared = items[last][2] not in _DETERMINERS
+        list_end = items[last][1]
+        out += [(a, b, list_end) for a, b, _, named in items[: last + 1] if named or shared]
+    return out
+
+
+def _inside(spans: list[tuple[int, int, int]], pos: int) -> int:
+    """Where the list ends whose colleague (sorted spans) holds ``pos``, or -1."""
+    for start, end, list_end in spans:  # a posting names a few colleagues at most
+        if start <= pos < end:
+            return list_end
+        if start > pos:
+            break
+    return -1
 
 
 def _their_work(folded: str, end: int) -> int:
