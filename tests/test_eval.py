@@ -79,6 +79,13 @@ def test_bootstrap_intervals_hold_the_score_and_narrow_with_more_rows() -> None:
     for role, interval in got.per_role_f1.items():
         assert interval.low < report.per_role[role].f1 < interval.high
     assert got.mismatch_precision is not None and got.mismatch_recall is not None
+    assert got.lenient_accuracy is None  # not asked
+    rights = [g == r or i % 2 == 0 for i, (g, r) in enumerate(zip(gold, read, strict=True))]
+    lenient = bootstrap_intervals(gold, read, resamples=400, seed=3, lenient=rights)
+    assert lenient is not None and lenient.lenient_accuracy is not None
+    share = sum(rights) / len(rights)
+    assert lenient.lenient_accuracy.low < share < lenient.lenient_accuracy.high
+    assert lenient.accuracy == got.accuracy  # the same draws
     assert 0.0 <= got.mismatch_precision.low <= got.mismatch_precision.high <= 1.0
     # the same seed, the same intervals; four times the rows, about half the width
     assert bootstrap_intervals(gold, read, flags, resamples=400, seed=3, labels=["b", "a"]) == got

@@ -271,9 +271,15 @@ def test_eval_scope_on_a_small_labelled_file(tmp_path: Path) -> None:
     assert confusion[labels.index("hybrid")][labels.index("data_engineer_bi")] == 1
     assert {e["id"] for e in report["errors"]} == {"d", "e"}
     assert [s["error"]["code"] for s in report["skipped"]] == ["label_invalid", "row_not_json"]
+    # 95% bootstrap intervals hold each score; five briefs leave them wide
+    intervals = report["intervals"]
+    for key, value in (("accuracy", 3 / 5), ("lenient_accuracy", 4 / 5)):
+        assert intervals[key]["low"] <= value <= intervals[key]["high"]
+    assert intervals["accuracy"]["high"] - intervals["accuracy"]["low"] >= 0.4
     table = runner.invoke(app, ["eval", "scope", str(path), "--errors"])
     assert table.exit_code == 0, table.output
-    assert "strict accuracy" in table.stdout and "confusion" in table.stdout
+    for words in ("strict accuracy", "confusion", "95% intervals", "lenient accuracy"):
+        assert words in table.stdout
 
 
 # -- every figure carries its source --------------------------------------------------------

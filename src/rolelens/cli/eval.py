@@ -31,6 +31,15 @@ _POSTINGS_FILES = typer.Argument(
 )
 
 
+ResamplesOption = typer.Option(
+    1000,
+    "--resamples",
+    min=0,
+    help="95% bootstrap intervals of the scores from this many redrawn sets of the rows, "
+    "seed 0 (0: none): how far each score could move on another set of this size.",
+)
+
+
 @app.command("postings")
 def postings(
     files: list[str] = _POSTINGS_FILES,
@@ -53,14 +62,7 @@ def postings(
         "each run's headline numbers and their mean (one split of a few hundred rows moves "
         "accuracy by a point).",
     ),
-    resamples: int = typer.Option(
-        1000,
-        "--resamples",
-        min=0,
-        help="95% bootstrap intervals of accuracy, macro-F1, each role's F1 and mismatch "
-        "precision and recall from this many redrawn sets of the rows, seed 0 (0: none; "
-        "--repeat gives none): how far each score could move on another set of this size.",
-    ),
+    resamples: int = ResamplesOption,
 ) -> None:
     """Accuracy, macro-F1, per-role P/R/F1, confusion, mismatch P/R, and a title-only baseline."""
     if repeat > 1 and not cv:
@@ -309,6 +311,7 @@ def scope(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the --cv fold assignment."),
     extra: list[Path] = EvalExtraOption,
+    resamples: int = ResamplesOption,
 ) -> None:
     """Strict and lenient accuracy of scoping, per-role P/R/F1 and the confusion matrix."""
     from rolelens.cli.train_scope import EXTRA_WEIGHT, Written, fit_module, labelled_briefs
@@ -320,7 +323,7 @@ def scope(
     tax = taxonomy_from(taxonomy)
     scoper = Scoper(tax, semantic=semantic_matcher(tax, semantic, task="scope"))
     rows, skipped = labelled_briefs(file, set(scoper.outcomes))
-    report = evaluate_scoping(scoper, rows)
+    report = evaluate_scoping(scoper, rows, resamples=resamples)
     if cv:
         fit = fit_module()
         layer = scoper.fit
@@ -381,6 +384,8 @@ def scope(
             per.add_row(role, f"{f1:.3f}")
         console.print(per)
     _confusion(console, report.report)
+    if report.intervals is not None:
+        _print_intervals(console, "these briefs", report.intervals)
     if report.undetermined:
         console.print(f"{report.undetermined} brief(s) left undetermined (counted as wrong)")
     if skipped:
@@ -402,7 +407,10 @@ def _print_intervals(console: Console, rows: str, intervals: Intervals) -> None:
     """A table of 95% intervals: accuracy, macro-F1, mismatch, each role's F1."""
     from rich.table import Table
 
-    scores = [("accuracy", intervals.accuracy), ("macro-F1", intervals.macro_f1)]
+    scores = [("accuracy", intervals.accuracy)]
+    if intervals.lenient_accuracy is not None:
+        scores.append(("lenient accuracy", intervals.lenient_accuracy))
+    scores.append(("macro-F1", intervals.macro_f1))
     if intervals.mismatch_precision is not None:
         scores.append(("mismatch precision", intervals.mismatch_precision))
     if intervals.mismatch_recall is not None:

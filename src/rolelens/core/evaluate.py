@@ -197,6 +197,9 @@ class Intervals(BaseModel):
     resamples: int
     seed: int
     accuracy: Interval
+    lenient_accuracy: Interval | None = Field(
+        default=None, description="right or an acceptable alternative, when rows give those"
+    )
     macro_f1: Interval
     per_role_f1: dict[str, Interval] = Field(
         description="F1 of each role the rows are labelled with (support > 0)"
@@ -217,12 +220,15 @@ def bootstrap_intervals(
     resamples: int = RESAMPLES,
     seed: int = 0,
     labels: Sequence[str] = (),
+    lenient: Sequence[bool] | None = None,
 ) -> Intervals | None:
     """95% percentile-bootstrap intervals of accuracy, macro-F1 (over the roles each redrawn
     set is labelled with, as :func:`classification`), each labelled role's F1 and, with
     ``flags`` (per row, (gold, predicted) of a yes/no flag such as mismatch, or None where the
-    row does not say), the flag's precision and recall. Roles come in ``labels`` order (any
-    other after, sorted). The same seed gives the same intervals; None for no rows.
+    row does not say), the flag's precision and recall; with ``lenient`` (per row, whether
+    the reading was the label or an acceptable alternative), lenient accuracy. Roles come in
+    ``labels`` order (any other after, sorted). The same seed gives the same intervals; None
+    for no rows.
 
     Percentiles over redrawn label pairs, in the standard library: scipy's bootstrap is
     not a dependency of reading, and the scores are counts over a few thousand pairs.
@@ -232,6 +238,8 @@ def bootstrap_intervals(
         raise ValueError("gold and predicted differ in length")
     if flags is not None and len(flags) != n:
         raise ValueError("flags and gold differ in length")
+    if lenient is not None and len(lenient) != n:
+        raise ValueError("lenient and gold differ in length")
     if n == 0 or resamples < 1:
         return None
     seen = set(gold) | set(predicted)
@@ -241,6 +249,7 @@ def bootstrap_intervals(
     pairs = [(at[g], at[p]) for g, p in zip(gold, predicted, strict=True)]
     rng = random.Random(seed)
     accuracy: list[float] = []
+    lenient_accuracy: list[float] = []
     macro: list[float] = []
     per_role: dict[str, list[float]] = {r: [] for r in labelled}
     precision: list[float] = []
@@ -256,6 +265,8 @@ def bootstrap_intervals(
             said[p] += 1
             tp[g] += g == p
         accuracy.append(sum(tp) / n)
+        if lenient is not None:
+            lenient_accuracy.append(sum(lenient[i] for i in drawn) / n)
         f1s = {r: 2 * tp[at[r]] / (support[at[r]] + said[at[r]]) for r in roles if support[at[r]]}
         macro.append(sum(f1s.values()) / len(f1s))
         for r, values in per_role.items():
@@ -275,6 +286,7 @@ def bootstrap_intervals(
         resamples=resamples,
         seed=seed,
         accuracy=_interval(accuracy),
+        lenient_accuracy=_interval(lenient_accuracy) if lenient_accuracy else None,
         macro_f1=_interval(macro),
         per_role_f1={r: _interval(v) for r, v in per_role.items() if v},
         mismatch_precision=_interval(precision) if precision else None,

@@ -228,6 +228,7 @@ def score_postings(
     errors: list[ReadError] = []
     # (gold, read) mismatch of each row, None where the row does not say
     mismatches: list[tuple[bool, bool] | None] = []
+    rights: list[bool] = []  # the label or an acceptable alternative, each row
     # confidence -> (label, read, lenient right) of each row
     slices: dict[str, list[tuple[str, str, bool]]] = {}
     for row, reading in zip(rows, readings, strict=True):
@@ -239,6 +240,7 @@ def score_postings(
         alternatives = row.extra.get("acceptable_alternatives") or []
         right = reading.role == label or reading.role in alternatives
         lenient += right
+        rights.append(right)
         confidence = row.extra.get("confidence")
         key = confidence if isinstance(confidence, str) and confidence else NO_CONFIDENCE
         slices.setdefault(key, []).append((label, reading.role, right))
@@ -278,7 +280,9 @@ def score_postings(
         calibration=calibration(gold, dists),
         errors=errors,
         by_confidence=_by_confidence(slices, roles, resamples),
-        intervals=bootstrap_intervals(gold, predicted, mismatches, resamples, labels=roles)
+        intervals=bootstrap_intervals(
+            gold, predicted, mismatches, resamples, labels=roles, lenient=rights
+        )
         if resamples
         else None,
     )
@@ -310,6 +314,7 @@ def _by_confidence(
                     [p for _, p, _ in rows],
                     resamples=resamples,
                     labels=roles,
+                    lenient=[r for _, _, r in rows],
                 )
                 if resamples
                 else None,

@@ -11,9 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from rolelens.core.evaluate import Calibration, ClassificationReport, calibration, classification
+from rolelens.core.evaluate import (
+    Calibration,
+    ClassificationReport,
+    Intervals,
+    bootstrap_intervals,
+    calibration,
+    classification,
+)
 from rolelens.core.scoping import SCOPER_VERSION, UNDETERMINED, Scoper
 from rolelens.taxonomy.models.scoping import FitScores
 
@@ -64,20 +71,32 @@ class ScopingEvaluation(BaseModel):
     errors: list[ScopeMiss]
     undetermined: int = 0
     cv: FitScores | None = None
+    intervals: Intervals | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="95% bootstrap intervals of strict and lenient accuracy, macro-F1 and each "
+        "hire's F1: how far each could move on another set of briefs of this size (absent "
+        "when not asked)",
+    )
 
 
-def evaluate_scoping(scoper: Scoper, rows: Sequence[LabelledBrief]) -> ScopingEvaluation:
-    """Scope each labelled brief and score the recommendations."""
+def evaluate_scoping(
+    scoper: Scoper, rows: Sequence[LabelledBrief], resamples: int = 0
+) -> ScopingEvaluation:
+    """Scope each labelled brief and score the recommendations (``resamples`` > 0: with
+    95% bootstrap intervals from that many redrawn sets, seed 0)."""
     gold: list[str] = []
     predicted: list[str] = []
     dists: list[dict[str, float]] = []
     lenient = 0
+    rights: list[bool] = []
     errors: list[ScopeMiss] = []
     for row in rows:
         result = scoper.scope(row.text, id=row.id)
         ok = result.role == row.label
         ok_lenient = ok or result.role in row.alternatives
         lenient += ok_lenient
+        rights.append(ok_lenient)
         gold.append(row.label)
         predicted.append(result.role)
         dists.append(result.scores)
@@ -107,4 +126,9 @@ def evaluate_scoping(scoper: Scoper, rows: Sequence[LabelledBrief]) -> ScopingEv
         calibration=calibration(gold, dists),
         errors=errors,
         undetermined=undetermined,
+        intervals=bootstrap_intervals(
+            gold, predicted, None, resamples, labels=labels, lenient=rights
+        )
+        if resamples
+        else None,
     )
