@@ -120,6 +120,11 @@ def test_scoping_eval_cv_and_train_refit_on_a_small_file(tmp_path: Path) -> None
     assert "--extra data/train/briefs_written_A.jsonl" in out.stderr
     report = json.loads(out.stdout)
     assert report["cv"]["n"] == 80 and 0 <= report["cv"]["strict_accuracy"] <= 1
+    # the out-of-fold scores carry 95% bootstrap intervals beside the plain ones
+    within = report["cv_intervals"]["accuracy"]
+    assert within["low"] <= report["cv"]["strict_accuracy"] <= within["high"]
+    lenient = report["cv_intervals"]["lenient_accuracy"]
+    assert lenient["low"] <= report["cv"]["lenient_accuracy"] <= lenient["high"]
     refit = tmp_path / "refit.yaml"
     out = runner.invoke(
         app,

@@ -343,7 +343,8 @@ def scope(
         # the word layer is refit too when the shipped one has one and its written briefs
         # are given (its vocabulary comes from them)
         words = written.words(fit, rows) if layer is not None and layer.with_words else None
-        report = report.model_copy(update={"cv": fit.cross_validate(d, l2, cv, seed, ps, words)})
+        scored, intervals = fit.cross_validate_with_intervals(d, l2, cv, seed, ps, words, resamples)
+        report = report.model_copy(update={"cv": scored, "cv_intervals": intervals})
     if as_json:
         _echo_json(report, skipped)
         return
@@ -386,6 +387,8 @@ def scope(
     _confusion(console, report.report)
     if report.intervals is not None:
         _print_intervals(console, "these briefs", report.intervals)
+    if report.cv_intervals is not None:
+        _print_intervals(console, f"grouped {cv}-fold CV", report.cv_intervals)
     if report.undetermined:
         console.print(f"{report.undetermined} brief(s) left undetermined (counted as wrong)")
     if skipped:

@@ -71,6 +71,11 @@ class ScopingEvaluation(BaseModel):
     errors: list[ScopeMiss]
     undetermined: int = 0
     cv: FitScores | None = None
+    cv_intervals: Intervals | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="95% bootstrap intervals of the cross-validated scores (with --cv)",
+    )
     intervals: Intervals | None = Field(
         default=None,
         exclude_if=lambda v: v is None,

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from rolelens.core.evaluate import classification
+from rolelens.core.evaluate import Intervals, bootstrap_intervals, classification
 from rolelens.core.folds import grouped_folds
 from rolelens.core.scoping import Scoper
 from rolelens.core.scoping_eval import LabelledBrief
@@ -387,7 +387,33 @@ def cross_validate(
 ) -> FitScores:
     """Grouped k-fold cross-validated scores of the layer at one L2 penalty and prior (with
     the word layer refit in each fold beside it, when given)."""
-    return _scored(d, _with_words_cv(d, l2, k, seed, prior_scale, words))
+    return cross_validate_with_intervals(d, l2, k, seed, prior_scale, words, 0)[0]
+
+
+def cross_validate_with_intervals(
+    d: Design,
+    l2: float,
+    k: int,
+    seed: int,
+    prior_scale: float,
+    words: Words | None,
+    resamples: int,
+) -> tuple[FitScores, Intervals | None]:
+    """:func:`cross_validate`, and 95% bootstrap intervals of the out-of-fold scores
+    (``resamples`` redrawn sets of the labelled rows, seed 0; None when 0)."""
+    points = _with_words_cv(d, l2, k, seed, prior_scale, words)
+    n = d.scored
+    gold = [d.outcomes[int(i)] for i in d.y[:n]]
+    read = [d.outcomes[i] for i in _argmax(points)]
+    rights = [
+        g == r or r in alts for g, r, alts in zip(gold, read, d.alternatives[:n], strict=True)
+    ]
+    intervals = (
+        bootstrap_intervals(gold, read, None, resamples, labels=d.outcomes, lenient=rights)
+        if resamples
+        else None
+    )
+    return _scored(d, points), intervals
 
 
 def _with_words_cv(
