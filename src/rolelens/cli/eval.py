@@ -36,7 +36,8 @@ ResamplesOption = typer.Option(
     "--resamples",
     min=0,
     help="95% bootstrap intervals of the scores from this many redrawn sets of the rows, "
-    "seed 0 (0: none): how far each score could move on another set of this size.",
+    "seed 0 (0: none; `eval postings --repeat` reports means, without intervals): how far "
+    "each score could move on another set of this size.",
 )
 
 

@@ -723,7 +723,7 @@ class PostingReader:
             if ev.section != "title" and ev.set_aside is None:
                 kind = self.matcher.items[index[ev.item]].kind
                 lead = leads.take(ev.section, not ev.negated and kind not in skips)
-                if lead != ev.lead and ev.factor:
+                if lead != ev.lead:
                     factor = ev.factor * s.lead_weight if lead else ev.factor / s.lead_weight
                     ev = ev.model_copy(update={"lead": lead, "factor": round(factor, 3)})
             out.append(ev)
