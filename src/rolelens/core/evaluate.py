@@ -10,6 +10,7 @@ import math
 import random
 import statistics
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -211,6 +212,12 @@ class Intervals(BaseModel):
 
 
 RESAMPLES = 1000
+
+
+def intervals_field(description: str) -> Any:
+    """The declaration of a report's optional ``Intervals`` (absent from its JSON when not
+    asked for): one place for the reports of postings, their slices and briefs."""
+    return Field(default=None, exclude_if=lambda v: v is None, description=description)
 
 
 def bootstrap_intervals(

@@ -17,6 +17,7 @@ from rolelens.core.evaluate import (
     calibration,
     classification,
     flag,
+    intervals_field,
 )
 from rolelens.core.models import Reading
 from rolelens.core.reader import SCORER_VERSION, PostingReader
@@ -129,10 +130,8 @@ class SliceScore(BaseModel):
     per_role_f1: dict[str, float] = Field(
         description="F1 of each role these rows are labelled with (support > 0)"
     )
-    intervals: Intervals | None = Field(
-        default=None,
-        exclude_if=lambda v: v is None,
-        description="95% bootstrap intervals of these rows' scores (absent when not asked)",
+    intervals: Intervals | None = intervals_field(
+        "95% bootstrap intervals of these rows' scores (absent when not asked)"
     )
 
 
@@ -163,12 +162,10 @@ class PostingsEvaluation(BaseModel):
         "gives one): a label read as low confidence is one a second reader often reads "
         "differently, so the rows a labeller was sure of say most about the reader",
     )
-    intervals: Intervals | None = Field(
-        default=None,
-        exclude_if=lambda v: v is None,
-        description="95% bootstrap intervals of accuracy, macro-F1, each role's F1 and "
-        "mismatch precision and recall: how far each could move on another set of rows of "
-        "this kind and size (absent when not asked)",
+    intervals: Intervals | None = intervals_field(
+        "95% bootstrap intervals of accuracy, macro-F1, each role's F1 and mismatch precision "
+        "and recall: how far each could move on another set of rows of this kind and size "
+        "(absent when not asked)"
     )
 
 
@@ -217,7 +214,6 @@ def score_postings(
     """
     gold: list[str] = []
     predicted: list[str] = []
-    lenient = 0
     title_role_hits = 0
     title_role_n = 0
     mismatch_gold: list[bool] = []
@@ -239,7 +235,6 @@ def score_postings(
         dists.append(reading.scores)
         alternatives = row.extra.get("acceptable_alternatives") or []
         right = reading.role == label or reading.role in alternatives
-        lenient += right
         rights.append(right)
         confidence = row.extra.get("confidence")
         key = confidence if isinstance(confidence, str) and confidence else NO_CONFIDENCE
@@ -272,7 +267,7 @@ def score_postings(
         taxonomy_version=taxonomy_version,
         scorer_version=scorer_version,
         work=classification(gold, predicted, roles),
-        lenient_accuracy=round(lenient / n, 4) if n else 0.0,
+        lenient_accuracy=round(sum(rights) / n, 4) if n else 0.0,
         title_only=classification(gold, list(title_only), roles),
         title_role_accuracy=round(title_role_hits / title_role_n, 4) if title_role_n else 0.0,
         mismatch=flag(mismatch_gold, mismatch_pred),

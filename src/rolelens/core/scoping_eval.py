@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from rolelens.core.evaluate import (
     Calibration,
@@ -20,6 +20,7 @@ from rolelens.core.evaluate import (
     bootstrap_intervals,
     calibration,
     classification,
+    intervals_field,
 )
 from rolelens.core.scoping import SCOPER_VERSION, UNDETERMINED, Scoper
 from rolelens.taxonomy.models.scoping import FitScores
@@ -71,17 +72,12 @@ class ScopingEvaluation(BaseModel):
     errors: list[ScopeMiss]
     undetermined: int = 0
     cv: FitScores | None = None
-    cv_intervals: Intervals | None = Field(
-        default=None,
-        exclude_if=lambda v: v is None,
-        description="95% bootstrap intervals of the cross-validated scores (with --cv)",
+    cv_intervals: Intervals | None = intervals_field(
+        "95% bootstrap intervals of the cross-validated scores (with --cv)"
     )
-    intervals: Intervals | None = Field(
-        default=None,
-        exclude_if=lambda v: v is None,
-        description="95% bootstrap intervals of strict and lenient accuracy, macro-F1 and each "
-        "hire's F1: how far each could move on another set of briefs of this size (absent "
-        "when not asked)",
+    intervals: Intervals | None = intervals_field(
+        "95% bootstrap intervals of strict and lenient accuracy, macro-F1 and each hire's F1: "
+        "how far each could move on another set of briefs of this size (absent when not asked)"
     )
 
 
@@ -93,14 +89,12 @@ def evaluate_scoping(
     gold: list[str] = []
     predicted: list[str] = []
     dists: list[dict[str, float]] = []
-    lenient = 0
     rights: list[bool] = []
     errors: list[ScopeMiss] = []
     for row in rows:
         result = scoper.scope(row.text, id=row.id)
         ok = result.role == row.label
         ok_lenient = ok or result.role in row.alternatives
-        lenient += ok_lenient
         rights.append(ok_lenient)
         gold.append(row.label)
         predicted.append(result.role)
@@ -126,7 +120,7 @@ def evaluate_scoping(
         taxonomy_version=scoper.taxonomy.version,
         scoper_version=SCOPER_VERSION,
         strict_accuracy=report.accuracy,
-        lenient_accuracy=round(lenient / n, 4) if n else 0.0,
+        lenient_accuracy=round(sum(rights) / n, 4) if n else 0.0,
         report=report,
         calibration=calibration(gold, dists),
         errors=errors,
