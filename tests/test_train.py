@@ -109,7 +109,9 @@ def test_train_gradient_matches_finite_differences(saturation: float | None) -> 
     prior, d = small_problem(saturation)
     layout = model._Layout(prior)
     theta = layout.start() + np.random.default_rng(1).normal(0, 0.3, layout.size)
-    strength = model.Strength(0.05, 0.02, 0.03, 0.4)
+    ws = layout.slices[0]
+    theta[ws.start + layout.below[0]] = theta[ws.start + layout.above[0]] + 0.5  # a reversal
+    strength = model.Strength(0.05, 0.02, 0.03, 0.4, order=3.0)
     _, grad = model._objective(theta, layout, d, strength)
     eps = 1e-6
     for j in range(layout.size):
@@ -134,16 +136,30 @@ def test_train_strong_prior_keeps_the_hand_numbers() -> None:
 
 
 def test_train_weak_prior_follows_the_labels() -> None:
-    # item 'x' is hand-set for role a, but every posting with it is labelled b
+    # item 'x' is hand-set weakly for role b, and every posting with it is labelled b
+    prior = model.Prior(["a", "b"], ["x", "y"], {"x": {"b": 0.1}, "y": {"a": 1.0}},
+                        {}, 1.0, None, {})  # fmt: skip
+    amounts = [{"x": 1.0}] * 20 + [{"y": 1.0}] * 20
+    labels = ["b"] * 20 + ["a"] * 20
+    d = model.design(prior, amounts, [None] * 40, labels, [1.0] * 40)
+    fit = model.fit(prior, d, model.Strength(0.001, 0.001, 0.001, 0.001))
+    assert fit.weights["x"]["b"] > 1.0
+    pts = model.points(prior, fit, d)
+    assert (pts[:20, 1] > pts[:20, 0]).all() and (pts[20:, 0] > pts[20:, 1]).all()
+
+
+def test_train_keeps_the_curated_order_of_an_items_roles() -> None:
+    # 'x' speaks for a first and b second; every posting with it is labelled b: the fit may
+    # bring b up to a, never past it (the labels still win through the bias)
     prior = model.Prior(["a", "b"], ["x", "y"], {"x": {"a": 1.0, "b": 0.1}, "y": {"a": 1.0}},
                         {}, 1.0, None, {})  # fmt: skip
     amounts = [{"x": 1.0}] * 20 + [{"y": 1.0}] * 20
     labels = ["b"] * 20 + ["a"] * 20
     d = model.design(prior, amounts, [None] * 40, labels, [1.0] * 40)
     fit = model.fit(prior, d, model.Strength(0.001, 0.001, 0.001, 0.001))
-    assert fit.weights["x"]["b"] > fit.weights["x"]["a"]
-    pts = model.points(prior, fit, d)
-    assert (pts[:20, 1] > pts[:20, 0]).all() and (pts[20:, 0] > pts[20:, 1]).all()
+    assert 0.1 < fit.weights["x"]["b"] <= fit.weights["x"]["a"]
+    free = model.fit(prior, d, model.Strength(0.001, 0.001, 0.001, 0.001, order=0.0))
+    assert free.weights["x"]["b"] > free.weights["x"]["a"]  # without the order, it would pass
 
 
 def test_train_temperature_calibrates_overconfident_points() -> None:

@@ -209,8 +209,7 @@ def test_verdicts_work_margin_fit_lets_clear_work_decide() -> None:
 
 def test_verdicts_the_work_decides_over_a_contradicted_title(reader: PostingReader) -> None:
     text = (
-        "## Responsibilities\n- Integrate LLM APIs into our product.\n"
-        "- Deploy models to production.\n"
+        "## Responsibilities\n- Call LLM APIs from our backend.\n- Deploy models to production.\n"
     )
     title = "Machine Learning Engineer"
     off = reader.taxonomy.verdicts.model_copy(
