@@ -665,7 +665,8 @@ def doubts(counts: Counter[str], temperature: float | None) -> list[str]:
 
 FITTED_HOW = {
     "weights": "MAP fit (L-BFGS-B), prior centred on the hand weights; only the item-role "
-    "pairs the hand weights set; an item never seen keeps its hand weight",
+    "pairs the hand weights set; an item never seen keeps its hand weight; where the hand "
+    "weights rank two of an item's roles, the fitted weights keep that order",
     "role_bias": "MAP fit with the weights; a role with fewer than 20 rows keeps its hand bias",
     "title_weight": "MAP fit with the weights",
     "specialisation_shares": "MAP fit with the weights (prior 10x stronger)",
