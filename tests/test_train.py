@@ -162,6 +162,22 @@ def test_train_keeps_the_curated_order_of_an_items_roles() -> None:
     assert free.weights["x"]["b"] > free.weights["x"]["a"]  # without the order, it would pass
 
 
+def test_train_bundled_numbers_keep_the_curated_order() -> None:
+    # the shipped fit may move an item's weights, never rank two of its roles the other way
+    # round from the curation (unit tests never count for AI engineering ahead of software)
+    hand = {e.id: e.weights for e in load_taxonomy([], fitted=False).evidence}
+    fitted = {e.id: e.weights for e in load_taxonomy([], fitted=True).evidence}
+    reversed_pairs = [
+        (item, a, b)
+        for item, weights in hand.items()
+        for a in weights
+        for b in weights
+        if weights[a] > weights[b] and fitted[item][b] > fitted[item][a]
+    ]
+    assert reversed_pairs == []
+    assert fitted != hand  # the numbers were fitted: the check is not of the hand weights
+
+
 def test_train_temperature_calibrates_overconfident_points() -> None:
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 2, 400)
