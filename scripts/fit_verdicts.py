@@ -126,6 +126,11 @@ def main() -> int:
 
     shares = PostingReader(base)  # what the hybrid flag compares, of each reading
 
+    def parents_of(role: str | None) -> tuple[str, ...]:
+        """The roles ``role`` specialises (work reading them does not contradict its title)."""
+        spec = base.scoring.specialisations.get(role) if role is not None else None
+        return tuple(spec.parents) if spec else ()
+
     def hybrid(at: int) -> list[HybridCase]:
         """The hybrid cases of source ``at``'s rows (a reading with no role is none)."""
         start = sum(len(rows) for _, rows in sources[:at])
@@ -166,6 +171,7 @@ def main() -> int:
                     group=str(row.company or row.id),
                     work_scores=work,
                     label=str(row.extra["label"]),
+                    title_parents=parents_of(reading.title_role),
                 )
             )
         return cases, points, prose

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import random
 
@@ -152,6 +153,10 @@ def test_verdicts_the_work_alone_is_the_reading_without_the_title_prior() -> Non
     assert work_contradicts(probs, 0, lead + 0.01) is None
     assert work_contradicts(probs, 0, None) is None
     assert work_contradicts(probs, 1, 0.0) is None  # the work agrees with that title
+    # a title naming a specialisation of the work's role (forward deployed over AI
+    # engineering work) is not contradicted by it: the specialisation stands on that work
+    assert work_contradicts(probs, 0, 0.0, kin=[1]) is None
+    assert work_contradicts(probs, 0, 0.0, kin=[2]) == 1
 
 
 @given(
@@ -205,6 +210,9 @@ def test_verdicts_work_margin_fit_lets_clear_work_decide() -> None:
     # work that never clearly contradicts its title: the fit says never
     quiet = [_work_case(0.1, False, f"q{i}") for i in range(5)]
     assert fit_work_margin([*quiet, _work_case(0.6, False, "x")], 0.0)[0] is None
+    # a case whose title specialises the work's role is never turned by the work
+    kin = dataclasses.replace(_work_case(0.6, True, "k"), title_parents=("a",))
+    assert read_role(kin, 0.1) == "b" and work_flags([kin], 0.1, 0.0) == [False]
 
 
 def test_verdicts_the_work_decides_over_a_contradicted_title(reader: PostingReader) -> None:
@@ -238,6 +246,31 @@ def test_verdicts_the_work_decides_over_a_contradicted_title(reader: PostingRead
     # a title the work agrees with keeps its prior
     agrees = reader.read(text, title="Generative AI Engineer")
     assert agrees.role == "ai_engineer" and not agrees.mismatch
+
+
+def test_verdicts_a_specialised_title_is_not_contradicted_by_its_parents_work(
+    reader: PostingReader,
+) -> None:
+    # LLM work deployed at customers under a forward deployed title: the work alone reads AI
+    # engineering (forward deployed engineering only holds a share of its points), well past
+    # the work margin, but that is the ground the title's specialisation stands on
+    text = (
+        "## Responsibilities\n- Build RAG pipelines over customer documents.\n"
+        "- Integrate LLM APIs into customer workflows.\n"
+        "- Deploy LLM applications in customer environments.\n"
+    )
+    title = "Forward Deployed Engineer"
+    reading = reader.read(text, title=title)
+    assert reading.title_role == "forward_deployed_engineer"
+    scoring, roles = reader.taxonomy.scoring, list(reading.points)
+    at = roles.index("forward_deployed_engineer")
+    _, alone = work_alone(
+        [reading.points[r] for r in roles], at, scoring.title_weight, scoring.temperature
+    )
+    margin = reader.taxonomy.verdicts.mismatch.work_margin
+    assert margin is not None
+    assert roles[alone.index(max(alone))] == "ai_engineer" and max(alone) - alone[at] > margin
+    assert reading.role == "forward_deployed_engineer" and not reading.mismatch
 
 
 def test_verdicts_hybrid_share_fit_picks_the_best_f1() -> None:

@@ -428,17 +428,19 @@ class PostingReader:
     ) -> tuple[list[float], list[float], bool]:
         """The reading's points and probabilities, and whether the title's prior was set
         aside: when the title names a specific role, the reading with the title's prior
-        names it too, and the work alone reads another role, ahead by the fitted
-        ``work_margin``, the work decides (RUBRIC: judge by the work, never the title; the
-        prior is for work that leaves the role open). A reading that already names another
-        role than its title's keeps its probabilities."""
+        names it too, and the work alone reads another role (not one the title's role
+        specialises), ahead by the fitted ``work_margin``, the work decides (RUBRIC: judge
+        by the work, never the title; the prior is for work that leaves the role open). A
+        reading that already names another role than its title's keeps its probabilities."""
         margin = self.taxonomy.verdicts.mismatch.work_margin
         at = self._index.get(title_role) if title_role is not None else None
         if margin is None or at is None or max(probs) > probs[at]:
             return points, probs, False
         scoring = self.taxonomy.scoring
         work, alone = work_alone(points, at, scoring.title_weight, scoring.temperature)
-        if work_contradicts(alone, at, margin) is None:
+        spec = scoring.specialisations.get(title_role) if title_role is not None else None
+        kin = [self._index[r] for r in spec.parents if r in self._index] if spec else []
+        if work_contradicts(alone, at, margin, kin) is None:
             return points, probs, False
         return work, alone, True
 

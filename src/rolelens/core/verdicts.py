@@ -12,7 +12,7 @@ functions take plain numbers, so ``scripts/fit_verdicts.py`` and the tests share
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -89,13 +89,18 @@ def work_alone(
     return work, softmax(work, temperature)
 
 
-def work_contradicts(probs: Sequence[float], title_at: int, margin: float | None) -> int | None:
+def work_contradicts(
+    probs: Sequence[float], title_at: int, margin: float | None, kin: Collection[int] = ()
+) -> int | None:
     """The role (its place) the work alone reads, when it is not the title's and leads the
-    title's role by at least ``margin`` of probability; else None."""
+    title's role by at least ``margin`` of probability; else None. ``kin``: the places of the
+    roles the title's role specialises (AI engineering for a forward deployed or agentic
+    title): work that reads one of them does not contradict the title, it is the ground the
+    specialisation stands on, and the specialised role only ever holds a share of its points."""
     if margin is None:
         return None
     top = max(range(len(probs)), key=lambda i: (probs[i], -i))
-    if top != title_at and probs[top] - probs[title_at] >= margin:
+    if top != title_at and top not in kin and probs[top] - probs[title_at] >= margin:
         return top
     return None
 
@@ -114,6 +119,7 @@ class MismatchCase:
     group: str
     work_scores: dict[str, float] | None = None
     label: str | None = None  # the labelled role (for the accuracy a work margin gives)
+    title_parents: tuple[str, ...] = ()  # the roles the title's role specialises
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +173,8 @@ def _work_role(case: MismatchCase, work_margin: float) -> tuple[str, dict[str, f
         return None
     roles = list(case.work_scores)
     probs = [case.work_scores[r] for r in roles]
-    top = work_contradicts(probs, roles.index(case.title_role), work_margin)
+    kin = [roles.index(r) for r in case.title_parents if r in case.work_scores]
+    top = work_contradicts(probs, roles.index(case.title_role), work_margin, kin)
     return None if top is None else (roles[top], case.work_scores)
 
 
