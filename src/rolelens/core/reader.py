@@ -41,7 +41,7 @@ from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 # colleagues a list after a collaboration cue names are set aside ("partner with Product,
 # Design and QA teams"), and a mention set aside takes no lead duty's place and no repeat's
 # rank (2026-12-07)
-SCORER_VERSION = "1.7"
+SCORER_VERSION = "1.8"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
 # (the kernel's POSTING_CLAUSE rule; its pattern opens with one character set, so that re
