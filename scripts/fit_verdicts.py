@@ -15,8 +15,9 @@ thresholds fitted on such readings would be set for a reader that does not exist
   file's readings; reported beside 5-fold cross-validation of the margin grouped by company
   (seeded) and the dev file (its readings out of fold, the margin not fitted on it).
   ``work_margin`` (how far the work alone, without the title's prior, must lead the title's
-  role for the reading to follow the work) is then fitted the same way, given ``min_margin``;
-  the dev file's accuracy with and without it is reported too;
+  role for the reading to follow the work; work that reads a role the title's role
+  specialises never does) is then fitted the same way, given ``min_margin``; the dev file's
+  accuracy with and without it is reported too;
 * hybrid: ``min_share`` (the smaller side's share of the evidence for model building and
   LLM integration) is fitted the same way on the train file's ``hybrid`` labels.
 

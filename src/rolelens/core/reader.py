@@ -40,7 +40,8 @@ from rolelens.taxonomy.models import Alias, EvidenceItem, SectionKind, Taxonomy
 # alone decides over a title it contradicts by the fitted work margin (2026-12-07); 1.7: the
 # colleagues a list after a collaboration cue names are set aside ("partner with Product,
 # Design and QA teams"), and a mention set aside takes no lead duty's place and no repeat's
-# rank (2026-12-07)
+# rank (2026-12-07); 1.8: work that reads a role the title's role specialises (AI engineering
+# under a forward deployed or agentic title) does not decide over the title (2026-12-07)
 SCORER_VERSION = "1.8"
 
 # What ends a clause: a sentence end before a space, a line break, a semicolon, a bullet
