@@ -439,8 +439,7 @@ class PostingReader:
             return points, probs, False
         scoring = self.taxonomy.scoring
         work, alone = work_alone(points, at, scoring.title_weight, scoring.temperature)
-        spec = scoring.specialisations.get(title_role) if title_role is not None else None
-        kin = [self._index[r] for r in spec.parents if r in self._index] if spec else []
+        kin = next((parents for child, parents, _ in self._specialisations if child == at), [])
         if work_contradicts(alone, at, margin, kin) is None:
             return points, probs, False
         return work, alone, True
