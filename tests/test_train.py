@@ -415,10 +415,22 @@ def test_cli_eval_postings_cv_repeated_over_fold_seeds(tmp_path: Path) -> None:
     # the same run alone gives the same numbers as its row here
     one = CliRunner().invoke(app, ["eval", "postings", "--cv", "3", "--seed", "5", str(first),
                                    str(second), "--json"])  # fmt: skip
-    assert json.loads(one.stdout)["provenance"]["cv"]["accuracy"] == out["runs"][1]["accuracy"]
+    alone_run = json.loads(one.stdout)
+    assert alone_run["provenance"]["cv"]["accuracy"] == out["runs"][1]["accuracy"]
+    # the held-out file's F1 of each role it holds and its mismatch numbers, seed by seed
+    # (the bars are per-role; one seed's split moves them by more than their means do)
+    held = alone_run["provenance"]["holdout"]
+    assert held["per_role_f1"]
+    for role, f1 in held["per_role_f1"].items():
+        assert out["runs"][1][f"holdout_f1_{role}"] == f1
+        assert f"holdout_f1_{role}" in out["mean"]
+    for key in ("mismatch_precision", "mismatch_recall"):
+        assert out["runs"][1][f"holdout_{key}"] == held[key]
     table = CliRunner().invoke(app, [*args, str(second)])
     assert table.exit_code == 0 and "mean" in table.stdout and "seed 5" in table.stdout
     assert "labeller confidence not given" in table.stdout
+    role = next(iter(held["per_role_f1"]))
+    assert f"{role} F1 → b.jsonl" in table.stdout
     alone = CliRunner().invoke(app, ["eval", "postings", "--repeat", "2", str(first)])
     assert alone.exit_code != 0 and "--cv" in alone.output
 

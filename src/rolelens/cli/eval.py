@@ -36,8 +36,8 @@ ResamplesOption = typer.Option(
     "--resamples",
     min=0,
     help="95% bootstrap intervals of the scores from this many redrawn sets of the rows, "
-    "seed 0 (0: none; `eval postings --repeat` reports means, without intervals): how far "
-    "each score could move on another set of this size.",
+    "seed 0 (0: none; `eval postings --repeat` reports each seed's numbers, their mean and "
+    "sd instead): how far each score could move on another set of this size.",
 )
 
 
@@ -117,12 +117,20 @@ def _headline(trained: Trained) -> dict[str, float | None]:
         out |= {f"accuracy_{slug}": part.accuracy, f"macro_f1_{slug}": part.macro_f1}
     if prov.holdout is not None:
         out |= {f"holdout_{key}": getattr(prov.holdout, key) for key, _ in _HEADLINE}
+        out |= {f"holdout_f1_{role}": f1 for role, f1 in prov.holdout.per_role_f1.items()}
+        out |= {f"holdout_{key}": getattr(prov.holdout, key) for key, _ in _MISMATCH}
     return out
+
+
+#: The held-out file's mismatch numbers ``--repeat`` reports too: (key, label).
+_MISMATCH = (("mismatch_precision", "mismatch precision"), ("mismatch_recall", "mismatch recall"))
 
 
 def _label(key: str, holdout: str | None) -> str:
     """How the table of ``--repeat`` names one of :func:`_headline`'s keys."""
-    labels = dict(_HEADLINE)
+    labels = dict(_HEADLINE) | dict(_MISMATCH)
+    if key.startswith("holdout_f1_"):
+        return f"{key.removeprefix('holdout_f1_')} F1 → {holdout}"
     if key.startswith("holdout_"):
         return f"{labels[key.removeprefix('holdout_')]} → {holdout}"
     for name in ("accuracy", "macro_f1"):
