@@ -75,6 +75,10 @@ class VerdictFit(_Strict):
     sha256: str = Field(description="sha256 of the labelled files' bytes, in order")
     date: dt.date
     seed: int
+    seeds: list[int] = Field(
+        default=[],
+        description="fold seeds whose out-of-fold readings were pooled (empty: seed alone)",
+    )
     method: str = Field(description="how the thresholds were chosen, in words")
     scores: dict[str, float] = Field(
         default={}, description="train, cross-validated and dev numbers, by name"
