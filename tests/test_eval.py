@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,16 @@ def test_eval_scores_each_labeller_confidence_apart(reader: PostingReader) -> No
     }
     assert low.macro_f1 == pytest.approx(1 / 3, abs=1e-4)
     assert report.by_confidence[0].macro_f1 == 1.0
+    # and each slice's calibration, from its own rows' distributions: the two identical
+    # low-confidence texts get the same distribution, one label right and one wrong
+    for sl in report.by_confidence:
+        assert sl.log_loss is not None and sl.log_loss >= 0.0
+        assert sl.ece is not None and 0.0 <= sl.ece <= 1.0
+    dist = next(r.scores for r in [reader.read(rows[1].text, title=rows[1].title)])
+    top = max(dist.values())
+    assert low.ece == pytest.approx(abs(top - 0.5), abs=1e-3)
+    expected = -(math.log(dist["data_engineer_bi"]) + math.log(dist["ml_engineer"])) / 2
+    assert low.log_loss == pytest.approx(expected, abs=1e-3)
     # no row gives a confidence: no slices, rather than one slice equal to the whole
     row = {"id": "x", "title": "ML Engineer", "description": "Train PyTorch models."}
     plain = [parse_row(json.dumps({**row, "label": "ml_engineer"}))]

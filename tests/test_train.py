@@ -408,6 +408,8 @@ def test_cli_eval_postings_cv_repeated_over_fold_seeds(tmp_path: Path) -> None:
     # model card's tables call the dev rows)
     slices = [k for k in out["runs"][0] if k.startswith("accuracy_")]
     assert "accuracy_not_given" in slices
+    # and their calibration (a held-out set is read twice, as the slice with none is)
+    assert all(0.0 <= r["ece_not_given"] <= 1.0 for r in out["runs"])
     for key in ("accuracy", "macro_f1", "log_loss", "holdout_accuracy", *slices):
         values = [r[key] for r in out["runs"]]
         assert out["mean"][key] == pytest.approx(sum(values) / 2, abs=1e-4)

@@ -106,15 +106,19 @@ _HEADLINE = (
 
 
 def _headline(trained: Trained) -> dict[str, float | None]:
-    """A run's cross-validated headline numbers, the accuracy and macro-F1 of each labeller
-    confidence's rows inside the same cross-validation (``accuracy_not_given``: rows with no
-    confidence, e.g. a file read twice), and its held-out file's numbers when there is one
-    (``holdout_*``: fitted on every other file, read on the last)."""
+    """A run's cross-validated headline numbers, the accuracy, macro-F1 and ECE of each
+    labeller confidence's rows inside the same cross-validation (``accuracy_not_given``:
+    rows with no confidence, e.g. a file read twice), and its held-out file's numbers when
+    there is one (``holdout_*``: fitted on every other file, read on the last)."""
     prov = trained.fitted.provenance
     out: dict[str, float | None] = {key: getattr(prov.cv, key, None) for key, _ in _HEADLINE}
     for part in trained.cross_validated.by_confidence:
         slug = part.confidence.replace(" ", "_")
-        out |= {f"accuracy_{slug}": part.accuracy, f"macro_f1_{slug}": part.macro_f1}
+        out |= {
+            f"accuracy_{slug}": part.accuracy,
+            f"macro_f1_{slug}": part.macro_f1,
+            f"ece_{slug}": part.ece,
+        }
     if prov.holdout is not None:
         out |= {f"holdout_{key}": getattr(prov.holdout, key) for key, _ in _HEADLINE}
         out |= {f"holdout_f1_{role}": f1 for role, f1 in prov.holdout.per_role_f1.items()}
@@ -133,7 +137,7 @@ def _label(key: str, holdout: str | None) -> str:
         return f"{key.removeprefix('holdout_f1_')} F1 → {holdout}"
     if key.startswith("holdout_"):
         return f"{labels[key.removeprefix('holdout_')]} → {holdout}"
-    for name in ("accuracy", "macro_f1"):
+    for name in ("accuracy", "macro_f1", "ece"):
         if key.startswith(f"{name}_") and key not in labels:
             confidence = key.removeprefix(f"{name}_").replace("_", " ")
             return f"{labels[name]}, labeller confidence {confidence}"
@@ -268,7 +272,9 @@ def _print_postings(
         )
     console.print(reliability)
     if report.by_confidence:
-        slices = Table("labeller confidence", "postings", "accuracy", "lenient acc.", "macro-F1")
+        slices = Table(
+            "labeller confidence", "postings", "accuracy", "lenient acc.", "macro-F1", "ECE"
+        )
         for sl in report.by_confidence:
             slices.add_row(
                 sl.confidence,
@@ -276,6 +282,7 @@ def _print_postings(
                 f"{sl.accuracy:.3f}",
                 f"{sl.lenient_accuracy:.3f}",
                 f"{sl.macro_f1:.3f}",
+                "–" if sl.ece is None else f"{sl.ece:.3f}",
             )
         console.print(slices)
     if report.intervals is not None:

@@ -255,6 +255,13 @@ def _slice_accuracy(evaluation: PostingsEvaluation, confidence: str) -> str:
     return "–"
 
 
+def _slice_ece(evaluation: PostingsEvaluation, confidence: str) -> str:
+    for s in evaluation.by_confidence:
+        if s.confidence == confidence and s.ece is not None:
+            return f"{s.ece:.3f}"
+    return "–"
+
+
 def print_comparison(trained: Trained, console: Console) -> None:
     """Hand-set vs fitted, cross-validated (and on the held-out file), as one table."""
     from rich.table import Table
@@ -293,5 +300,10 @@ def print_comparison(trained: Trained, console: Console) -> None:
         table.add_row(
             f"accuracy, labeller confidence {confidence}",
             *(_slice_accuracy(e, confidence) for _, e in cols),
+        )
+    for confidence in _confidences([e for _, e in cols]):
+        table.add_row(
+            f"ECE, labeller confidence {confidence}",
+            *(_slice_ece(e, confidence) for _, e in cols),
         )
     console.print(table)

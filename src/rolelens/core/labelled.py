@@ -130,6 +130,13 @@ class SliceScore(BaseModel):
     per_role_f1: dict[str, float] = Field(
         description="F1 of each role these rows are labelled with (support > 0)"
     )
+    log_loss: float | None = Field(
+        default=None, description="mean negative log-probability of these rows' labels"
+    )
+    ece: float | None = Field(
+        default=None,
+        description="expected calibration error of these rows' top probability (10 bins)",
+    )
     intervals: Intervals | None = intervals_field(
         "95% bootstrap intervals of these rows' scores (absent when not asked)"
     )
@@ -225,8 +232,8 @@ def score_postings(
     # (gold, read) mismatch of each row, None where the row does not say
     mismatches: list[tuple[bool, bool] | None] = []
     rights: list[bool] = []  # the label or an acceptable alternative, each row
-    # confidence -> (label, read, lenient right) of each row
-    slices: dict[str, list[tuple[str, str, bool]]] = {}
+    # confidence -> (label, read, lenient right, distribution) of each row
+    slices: dict[str, list[tuple[str, str, bool, dict[str, float]]]] = {}
     for row, reading in zip(rows, readings, strict=True):
         check_posting_labels(row.extra, roles)
         label = str(row.extra["label"])
@@ -238,7 +245,7 @@ def score_postings(
         rights.append(right)
         confidence = row.extra.get("confidence")
         key = confidence if isinstance(confidence, str) and confidence else NO_CONFIDENCE
-        slices.setdefault(key, []).append((label, reading.role, right))
+        slices.setdefault(key, []).append((label, reading.role, right, reading.scores))
         if reading.role != label:
             errors.append(
                 ReadError(
@@ -284,7 +291,9 @@ def score_postings(
 
 
 def _by_confidence(
-    slices: dict[str, list[tuple[str, str, bool]]], roles: Sequence[str], resamples: int = 0
+    slices: dict[str, list[tuple[str, str, bool, dict[str, float]]]],
+    roles: Sequence[str],
+    resamples: int = 0,
 ) -> list[SliceScore]:
     """One score per labeller confidence, in a fixed order; none when no row gives one."""
     if set(slices) <= {NO_CONFIDENCE}:
@@ -295,21 +304,26 @@ def _by_confidence(
     out = []
     for c in order:
         rows = slices[c]
-        scored = classification([g for g, _, _ in rows], [p for _, p, _ in rows], roles)
+        gold = [g for g, _, _, _ in rows]
+        read = [p for _, p, _, _ in rows]
+        scored = classification(gold, read, roles)
+        calibrated = calibration(gold, [d for _, _, _, d in rows])
         out.append(
             SliceScore(
                 confidence=c,
                 n=len(rows),
-                accuracy=round(sum(g == p for g, p, _ in rows) / len(rows), 4),
-                lenient_accuracy=round(sum(r for _, _, r in rows) / len(rows), 4),
+                accuracy=round(sum(g == p for g, p in zip(gold, read, strict=True)) / len(rows), 4),
+                lenient_accuracy=round(sum(r for _, _, r, _ in rows) / len(rows), 4),
                 macro_f1=scored.macro_f1,
                 per_role_f1={role: m.f1 for role, m in scored.per_role.items() if m.support > 0},
+                log_loss=calibrated.log_loss,
+                ece=calibrated.ece,
                 intervals=bootstrap_intervals(
-                    [g for g, _, _ in rows],
-                    [p for _, p, _ in rows],
+                    gold,
+                    read,
                     resamples=resamples,
                     labels=roles,
-                    lenient=[r for _, _, r in rows],
+                    lenient=[r for _, _, r, _ in rows],
                 )
                 if resamples
                 else None,
