@@ -104,6 +104,9 @@ _HEADLINE = (
     ("ece", "ECE"),
 )
 
+#: The held-out file's mismatch numbers ``--repeat`` reports too: (key, label).
+_MISMATCH = (("mismatch_precision", "mismatch precision"), ("mismatch_recall", "mismatch recall"))
+
 
 def _headline(trained: Trained) -> dict[str, float | None]:
     """A run's cross-validated headline numbers, the accuracy, macro-F1 and ECE of each
@@ -124,10 +127,6 @@ def _headline(trained: Trained) -> dict[str, float | None]:
         out |= {f"holdout_f1_{role}": f1 for role, f1 in prov.holdout.per_role_f1.items()}
         out |= {f"holdout_{key}": getattr(prov.holdout, key) for key, _ in _MISMATCH}
     return out
-
-
-#: The held-out file's mismatch numbers ``--repeat`` reports too: (key, label).
-_MISMATCH = (("mismatch_precision", "mismatch precision"), ("mismatch_recall", "mismatch recall"))
 
 
 def _label(key: str, holdout: str | None) -> str:
