@@ -338,6 +338,15 @@ def test_cli_train_writes_numbers_that_layer(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     evaluations = json.loads(report.read_text())
     assert evaluations["cross_validated"]["n"] == evaluations["hand"]["n"] == len(rows)
+    # the comparison table gives each labeller confidence's accuracy and calibration, as the
+    # report does (rich may wrap a long label, so only the short slice is looked for whole)
+    assert "accuracy, labeller confidence low" in result.stderr
+    assert "ECE, labeller confidence low" in result.stderr
+    row = next(ln for ln in result.stderr.splitlines() if "ECE, labeller confidence low" in ln)
+    for column in ("hand", "cross_validated"):
+        by = evaluations[column]["by_confidence"]
+        low = next(s for s in by if s["confidence"] == "low")
+        assert f"{low['ece']:.3f}" in row
     assert evaluations["holdout"] is None  # one file: nothing held out
     tax = load_taxonomy([out])
     assert tax.fitted is not None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from rolelens.batch import Row
-    from rolelens.core.labelled import PostingsEvaluation
+    from rolelens.core.labelled import PostingsEvaluation, SliceScore
     from rolelens.train.fitting import Trained
 
 app = typer.Typer(help="Fit the reader's numbers on labelled data.", no_args_is_help=True)
@@ -248,17 +248,21 @@ def _confidences(evaluations: list[PostingsEvaluation]) -> list[str]:
     return seen
 
 
-def _slice_accuracy(evaluation: PostingsEvaluation, confidence: str) -> str:
+def _slice_accuracy(s: SliceScore) -> str:
+    return f"{s.accuracy:.3f} ({s.n})"
+
+
+def _slice_ece(s: SliceScore) -> str | None:
+    return None if s.ece is None else f"{s.ece:.3f}"
+
+
+def _slice_cell(
+    evaluation: PostingsEvaluation, confidence: str, show: Callable[[SliceScore], str | None]
+) -> str:
+    """One labeller confidence's number in one evaluation, or a dash when it has none."""
     for s in evaluation.by_confidence:
         if s.confidence == confidence:
-            return f"{s.accuracy:.3f} ({s.n})"
-    return "–"
-
-
-def _slice_ece(evaluation: PostingsEvaluation, confidence: str) -> str:
-    for s in evaluation.by_confidence:
-        if s.confidence == confidence and s.ece is not None:
-            return f"{s.ece:.3f}"
+            return show(s) or "–"
     return "–"
 
 
@@ -296,14 +300,11 @@ def print_comparison(trained: Trained, console: Console) -> None:
     ]
     for name, get in rows:
         table.add_row(name, *(f"{get(e):.3f}" for _, e in cols))
-    for confidence in _confidences([e for _, e in cols]):
-        table.add_row(
-            f"accuracy, labeller confidence {confidence}",
-            *(_slice_accuracy(e, confidence) for _, e in cols),
-        )
-    for confidence in _confidences([e for _, e in cols]):
-        table.add_row(
-            f"ECE, labeller confidence {confidence}",
-            *(_slice_ece(e, confidence) for _, e in cols),
-        )
+    confidences = _confidences([e for _, e in cols])
+    for label, show in (("accuracy", _slice_accuracy), ("ECE", _slice_ece)):
+        for confidence in confidences:
+            table.add_row(
+                f"{label}, labeller confidence {confidence}",
+                *(_slice_cell(e, confidence, show) for _, e in cols),
+            )
     console.print(table)
